@@ -1,0 +1,79 @@
+//! `dossier build`: load, build in memory, and replace the output folder if all went well.
+
+use std::io::Write;
+use std::time::Instant;
+
+use super::{Exit, count_summary, print_diagnostics};
+use crate::build::{BuildInput, build};
+use crate::cli::BuildArgs;
+use crate::diag::Diagnostic;
+use crate::load::{load_content, load_theme};
+use crate::output;
+use crate::progress::Progress;
+
+pub fn run(args: BuildArgs) -> Exit {
+    let started = Instant::now();
+    let root = args.root;
+    let output = args.output.unwrap_or_else(|| root.join("public"));
+    if !root.join("content").is_dir() {
+        print_diagnostics(&[Diagnostic::error("content", format!("there is no folder `content/` in {}", root.display()))
+            .with_help("run dossier in a dossier's folder or pass --root DIR")]);
+        return Exit::Usage;
+    }
+    // Refuse a dangerous output folder before doing any work.
+    if let Err(e) = output::check_target(&root, &output) {
+        print_diagnostics(&[Diagnostic::error(output.display().to_string(), e.message).with_help(e.help)]);
+        return Exit::Usage;
+    }
+    let progress = Progress::on_stderr();
+    progress.phase("reading files");
+    let (content, mut load_diags) = load_content(&root);
+    let (theme, theme_diags) = load_theme(&root);
+    load_diags.extend(theme_diags);
+    let result = build(BuildInput { content, theme, base_url: args.base_url, drafts: args.drafts }, &progress);
+    match result {
+        Err(failure) => {
+            progress.finish();
+            let mut all = load_diags;
+            all.extend(failure.diagnostics);
+            crate::diag::sort(&mut all);
+            print_diagnostics(&all);
+            eprintln!("build failed ({}); {} was left as it was", count_summary(&all), output.display());
+            if failure.config { Exit::Usage } else { Exit::Content }
+        }
+        Ok(built) => {
+            let mut all = load_diags;
+            all.extend(built.warnings);
+            crate::diag::sort(&mut all);
+            if all.iter().any(Diagnostic::is_error) {
+                progress.finish();
+                print_diagnostics(&all);
+                eprintln!("build failed ({}); {} was left as it was", count_summary(&all), output.display());
+                return Exit::Content;
+            }
+            progress.phase("writing files");
+            let written = output::write(&root, &output, &built.tree);
+            progress.finish();
+            print_diagnostics(&all);
+            match written {
+                Ok(path) => {
+                    let secs = started.elapsed().as_secs_f64();
+                    let _ = writeln!(
+                        std::io::stdout(),
+                        "Built {} notes into {} pages ({} files) in {secs:.2} s: {}{}",
+                        built.notes,
+                        built.pages,
+                        built.tree.len(),
+                        path.display(),
+                        if all.is_empty() { String::new() } else { format!(" ({})", count_summary(&all)) }
+                    );
+                    Exit::Ok
+                }
+                Err(e) => {
+                    print_diagnostics(&[Diagnostic::error(output.display().to_string(), e.message).with_help(e.help)]);
+                    Exit::Usage
+                }
+            }
+        }
+    }
+}

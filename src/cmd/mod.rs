@@ -1,0 +1,33 @@
+//! One file per command; each is short and calls the library.
+
+pub mod build;
+
+use std::io::Write;
+
+use crate::diag::Diagnostic;
+
+/// The process exit codes, as the design gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    /// Content errors or broken links.
+    Content = 1,
+    /// Usage or configuration errors.
+    Usage = 2,
+}
+
+/// Prints diagnostics to stderr, with colour when stderr is a terminal and NO_COLOR is unset.
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    let mut err = anstream::stderr().lock();
+    for d in diags {
+        let _ = writeln!(err, "{}\n", d.render());
+    }
+}
+
+/// "2 errors, 1 warning".
+pub fn count_summary(diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+}

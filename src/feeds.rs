@@ -1,0 +1,193 @@
+//! Machine-readable outputs: `sitemap.xml`, `atom.xml` and `dossier.json`.
+//!
+//! `dossier.json` is the dossier for other tools, format `dossier/1`:
+//!
+//! ```text
+//! { "format": "dossier/1",
+//!   "site":  { title, description, base_url, default_lang, languages },
+//!   "notes": [ { id, kind, title, url, file, summary, tags, aliases, date,
+//!                …the kind's own fields as in the front-matter…, extra } ],
+//!   "sources" | "entities" | "events" | "claims": [ ids, in the order of their list pages ],
+//!   "roles": [ { holder, org, role, type, from, to, share, cites } ] }
+//! ```
+//! Dates are objects `{ text, start, end, precision, qualifier, display }`, with `start`/`end`
+//! as ISO days (`null` for an open end).
+
+use pulldown_cmark_escape::escape_html;
+use serde::Serialize;
+
+use crate::date::DateSpan;
+use crate::graph::{Dossier, note_path};
+use crate::model::{Cite, Kind, KindData, RoleType};
+use crate::output::OutputTree;
+use crate::render::list_order;
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let _ = escape_html(&mut out, s);
+    out
+}
+
+/// `sitemap.xml`: every HTML page, with absolute URLs.
+pub fn sitemap(dossier: &Dossier, tree: &OutputTree) -> String {
+    let base = dossier.site.config.absolute_base();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (path, _) in tree.iter() {
+        if let Some(dir) = path.strip_suffix("index.html") {
+            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&format!("{base}{dir}"))));
+        }
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// `atom.xml`: the 50 most recent dated notes (events, claims, sources), newest first.
+pub fn atom(dossier: &Dossier) -> String {
+    let config = &dossier.site.config;
+    let base = config.absolute_base();
+    let mut dated: Vec<(&DateSpan, usize)> = dossier.notes.iter().enumerate().filter_map(|(i, n)| n.date().map(|d| (d, i))).collect();
+    dated.sort_by(|a, b| b.0.cmp(a.0).then_with(|| dossier.notes[a.1].id.cmp(&dossier.notes[b.1].id)));
+    dated.truncate(50);
+    let stamp = |d: &DateSpan| {
+        let day = if d.start == crate::date::Day::MIN { d.end } else { d.start };
+        format!("{}T00:00:00Z", day.iso())
+    };
+    let updated = dated.first().map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |(d, _)| stamp(d));
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    xml.push_str(&format!("  <title>{}</title>\n", xml_escape(&config.title)));
+    xml.push_str(&format!("  <id>{}</id>\n", xml_escape(&base)));
+    xml.push_str(&format!("  <link href=\"{}\"/>\n", xml_escape(&base)));
+    xml.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", xml_escape(&format!("{base}atom.xml"))));
+    xml.push_str(&format!("  <updated>{updated}</updated>\n"));
+    xml.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(config.author.as_deref().unwrap_or(&config.title))));
+    for (date, i) in dated {
+        let note = &dossier.notes[i];
+        let url = format!("{base}{}", note_path(note));
+        xml.push_str("  <entry>\n");
+        xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&note.title)));
+        xml.push_str(&format!("    <id>{}</id>\n", xml_escape(&url)));
+        xml.push_str(&format!("    <link href=\"{}\"/>\n", xml_escape(&url)));
+        xml.push_str(&format!("    <updated>{}</updated>\n", stamp(date)));
+        xml.push_str(&format!("    <category term=\"{}\"/>\n", note.kind));
+        let summary = note.common.summary.clone().unwrap_or_else(|| format!("{} ({})", note.title, date.display_en()));
+        xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&summary)));
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+#[derive(Serialize)]
+struct JsonNote<'a> {
+    id: &'a str,
+    kind: Kind,
+    title: &'a str,
+    url: String,
+    file: &'a str,
+    summary: Option<&'a str>,
+    tags: &'a [String],
+    aliases: &'a [String],
+    date: Option<&'a DateSpan>,
+    #[serde(flatten)]
+    fields: &'a KindData,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct JsonRole<'a> {
+    holder: &'a str,
+    org: &'a str,
+    role: &'a str,
+    #[serde(rename = "type")]
+    role_type: RoleType,
+    from: Option<&'a DateSpan>,
+    to: Option<&'a DateSpan>,
+    share: Option<&'a str>,
+    cites: &'a [Cite],
+}
+
+#[derive(Serialize)]
+struct JsonSite<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    base_url: String,
+    default_lang: &'a str,
+    languages: &'a std::collections::BTreeMap<String, crate::config::Language>,
+}
+
+#[derive(Serialize)]
+struct JsonDossier<'a> {
+    format: &'static str,
+    site: JsonSite<'a>,
+    notes: Vec<JsonNote<'a>>,
+    sources: Vec<&'a str>,
+    entities: Vec<&'a str>,
+    events: Vec<&'a str>,
+    claims: Vec<&'a str>,
+    roles: Vec<JsonRole<'a>>,
+}
+
+/// `dossier.json`: every note, entity, role, event and claim.
+pub fn dossier_json(dossier: &Dossier) -> Vec<u8> {
+    let config = &dossier.site.config;
+    let base_path = config.base_path();
+    let ids = |kinds: &[Kind]| -> Vec<&str> {
+        kinds.iter().flat_map(|&k| list_order(dossier, k)).map(|i| dossier.notes[i].id.as_str()).collect()
+    };
+    let notes = dossier
+        .notes
+        .iter()
+        .map(|n| JsonNote {
+            id: &n.id,
+            kind: n.kind,
+            title: &n.title,
+            url: format!("{base_path}{}", note_path(n)),
+            file: &n.file,
+            summary: n.common.summary.as_deref(),
+            tags: &n.common.tags,
+            aliases: &n.common.aliases,
+            date: n.date(),
+            fields: &n.data,
+            extra: &n.extra,
+        })
+        .collect();
+    let roles = dossier
+        .notes
+        .iter()
+        .filter_map(|n| match &n.data {
+            KindData::Entity(e) => Some((n, e)),
+            _ => None,
+        })
+        .flat_map(|(n, e)| {
+            e.roles.iter().map(move |r| JsonRole {
+                holder: &n.id,
+                org: &r.org,
+                role: &r.role,
+                role_type: r.role_type,
+                from: r.from.as_ref(),
+                to: r.to.as_ref(),
+                share: r.share.as_deref(),
+                cites: &r.cites,
+            })
+        })
+        .collect();
+    let doc = JsonDossier {
+        format: "dossier/1",
+        site: JsonSite {
+            title: &config.title,
+            description: config.description.as_deref(),
+            base_url: config.absolute_base(),
+            default_lang: &config.default_lang,
+            languages: &config.languages,
+        },
+        notes,
+        sources: ids(&[Kind::Source]),
+        entities: ids(&[Kind::Person, Kind::Organization]),
+        events: ids(&[Kind::Event]),
+        claims: ids(&[Kind::Claim]),
+        roles,
+    };
+    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    out.push(b'\n');
+    out
+}

@@ -1,0 +1,305 @@
+//! Front-matter: the `---` block at the top of a note, read into typed structs.
+//!
+//! This is the only module that calls serde_yaml. That crate is no longer maintained upstream;
+//! keeping it behind [`Document`] means swapping it touches one file.
+//!
+//! The YAML is parsed once into a tree, and each typed struct is read from that tree. A tree
+//! carries no positions, so when reading a struct fails, the same struct is read again from the
+//! text, which makes serde_yaml report the line and column; that second parse only happens on
+//! the error path. Positions of values that are valid YAML but wrong in meaning (an id that does
+//! not exist) come from [`locate`], which walks the YAML events of saphyr-parser, a maintained
+//! parser that reports a span for every node.
+
+use serde::de::DeserializeOwned;
+use serde_yaml::Value;
+
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::model::PathSeg;
+
+/// A note's text split into its front-matter and body, with the front-matter parsed.
+pub struct Document<'a> {
+    file: &'a str,
+    text: &'a str,
+    /// Byte range of the YAML inside the text.
+    pub yaml_start: usize,
+    pub yaml_end: usize,
+    /// Byte offset where the Markdown body starts.
+    pub body_start: usize,
+    value: Value,
+}
+
+const FENCE_HELP: &str = "start the file with a line `---`, then the fields (`title: …`), then another line `---`";
+
+impl<'a> Document<'a> {
+    /// Splits the `---` block off `text` and parses it as YAML.
+    pub fn parse(file: &'a str, text: &'a str) -> Result<Document<'a>, Diagnostic> {
+        let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let rest = &text[start..];
+        let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        if rest[..first_line_end].trim_end() != "---" {
+            return Err(Diagnostic::error(file, "this note has no front-matter")
+                .at(text, 1, 1, 1)
+                .with_help(FENCE_HELP));
+        }
+        let yaml_start = start + first_line_end;
+        // The block ends at the first line that is exactly `---` (or `...`).
+        let mut pos = yaml_start;
+        let mut yaml_end = None;
+        while pos < text.len() {
+            let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+            let line = text[pos..end].trim_end_matches(['\n', '\r']);
+            if line == "---" || line == "..." {
+                yaml_end = Some((pos, end));
+                break;
+            }
+            pos = end;
+        }
+        let Some((yaml_end, body_start)) = yaml_end else {
+            return Err(Diagnostic::error(file, "the front-matter is never closed")
+                .at(text, 1, 1, 3)
+                .with_help("add a line `---` after the last field, before the body"));
+        };
+        let yaml = &text[yaml_start..yaml_end];
+        let value: Value = match serde_yaml::from_str(yaml) {
+            Ok(v) => v,
+            Err(e) => return Err(yaml_error(file, text, yaml_start, &e, "invalid YAML in the front-matter")),
+        };
+        let value = match value {
+            Value::Null => Value::Mapping(Default::default()),
+            Value::Mapping(_) => value,
+            _ => {
+                return Err(Diagnostic::error(file, "the front-matter is not a map of fields")
+                    .at_offset(text, yaml_start, 1)
+                    .with_help("write one `field: value` per line"));
+            }
+        };
+        Ok(Document { file, text, yaml_start, yaml_end, body_start, value })
+    }
+
+    /// Reads the fields into `T`, ignoring keys `T` does not have.
+    pub fn get<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        match T::deserialize(&self.value) {
+            Ok(v) => Ok(v),
+            Err(tree_err) => {
+                // Read again from the text to learn where the problem is.
+                let yaml = &self.text[self.yaml_start..self.yaml_end];
+                match serde_yaml::from_str::<T>(yaml) {
+                    Err(e) => Err(yaml_error(self.file, self.text, self.yaml_start, &e, "wrong value in the front-matter")),
+                    Ok(_) => Err(Diagnostic::error(self.file, format!("wrong value in the front-matter: {tree_err}"))
+                        .at_offset(self.text, self.yaml_start, 1)),
+                }
+            }
+        }
+    }
+
+    /// A top-level string field, if present and a string.
+    pub fn str_field(&self, key: &str) -> Option<&str> {
+        self.value.get(key).and_then(Value::as_str)
+    }
+
+    /// The keys not in `known`, as JSON values for templates; a key that looks like a misspelt
+    /// known key gets a warning.
+    pub fn extra(&self, known: &[&[&str]]) -> (serde_json::Map<String, serde_json::Value>, Vec<Diagnostic>) {
+        let mut extra = serde_json::Map::new();
+        let mut diags = Vec::new();
+        let Value::Mapping(map) = &self.value else { return (extra, diags) };
+        let all_known = || known.iter().flat_map(|k| k.iter().copied());
+        for (k, v) in map {
+            let key = match k {
+                Value::String(s) => s.clone(),
+                other => match serde_yaml::to_string(other) {
+                    Ok(s) => s.trim().to_string(),
+                    Err(_) => continue,
+                },
+            };
+            if all_known().any(|kk| kk == key) {
+                continue;
+            }
+            if let Some(close) = did_you_mean(&key, all_known()) {
+                let (line, col, width) = self.locate_key(&key).unwrap_or((1, 1, 1));
+                diags.push(
+                    Diagnostic::warning(self.file, format!("unknown field `{key}`; it is kept in `extra`"))
+                        .at(self.text, line, col, width)
+                        .with_help(format!("did you mean `{close}`?")),
+                );
+            }
+            match serde_json::to_value(v) {
+                Ok(json) => {
+                    extra.insert(key, json);
+                }
+                Err(e) => diags.push(
+                    Diagnostic::warning(self.file, format!("field `{key}` cannot be shown in templates: {e}"))
+                        .at_offset(self.text, self.yaml_start, 1),
+                ),
+            }
+        }
+        (extra, diags)
+    }
+
+    fn locate_key(&self, key: &str) -> Option<(usize, usize, usize)> {
+        locate_in(self.text, self.yaml_start, self.yaml_end, &[], Some(key))
+    }
+}
+
+fn yaml_error(file: &str, text: &str, yaml_start: usize, e: &serde_yaml::Error, what: &str) -> Diagnostic {
+    let mut msg = e.to_string();
+    // serde_yaml appends " at line L column C"; the diagnostic says that itself.
+    if let Some(i) = msg.rfind(" at line ") {
+        msg.truncate(i);
+    }
+    let first_line = crate::diag::line_col(text, yaml_start).0;
+    let d = Diagnostic::error(file, format!("{what}: {msg}"));
+    let d = match e.location() {
+        Some(loc) => d.at(text, first_line + loc.line() - 1, loc.column(), 1),
+        None => d.at(text, first_line, 1, 1),
+    };
+    d.with_help(yaml_help(&msg))
+}
+
+fn yaml_help(msg: &str) -> String {
+    if msg.contains("expected a sequence") {
+        "write a list as `[a, b]` or as lines starting with `- `".into()
+    } else if msg.contains("unknown variant") {
+        "use one of the values listed above".into()
+    } else if msg.contains("missing field") {
+        "add the missing field".into()
+    } else if msg.contains("mapping values are not allowed") || msg.contains("did not find expected") {
+        "check the indentation, and quote values that contain `: ` or start with `[`, `{`, `*` or `&`".into()
+    } else if msg.contains("duplicate") {
+        "give each field once".into()
+    } else {
+        "fix the value at this place; see the front-matter reference in README.md".into()
+    }
+}
+
+/// Where the value at `path` stands in a note: (line, column, width in characters), 1-based,
+/// counted in the whole file. `yaml_start` is the byte offset of the YAML inside `text`.
+pub fn locate(text: &str, yaml_start: usize, path: &[PathSeg]) -> Option<(usize, usize, usize)> {
+    let yaml_end = yaml_end(text, yaml_start);
+    locate_in(text, yaml_start, yaml_end, path, None)
+}
+
+fn yaml_end(text: &str, yaml_start: usize) -> usize {
+    let mut pos = yaml_start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        let line = text[pos..end].trim_end_matches(['\n', '\r']);
+        if line == "---" || line == "..." {
+            return pos;
+        }
+        pos = end;
+    }
+    text.len()
+}
+
+/// Walks the YAML events and returns the span of the node at `path`, or, with `key`, of that
+/// top-level key itself.
+fn locate_in(text: &str, yaml_start: usize, yaml_end: usize, path: &[PathSeg], key: Option<&str>) -> Option<(usize, usize, usize)> {
+    use saphyr_parser::{Event, Parser};
+    enum Frame {
+        Map { expecting_key: bool, key: String },
+        Seq { idx: usize },
+    }
+    fn at(stack: &[Frame], path: &[PathSeg]) -> bool {
+        // The first frame is the document's own mapping.
+        stack.len() == path.len()
+            && stack.iter().zip(path).all(|(f, p)| match (f, p) {
+                (Frame::Map { key, .. }, PathSeg::Key(k)) => key == k,
+                (Frame::Seq { idx }, PathSeg::Index(i)) => idx == i,
+                _ => false,
+            })
+    }
+    fn done(stack: &mut [Frame]) {
+        match stack.last_mut() {
+            Some(Frame::Map { expecting_key, .. }) => *expecting_key = true,
+            Some(Frame::Seq { idx }) => *idx += 1,
+            None => {}
+        }
+    }
+    let yaml = &text[yaml_start..yaml_end];
+    let first_line = crate::diag::line_col(text, yaml_start).0;
+    let mut stack: Vec<Frame> = Vec::new();
+    for ev in Parser::new_from_str(yaml) {
+        let (ev, span) = ev.ok()?;
+        let here = |width: usize| Some((first_line + span.start.line() - 1, span.start.col() + 1, width.max(1)));
+        let width = if span.end.line() == span.start.line() { span.end.col().saturating_sub(span.start.col()) } else { 1 };
+        let in_key = matches!(stack.last(), Some(Frame::Map { expecting_key: true, .. }));
+        match ev {
+            Event::Scalar(v, ..) if in_key => {
+                if let (Some(k), 1) = (key, stack.len())
+                    && v == k
+                {
+                    return here(width);
+                }
+                if let Some(Frame::Map { expecting_key, key }) = stack.last_mut() {
+                    *expecting_key = false;
+                    *key = v.into_owned();
+                }
+            }
+            Event::Scalar(..) | Event::Alias(_) => {
+                if key.is_none() && at(&stack, path) {
+                    return here(width);
+                }
+                done(&mut stack);
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                if key.is_none() && !path.is_empty() && at(&stack, path) {
+                    return here(1);
+                }
+                if matches!(ev, Event::SequenceStart(..)) {
+                    stack.push(Frame::Seq { idx: 0 });
+                } else {
+                    stack.push(Frame::Map { expecting_key: true, key: String::new() });
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                stack.pop();
+                done(&mut stack);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PathSeg::{Index, Key};
+
+    const NOTE: &str = "---\ntitle: X\nroles:\n  - { org: tesla, role: CEO, type: officer }\n  - org: x-corp\n    role: owner\nactors: [elon-musk, nvidia]\n---\nBody\n";
+
+    #[test]
+    fn splits_and_finds_the_body() {
+        let d = Document::parse("a.md", NOTE).unwrap();
+        assert_eq!(&NOTE[d.body_start..], "Body\n");
+        assert_eq!(d.str_field("title"), Some("X"));
+    }
+
+    #[test]
+    fn locates_values_by_path() {
+        let d = Document::parse("a.md", NOTE).unwrap();
+        let at = |p: &[PathSeg]| locate(NOTE, d.yaml_start, p);
+        assert_eq!(at(&[Key("roles"), Index(0), Key("org")]), Some((4, 12, 5)));
+        assert_eq!(at(&[Key("roles"), Index(1), Key("org")]), Some((5, 10, 6)));
+        assert_eq!(at(&[Key("actors"), Index(1)]), Some((7, 21, 6)));
+        assert_eq!(at(&[Key("title")]), Some((2, 8, 1)));
+        assert_eq!(at(&[Key("nope")]), None);
+        assert_eq!(d.locate_key("actors"), Some((7, 1, 6)));
+    }
+
+    #[test]
+    fn unterminated_and_missing() {
+        let e = Document::parse("a.md", "---\ntitle: x\n").err().unwrap();
+        assert_eq!(e.to_string(), "a.md:1:1: error: the front-matter is never closed (help: add a line `---` after the last field, before the body)");
+        let e = Document::parse("a.md", "# Just markdown\n").err().unwrap();
+        assert!(e.to_string().starts_with("a.md:1:1: error: this note has no front-matter"));
+    }
+
+    #[test]
+    fn yaml_errors_point_into_the_file() {
+        let e = Document::parse("a.md", "---\ntitle: x\nbad: [a, b\n---\n").err().unwrap();
+        assert_eq!((e.line, e.file.as_str()), (4, "a.md"));
+        assert!(e.message.starts_with("invalid YAML in the front-matter"), "{}", e.message);
+    }
+}

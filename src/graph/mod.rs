@@ -1,0 +1,215 @@
+//! The dossier as one linked whole: the single owner of all notes and of the indexes derived
+//! from them. Everything downstream (Markdown, templates, JSON export) borrows from it.
+//!
+//! [`build`] never stops at the first problem: it resolves every reference of every note and
+//! returns all diagnostics together, each pointing at the place the reference is written.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::config::SiteIndex;
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::frontmatter;
+use crate::model::{Kind, KindData, Note};
+
+/// URL folders the site generates itself; a page note may not take one of them.
+pub const RESERVED_PATHS: &[&str] = &[
+    "sources/", "people/", "organizations/", "entities/", "events/", "claims/", "timeline/", "conflicts/",
+    "translations/", "integrity/",
+];
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GraphOptions {
+    /// Publish notes marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// A role held in an organization: the holder's index and the role's index in its `roles`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleRef {
+    pub holder: usize,
+    pub role: usize,
+}
+
+pub struct Dossier {
+    pub site: SiteIndex,
+    /// Published original notes, sorted by kind and id.
+    pub notes: Vec<Note>,
+    /// Translations (`note.LANG.md`), sorted by id and language.
+    pub translations: Vec<Note>,
+    pub by_id: HashMap<String, usize>,
+    /// For each note, the notes whose front-matter cites it, in note order.
+    pub cited_by: Vec<Vec<usize>>,
+    /// For each organization, the roles held in it.
+    pub role_holders: Vec<Vec<RoleRef>>,
+    /// For each person or organization, the events and claims that name it.
+    pub involved_in: Vec<Vec<usize>>,
+}
+
+impl Dossier {
+    pub fn get(&self, id: &str) -> Option<&Note> {
+        self.by_id.get(id).map(|&i| &self.notes[i])
+    }
+
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (usize, &Note)> {
+        self.notes.iter().enumerate().filter(move |(_, n)| n.kind == kind)
+    }
+}
+
+/// The path of a note's page below the base path (`people/elon-musk/`).
+pub fn note_path(note: &Note) -> String {
+    match note.kind.section() {
+        Some(section) => format!("{section}/{}/", note.id),
+        None if note.folder.is_empty() => format!("{}/", note.id),
+        None => format!("{}/{}/", note.folder, note.id),
+    }
+}
+
+fn kind_list(kinds: &[Kind]) -> String {
+    let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    match names.as_slice() {
+        [one] => format!("a {one}"),
+        [a, b] => format!("a {a} or an {b}"),
+        _ => names.join(", "),
+    }
+}
+
+/// Links the notes into a dossier and checks every reference between them.
+pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier, Vec<Diagnostic>) {
+    let _span = tracing::info_span!("graph").entered();
+    let mut diags = Vec::new();
+    let mut drafts: HashSet<String> = HashSet::new();
+    let mut originals = Vec::new();
+    let mut translations = Vec::new();
+    for note in parsed {
+        if note.common.draft && !opts.drafts {
+            if note.lang.is_none() {
+                drafts.insert(note.id.clone());
+            }
+            continue;
+        }
+        if note.lang.is_some() { translations.push(note) } else { originals.push(note) }
+    }
+    originals.sort_by(|a, b| (a.kind, &a.id, &a.file).cmp(&(b.kind, &b.id, &b.file)));
+    translations.sort_by(|a, b| (&a.id, &a.lang, &a.file).cmp(&(&b.id, &b.lang, &b.file)));
+
+    // Ids are unique across the dossier; the first file (by path) keeps the id.
+    let mut by_id: HashMap<String, usize> = HashMap::with_capacity(originals.len());
+    let mut first_file: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut sorted_by_file: Vec<usize> = (0..originals.len()).collect();
+    sorted_by_file.sort_by(|&a, &b| originals[a].file.cmp(&originals[b].file));
+    let mut duplicate = vec![false; originals.len()];
+    for &i in &sorted_by_file {
+        let n = &originals[i];
+        if let Some(first) = first_file.get(n.id.as_str()) {
+            diags.push(
+                Diagnostic::error(&n.file, format!("duplicate id `{}`: {first} already uses it", n.id))
+                    .at(&n.text, 1, 1, 1)
+                    .with_help("ids come from file names and must be unique across the dossier; rename one of the two files"),
+            );
+            duplicate[i] = true;
+        } else {
+            first_file.insert(&n.id, &n.file);
+        }
+    }
+    let mut keep = duplicate.iter().map(|d| !d);
+    originals.retain(|_| keep.next().unwrap_or(true));
+    for (i, n) in originals.iter().enumerate() {
+        by_id.insert(n.id.clone(), i);
+    }
+
+    // Two notes may not be published at the same URL, nor over a page the site makes itself.
+    let mut paths: HashMap<String, usize> = HashMap::with_capacity(originals.len());
+    for (i, n) in originals.iter().enumerate() {
+        let path = note_path(n);
+        if RESERVED_PATHS.contains(&path.as_str()) {
+            diags.push(
+                Diagnostic::error(&n.file, format!("this page would be published at /{path}, which the site uses for its own list"))
+                    .at(&n.text, 1, 1, 1)
+                    .with_help("rename the file or move it into a folder"),
+            );
+        } else if let Some(&j) = paths.get(&path) {
+            diags.push(
+                Diagnostic::error(&n.file, format!("this page would be published at /{path}, like {}", originals[j].file))
+                    .at(&n.text, 1, 1, 1)
+                    .with_help("rename or move one of the two files"),
+            );
+        } else {
+            paths.insert(path, i);
+        }
+    }
+
+    // Every id named in the front-matter must exist and be of the right kind.
+    let mut cited_by = vec![Vec::new(); originals.len()];
+    let mut role_holders = vec![Vec::new(); originals.len()];
+    let mut involved_in = vec![Vec::new(); originals.len()];
+    for (i, note) in originals.iter().chain(translations.iter()).enumerate() {
+        let is_original = i < originals.len();
+        for r in note.references() {
+            let target = match by_id.get(r.id) {
+                Some(&t) => t,
+                None => {
+                    diags.push(unknown_reference(note, &r, &originals, &drafts));
+                    continue;
+                }
+            };
+            let kind = originals[target].kind;
+            if !r.expect.is_empty() && !r.expect.contains(&kind) {
+                let (line, col, width) = frontmatter::locate(&note.text, note.yaml_start, &r.path).unwrap_or((1, 1, 1));
+                diags.push(
+                    Diagnostic::error(&note.file, format!("`{}` is {}, but this field must name {}", r.id, kind_list(&[kind]), kind_list(r.expect)))
+                        .at(&note.text, line, col, width)
+                        .with_help(format!("name {} here", kind_list(r.expect))),
+                );
+                continue;
+            }
+            if !is_original {
+                continue;
+            }
+            match (&note.data, kind) {
+                (KindData::Event(_) | KindData::Claim(_), Kind::Source) => push_once(&mut cited_by[target], i),
+                (KindData::Event(_) | KindData::Claim(_), k) if k.is_entity() => push_once(&mut involved_in[target], i),
+                _ => {}
+            }
+        }
+        if let (true, KindData::Entity(e)) = (is_original, &note.data) {
+            for (ri, role) in e.roles.iter().enumerate() {
+                if let Some(&org) = by_id.get(&role.org) {
+                    role_holders[org].push(RoleRef { holder: i, role: ri });
+                }
+                for c in &role.cites {
+                    if let Some(&s) = by_id.get(&c.source) {
+                        push_once(&mut cited_by[s], i);
+                    }
+                }
+            }
+        }
+    }
+    for list in cited_by.iter_mut().chain(involved_in.iter_mut()) {
+        list.sort_unstable();
+    }
+    let dossier = Dossier { site, notes: originals, translations, by_id, cited_by, role_holders, involved_in };
+    (dossier, diags)
+}
+
+fn push_once(list: &mut Vec<usize>, i: usize) {
+    if list.last() != Some(&i) {
+        list.push(i);
+    }
+}
+
+fn unknown_reference(note: &Note, r: &crate::model::Reference<'_>, notes: &[Note], drafts: &HashSet<String>) -> Diagnostic {
+    let (line, col, width) = frontmatter::locate(&note.text, note.yaml_start, &r.path).unwrap_or((1, 1, 1));
+    let d = if drafts.contains(r.id) {
+        Diagnostic::error(&note.file, format!("`{}` is a draft and is not published", r.id))
+            .with_help("build with --drafts to preview it, or publish it by removing `draft: true`")
+    } else {
+        let candidates = notes.iter().filter(|n| r.expect.is_empty() || r.expect.contains(&n.kind)).map(|n| n.id.as_str());
+        let help = match did_you_mean(r.id, candidates) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None if r.expect.is_empty() => "create the note, or correct the id".to_string(),
+            None => format!("create {} with this id, or correct the id", kind_list(r.expect)),
+        };
+        Diagnostic::error(&note.file, format!("unknown id `{}`", r.id)).with_help(help)
+    };
+    d.at(&note.text, line, col, width)
+}

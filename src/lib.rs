@@ -1,0 +1,20 @@
+//! `dossier`: a static site generator for investigative dossiers.
+//!
+//! Data flows top to bottom through the modules below; see README.md ("Architecture") for the
+//! map and the invariants.
+
+pub mod build;
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod date;
+pub mod diag;
+pub mod feeds;
+pub mod frontmatter;
+pub mod graph;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod progress;
+pub mod render;

@@ -1,0 +1,154 @@
+//! Reading the dossier from disk: the only module that reads `content/`, `templates/` and
+//! `static/`. Everything after it works on memory, so it can be tested without a disk and rerun
+//! by `serve` on a changed file alone.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diag::Diagnostic;
+
+/// One file as read, with its path relative to the dossier root (`content/people/x.md`).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub rel_path: String,
+    pub text: String,
+}
+
+/// The raw bytes of a theme file (`templates/…` or `static/…`), relative to its folder.
+#[derive(Debug, Clone)]
+pub struct ThemeFile {
+    pub name: String,
+    pub rel_path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What `content/` holds.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// `content/_index.md`, if present.
+    pub index: Option<SourceFile>,
+    /// Every other `.md` file, sorted by path.
+    pub notes: Vec<SourceFile>,
+}
+
+/// A dossier's own theme files, which override the embedded defaults one by one.
+#[derive(Debug, Default)]
+pub struct ThemeOverrides {
+    pub templates: Vec<ThemeFile>,
+    pub statics: Vec<ThemeFile>,
+}
+
+fn rel(root: &Path, path: &Path) -> String {
+    let r = path.strip_prefix(root).unwrap_or(path);
+    r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+fn is_hidden(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+}
+
+/// Lists the files under `dir` (sorted, hidden ones and editors' temporary files skipped).
+fn walk(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    if !dir.exists() {
+        return files;
+    }
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().map_or_else(|| rel(root, dir), |p| rel(root, p));
+                let what = if e.loop_ancestor().is_some() { "a symbolic link loops back to a parent folder".to_string() } else { format!("cannot read: {}", e.io_error().map_or_else(|| e.to_string(), ToString::to_string)) };
+                diags.push(Diagnostic::error(path, what).with_help("fix or remove this file or link"));
+            }
+        }
+    }
+    files
+}
+
+/// Reads a file as UTF-8 text, or says exactly where it is not.
+pub fn read_text(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let rel_path = rel(root, path);
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(&rel_path, format!("cannot read this file: {e}")).with_help("check that the file exists and that you may read it")
+    })?;
+    String::from_utf8(bytes).map(|text| SourceFile { rel_path: rel_path.clone(), text }).map_err(|e| utf8_diag(&rel_path, e))
+}
+
+/// Says where a file stops being UTF-8.
+pub fn utf8_diag(file: &str, e: std::string::FromUtf8Error) -> Diagnostic {
+    let valid = e.utf8_error().valid_up_to();
+    let bytes = e.into_bytes();
+    let lossy = String::from_utf8_lossy(&bytes).into_owned();
+    // The valid prefix is the same in the lossy text, so the offset maps one to one.
+    let (line, col) = crate::diag::line_col(&lossy, valid);
+    Diagnostic::error(file, format!("this file is not valid UTF-8 (byte {valid} is not part of a UTF-8 character)"))
+        .at(&lossy, line, col, 1)
+        .with_help("save the file as UTF-8 in your editor")
+}
+
+/// Reads every note under `root/content`.
+pub fn load_content(root: &Path) -> (Content, Vec<Diagnostic>) {
+    let _span = tracing::info_span!("load").entered();
+    let mut diags = Vec::new();
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        diags.push(
+            Diagnostic::error("content", format!("there is no folder `content/` in {}", root.display()))
+                .with_help("run `dossier build` in a dossier's folder, pass `--root DIR`, or start one with `dossier init DIR`"),
+        );
+        return (Content::default(), diags);
+    }
+    let mut paths = Vec::new();
+    for path in walk(root, &content_dir, &mut diags) {
+        if path.extension().is_some_and(|e| e == "md") {
+            paths.push(path);
+        } else {
+            diags.push(
+                Diagnostic::warning(rel(root, &path), "this file is not a note (.md) and is not published")
+                    .with_help("put images and other files in `static/`, and link them from there"),
+            );
+        }
+    }
+    let results: Vec<Result<SourceFile, Diagnostic>> = paths.par_iter().map(|p| read_text(root, p)).collect();
+    let mut content = Content::default();
+    for r in results {
+        match r {
+            Ok(f) if f.rel_path == "content/_index.md" => content.index = Some(f),
+            Ok(f) => content.notes.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    (content, diags)
+}
+
+/// Reads the dossier's own `templates/` and `static/`, if it has them.
+pub fn load_theme(root: &Path) -> (ThemeOverrides, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut read_dir = |folder: &str| -> Vec<ThemeFile> {
+        let dir = root.join(folder);
+        let paths = walk(root, &dir, &mut diags);
+        let read: Vec<Result<ThemeFile, Diagnostic>> = paths
+            .par_iter()
+            .map(|p| {
+                let rel_path = rel(root, p);
+                let name = rel(&dir, p);
+                std::fs::read(p)
+                    .map(|bytes| ThemeFile { name, rel_path: rel_path.clone(), bytes })
+                    .map_err(|e| Diagnostic::error(&rel_path, format!("cannot read this file: {e}")))
+            })
+            .collect();
+        read.into_iter().filter_map(|r| r.map_err(|d| diags.push(d)).ok()).collect()
+    };
+    let templates = read_dir("templates");
+    let statics = read_dir("static");
+    (ThemeOverrides { templates, statics }, diags)
+}

@@ -1,0 +1,33 @@
+//! The `dossier` binary: parse the command line, set up logging, run, map the result to an exit
+//! code. Everything else is in the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use dossier::cli::{Cli, Command};
+use dossier::cmd;
+
+fn init_logging(verbose: bool) {
+    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::fmt::format::FmtSpan;
+    let filter = match std::env::var("DOSSIER_LOG") {
+        Ok(f) => EnvFilter::new(f),
+        Err(_) if verbose => EnvFilter::new("dossier=info"),
+        Err(_) => EnvFilter::new("warn"),
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none())
+        .try_init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let exit = match cli.command {
+        Command::Build(args) => cmd::build::run(args),
+    };
+    ExitCode::from(exit as u8)
+}

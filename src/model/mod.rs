@@ -1,0 +1,495 @@
+//! The content model: a note and the typed front-matter of each kind.
+//!
+//! These types are what the YAML means, not how it is parsed: `frontmatter` fills them, `graph`
+//! links them, `render` shows them. Every id a note names in its front-matter is listed by
+//! [`Note::references`] with its YAML path, so the graph can resolve all of them in one place and
+//! point a diagnostic at the exact spot when one does not exist.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::DateSpan;
+
+/// What a note is about. The top folder under `content/` gives it unless `kind:` says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Source,
+    Person,
+    Organization,
+    Event,
+    Claim,
+    Page,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [Kind::Source, Kind::Person, Kind::Organization, Kind::Event, Kind::Claim, Kind::Page];
+
+    /// The kind a top folder implies (`sources/` → source), if any.
+    pub fn from_folder(folder: &str) -> Option<Kind> {
+        Some(match folder {
+            "sources" => Kind::Source,
+            "people" => Kind::Person,
+            "organizations" => Kind::Organization,
+            "events" => Kind::Event,
+            "claims" => Kind::Claim,
+            _ => return None,
+        })
+    }
+
+    /// The URL folder of the kind's pages; pages keep their own folder.
+    pub fn section(self) -> Option<&'static str> {
+        Some(match self {
+            Kind::Source => "sources",
+            Kind::Person => "people",
+            Kind::Organization => "organizations",
+            Kind::Event => "events",
+            Kind::Claim => "claims",
+            Kind::Page => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Source => "source",
+            Kind::Person => "person",
+            Kind::Organization => "organization",
+            Kind::Event => "event",
+            Kind::Claim => "claim",
+            Kind::Page => "page",
+        }
+    }
+
+    pub fn is_entity(self) -> bool {
+        matches!(self, Kind::Person | Kind::Organization)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Fields every note may have.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Common {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub aliases: Vec<String>,
+    pub draft: bool,
+    pub kind: Option<Kind>,
+    /// On a translation: the hash of the original's body it was made from.
+    pub translated_from: Option<String>,
+}
+
+/// Keys of [`Common`]; everything not known to the note's kind goes to `extra`.
+pub const COMMON_KEYS: &[&str] = &["title", "summary", "tags", "aliases", "draft", "kind", "translated_from"];
+
+/// A citation: `- source-id` or `{ source, at, quote }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "CiteRepr")]
+pub struct Cite {
+    pub source: String,
+    /// Where in the source: `¶5`, `p. 2`, `00:14:30`.
+    pub at: Option<String>,
+    /// A short quotation from the source, shown marked as a quote.
+    pub quote: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged, expecting = "a source id, or a map { source, at, quote }")]
+enum CiteRepr {
+    Id(String),
+    Full {
+        source: String,
+        #[serde(default)]
+        at: Option<String>,
+        #[serde(default)]
+        quote: Option<String>,
+    },
+}
+
+impl From<CiteRepr> for Cite {
+    fn from(r: CiteRepr) -> Self {
+        match r {
+            CiteRepr::Id(source) => Cite { source, at: None, quote: None },
+            CiteRepr::Full { source, at, quote } => Cite { source, at, quote },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceType {
+    Primary,
+    Secondary,
+    Commentary,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Source {
+    pub publisher: Option<String>,
+    pub author: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<DateSpan>,
+    pub retrieved: Option<DateSpan>,
+    /// BCP 47 tag of the source's own language (`en`, `zh-Hant`).
+    pub language: Option<String>,
+    /// The source this one translates.
+    pub translation_of: Option<String>,
+    pub translator: Option<String>,
+    pub archive: Option<String>,
+    #[serde(rename = "type")]
+    pub source_type: Option<SourceType>,
+    /// The source through which the dossier knows this one, when it was not read directly.
+    pub via: Option<String>,
+}
+
+pub const SOURCE_KEYS: &[&str] = &[
+    "publisher",
+    "author",
+    "url",
+    "published",
+    "retrieved",
+    "language",
+    "translation_of",
+    "translator",
+    "archive",
+    "type",
+    "via",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleType {
+    Officer,
+    Director,
+    Chair,
+    Founder,
+    Owner,
+    ControllingShareholder,
+    Investor,
+    Employee,
+    Other,
+}
+
+/// A role a person or an organization holds in an organization, over a span of time.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Role {
+    pub org: String,
+    pub role: String,
+    #[serde(rename = "type")]
+    pub role_type: RoleType,
+    #[serde(default)]
+    pub from: Option<DateSpan>,
+    #[serde(default)]
+    pub to: Option<DateSpan>,
+    /// A stake, as written (`20.5%`, `0.25`).
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub share: Option<String>,
+    #[serde(default)]
+    pub cites: Vec<Cite>,
+}
+
+/// A person or an organization.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Entity {
+    pub name: Option<String>,
+    pub roles: Vec<Role>,
+}
+
+pub const ENTITY_KEYS: &[&str] = &["name", "roles"];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quantity {
+    pub value: f64,
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Money {
+    pub amount: f64,
+    pub currency: String,
+    /// `>`, `<`, `~`: how the amount is bounded.
+    #[serde(default)]
+    pub qualifier: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Event {
+    pub date: Option<DateSpan>,
+    #[serde(rename = "type")]
+    pub event_type: Option<String>,
+    pub actors: Vec<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub quantity: Option<Quantity>,
+    pub value: Option<Money>,
+    pub cites: Vec<Cite>,
+    /// A hand-written note on a conflict of interest this event raises.
+    pub conflict: Option<String>,
+}
+
+pub const EVENT_KEYS: &[&str] = &["date", "type", "actors", "from", "to", "quantity", "value", "cites", "conflict"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimStatus {
+    #[default]
+    Reported,
+    Confirmed,
+    Disputed,
+    Denied,
+}
+
+/// An answer to a claim: who answered, when, where.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Response {
+    pub by: String,
+    #[serde(default)]
+    pub date: Option<DateSpan>,
+    /// What the answer said, in the dossier's words.
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub cites: Vec<Cite>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Claim {
+    pub claimant: Option<String>,
+    pub date: Option<DateSpan>,
+    pub status: ClaimStatus,
+    pub about: Vec<String>,
+    pub cites: Vec<Cite>,
+    pub contradicted_by: Vec<String>,
+    pub responses: Vec<Response>,
+}
+
+pub const CLAIM_KEYS: &[&str] = &["claimant", "date", "status", "about", "cites", "contradicted_by", "responses"];
+
+/// The fields that only some kinds have.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum KindData {
+    Source(Source),
+    Entity(Entity),
+    Event(Event),
+    Claim(Claim),
+    Page,
+}
+
+impl Kind {
+    /// The keys this kind understands beyond [`COMMON_KEYS`].
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            Kind::Source => SOURCE_KEYS,
+            Kind::Person | Kind::Organization => ENTITY_KEYS,
+            Kind::Event => EVENT_KEYS,
+            Kind::Claim => CLAIM_KEYS,
+            Kind::Page => &[],
+        }
+    }
+}
+
+/// One note: a Markdown file under `content/` other than `_index.md`.
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub id: String,
+    pub kind: Kind,
+    /// The language of a translation (`zh-Hant` from `note.zh-Hant.md`); `None` for an original.
+    pub lang: Option<String>,
+    /// Path relative to the dossier root (`content/people/elon-musk.md`).
+    pub file: String,
+    /// The folder under `content/` (`people`, `analysis/2024`, or empty).
+    pub folder: String,
+    /// The whole file, kept for diagnostics that point into it after parsing.
+    pub text: String,
+    /// Byte offset of the YAML inside `text`.
+    pub yaml_start: usize,
+    /// Byte offset of the Markdown body inside `text`.
+    pub body_start: usize,
+    pub title: String,
+    pub common: Common,
+    pub data: KindData,
+    /// Front-matter keys this kind does not know, for templates (`page.extra`).
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One step of a path into the front-matter: a key or a sequence index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSeg {
+    Key(&'static str),
+    Index(usize),
+}
+
+/// An id named in the front-matter, where it stands and what it must name.
+#[derive(Debug, Clone)]
+pub struct Reference<'a> {
+    pub id: &'a str,
+    pub path: Vec<PathSeg>,
+    /// The kinds the id may name; empty means any.
+    pub expect: &'static [Kind],
+}
+
+const ENTITIES: &[Kind] = &[Kind::Person, Kind::Organization];
+const ORGS: &[Kind] = &[Kind::Organization];
+const SOURCES: &[Kind] = &[Kind::Source];
+
+impl Note {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    pub fn yaml(&self) -> &str {
+        &self.text[self.yaml_start..]
+    }
+
+    /// The note's date, if its kind has one: an event's or claim's `date`, a source's `published`.
+    pub fn date(&self) -> Option<&DateSpan> {
+        match &self.data {
+            KindData::Event(e) => e.date.as_ref(),
+            KindData::Claim(c) => c.date.as_ref(),
+            KindData::Source(s) => s.published.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The citations in the front-matter, in order.
+    pub fn cites(&self) -> Vec<&Cite> {
+        match &self.data {
+            KindData::Event(e) => e.cites.iter().collect(),
+            KindData::Claim(c) => c.cites.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Every id this note's front-matter names, with its path.
+    pub fn references(&self) -> Vec<Reference<'_>> {
+        use PathSeg::{Index, Key};
+        let mut out = Vec::new();
+        fn cites<'n>(out: &mut Vec<Reference<'n>>, prefix: Vec<PathSeg>, list: &'n [Cite]) {
+            for (i, c) in list.iter().enumerate() {
+                let mut path = prefix.clone();
+                path.extend([PathSeg::Key("cites"), PathSeg::Index(i)]);
+                out.push(Reference { id: &c.source, path, expect: SOURCES });
+            }
+        }
+        match &self.data {
+            KindData::Source(s) => {
+                if let Some(t) = &s.translation_of {
+                    out.push(Reference { id: t, path: vec![Key("translation_of")], expect: SOURCES });
+                }
+                if let Some(v) = &s.via {
+                    out.push(Reference { id: v, path: vec![Key("via")], expect: SOURCES });
+                }
+            }
+            KindData::Entity(e) => {
+                for (i, r) in e.roles.iter().enumerate() {
+                    out.push(Reference { id: &r.org, path: vec![Key("roles"), Index(i), Key("org")], expect: ORGS });
+                    for (j, c) in r.cites.iter().enumerate() {
+                        out.push(Reference {
+                            id: &c.source,
+                            path: vec![Key("roles"), Index(i), Key("cites"), Index(j)],
+                            expect: SOURCES,
+                        });
+                    }
+                }
+            }
+            KindData::Event(e) => {
+                for (i, a) in e.actors.iter().enumerate() {
+                    out.push(Reference { id: a, path: vec![Key("actors"), Index(i)], expect: ENTITIES });
+                }
+                if let Some(f) = &e.from {
+                    out.push(Reference { id: f, path: vec![Key("from")], expect: ENTITIES });
+                }
+                if let Some(t) = &e.to {
+                    out.push(Reference { id: t, path: vec![Key("to")], expect: ENTITIES });
+                }
+                cites(&mut out, Vec::new(), &e.cites);
+            }
+            KindData::Claim(c) => {
+                if let Some(by) = &c.claimant {
+                    out.push(Reference { id: by, path: vec![Key("claimant")], expect: ENTITIES });
+                }
+                for (i, a) in c.about.iter().enumerate() {
+                    out.push(Reference { id: a, path: vec![Key("about"), Index(i)], expect: &[] });
+                }
+                for (i, a) in c.contradicted_by.iter().enumerate() {
+                    out.push(Reference { id: a, path: vec![Key("contradicted_by"), Index(i)], expect: &[] });
+                }
+                cites(&mut out, Vec::new(), &c.cites);
+                for (i, r) in c.responses.iter().enumerate() {
+                    out.push(Reference { id: &r.by, path: vec![Key("responses"), Index(i), Key("by")], expect: ENTITIES });
+                    cites(&mut out, vec![Key("responses"), Index(i)], &r.cites);
+                }
+            }
+            KindData::Page => {}
+        }
+        out
+    }
+}
+
+fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct V;
+    impl serde::de::Visitor<'_> for V {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a number or a text such as 20.5%")
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// True for a valid note id: `[a-z0-9][a-z0-9-]*`.
+pub fn is_valid_id(id: &str) -> bool {
+    let mut bytes = id.bytes();
+    matches!(bytes.next(), Some(b) if b.is_ascii_lowercase() || b.is_ascii_digit())
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(is_valid_id("elon-musk"));
+        assert!(is_valid_id("2024-q1-call"));
+        assert!(!is_valid_id("Elon"));
+        assert!(!is_valid_id("-x"));
+        assert!(!is_valid_id(""));
+        assert!(!is_valid_id("a_b"));
+    }
+
+    #[test]
+    fn kinds_from_folders() {
+        assert_eq!(Kind::from_folder("people"), Some(Kind::Person));
+        assert_eq!(Kind::from_folder("analysis"), None);
+        assert_eq!(Kind::Person.section(), Some("people"));
+    }
+}
+pub mod parse;

@@ -1,0 +1,212 @@
+//! Writing the site: the in-memory tree goes to a staging folder beside the target, then
+//! replaces the target in two renames.
+//!
+//! A failed or killed build therefore never leaves a half-written site behind: until the
+//! renames, the previous output is untouched. And since the program deletes whole folders, it
+//! only ever deletes folders that carry its marker file, and refuses to write into the dossier's
+//! root, its sources, any folder above them, or a non-empty folder it did not make.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+/// The file that marks a folder as made by `dossier` (and so safe to replace).
+pub const MARKER: &str = ".dossier-output";
+const MARKER_TEXT: &str = "This folder was written by dossier, which replaces it on every build.\n";
+
+/// The built site: output path (relative, `/`-separated) → bytes. Sorted, so writing and
+/// hashing it is deterministic.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct OutputTree {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl OutputTree {
+    pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
+        self.files.insert(path, bytes);
+    }
+
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<u8>)> {
+        self.files.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// Why the output could not be written. The message names the path and what to do.
+#[derive(Debug)]
+pub struct OutputError {
+    pub message: String,
+    pub help: String,
+}
+
+fn err(message: String, help: &str) -> OutputError {
+    OutputError { message, help: help.to_string() }
+}
+
+fn io_err(what: &str, path: &Path, e: io::Error) -> OutputError {
+    err(format!("cannot {what} {}: {e}", path.display()), "check the permissions and free space of the output folder")
+}
+
+/// Makes `path` absolute and free of `..`, resolving symbolic links of the parts that exist.
+fn resolve(path: &Path) -> io::Result<PathBuf> {
+    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize()?;
+    for part in rest.into_iter().rev() {
+        if part == ".." {
+            out.pop();
+        } else if part != "." {
+            out.push(part);
+        }
+    }
+    Ok(out)
+}
+
+fn has_marker(dir: &Path) -> bool {
+    dir.join(MARKER).is_file()
+}
+
+/// Checks that `output` may be replaced by a build of the dossier at `root`.
+pub fn check_target(root: &Path, output: &Path) -> Result<PathBuf, OutputError> {
+    let root = resolve(root).map_err(|e| io_err("resolve", root, e))?;
+    let out = resolve(output).map_err(|e| io_err("resolve", output, e))?;
+    let refuse = |why: String| {
+        Err(err(
+            format!("refusing to write the site to {}: {why}", out.display()),
+            "choose another folder with --output (the default is `public` inside the dossier)",
+        ))
+    };
+    for (name, protected) in [("the dossier's root", root.clone()), ("content/", root.join("content")), ("templates/", root.join("templates")), ("static/", root.join("static"))] {
+        if protected.starts_with(&out) {
+            return refuse(format!("it is {name} or a folder that contains it, and building replaces the whole folder"));
+        }
+        if name != "the dossier's root" && out.starts_with(&protected) {
+            return refuse(format!("it is inside {name}"));
+        }
+    }
+    if out.exists() {
+        if !out.is_dir() {
+            return refuse("it is a file, not a folder".into());
+        }
+        let empty = std::fs::read_dir(&out).map_err(|e| io_err("read", &out, e))?.next().is_none();
+        if !empty && !has_marker(&out) {
+            return refuse(format!("it is not empty and was not made by dossier (it has no {MARKER} file)"));
+        }
+    }
+    Ok(out)
+}
+
+fn sibling(out: &Path, suffix: &str) -> PathBuf {
+    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.{suffix}"))
+}
+
+/// Removes a folder only if it carries our marker.
+fn remove_ours(dir: &Path) -> Result<(), OutputError> {
+    if dir.exists() {
+        if !has_marker(dir) {
+            return Err(err(
+                format!("{} is in the way and was not made by dossier", dir.display()),
+                "move or delete it yourself, then build again",
+            ));
+        }
+        std::fs::remove_dir_all(dir).map_err(|e| io_err("remove", dir, e))?;
+    }
+    Ok(())
+}
+
+/// Writes `tree` to `output`, replacing what was there only once every file is written.
+pub fn write(root: &Path, output: &Path, tree: &OutputTree) -> Result<PathBuf, OutputError> {
+    let _span = tracing::info_span!("write").entered();
+    let out = check_target(root, output)?;
+    let staging = sibling(&out, "dossier-staging");
+    let old = sibling(&out, "dossier-old");
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, e))?;
+    }
+    // A build killed between the two renames left the previous site under `old`: put it back.
+    if old.exists() && !out.exists() && has_marker(&old) {
+        std::fs::rename(&old, &out).map_err(|e| io_err("restore", &old, e))?;
+    }
+    remove_ours(&old)?;
+    remove_ours(&staging)?;
+    std::fs::create_dir(&staging).map_err(|e| io_err("create", &staging, e))?;
+    let written = fill(&staging, tree);
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if out.exists() {
+        std::fs::rename(&out, &old).map_err(|e| io_err("move aside", &out, e))?;
+    }
+    if let Err(e) = std::fs::rename(&staging, &out) {
+        let _ = std::fs::rename(&old, &out);
+        return Err(io_err("move into place", &staging, e));
+    }
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(|e| io_err("remove", &old, e))?;
+    }
+    Ok(out)
+}
+
+fn fill(dir: &Path, tree: &OutputTree) -> Result<(), OutputError> {
+    let marker = dir.join(MARKER);
+    std::fs::write(&marker, MARKER_TEXT).map_err(|e| io_err("write", &marker, e))?;
+    let mut dirs: Vec<PathBuf> = tree
+        .iter()
+        .filter_map(|(p, _)| Path::new(p).parent().filter(|d| !d.as_os_str().is_empty()).map(|d| dir.join(d)))
+        .collect();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(|e| io_err("create", d, e))?;
+    }
+    let files: Vec<(&String, &Vec<u8>)> = tree.iter().collect();
+    files.par_iter().try_for_each(|(p, bytes)| {
+        let path = dir.join(p);
+        std::fs::write(&path, bytes).map_err(|e| io_err("write", &path, e))
+    })
+}
+
+/// Reads a folder back into a tree (the marker left out), for `check --dir` and for tests.
+pub fn read_tree(dir: &Path) -> io::Result<OutputTree> {
+    let mut tree = OutputTree::default();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(io::Error::other)?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
+        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        if rel != MARKER {
+            tree.insert(rel, std::fs::read(entry.path())?);
+        }
+    }
+    Ok(tree)
+}

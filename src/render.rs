@@ -1,0 +1,464 @@
+//! Templates: the embedded default theme, a dossier's overrides, and the views handed to Tera.
+//!
+//! A page's context holds only that page: `site` (a handful of settings) and `page` (the note,
+//! its rendered body and the lists that belong to it). Anything site-wide — another note's title
+//! and URL, the list of all sources — is reached through template functions over one shared
+//! [`Index`] built once per build, so a 10,000-note dossier does not copy its table of contents
+//! into 10,000 contexts.
+//!
+//! Functions available to templates:
+//! - `note(id="x")`: a note's summary (`id`, `kind`, `title`, `url`, `summary`, `date`, …), or
+//!   nothing when the id is unknown;
+//! - `notes(kind="source")`: every published note of a kind, in the order of the kind's list;
+//! - `url(path="sources/")`: a path under the site's base path.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::date::DateSpan;
+use crate::diag::Diagnostic;
+use crate::graph::{Dossier, note_path};
+use crate::load::ThemeOverrides;
+use crate::markdown::{Heading, Rendered};
+use crate::model::{Cite, Kind, KindData, Note};
+use crate::output::OutputTree;
+
+macro_rules! embed {
+    ($dir:literal: $($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!("../", $dir, "/", $name)) as &[u8])),*]
+    };
+}
+
+/// The default templates, compiled into the binary.
+pub const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
+    "base.html", "home.html", "404.html",
+    "source.html", "person.html", "organization.html", "event.html", "claim.html", "page.html",
+    "sources.html", "entities.html", "events.html", "claims.html",
+    "partials/sources.html", "partials/note_list.html", "partials/header.html",
+);
+
+/// The default static files, compiled into the binary.
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static": "style.css", "favicon.svg");
+
+/// The templates a build renders, by the page they make.
+const REQUIRED_TEMPLATES: &[&str] = &[
+    "home.html", "404.html", "source.html", "person.html", "organization.html", "event.html", "claim.html",
+    "page.html", "sources.html", "entities.html", "events.html", "claims.html",
+];
+
+/// The compiled theme: templates with overrides applied, and the static files to copy.
+pub struct Theme {
+    tera: Tera,
+    /// Template name → (file to name in diagnostics, source text).
+    sources: BTreeMap<String, (String, String)>,
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+fn template_diag(sources: &BTreeMap<String, (String, String)>, err: &tera::Error, context: Option<&str>) -> Diagnostic {
+    use tera::ErrorKind;
+    let with_context = |msg: String| match context {
+        Some(c) => format!("{msg} (while rendering {c})"),
+        None => msg,
+    };
+    match err.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let (file, text) = sources.get(r.filename()).cloned().unwrap_or_else(|| (format!("templates/{}", r.filename()), String::new()));
+            let span = r.span();
+            let width = if span.end_line == span.start_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+            let what = if matches!(err.kind(), ErrorKind::SyntaxError(_)) { "template syntax error" } else { "template error" };
+            Diagnostic::error(file, with_context(format!("{what}: {}", r.message())))
+                .at(&text, span.start_line, span.start_col + 1, width)
+                .with_help("see the Tera documentation for the template syntax, and README.md for what templates receive")
+        }
+        ErrorKind::MissingParent { current, parent } => point_at_name(sources, current, parent, "extends"),
+        ErrorKind::TemplateNotFound(name) => {
+            // Which template asked for it? The first one that names it.
+            let asker = sources.iter().find(|(_, (_, t))| t.contains(&format!("\"{name}\""))).map(|(n, _)| n.clone());
+            match asker {
+                Some(a) => point_at_name(sources, &a, name, "includes"),
+                None => Diagnostic::error("templates", with_context(format!("template `{name}` not found")))
+                    .with_help(format!("add templates/{name}, or use one of the built-in templates")),
+            }
+        }
+        other => Diagnostic::error("templates", with_context(format!("template error: {other}"))),
+    }
+}
+
+fn point_at_name(sources: &BTreeMap<String, (String, String)>, current: &str, missing: &str, verb: &str) -> Diagnostic {
+    let (file, text) = sources.get(current).cloned().unwrap_or_else(|| (format!("templates/{current}"), String::new()));
+    let quoted = format!("\"{missing}\"");
+    let d = Diagnostic::error(&file, format!("template `{current}` {verb} `{missing}`, which does not exist"))
+        .with_help(format!("add templates/{missing}, or correct the name"));
+    match text.find(&quoted) {
+        Some(off) => d.at_offset(&text, off, quoted.chars().count()),
+        None => d,
+    }
+}
+
+/// Compiles the default theme with the dossier's overrides.
+pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>> {
+    let _span = tracing::info_span!("templates.compile").entered();
+    let mut diags = Vec::new();
+    let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for (name, bytes) in DEFAULT_TEMPLATES {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        sources.insert((*name).to_string(), (format!("templates/{name} (built-in)"), text));
+    }
+    for f in overrides.templates {
+        match String::from_utf8(f.bytes) {
+            Ok(text) => {
+                sources.insert(f.name, (f.rel_path, text));
+            }
+            Err(e) => diags.push(crate::load::utf8_diag(&f.rel_path, e)),
+        }
+    }
+    let mut statics: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC.iter().map(|(n, b)| ((*n).to_string(), b.to_vec())).collect();
+    for f in overrides.statics {
+        statics.insert(f.name, f.bytes);
+    }
+    // Compile each template alone first, so every syntax error is reported, not only the first.
+    for (name, (_, text)) in &sources {
+        let mut probe = Tera::new();
+        if let Err(e) = probe.add_raw_template(name, text)
+            && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+        {
+            diags.push(template_diag(&sources, &e, None));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html", ".xml", ".svg"]);
+    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
+        return Err(vec![template_diag(&sources, &e, None)]);
+    }
+    for name in REQUIRED_TEMPLATES {
+        if !sources.contains_key(*name) {
+            diags.push(Diagnostic::error(format!("templates/{name}"), format!("the template `{name}` is missing")));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(Theme { tera, sources, statics })
+}
+
+/// A short view of a note: enough to link to it and say what it is.
+#[derive(Serialize)]
+pub struct Summary<'a> {
+    pub id: &'a str,
+    pub kind: Kind,
+    pub title: &'a str,
+    pub url: String,
+    pub summary: Option<&'a str>,
+    pub date: Option<&'a DateSpan>,
+    pub tags: &'a [String],
+    pub publisher: Option<&'a str>,
+    pub language: Option<&'a str>,
+    pub status: Option<crate::model::ClaimStatus>,
+    pub event_type: Option<&'a str>,
+}
+
+/// Site-wide data shared by every page's template functions.
+pub struct Index {
+    by_id: HashMap<String, Value>,
+    by_kind: HashMap<&'static str, Value>,
+    base_path: String,
+}
+
+pub fn summary<'a>(note: &'a Note, base_path: &str) -> Summary<'a> {
+    let (publisher, language) = match &note.data {
+        KindData::Source(s) => (s.publisher.as_deref(), s.language.as_deref()),
+        _ => (None, None),
+    };
+    Summary {
+        id: &note.id,
+        kind: note.kind,
+        title: &note.title,
+        url: format!("{base_path}{}", note_path(note)),
+        summary: note.common.summary.as_deref(),
+        date: note.date(),
+        tags: &note.common.tags,
+        publisher,
+        language,
+        status: match &note.data {
+            KindData::Claim(c) => Some(c.status),
+            _ => None,
+        },
+        event_type: match &note.data {
+            KindData::Event(e) => e.event_type.as_deref(),
+            _ => None,
+        },
+    }
+}
+
+/// The order of a kind's list: dated kinds by date (undated last), the rest by title.
+pub fn list_order(dossier: &Dossier, kind: Kind) -> Vec<usize> {
+    let mut idx: Vec<usize> = dossier.of_kind(kind).map(|(i, _)| i).collect();
+    let notes = &dossier.notes;
+    match kind {
+        Kind::Event | Kind::Claim | Kind::Source => idx.sort_by(|&a, &b| {
+            let (na, nb) = (&notes[a], &notes[b]);
+            match (na.date(), nb.date()) {
+                (Some(x), Some(y)) => x.cmp(y).then_with(|| na.id.cmp(&nb.id)),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => na.title.cmp(&nb.title).then_with(|| na.id.cmp(&nb.id)),
+            }
+        }),
+        _ => idx.sort_by(|&a, &b| notes[a].title.to_lowercase().cmp(&notes[b].title.to_lowercase()).then_with(|| notes[a].id.cmp(&notes[b].id))),
+    }
+    idx
+}
+
+impl Index {
+    pub fn new(dossier: &Dossier) -> Index {
+        let base_path = dossier.site.config.base_path();
+        let by_id: HashMap<String, Value> = dossier
+            .notes
+            .par_iter()
+            .map(|n| (n.id.clone(), Value::from_serializable(&summary(n, &base_path))))
+            .collect();
+        let mut by_kind = HashMap::new();
+        for kind in Kind::ALL {
+            let list: Vec<Value> = list_order(dossier, kind).into_iter().map(|i| by_id[&dossier.notes[i].id].clone()).collect();
+            by_kind.insert(kind.as_str(), Value::from_serializable(&list));
+        }
+        Index { by_id, by_kind, base_path }
+    }
+}
+
+fn register_functions(tera: &mut Tera, index: Arc<Index>) {
+    let i = index.clone();
+    tera.register_function("note", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        let id: &str = kwargs.must_get("id")?;
+        Ok(i.by_id.get(id).cloned().unwrap_or_else(Value::none))
+    });
+    let i = index.clone();
+    tera.register_function("notes", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        let kind: &str = kwargs.must_get("kind")?;
+        i.by_kind.get(kind).cloned().ok_or_else(|| {
+            tera::Error::message(format!("notes(kind=\"{kind}\"): the kinds are source, person, organization, event, claim and page"))
+        })
+    });
+    let i = index;
+    tera.register_function("url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let path: &str = kwargs.must_get("path")?;
+        Ok(format!("{}{}", i.base_path, path.trim_start_matches('/')))
+    });
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    author: Option<&'a str>,
+    base_path: String,
+    base_url: String,
+    lang: &'a str,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    generator: &'static str,
+}
+
+#[derive(Serialize)]
+struct CiteView<'a> {
+    n: usize,
+    source: &'a str,
+    at: Option<&'a str>,
+    quote: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct RoleHolderView<'a> {
+    holder: Summary<'a>,
+    role: &'a crate::model::Role,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    id: &'a str,
+    kind: Kind,
+    title: &'a str,
+    url: String,
+    /// The page's path below the base path, for `hreflang` and canonical links.
+    path: String,
+    file: &'a str,
+    summary: Option<&'a str>,
+    tags: &'a [String],
+    aliases: &'a [String],
+    date: Option<&'a DateSpan>,
+    /// The rendered body (trusted HTML: print it with `| safe`).
+    body: &'a str,
+    toc: &'a [Heading],
+    /// The kind's own fields, with ids as written; look them up with `note(id=…)`.
+    fields: &'a KindData,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    /// The front-matter citations, numbered.
+    cites: Vec<CiteView<'a>>,
+    /// Notes whose front-matter cites this one (a source).
+    cited_by: Vec<Summary<'a>>,
+    /// Roles held in this organization.
+    role_holders: Vec<RoleHolderView<'a>>,
+    /// Events and claims naming this person or organization.
+    involved_in: Vec<Summary<'a>>,
+}
+
+fn cite_views<'a>(cites: &[&'a Cite]) -> Vec<CiteView<'a>> {
+    cites
+        .iter()
+        .enumerate()
+        .map(|(i, c)| CiteView { n: i + 1, source: &c.source, at: c.at.as_deref(), quote: c.quote.as_deref() })
+        .collect()
+}
+
+/// Renders every page of the site into `out`.
+pub fn render_site(dossier: &Dossier, theme: &mut Theme, bodies: &[Rendered], home: &Rendered, out: &mut OutputTree) -> Vec<Diagnostic> {
+    let config = &dossier.site.config;
+    let base_path = config.base_path();
+    let index = Arc::new(Index::new(dossier));
+    register_functions(&mut theme.tera, index);
+    let theme = &*theme;
+    let site = SiteView {
+        title: &config.title,
+        description: config.description.as_deref(),
+        author: config.author.as_deref(),
+        base_path: base_path.clone(),
+        base_url: config.absolute_base(),
+        lang: &config.default_lang,
+        extra: &dossier.site.extra,
+        generator: concat!("dossier ", env!("CARGO_PKG_VERSION")),
+    };
+    let site_value = Value::from_serializable(&site);
+    let render = |template: &str, page: &dyn erased::Page, what: &str| -> Result<String, Diagnostic> {
+        let mut ctx = Context::new();
+        ctx.insert_value("site", site_value.clone());
+        ctx.insert_value("page", page.value());
+        theme.tera.render(template, &ctx).map_err(|e| template_diag(&theme.sources, &e, Some(what)))
+    };
+
+    let _span = tracing::info_span!("templates").entered();
+    let note_pages: Vec<Result<(String, String), Diagnostic>> = dossier
+        .notes
+        .par_iter()
+        .enumerate()
+        .map(|(i, note)| {
+            let path = note_path(note);
+            let view = PageView {
+                id: &note.id,
+                kind: note.kind,
+                title: &note.title,
+                url: format!("{base_path}{path}"),
+                path: path.clone(),
+                file: &note.file,
+                summary: note.common.summary.as_deref(),
+                tags: &note.common.tags,
+                aliases: &note.common.aliases,
+                date: note.date(),
+                body: &bodies[i].html,
+                toc: &bodies[i].headings,
+                fields: &note.data,
+                extra: &note.extra,
+                cites: cite_views(&note.cites()),
+                cited_by: dossier.cited_by[i].iter().map(|&j| summary(&dossier.notes[j], &base_path)).collect(),
+                role_holders: dossier.role_holders[i]
+                    .iter()
+                    .filter_map(|r| {
+                        let holder = &dossier.notes[r.holder];
+                        match &holder.data {
+                            KindData::Entity(e) => Some(RoleHolderView { holder: summary(holder, &base_path), role: &e.roles[r.role] }),
+                            _ => None,
+                        }
+                    })
+                    .collect(),
+                involved_in: dossier.involved_in[i].iter().map(|&j| summary(&dossier.notes[j], &base_path)).collect(),
+            };
+            let template = format!("{}.html", note.kind.as_str());
+            render(&template, &view, &note.file).map(|html| (format!("{path}index.html"), html))
+        })
+        .collect();
+
+    let mut diags = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for r in note_pages {
+        match r {
+            Ok((path, html)) => out.insert(path, html.into_bytes()),
+            // A broken template fails the same way on every page: report it once.
+            Err(d) if seen.insert((d.file.clone(), d.line, d.col)) => diags.push(d),
+            Err(_) => {}
+        }
+    }
+
+    #[derive(Serialize)]
+    struct ListView<'a> {
+        title: &'a str,
+        url: String,
+        path: &'a str,
+        kind: &'a str,
+        body: &'a str,
+        toc: &'a [Heading],
+    }
+    let lists: [(&str, &str, &str, &str); 7] = [
+        ("sources/", "sources.html", "Sources", "source"),
+        ("entities/", "entities.html", "People and organizations", ""),
+        ("people/", "entities.html", "People", "person"),
+        ("organizations/", "entities.html", "Organizations", "organization"),
+        ("events/", "events.html", "Events", "event"),
+        ("claims/", "claims.html", "Claims", "claim"),
+        ("", "home.html", &config.title, ""),
+    ];
+    for (path, template, title, kind) in lists {
+        let (body, toc): (&str, &[Heading]) = if path.is_empty() { (&home.html, &home.headings) } else { ("", &[]) };
+        let view = ListView { title, url: format!("{base_path}{path}"), path, kind, body, toc };
+        match render(template, &view, if path.is_empty() { &dossier.site.file } else { template }) {
+            Ok(html) => out.insert(format!("{path}index.html"), html.into_bytes()),
+            Err(d) if seen.insert((d.file.clone(), d.line, d.col)) => diags.push(d),
+            Err(_) => {}
+        }
+    }
+    let view = ListView { title: "Page not found", url: format!("{base_path}404.html"), path: "404.html", kind: "", body: "", toc: &[] };
+    match render("404.html", &view, "404.html") {
+        Ok(html) => out.insert("404.html".into(), html.into_bytes()),
+        Err(d) if seen.insert((d.file.clone(), d.line, d.col)) => diags.push(d),
+        Err(_) => {}
+    }
+    diags
+}
+
+/// Type erasure for the different page views, so one closure renders them all.
+mod erased {
+    pub trait Page: Sync {
+        fn value(&self) -> tera::Value;
+    }
+    impl<T: serde::Serialize + Sync> Page for T {
+        fn value(&self) -> tera::Value {
+            tera::Value::from_serializable(self)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_theme_file_is_embedded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (dir, embedded) in [("templates", DEFAULT_TEMPLATES), ("static", DEFAULT_STATIC)] {
+            let mut on_disk: Vec<String> = walkdir::WalkDir::new(root.join(dir))
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.path().strip_prefix(root.join(dir)).unwrap().to_string_lossy().replace('\\', "/"))
+                .collect();
+            on_disk.sort();
+            let mut names: Vec<String> = embedded.iter().map(|(n, _)| (*n).to_string()).collect();
+            names.sort();
+            assert_eq!(on_disk, names, "{dir}/ and the embedded list differ: update DEFAULT_* in render.rs");
+        }
+    }
+}
