@@ -85,7 +85,7 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
     progress.phase("linking notes");
     let (dossier, graph_diags) = graph::build(site, notes, GraphOptions { drafts });
     diags.extend(graph_diags);
-    let Some(mut theme) = theme else { return Err(fail(diags, false)) };
+    let Some(theme) = theme else { return Err(fail(diags, false)) };
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, false));
     }
@@ -95,7 +95,7 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
 
     progress.phase("rendering pages");
     let mut tree = OutputTree::default();
-    let template_diags = render::render_site(&dossier, &mut theme, &bodies, &home, &mut tree);
+    let template_diags = render::render_site(&dossier, &theme, &bodies, &home, &mut tree);
     if !template_diags.is_empty() {
         diags.extend(template_diags);
         return Err(fail(diags, false));

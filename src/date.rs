@@ -275,8 +275,9 @@ impl PartialOrd for DateSpan {
 impl serde::Serialize for DateSpan {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("DateSpan", 6)?;
+        let mut st = s.serialize_struct("DateSpan", 7)?;
         st.serialize_field("text", &self.text)?;
+        st.serialize_field("datetime", &self.machine())?;
         st.serialize_field("start", &(self.start != Day::MIN).then(|| self.start.iso()))?;
         st.serialize_field("end", &(self.end != Day::MAX).then(|| self.end.iso()))?;
         st.serialize_field("precision", &self.precision)?;

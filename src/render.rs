@@ -13,7 +13,7 @@
 //! - `url(path="sources/")`: a path under the site's base path.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -53,6 +53,8 @@ const REQUIRED_TEMPLATES: &[&str] = &[
 /// The compiled theme: templates with overrides applied, and the static files to copy.
 pub struct Theme {
     tera: Tera,
+    /// The site-wide index the template functions read; filled once per build.
+    index: Arc<OnceLock<Index>>,
     /// Template name → (file to name in diagnostics, source text).
     sources: BTreeMap<String, (String, String)>,
     pub statics: BTreeMap<String, Vec<u8>>,
@@ -120,9 +122,16 @@ pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>
     for f in overrides.statics {
         statics.insert(f.name, f.bytes);
     }
+    let index: Arc<OnceLock<Index>> = Arc::new(OnceLock::new());
+    let new_tera = || {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml", ".svg"]);
+        register_functions(&mut tera, index.clone());
+        tera
+    };
     // Compile each template alone first, so every syntax error is reported, not only the first.
     for (name, (_, text)) in &sources {
-        let mut probe = Tera::new();
+        let mut probe = new_tera();
         if let Err(e) = probe.add_raw_template(name, text)
             && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
         {
@@ -132,8 +141,7 @@ pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>
     if !diags.is_empty() {
         return Err(diags);
     }
-    let mut tera = Tera::new();
-    tera.autoescape_on([".html", ".xml", ".svg"]);
+    let mut tera = new_tera();
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
         return Err(vec![template_diag(&sources, &e, None)]);
     }
@@ -145,7 +153,7 @@ pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>
     if !diags.is_empty() {
         return Err(diags);
     }
-    Ok(Theme { tera, sources, statics })
+    Ok(Theme { tera, index, sources, statics })
 }
 
 /// A short view of a note: enough to link to it and say what it is.
@@ -233,23 +241,46 @@ impl Index {
     }
 }
 
-fn register_functions(tera: &mut Tera, index: Arc<Index>) {
+/// `1234567.5` → `1,234,567.5`: numbers as readers of English write them.
+pub fn group_digits(n: f64) -> String {
+    let neg = n < 0.0;
+    let text = format!("{}", n.abs());
+    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    if neg { format!("-{out}") } else { out }
+}
+
+fn register_functions(tera: &mut Tera, index: Arc<OnceLock<Index>>) {
+    tera.register_filter("number", |n: f64, _: Kwargs, _: &State| group_digits(n));
+    fn ready(slot: &OnceLock<Index>) -> tera::TeraResult<&Index> {
+        slot.get().ok_or_else(|| tera::Error::message("the site index is not ready"))
+    }
     let i = index.clone();
     tera.register_function("note", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let id: &str = kwargs.must_get("id")?;
-        Ok(i.by_id.get(id).cloned().unwrap_or_else(Value::none))
+        Ok(ready(&i)?.by_id.get(id).cloned().unwrap_or_else(Value::none))
     });
     let i = index.clone();
     tera.register_function("notes", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let kind: &str = kwargs.must_get("kind")?;
-        i.by_kind.get(kind).cloned().ok_or_else(|| {
+        ready(&i)?.by_kind.get(kind).cloned().ok_or_else(|| {
             tera::Error::message(format!("notes(kind=\"{kind}\"): the kinds are source, person, organization, event, claim and page"))
         })
     });
     let i = index;
     tera.register_function("url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
         let path: &str = kwargs.must_get("path")?;
-        Ok(format!("{}{}", i.base_path, path.trim_start_matches('/')))
+        Ok(format!("{}{}", ready(&i)?.base_path, path.trim_start_matches('/')))
     });
 }
 
@@ -317,12 +348,12 @@ fn cite_views<'a>(cites: &[&'a Cite]) -> Vec<CiteView<'a>> {
 }
 
 /// Renders every page of the site into `out`.
-pub fn render_site(dossier: &Dossier, theme: &mut Theme, bodies: &[Rendered], home: &Rendered, out: &mut OutputTree) -> Vec<Diagnostic> {
+pub fn render_site(dossier: &Dossier, theme: &Theme, bodies: &[Rendered], home: &Rendered, out: &mut OutputTree) -> Vec<Diagnostic> {
     let config = &dossier.site.config;
     let base_path = config.base_path();
-    let index = Arc::new(Index::new(dossier));
-    register_functions(&mut theme.tera, index);
-    let theme = &*theme;
+    if theme.index.set(Index::new(dossier)).is_err() {
+        return vec![Diagnostic::error("templates", "internal error: a compiled theme was used for two builds; compile it again")];
+    }
     let site = SiteView {
         title: &config.title,
         description: config.description.as_deref(),
@@ -444,6 +475,15 @@ mod erased {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_are_grouped() {
+        assert_eq!(group_digits(500000000.0), "500,000,000");
+        assert_eq!(group_digits(12000.0), "12,000");
+        assert_eq!(group_digits(999.0), "999");
+        assert_eq!(group_digits(1234.5), "1,234.5");
+        assert_eq!(group_digits(-1000.0), "-1,000");
+    }
 
     #[test]
     fn every_theme_file_is_embedded() {
