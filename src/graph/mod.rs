@@ -65,12 +65,9 @@ pub fn note_path(note: &Note) -> String {
 }
 
 fn kind_list(kinds: &[Kind]) -> String {
-    let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-    match names.as_slice() {
-        [one] => format!("a {one}"),
-        [a, b] => format!("a {a} or an {b}"),
-        _ => names.join(", "),
-    }
+    let article = |k: &Kind| if matches!(k, Kind::Organization | Kind::Event) { "an" } else { "a" };
+    let named: Vec<String> = kinds.iter().map(|k| format!("{} {k}", article(k))).collect();
+    named.join(" or ")
 }
 
 /// Links the notes into a dossier and checks every reference between them.
