@@ -49,7 +49,12 @@ fn fail(mut diagnostics: Vec<Diagnostic>, config: bool) -> BuildFailure {
 
 /// Builds the site in memory.
 pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailure> {
-    let BuildInput { content, theme, base_url, drafts } = input;
+    let BuildInput {
+        content,
+        theme,
+        base_url,
+        drafts,
+    } = input;
     let mut diags: Vec<Diagnostic> = Vec::new();
 
     progress.phase("reading settings");
@@ -64,7 +69,9 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
     let (mut site, warnings) = config::parse(&index_file.rel_path, index_file.text).map_err(|d| fail(d, true))?;
     diags.extend(warnings);
     if let Some(url) = base_url {
-        site.config.set_base_url(&url).map_err(|msg| fail(vec![Diagnostic::error("--base-url", msg)], true))?;
+        site.config
+            .set_base_url(&url)
+            .map_err(|msg| fail(vec![Diagnostic::error("--base-url", msg)], true))?;
     }
 
     progress.phase("parsing notes");
@@ -85,7 +92,9 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
     progress.phase("linking notes");
     let (dossier, graph_diags) = graph::build(site, notes, GraphOptions { drafts });
     diags.extend(graph_diags);
-    let Some(theme) = theme else { return Err(fail(diags, false)) };
+    let Some(theme) = theme else {
+        return Err(fail(diags, false));
+    };
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, false));
     }
@@ -106,7 +115,12 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
         return Err(fail(diags, false));
     }
     diag::sort(&mut diags);
-    Ok(Built { tree, warnings: diags, notes: dossier.notes.len(), pages })
+    Ok(Built {
+        tree,
+        warnings: diags,
+        notes: dossier.notes.len(),
+        pages,
+    })
 }
 
 fn render_markdown(dossier: &Dossier) -> (Vec<Rendered>, Rendered) {
@@ -121,8 +135,11 @@ fn add_assets(dossier: &Dossier, theme: &render::Theme, tree: &mut OutputTree, d
     for (name, bytes) in &theme.statics {
         if tree.contains(name) {
             diags.push(
-                Diagnostic::error(format!("static/{name}"), format!("static/{name} would replace the page the site builds at /{name}"))
-                    .with_help("rename the static file"),
+                Diagnostic::error(
+                    format!("static/{name}"),
+                    format!("static/{name} would replace the page the site builds at /{name}"),
+                )
+                .with_help("rename the static file"),
             );
             continue;
         }

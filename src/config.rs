@@ -38,7 +38,14 @@ fn default_lang() -> String {
     "en".into()
 }
 
-pub const CONFIG_KEYS: &[&str] = &["title", "description", "base_url", "default_lang", "languages", "author"];
+pub const CONFIG_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "default_lang",
+    "languages",
+    "author",
+];
 
 /// The site settings and the home page's body.
 #[derive(Debug, Clone)]
@@ -64,7 +71,11 @@ impl Config {
             None => self.base_url.as_str(),
         };
         let trimmed = rest.trim_matches('/');
-        if trimmed.is_empty() { "/".into() } else { format!("/{trimmed}/") }
+        if trimmed.is_empty() {
+            "/".into()
+        } else {
+            format!("/{trimmed}/")
+        }
     }
 
     /// The absolute base (`https://example.org/h100/`), or the path when the base is a path.
@@ -95,7 +106,9 @@ fn check_base_url(url: &str) -> Result<(), String> {
     if ok && !url.contains(['?', '#', ' ']) {
         Ok(())
     } else {
-        Err(format!("`{url}` is not a base URL; write an absolute URL such as https://example.org/h100/ or a path such as /h100/"))
+        Err(format!(
+            "`{url}` is not a base URL; write an absolute URL such as https://example.org/h100/ or a path such as /h100/"
+        ))
     }
 }
 
@@ -106,14 +119,24 @@ pub fn parse(file: &str, text: String) -> Result<(SiteIndex, Vec<Diagnostic>), V
     let mut diags = Vec::new();
     if let Err(msg) = check_base_url(&config.base_url) {
         let (line, col, width) =
-            crate::frontmatter::locate(&text, doc.yaml_start, &[crate::model::PathSeg::Key("base_url")]).unwrap_or((1, 1, 1));
+            crate::frontmatter::locate(&text, doc.yaml_start, &[crate::model::PathSeg::Key("base_url")])
+                .unwrap_or((1, 1, 1));
         return Err(vec![Diagnostic::error(file, msg).at(&text, line, col, width)]);
     }
     let (extra, warnings) = doc.extra(&[CONFIG_KEYS]);
     diags.extend(warnings);
     let body_start = doc.body_start;
     drop(doc);
-    Ok((SiteIndex { config, file: file.to_string(), text, body_start, extra }, diags))
+    Ok((
+        SiteIndex {
+            config,
+            file: file.to_string(),
+            text,
+            body_start,
+            extra,
+        },
+        diags,
+    ))
 }
 
 #[cfg(test)]
@@ -138,7 +161,10 @@ mod tests {
         assert_eq!(cfg("https://example.org").base_path(), "/");
         assert_eq!(cfg("/").base_path(), "/");
         assert_eq!(cfg("/a/b").base_path(), "/a/b/");
-        assert_eq!(cfg("https://example.org/h100").absolute_base(), "https://example.org/h100/");
+        assert_eq!(
+            cfg("https://example.org/h100").absolute_base(),
+            "https://example.org/h100/"
+        );
     }
 
     #[test]

@@ -19,8 +19,16 @@ pub struct Day {
 }
 
 impl Day {
-    pub const MIN: Day = Day { year: i32::MIN, month: 1, day: 1 };
-    pub const MAX: Day = Day { year: i32::MAX, month: 12, day: 31 };
+    pub const MIN: Day = Day {
+        year: i32::MIN,
+        month: 1,
+        day: 1,
+    };
+    pub const MAX: Day = Day {
+        year: i32::MAX,
+        month: 12,
+        day: 31,
+    };
 
     pub fn iso(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -59,12 +67,20 @@ pub struct Point {
 
 impl Point {
     fn first_day(&self) -> Day {
-        Day { year: self.year, month: self.month.unwrap_or(1), day: self.day.unwrap_or(1) }
+        Day {
+            year: self.year,
+            month: self.month.unwrap_or(1),
+            day: self.day.unwrap_or(1),
+        }
     }
 
     fn last_day(&self) -> Day {
         let month = self.month.unwrap_or(12);
-        Day { year: self.year, month, day: self.day.unwrap_or_else(|| days_in_month(self.year, month)) }
+        Day {
+            year: self.year,
+            month,
+            day: self.day.unwrap_or_else(|| days_in_month(self.year, month)),
+        }
     }
 
     fn precision(&self) -> Precision {
@@ -116,8 +132,18 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 pub const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 const HELP: &str = "write a date as YYYY, YYYY-MM or YYYY-MM-DD, optionally with ~ (approximate) or ? \
@@ -134,7 +160,11 @@ fn parse_point(s: &str) -> Result<Point, DateError> {
         return Err(bad());
     }
     let year: i32 = parts[0].parse().map_err(|_| bad())?;
-    let mut point = Point { year, month: None, day: None };
+    let mut point = Point {
+        year,
+        month: None,
+        day: None,
+    };
     if let Some(m) = parts.get(1) {
         if !digits(m, 2) {
             return Err(bad());
@@ -177,13 +207,25 @@ impl DateSpan {
             (raw, Qualifier::Exact)
         };
         if body.contains(['~', '?']) {
-            return Err(DateError(format!("`{raw}` has more than one qualifier; use either ~ or ?, once")));
+            return Err(DateError(format!(
+                "`{raw}` has more than one qualifier; use either ~ or ?, once"
+            )));
         }
         let (ends, precision) = if let Some((a, b)) = body.split_once('/') {
-            let a = if a.trim() == ".." { None } else { Some(parse_point(a.trim())?) };
-            let b = if b.trim() == ".." { None } else { Some(parse_point(b.trim())?) };
+            let a = if a.trim() == ".." {
+                None
+            } else {
+                Some(parse_point(a.trim())?)
+            };
+            let b = if b.trim() == ".." {
+                None
+            } else {
+                Some(parse_point(b.trim())?)
+            };
             if a.is_none() && b.is_none() {
-                return Err(DateError(format!("`{raw}` is open at both ends; give at least one date")));
+                return Err(DateError(format!(
+                    "`{raw}` is open at both ends; give at least one date"
+                )));
             }
             ((a, b), Precision::Range)
         } else {
@@ -193,9 +235,18 @@ impl DateSpan {
         let start = ends.0.map_or(Day::MIN, |p| p.first_day());
         let end = ends.1.map_or(Day::MAX, |p| p.last_day());
         if start > end {
-            return Err(DateError(format!("`{raw}` ends before it starts; put the earlier date first")));
+            return Err(DateError(format!(
+                "`{raw}` ends before it starts; put the earlier date first"
+            )));
         }
-        Ok(DateSpan { start, end, precision, qualifier, ends, text: raw.to_string() })
+        Ok(DateSpan {
+            start,
+            end,
+            precision,
+            qualifier,
+            ends,
+            text: raw.to_string(),
+        })
     }
 
     /// True when the two spans share at least one day.
@@ -319,17 +370,30 @@ mod tests {
         DateSpan::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
     }
     fn day(y: i32, m: u8, dd: u8) -> Day {
-        Day { year: y, month: m, day: dd }
+        Day {
+            year: y,
+            month: m,
+            day: dd,
+        }
     }
 
     #[test]
     fn precision_is_the_length_of_the_prefix() {
         let y = d("2024");
-        assert_eq!((y.start, y.end, y.precision), (day(2024, 1, 1), day(2024, 12, 31), Precision::Year));
+        assert_eq!(
+            (y.start, y.end, y.precision),
+            (day(2024, 1, 1), day(2024, 12, 31), Precision::Year)
+        );
         let m = d("2024-06");
-        assert_eq!((m.start, m.end, m.precision), (day(2024, 6, 1), day(2024, 6, 30), Precision::Month));
+        assert_eq!(
+            (m.start, m.end, m.precision),
+            (day(2024, 6, 1), day(2024, 6, 30), Precision::Month)
+        );
         let dd = d("2024-06-04");
-        assert_eq!((dd.start, dd.end, dd.precision), (day(2024, 6, 4), day(2024, 6, 4), Precision::Day));
+        assert_eq!(
+            (dd.start, dd.end, dd.precision),
+            (day(2024, 6, 4), day(2024, 6, 4), Precision::Day)
+        );
     }
 
     #[test]
@@ -342,17 +406,35 @@ mod tests {
         assert_eq!(d("2024-12").end, day(2024, 12, 31));
         assert!(DateSpan::parse("2024-02-29").is_ok());
         let e = DateSpan::parse("2023-02-29").unwrap_err();
-        assert_eq!(e.0, "`2023-02-29` is not a day of the calendar: February 2023 has 28 days");
+        assert_eq!(
+            e.0,
+            "`2023-02-29` is not a day of the calendar: February 2023 has 28 days"
+        );
         assert!(DateSpan::parse("2024-04-31").is_err());
         assert!(DateSpan::parse("2024-06-00").is_err());
     }
 
     #[test]
     fn rejects_what_is_not_a_date() {
-        for bad in ["", "June 2024", "24", "2024-6", "2024-13", "2024-00", "2024-06-04-01", "..", "../..", "2024~?", "2024/2023"] {
+        for bad in [
+            "",
+            "June 2024",
+            "24",
+            "2024-6",
+            "2024-13",
+            "2024-00",
+            "2024-06-04-01",
+            "..",
+            "../..",
+            "2024~?",
+            "2024/2023",
+        ] {
             assert!(DateSpan::parse(bad).is_err(), "{bad} should be rejected");
         }
-        assert_eq!(DateSpan::parse("2024-13").unwrap_err().0, "`2024-13` has month 13; months run from 01 to 12");
+        assert_eq!(
+            DateSpan::parse("2024-13").unwrap_err().0,
+            "`2024-13` has month 13; months run from 01 to 12"
+        );
     }
 
     #[test]
@@ -368,7 +450,10 @@ mod tests {
     #[test]
     fn ranges_and_open_ends() {
         let r = d("2023-11/2024-01");
-        assert_eq!((r.start, r.end, r.precision), (day(2023, 11, 1), day(2024, 1, 31), Precision::Range));
+        assert_eq!(
+            (r.start, r.end, r.precision),
+            (day(2023, 11, 1), day(2024, 1, 31), Precision::Range)
+        );
         let open = d("2022-10/..");
         assert_eq!((open.start, open.end), (day(2022, 10, 1), Day::MAX));
         assert_eq!(open.display_en(), "from October 2022 on");
@@ -395,7 +480,7 @@ mod tests {
 
     #[test]
     fn ordering_is_chronological() {
-        let mut v = vec![d("2024-06-04"), d("2023"), d("2024-06"), d("2023-12~"), d("2024")];
+        let mut v = [d("2024-06-04"), d("2023"), d("2024-06"), d("2023-12~"), d("2024")];
         v.sort();
         let texts: Vec<_> = v.iter().map(|x| x.text.as_str()).collect();
         assert_eq!(texts, ["2023", "2023-12~", "2024", "2024-06", "2024-06-04"]);

@@ -16,9 +16,15 @@ pub enum Severity {
     Warning,
 }
 
-/// One problem, located in a file (`line` and `col` are 1-based; `col` counts characters).
+/// One problem, located in a file. Boxed, so that `Result<T, Diagnostic>` stays small; its
+/// fields are read through `Deref` (`d.file`, `d.line`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Diagnostic {
+#[serde(transparent)]
+pub struct Diagnostic(Box<DiagnosticData>);
+
+/// The fields of a [`Diagnostic`] (`line` and `col` are 1-based; `col` counts characters).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DiagnosticData {
     pub severity: Severity,
     /// Path relative to the dossier root, with `/` separators (`content/people/x.md`).
     pub file: String,
@@ -35,9 +41,16 @@ pub struct Diagnostic {
     pub width: usize,
 }
 
+impl std::ops::Deref for Diagnostic {
+    type Target = DiagnosticData;
+    fn deref(&self) -> &DiagnosticData {
+        &self.0
+    }
+}
+
 impl Diagnostic {
     pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic {
+        Diagnostic(Box::new(DiagnosticData {
             severity: Severity::Error,
             file: file.into(),
             line: 1,
@@ -46,24 +59,24 @@ impl Diagnostic {
             help: None,
             source_line: String::new(),
             width: 1,
-        }
+        }))
     }
 
     pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(file, message)
-        }
+        let mut d = Diagnostic::error(file, message);
+        d.0.severity = Severity::Warning;
+        d
     }
 
     /// Points the diagnostic at `line`:`col` of `text` (the whole file), `width` characters wide.
     pub fn at(mut self, text: &str, line: usize, col: usize, width: usize) -> Self {
-        self.line = line.max(1);
-        self.col = col.max(1);
-        self.width = width.max(1);
-        self.source_line = text
+        let d = &mut self.0;
+        d.line = line.max(1);
+        d.col = col.max(1);
+        d.width = width.max(1);
+        d.source_line = text
             .lines()
-            .nth(self.line - 1)
+            .nth(d.line - 1)
             .unwrap_or("")
             .trim_end_matches('\r')
             .to_string();
@@ -77,7 +90,7 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.0.help = Some(help.into());
         self
     }
 
@@ -95,7 +108,11 @@ impl Diagnostic {
         let mut groups = Vec::new();
         let title = level.primary_title(&self.message);
         let group = if self.source_line.is_empty() {
-            Group::with_title(title).element(annotate_snippets::Origin::path(&self.file).line(self.line).char_column(self.col - 1))
+            Group::with_title(title).element(
+                annotate_snippets::Origin::path(&self.file)
+                    .line(self.line)
+                    .char_column(self.col - 1),
+            )
         } else {
             let start = char_to_byte(&self.source_line, self.col - 1);
             let end = char_to_byte(&self.source_line, self.col - 1 + self.width).max(start);
@@ -186,7 +203,10 @@ mod tests {
         let d = Diagnostic::error("content/a.md", "bad date")
             .at("x: 1\ndate: 2023-02-30\n", 2, 7, 10)
             .with_help("February 2023 has 28 days");
-        assert_eq!(d.to_string(), "content/a.md:2:7: error: bad date (help: February 2023 has 28 days)");
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:2:7: error: bad date (help: February 2023 has 28 days)"
+        );
         assert_eq!(d.source_line, "date: 2023-02-30");
         assert!(d.render().contains("content/a.md:2:7"));
     }

@@ -31,10 +31,15 @@ fn xml_escape(s: &str) -> String {
 /// `sitemap.xml`: every HTML page, with absolute URLs.
 pub fn sitemap(dossier: &Dossier, tree: &OutputTree) -> String {
     let base = dossier.site.config.absolute_base();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (path, _) in tree.iter() {
         if let Some(dir) = path.strip_suffix("index.html") {
-            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&format!("{base}{dir}"))));
+            xml.push_str(&format!(
+                "  <url><loc>{}</loc></url>\n",
+                xml_escape(&format!("{base}{dir}"))
+            ));
         }
     }
     xml.push_str("</urlset>\n");
@@ -45,21 +50,42 @@ pub fn sitemap(dossier: &Dossier, tree: &OutputTree) -> String {
 pub fn atom(dossier: &Dossier) -> String {
     let config = &dossier.site.config;
     let base = config.absolute_base();
-    let mut dated: Vec<(&DateSpan, usize)> = dossier.notes.iter().enumerate().filter_map(|(i, n)| n.date().map(|d| (d, i))).collect();
-    dated.sort_by(|a, b| b.0.cmp(a.0).then_with(|| dossier.notes[a.1].id.cmp(&dossier.notes[b.1].id)));
+    let mut dated: Vec<(&DateSpan, usize)> = dossier
+        .notes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| n.date().map(|d| (d, i)))
+        .collect();
+    dated.sort_by(|a, b| {
+        b.0.cmp(a.0)
+            .then_with(|| dossier.notes[a.1].id.cmp(&dossier.notes[b.1].id))
+    });
     dated.truncate(50);
     let stamp = |d: &DateSpan| {
-        let day = if d.start == crate::date::Day::MIN { d.end } else { d.start };
+        let day = if d.start == crate::date::Day::MIN {
+            d.end
+        } else {
+            d.start
+        };
         format!("{}T00:00:00Z", day.iso())
     };
-    let updated = dated.first().map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |(d, _)| stamp(d));
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    let updated = dated
+        .first()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |(d, _)| stamp(d));
+    let mut xml =
+        String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     xml.push_str(&format!("  <title>{}</title>\n", xml_escape(&config.title)));
     xml.push_str(&format!("  <id>{}</id>\n", xml_escape(&base)));
     xml.push_str(&format!("  <link href=\"{}\"/>\n", xml_escape(&base)));
-    xml.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", xml_escape(&format!("{base}atom.xml"))));
+    xml.push_str(&format!(
+        "  <link rel=\"self\" href=\"{}\"/>\n",
+        xml_escape(&format!("{base}atom.xml"))
+    ));
     xml.push_str(&format!("  <updated>{updated}</updated>\n"));
-    xml.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(config.author.as_deref().unwrap_or(&config.title))));
+    xml.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        xml_escape(config.author.as_deref().unwrap_or(&config.title))
+    ));
     for (date, i) in dated {
         let note = &dossier.notes[i];
         let url = format!("{base}{}", note_path(note));
@@ -69,7 +95,11 @@ pub fn atom(dossier: &Dossier) -> String {
         xml.push_str(&format!("    <link href=\"{}\"/>\n", xml_escape(&url)));
         xml.push_str(&format!("    <updated>{}</updated>\n", stamp(date)));
         xml.push_str(&format!("    <category term=\"{}\"/>\n", note.kind));
-        let summary = note.common.summary.clone().unwrap_or_else(|| format!("{} ({})", note.title, date.display_en()));
+        let summary = note
+            .common
+            .summary
+            .clone()
+            .unwrap_or_else(|| format!("{} ({})", note.title, date.display_en()));
         xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&summary)));
         xml.push_str("  </entry>\n");
     }
@@ -132,7 +162,11 @@ pub fn dossier_json(dossier: &Dossier) -> Vec<u8> {
     let config = &dossier.site.config;
     let base_path = config.base_path();
     let ids = |kinds: &[Kind]| -> Vec<&str> {
-        kinds.iter().flat_map(|&k| list_order(dossier, k)).map(|i| dossier.notes[i].id.as_str()).collect()
+        kinds
+            .iter()
+            .flat_map(|&k| list_order(dossier, k))
+            .map(|i| dossier.notes[i].id.as_str())
+            .collect()
     };
     let notes = dossier
         .notes

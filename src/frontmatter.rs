@@ -62,7 +62,15 @@ impl<'a> Document<'a> {
         let yaml = &text[yaml_start..yaml_end];
         let value: Value = match serde_yaml::from_str(yaml) {
             Ok(v) => v,
-            Err(e) => return Err(yaml_error(file, text, yaml_start, &e, "invalid YAML in the front-matter")),
+            Err(e) => {
+                return Err(yaml_error(
+                    file,
+                    text,
+                    yaml_start,
+                    &e,
+                    "invalid YAML in the front-matter",
+                ));
+            }
         };
         let value = match value {
             Value::Null => Value::Mapping(Default::default()),
@@ -73,7 +81,14 @@ impl<'a> Document<'a> {
                     .with_help("write one `field: value` per line"));
             }
         };
-        Ok(Document { file, text, yaml_start, yaml_end, body_start, value })
+        Ok(Document {
+            file,
+            text,
+            yaml_start,
+            yaml_end,
+            body_start,
+            value,
+        })
     }
 
     /// Reads the fields into `T`, ignoring keys `T` does not have.
@@ -84,9 +99,19 @@ impl<'a> Document<'a> {
                 // Read again from the text to learn where the problem is.
                 let yaml = &self.text[self.yaml_start..self.yaml_end];
                 match serde_yaml::from_str::<T>(yaml) {
-                    Err(e) => Err(yaml_error(self.file, self.text, self.yaml_start, &e, "wrong value in the front-matter")),
-                    Ok(_) => Err(Diagnostic::error(self.file, format!("wrong value in the front-matter: {tree_err}"))
-                        .at_offset(self.text, self.yaml_start, 1)),
+                    Err(e) => Err(yaml_error(
+                        self.file,
+                        self.text,
+                        self.yaml_start,
+                        &e,
+                        "wrong value in the front-matter",
+                    )),
+                    Ok(_) => {
+                        Err(
+                            Diagnostic::error(self.file, format!("wrong value in the front-matter: {tree_err}"))
+                                .at_offset(self.text, self.yaml_start, 1),
+                        )
+                    }
                 }
             }
         }
@@ -102,7 +127,9 @@ impl<'a> Document<'a> {
     pub fn extra(&self, known: &[&[&str]]) -> (serde_json::Map<String, serde_json::Value>, Vec<Diagnostic>) {
         let mut extra = serde_json::Map::new();
         let mut diags = Vec::new();
-        let Value::Mapping(map) = &self.value else { return (extra, diags) };
+        let Value::Mapping(map) = &self.value else {
+            return (extra, diags);
+        };
         let all_known = || known.iter().flat_map(|k| k.iter().copied());
         for (k, v) in map {
             let key = match k {
@@ -194,7 +221,13 @@ fn yaml_end(text: &str, yaml_start: usize) -> usize {
 
 /// Walks the YAML events and returns the span of the node at `path`, or, with `key`, of that
 /// top-level key itself.
-fn locate_in(text: &str, yaml_start: usize, yaml_end: usize, path: &[PathSeg], key: Option<&str>) -> Option<(usize, usize, usize)> {
+fn locate_in(
+    text: &str,
+    yaml_start: usize,
+    yaml_end: usize,
+    path: &[PathSeg],
+    key: Option<&str>,
+) -> Option<(usize, usize, usize)> {
     use saphyr_parser::{Event, Parser};
     enum Frame {
         Map { expecting_key: bool, key: String },
@@ -222,8 +255,18 @@ fn locate_in(text: &str, yaml_start: usize, yaml_end: usize, path: &[PathSeg], k
     for ev in Parser::new_from_str(yaml) {
         let (ev, span) = ev.ok()?;
         let here = |width: usize| Some((first_line + span.start.line() - 1, span.start.col() + 1, width.max(1)));
-        let width = if span.end.line() == span.start.line() { span.end.col().saturating_sub(span.start.col()) } else { 1 };
-        let in_key = matches!(stack.last(), Some(Frame::Map { expecting_key: true, .. }));
+        let width = if span.end.line() == span.start.line() {
+            span.end.col().saturating_sub(span.start.col())
+        } else {
+            1
+        };
+        let in_key = matches!(
+            stack.last(),
+            Some(Frame::Map {
+                expecting_key: true,
+                ..
+            })
+        );
         match ev {
             Event::Scalar(v, ..) if in_key => {
                 if let (Some(k), 1) = (key, stack.len())
@@ -249,7 +292,10 @@ fn locate_in(text: &str, yaml_start: usize, yaml_end: usize, path: &[PathSeg], k
                 if matches!(ev, Event::SequenceStart(..)) {
                     stack.push(Frame::Seq { idx: 0 });
                 } else {
-                    stack.push(Frame::Map { expecting_key: true, key: String::new() });
+                    stack.push(Frame::Map {
+                        expecting_key: true,
+                        key: String::new(),
+                    });
                 }
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -291,15 +337,27 @@ mod tests {
     #[test]
     fn unterminated_and_missing() {
         let e = Document::parse("a.md", "---\ntitle: x\n").err().unwrap();
-        assert_eq!(e.to_string(), "a.md:1:1: error: the front-matter is never closed (help: add a line `---` after the last field, before the body)");
+        assert_eq!(
+            e.to_string(),
+            "a.md:1:1: error: the front-matter is never closed (help: add a line `---` after the last field, before the body)"
+        );
         let e = Document::parse("a.md", "# Just markdown\n").err().unwrap();
-        assert!(e.to_string().starts_with("a.md:1:1: error: this note has no front-matter"));
+        assert!(
+            e.to_string()
+                .starts_with("a.md:1:1: error: this note has no front-matter")
+        );
     }
 
     #[test]
     fn yaml_errors_point_into_the_file() {
-        let e = Document::parse("a.md", "---\ntitle: x\nbad: [a, b\n---\n").err().unwrap();
+        let e = Document::parse("a.md", "---\ntitle: x\nbad: [a, b\n---\n")
+            .err()
+            .unwrap();
         assert_eq!((e.line, e.file.as_str()), (4, "a.md"));
-        assert!(e.message.starts_with("invalid YAML in the front-matter"), "{}", e.message);
+        assert!(
+            e.message.starts_with("invalid YAML in the front-matter"),
+            "{}",
+            e.message
+        );
     }
 }

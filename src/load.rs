@@ -42,7 +42,10 @@ pub struct ThemeOverrides {
 
 fn rel(root: &Path, path: &Path) -> String {
     let r = path.strip_prefix(root).unwrap_or(path);
-    r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    r.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn is_hidden(name: &str) -> bool {
@@ -66,7 +69,14 @@ fn walk(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
             Ok(_) => {}
             Err(e) => {
                 let path = e.path().map_or_else(|| rel(root, dir), |p| rel(root, p));
-                let what = if e.loop_ancestor().is_some() { "a symbolic link loops back to a parent folder".to_string() } else { format!("cannot read: {}", e.io_error().map_or_else(|| e.to_string(), ToString::to_string)) };
+                let what = if e.loop_ancestor().is_some() {
+                    "a symbolic link loops back to a parent folder".to_string()
+                } else {
+                    format!(
+                        "cannot read: {}",
+                        e.io_error().map_or_else(|| e.to_string(), ToString::to_string)
+                    )
+                };
                 diags.push(Diagnostic::error(path, what).with_help("fix or remove this file or link"));
             }
         }
@@ -78,9 +88,15 @@ fn walk(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
 pub fn read_text(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let rel_path = rel(root, path);
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(&rel_path, format!("cannot read this file: {e}")).with_help("check that the file exists and that you may read it")
+        Diagnostic::error(&rel_path, format!("cannot read this file: {e}"))
+            .with_help("check that the file exists and that you may read it")
     })?;
-    String::from_utf8(bytes).map(|text| SourceFile { rel_path: rel_path.clone(), text }).map_err(|e| utf8_diag(&rel_path, e))
+    String::from_utf8(bytes)
+        .map(|text| SourceFile {
+            rel_path: rel_path.clone(),
+            text,
+        })
+        .map_err(|e| utf8_diag(&rel_path, e))
 }
 
 /// Says where a file stops being UTF-8.
@@ -90,9 +106,12 @@ pub fn utf8_diag(file: &str, e: std::string::FromUtf8Error) -> Diagnostic {
     let lossy = String::from_utf8_lossy(&bytes).into_owned();
     // The valid prefix is the same in the lossy text, so the offset maps one to one.
     let (line, col) = crate::diag::line_col(&lossy, valid);
-    Diagnostic::error(file, format!("this file is not valid UTF-8 (byte {valid} is not part of a UTF-8 character)"))
-        .at(&lossy, line, col, 1)
-        .with_help("save the file as UTF-8 in your editor")
+    Diagnostic::error(
+        file,
+        format!("this file is not valid UTF-8 (byte {valid} is not part of a UTF-8 character)"),
+    )
+    .at(&lossy, line, col, 1)
+    .with_help("save the file as UTF-8 in your editor")
 }
 
 /// Reads every note under `root/content`.
@@ -102,8 +121,13 @@ pub fn load_content(root: &Path) -> (Content, Vec<Diagnostic>) {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         diags.push(
-            Diagnostic::error("content", format!("there is no folder `content/` in {}", root.display()))
-                .with_help("run `dossier build` in a dossier's folder, pass `--root DIR`, or start one with `dossier init DIR`"),
+            Diagnostic::error(
+                "content",
+                format!("there is no folder `content/` in {}", root.display()),
+            )
+            .with_help(
+                "run `dossier build` in a dossier's folder, pass `--root DIR`, or start one with `dossier init DIR`",
+            ),
         );
         return (Content::default(), diags);
     }
@@ -142,11 +166,17 @@ pub fn load_theme(root: &Path) -> (ThemeOverrides, Vec<Diagnostic>) {
                 let rel_path = rel(root, p);
                 let name = rel(&dir, p);
                 std::fs::read(p)
-                    .map(|bytes| ThemeFile { name, rel_path: rel_path.clone(), bytes })
+                    .map(|bytes| ThemeFile {
+                        name,
+                        rel_path: rel_path.clone(),
+                        bytes,
+                    })
                     .map_err(|e| Diagnostic::error(&rel_path, format!("cannot read this file: {e}")))
             })
             .collect();
-        read.into_iter().filter_map(|r| r.map_err(|d| diags.push(d)).ok()).collect()
+        read.into_iter()
+            .filter_map(|r| r.map_err(|d| diags.push(d)).ok())
+            .collect()
     };
     let templates = read_dir("templates");
     let statics = read_dir("static");

@@ -95,7 +95,12 @@ pub fn render(md: &str) -> Rendered {
 
     while let Some(ev) = parser.next() {
         match ev {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 let mut inner = Vec::new();
                 let mut text = String::new();
                 for ev in parser.by_ref() {
@@ -162,7 +167,12 @@ pub fn render(md: &str) -> Rendered {
 /// Rewrites the opening of an external link to add `rel="noopener"`, and its end to match.
 fn rewrite_inline_link_events<'a, 's>(stack: &'s mut Vec<bool>) -> impl FnMut(Event<'a>) -> Event<'a> + 's {
     move |ev| match ev {
-        Event::Start(Tag::Link { dest_url, title, link_type, id }) => {
+        Event::Start(Tag::Link {
+            dest_url,
+            title,
+            link_type,
+            id,
+        }) => {
             if is_external(&dest_url) {
                 stack.push(true);
                 let mut s = String::from("<a href=\"");
@@ -177,7 +187,12 @@ fn rewrite_inline_link_events<'a, 's>(stack: &'s mut Vec<bool>) -> impl FnMut(Ev
                 Event::InlineHtml(CowStr::from(s))
             } else {
                 stack.push(false);
-                Event::Start(Tag::Link { dest_url, title, link_type, id })
+                Event::Start(Tag::Link {
+                    dest_url,
+                    title,
+                    link_type,
+                    id,
+                })
             }
         }
         Event::End(TagEnd::Link) => {
@@ -215,21 +230,27 @@ fn unique(used: &mut HashMap<String, usize>, wanted: String) -> String {
 /// A code block as HTML: highlighted by class when the language is known, escaped otherwise.
 fn highlight(code: &str, lang: &str) -> String {
     let mut out = String::with_capacity(code.len() * 2);
-    let class_lang = lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '+' || c == '#');
-    let syntax = if lang.is_empty() { None } else { syntaxes().find_syntax_by_token(lang) };
-    match (syntax, class_lang) {
-        (Some(syntax), true) => {
-            let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
-            let ok = LinesWithEndings::from(code).all(|line| generator.parse_html_for_line_which_includes_newline(line).is_ok());
-            if ok {
-                out.push_str(&format!("<pre class=\"code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">"));
-                out.push_str(&generator.finalize());
-                out.push_str("</code></pre>\n");
-                return out;
-            }
-            out.clear();
+    let class_lang = lang
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '+' || c == '#');
+    let syntax = if lang.is_empty() {
+        None
+    } else {
+        syntaxes().find_syntax_by_token(lang)
+    };
+    if let (Some(syntax), true) = (syntax, class_lang) {
+        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
+        let ok =
+            LinesWithEndings::from(code).all(|line| generator.parse_html_for_line_which_includes_newline(line).is_ok());
+        if ok {
+            out.push_str(&format!(
+                "<pre class=\"code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">"
+            ));
+            out.push_str(&generator.finalize());
+            out.push_str("</code></pre>\n");
+            return out;
         }
-        _ => {}
+        // A grammar that fails on this input: show the code plain rather than half-highlighted.
     }
     out.push_str("<pre class=\"code\"><code");
     if !lang.is_empty() {
@@ -280,14 +301,23 @@ mod tests {
         let r = render("# A\n\n## A\n\n## A\n\n## Sources\n\n## 時間線\n");
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["a", "a-1", "a-2", "sources-1", "時間線"]);
-        assert!(r.html.contains("<h2 id=\"時間線\">時間線 <a class=\"anchor\" href=\"#時間線\""), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<h2 id=\"時間線\">時間線 <a class=\"anchor\" href=\"#時間線\""),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
     fn explicit_heading_ids_win() {
         let r = render("## Findings {#summary .lead}\n");
         assert_eq!(r.headings[0].id, "summary");
-        assert!(r.html.contains("<h2 id=\"summary\" class=\"lead\">Findings"), "{}", r.html);
+        assert!(
+            r.html.contains("<h2 id=\"summary\" class=\"lead\">Findings"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
@@ -302,7 +332,12 @@ mod tests {
     #[test]
     fn external_links_get_noopener_and_internal_ones_do_not() {
         let r = render("[out](https://example.org/a?b=1&c=2 \"T\") and [in](/sources/)\n");
-        assert!(r.html.contains("<a href=\"https://example.org/a?b=1&amp;c=2\" title=\"T\" rel=\"noopener\">out</a>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<a href=\"https://example.org/a?b=1&amp;c=2\" title=\"T\" rel=\"noopener\">out</a>"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<a href=\"/sources/\">in</a>"));
     }
 

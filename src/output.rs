@@ -57,16 +57,26 @@ pub struct OutputError {
 }
 
 fn err(message: String, help: &str) -> OutputError {
-    OutputError { message, help: help.to_string() }
+    OutputError {
+        message,
+        help: help.to_string(),
+    }
 }
 
 fn io_err(what: &str, path: &Path, e: io::Error) -> OutputError {
-    err(format!("cannot {what} {}: {e}", path.display()), "check the permissions and free space of the output folder")
+    err(
+        format!("cannot {what} {}: {e}", path.display()),
+        "check the permissions and free space of the output folder",
+    )
 }
 
 /// Makes `path` absolute and free of `..`, resolving symbolic links of the parts that exist.
 fn resolve(path: &Path) -> io::Result<PathBuf> {
-    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
     let mut existing = abs.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
@@ -103,9 +113,16 @@ pub fn check_target(root: &Path, output: &Path) -> Result<PathBuf, OutputError> 
             "choose another folder with --output (the default is `public` inside the dossier)",
         ))
     };
-    for (name, protected) in [("the dossier's root", root.clone()), ("content/", root.join("content")), ("templates/", root.join("templates")), ("static/", root.join("static"))] {
+    for (name, protected) in [
+        ("the dossier's root", root.clone()),
+        ("content/", root.join("content")),
+        ("templates/", root.join("templates")),
+        ("static/", root.join("static")),
+    ] {
         if protected.starts_with(&out) {
-            return refuse(format!("it is {name} or a folder that contains it, and building replaces the whole folder"));
+            return refuse(format!(
+                "it is {name} or a folder that contains it, and building replaces the whole folder"
+            ));
         }
         if name != "the dossier's root" && out.starts_with(&protected) {
             return refuse(format!("it is inside {name}"));
@@ -115,16 +132,23 @@ pub fn check_target(root: &Path, output: &Path) -> Result<PathBuf, OutputError> 
         if !out.is_dir() {
             return refuse("it is a file, not a folder".into());
         }
-        let empty = std::fs::read_dir(&out).map_err(|e| io_err("read", &out, e))?.next().is_none();
+        let empty = std::fs::read_dir(&out)
+            .map_err(|e| io_err("read", &out, e))?
+            .next()
+            .is_none();
         if !empty && !has_marker(&out) {
-            return refuse(format!("it is not empty and was not made by dossier (it has no {MARKER} file)"));
+            return refuse(format!(
+                "it is not empty and was not made by dossier (it has no {MARKER} file)"
+            ));
         }
     }
     Ok(out)
 }
 
 fn sibling(out: &Path, suffix: &str) -> PathBuf {
-    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     out.with_file_name(format!(".{name}.{suffix}"))
 }
 
@@ -181,7 +205,12 @@ fn fill(dir: &Path, tree: &OutputTree) -> Result<(), OutputError> {
     std::fs::write(&marker, MARKER_TEXT).map_err(|e| io_err("write", &marker, e))?;
     let mut dirs: Vec<PathBuf> = tree
         .iter()
-        .filter_map(|(p, _)| Path::new(p).parent().filter(|d| !d.as_os_str().is_empty()).map(|d| dir.join(d)))
+        .filter_map(|(p, _)| {
+            Path::new(p)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map(|d| dir.join(d))
+        })
         .collect();
     dirs.dedup();
     for d in &dirs {
@@ -203,7 +232,11 @@ pub fn read_tree(dir: &Path) -> io::Result<OutputTree> {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
         if rel != MARKER {
             tree.insert(rel, std::fs::read(entry.path())?);
         }

@@ -26,7 +26,13 @@ const TICK: Duration = Duration::from_millis(100);
 impl Progress {
     /// A progress reporter that never draws (tests, `serve`, piped stderr).
     pub fn hidden() -> Progress {
-        Progress { shared: Arc::new(Shared { phase: Mutex::new(""), done: AtomicBool::new(false) }), thread: None }
+        Progress {
+            shared: Arc::new(Shared {
+                phase: Mutex::new(""),
+                done: AtomicBool::new(false),
+            }),
+            thread: None,
+        }
     }
 
     /// Draws on stderr after a second, if stderr is a terminal.

@@ -46,8 +46,18 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static": "style.css", "favi
 
 /// The templates a build renders, by the page they make.
 const REQUIRED_TEMPLATES: &[&str] = &[
-    "home.html", "404.html", "source.html", "person.html", "organization.html", "event.html", "claim.html",
-    "page.html", "sources.html", "entities.html", "events.html", "claims.html",
+    "home.html",
+    "404.html",
+    "source.html",
+    "person.html",
+    "organization.html",
+    "event.html",
+    "claim.html",
+    "page.html",
+    "sources.html",
+    "entities.html",
+    "events.html",
+    "claims.html",
 ];
 
 /// The compiled theme: templates with overrides applied, and the static files to copy.
@@ -68,18 +78,34 @@ fn template_diag(sources: &BTreeMap<String, (String, String)>, err: &tera::Error
     };
     match err.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
-            let (file, text) = sources.get(r.filename()).cloned().unwrap_or_else(|| (format!("templates/{}", r.filename()), String::new()));
+            let (file, text) = sources
+                .get(r.filename())
+                .cloned()
+                .unwrap_or_else(|| (format!("templates/{}", r.filename()), String::new()));
             let span = r.span();
-            let width = if span.end_line == span.start_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
-            let what = if matches!(err.kind(), ErrorKind::SyntaxError(_)) { "template syntax error" } else { "template error" };
+            let width = if span.end_line == span.start_line {
+                span.end_col.saturating_sub(span.start_col)
+            } else {
+                1
+            };
+            let what = if matches!(err.kind(), ErrorKind::SyntaxError(_)) {
+                "template syntax error"
+            } else {
+                "template error"
+            };
             Diagnostic::error(file, with_context(format!("{what}: {}", r.message())))
                 .at(&text, span.start_line, span.start_col + 1, width)
-                .with_help("see the Tera documentation for the template syntax, and README.md for what templates receive")
+                .with_help(
+                    "see the Tera documentation for the template syntax, and README.md for what templates receive",
+                )
         }
         ErrorKind::MissingParent { current, parent } => point_at_name(sources, current, parent, "extends"),
         ErrorKind::TemplateNotFound(name) => {
             // Which template asked for it? The first one that names it.
-            let asker = sources.iter().find(|(_, (_, t))| t.contains(&format!("\"{name}\""))).map(|(n, _)| n.clone());
+            let asker = sources
+                .iter()
+                .find(|(_, (_, t))| t.contains(&format!("\"{name}\"")))
+                .map(|(n, _)| n.clone());
             match asker {
                 Some(a) => point_at_name(sources, &a, name, "includes"),
                 None => Diagnostic::error("templates", with_context(format!("template `{name}` not found")))
@@ -91,10 +117,16 @@ fn template_diag(sources: &BTreeMap<String, (String, String)>, err: &tera::Error
 }
 
 fn point_at_name(sources: &BTreeMap<String, (String, String)>, current: &str, missing: &str, verb: &str) -> Diagnostic {
-    let (file, text) = sources.get(current).cloned().unwrap_or_else(|| (format!("templates/{current}"), String::new()));
+    let (file, text) = sources
+        .get(current)
+        .cloned()
+        .unwrap_or_else(|| (format!("templates/{current}"), String::new()));
     let quoted = format!("\"{missing}\"");
-    let d = Diagnostic::error(&file, format!("template `{current}` {verb} `{missing}`, which does not exist"))
-        .with_help(format!("add templates/{missing}, or correct the name"));
+    let d = Diagnostic::error(
+        &file,
+        format!("template `{current}` {verb} `{missing}`, which does not exist"),
+    )
+    .with_help(format!("add templates/{missing}, or correct the name"));
     match text.find(&quoted) {
         Some(off) => d.at_offset(&text, off, quoted.chars().count()),
         None => d,
@@ -118,7 +150,10 @@ pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>
             Err(e) => diags.push(crate::load::utf8_diag(&f.rel_path, e)),
         }
     }
-    let mut statics: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC.iter().map(|(n, b)| ((*n).to_string(), b.to_vec())).collect();
+    let mut statics: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
+        .iter()
+        .map(|(n, b)| ((*n).to_string(), b.to_vec()))
+        .collect();
     for f in overrides.statics {
         statics.insert(f.name, f.bytes);
     }
@@ -147,13 +182,21 @@ pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>
     }
     for name in REQUIRED_TEMPLATES {
         if !sources.contains_key(*name) {
-            diags.push(Diagnostic::error(format!("templates/{name}"), format!("the template `{name}` is missing")));
+            diags.push(Diagnostic::error(
+                format!("templates/{name}"),
+                format!("the template `{name}` is missing"),
+            ));
         }
     }
     if !diags.is_empty() {
         return Err(diags);
     }
-    Ok(Theme { tera, index, sources, statics })
+    Ok(Theme {
+        tera,
+        index,
+        sources,
+        statics,
+    })
 }
 
 /// A short view of a note: enough to link to it and say what it is.
@@ -219,7 +262,13 @@ pub fn list_order(dossier: &Dossier, kind: Kind) -> Vec<usize> {
                 (None, None) => na.title.cmp(&nb.title).then_with(|| na.id.cmp(&nb.id)),
             }
         }),
-        _ => idx.sort_by(|&a, &b| notes[a].title.to_lowercase().cmp(&notes[b].title.to_lowercase()).then_with(|| notes[a].id.cmp(&notes[b].id))),
+        _ => idx.sort_by(|&a, &b| {
+            notes[a]
+                .title
+                .to_lowercase()
+                .cmp(&notes[b].title.to_lowercase())
+                .then_with(|| notes[a].id.cmp(&notes[b].id))
+        }),
     }
     idx
 }
@@ -234,10 +283,17 @@ impl Index {
             .collect();
         let mut by_kind = HashMap::new();
         for kind in Kind::ALL {
-            let list: Vec<Value> = list_order(dossier, kind).into_iter().map(|i| by_id[&dossier.notes[i].id].clone()).collect();
+            let list: Vec<Value> = list_order(dossier, kind)
+                .into_iter()
+                .map(|i| by_id[&dossier.notes[i].id].clone())
+                .collect();
             by_kind.insert(kind.as_str(), Value::from_serializable(&list));
         }
-        Index { by_id, by_kind, base_path }
+        Index {
+            by_id,
+            by_kind,
+            base_path,
+        }
     }
 }
 
@@ -245,7 +301,9 @@ impl Index {
 pub fn group_digits(n: f64) -> String {
     let neg = n < 0.0;
     let text = format!("{}", n.abs());
-    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
     let mut out = String::new();
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -263,7 +321,8 @@ pub fn group_digits(n: f64) -> String {
 fn register_functions(tera: &mut Tera, index: Arc<OnceLock<Index>>) {
     tera.register_filter("number", |n: f64, _: Kwargs, _: &State| group_digits(n));
     fn ready(slot: &OnceLock<Index>) -> tera::TeraResult<&Index> {
-        slot.get().ok_or_else(|| tera::Error::message("the site index is not ready"))
+        slot.get()
+            .ok_or_else(|| tera::Error::message("the site index is not ready"))
     }
     let i = index.clone();
     tera.register_function("note", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
@@ -274,7 +333,9 @@ fn register_functions(tera: &mut Tera, index: Arc<OnceLock<Index>>) {
     tera.register_function("notes", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let kind: &str = kwargs.must_get("kind")?;
         ready(&i)?.by_kind.get(kind).cloned().ok_or_else(|| {
-            tera::Error::message(format!("notes(kind=\"{kind}\"): the kinds are source, person, organization, event, claim and page"))
+            tera::Error::message(format!(
+                "notes(kind=\"{kind}\"): the kinds are source, person, organization, event, claim and page"
+            ))
         })
     });
     let i = index;
@@ -343,16 +404,30 @@ fn cite_views<'a>(cites: &[&'a Cite]) -> Vec<CiteView<'a>> {
     cites
         .iter()
         .enumerate()
-        .map(|(i, c)| CiteView { n: i + 1, source: &c.source, at: c.at.as_deref(), quote: c.quote.as_deref() })
+        .map(|(i, c)| CiteView {
+            n: i + 1,
+            source: &c.source,
+            at: c.at.as_deref(),
+            quote: c.quote.as_deref(),
+        })
         .collect()
 }
 
 /// Renders every page of the site into `out`.
-pub fn render_site(dossier: &Dossier, theme: &Theme, bodies: &[Rendered], home: &Rendered, out: &mut OutputTree) -> Vec<Diagnostic> {
+pub fn render_site(
+    dossier: &Dossier,
+    theme: &Theme,
+    bodies: &[Rendered],
+    home: &Rendered,
+    out: &mut OutputTree,
+) -> Vec<Diagnostic> {
     let config = &dossier.site.config;
     let base_path = config.base_path();
     if theme.index.set(Index::new(dossier)).is_err() {
-        return vec![Diagnostic::error("templates", "internal error: a compiled theme was used for two builds; compile it again")];
+        return vec![Diagnostic::error(
+            "templates",
+            "internal error: a compiled theme was used for two builds; compile it again",
+        )];
     }
     let site = SiteView {
         title: &config.title,
@@ -369,7 +444,10 @@ pub fn render_site(dossier: &Dossier, theme: &Theme, bodies: &[Rendered], home: 
         let mut ctx = Context::new();
         ctx.insert_value("site", site_value.clone());
         ctx.insert_value("page", page.value());
-        theme.tera.render(template, &ctx).map_err(|e| template_diag(&theme.sources, &e, Some(what)))
+        theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| template_diag(&theme.sources, &e, Some(what)))
     };
 
     let _span = tracing::info_span!("templates").entered();
@@ -395,18 +473,27 @@ pub fn render_site(dossier: &Dossier, theme: &Theme, bodies: &[Rendered], home: 
                 fields: &note.data,
                 extra: &note.extra,
                 cites: cite_views(&note.cites()),
-                cited_by: dossier.cited_by[i].iter().map(|&j| summary(&dossier.notes[j], &base_path)).collect(),
+                cited_by: dossier.cited_by[i]
+                    .iter()
+                    .map(|&j| summary(&dossier.notes[j], &base_path))
+                    .collect(),
                 role_holders: dossier.role_holders[i]
                     .iter()
                     .filter_map(|r| {
                         let holder = &dossier.notes[r.holder];
                         match &holder.data {
-                            KindData::Entity(e) => Some(RoleHolderView { holder: summary(holder, &base_path), role: &e.roles[r.role] }),
+                            KindData::Entity(e) => Some(RoleHolderView {
+                                holder: summary(holder, &base_path),
+                                role: &e.roles[r.role],
+                            }),
                             _ => None,
                         }
                     })
                     .collect(),
-                involved_in: dossier.involved_in[i].iter().map(|&j| summary(&dossier.notes[j], &base_path)).collect(),
+                involved_in: dossier.involved_in[i]
+                    .iter()
+                    .map(|&j| summary(&dossier.notes[j], &base_path))
+                    .collect(),
             };
             let template = format!("{}.html", note.kind.as_str());
             render(&template, &view, &note.file).map(|html| (format!("{path}index.html"), html))
@@ -443,15 +530,37 @@ pub fn render_site(dossier: &Dossier, theme: &Theme, bodies: &[Rendered], home: 
         ("", "home.html", &config.title, ""),
     ];
     for (path, template, title, kind) in lists {
-        let (body, toc): (&str, &[Heading]) = if path.is_empty() { (&home.html, &home.headings) } else { ("", &[]) };
-        let view = ListView { title, url: format!("{base_path}{path}"), path, kind, body, toc };
-        match render(template, &view, if path.is_empty() { &dossier.site.file } else { template }) {
+        let (body, toc): (&str, &[Heading]) = if path.is_empty() {
+            (&home.html, &home.headings)
+        } else {
+            ("", &[])
+        };
+        let view = ListView {
+            title,
+            url: format!("{base_path}{path}"),
+            path,
+            kind,
+            body,
+            toc,
+        };
+        match render(
+            template,
+            &view,
+            if path.is_empty() { &dossier.site.file } else { template },
+        ) {
             Ok(html) => out.insert(format!("{path}index.html"), html.into_bytes()),
             Err(d) if seen.insert((d.file.clone(), d.line, d.col)) => diags.push(d),
             Err(_) => {}
         }
     }
-    let view = ListView { title: "Page not found", url: format!("{base_path}404.html"), path: "404.html", kind: "", body: "", toc: &[] };
+    let view = ListView {
+        title: "Page not found",
+        url: format!("{base_path}404.html"),
+        path: "404.html",
+        kind: "",
+        body: "",
+        toc: &[],
+    };
     match render("404.html", &view, "404.html") {
         Ok(html) => out.insert("404.html".into(), html.into_bytes()),
         Err(d) if seen.insert((d.file.clone(), d.line, d.col)) => diags.push(d),
@@ -493,12 +602,21 @@ mod tests {
                 .into_iter()
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_file())
-                .map(|e| e.path().strip_prefix(root.join(dir)).unwrap().to_string_lossy().replace('\\', "/"))
+                .map(|e| {
+                    e.path()
+                        .strip_prefix(root.join(dir))
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/")
+                })
                 .collect();
             on_disk.sort();
             let mut names: Vec<String> = embedded.iter().map(|(n, _)| (*n).to_string()).collect();
             names.sort();
-            assert_eq!(on_disk, names, "{dir}/ and the embedded list differ: update DEFAULT_* in render.rs");
+            assert_eq!(
+                on_disk, names,
+                "{dir}/ and the embedded list differ: update DEFAULT_* in render.rs"
+            );
         }
     }
 }

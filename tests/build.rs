@@ -59,7 +59,10 @@ fn pages_link_to_each_other() {
     assert!(event.contains("<a href=\"/people/ann-lee/\">Ann Lee</a>"));
     assert!(event.contains("<time datetime=\"2024-06\">about June 2024</time>"));
     assert!(event.contains("12,000 parts"));
-    assert!(event.contains("<li id=\"cite-1\"><a href=\"/sources/report/\">"), "{event}");
+    assert!(
+        event.contains("<li id=\"cite-1\"><a href=\"/sources/report/\">"),
+        "{event}"
+    );
     assert!(event.contains("¶5: <q>moved</q>"));
     // The source lists what cites it; the organization lists who holds roles in it.
     let source = run.page("sources/report/index.html");
@@ -69,7 +72,10 @@ fn pages_link_to_each_other() {
     let org = run.page("organizations/acme/index.html");
     assert!(org.contains("<a href=\"/people/ann-lee/\">Ann Lee</a>: CEO, from <time datetime=\"2020\">2020</time>"));
     let person = run.page("people/ann-lee/index.html");
-    assert!(person.contains("<a href=\"/events/move/\">"), "entity pages list their events");
+    assert!(
+        person.contains("<a href=\"/events/move/\">"),
+        "entity pages list their events"
+    );
     let list = run.page("sources/index.html");
     assert!(list.contains("<a href=\"/sources/report/\">"));
 }
@@ -80,7 +86,11 @@ fn front_matter_text_is_escaped() {
     let run = f.build(&[]);
     run.ok();
     let source = run.page("sources/report/index.html");
-    assert!(source.contains("<h1>The &lt;b&gt;report&lt;&#x2f;b&gt; &amp; more</h1>") || source.contains("<h1>The &lt;b&gt;report&lt;/b&gt; &amp; more</h1>"), "{source}");
+    assert!(
+        source.contains("<h1>The &lt;b&gt;report&lt;&#x2f;b&gt; &amp; more</h1>")
+            || source.contains("<h1>The &lt;b&gt;report&lt;/b&gt; &amp; more</h1>"),
+        "{source}"
+    );
     assert!(!source.contains("<b>report</b>"));
     assert!(source.contains("Daily &quot;News&quot;"));
 }
@@ -93,7 +103,11 @@ fn markdown_features_and_highlighting() {
     let page = run.page("notes/method/index.html");
     assert!(page.contains("<h1 id=\"how\">How <a class=\"anchor\" href=\"#how\""));
     assert!(page.contains("hl-source hl-rust"));
-    assert!(std::fs::read_to_string(run.out.join("syntax.css")).unwrap().contains(".hl-"));
+    assert!(
+        std::fs::read_to_string(run.out.join("syntax.css"))
+            .unwrap()
+            .contains(".hl-")
+    );
 }
 
 #[test]
@@ -107,7 +121,12 @@ fn json_export_has_every_note_and_role() {
     assert_eq!(json["events"], serde_json::json!(["move"]));
     assert_eq!(json["roles"][0]["holder"], "ann-lee");
     assert_eq!(json["roles"][0]["from"]["start"], "2020-01-01");
-    let acme = json["notes"].as_array().unwrap().iter().find(|n| n["id"] == "acme").unwrap();
+    let acme = json["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "acme")
+        .unwrap();
     assert_eq!(acme["extra"]["mood"], "calm", "unknown fields are kept as extra");
 }
 
@@ -134,8 +153,16 @@ fn base_url_with_a_path_keeps_every_link_inside_it() {
         }
     }
     assert!(checked > 50, "only {checked} links checked");
-    assert!(run.page("sitemap.xml").contains("<loc>https://example.org/h100/events/move/</loc>"));
-    assert!(run.page("index.html").contains("href=\"https://example.org/h100/\"") || run.page("index.html").contains("rel=\"canonical\" href=\"https://example.org/h100/\""));
+    assert!(
+        run.page("sitemap.xml")
+            .contains("<loc>https://example.org/h100/events/move/</loc>")
+    );
+    assert!(
+        run.page("index.html").contains("href=\"https://example.org/h100/\"")
+            || run
+                .page("index.html")
+                .contains("rel=\"canonical\" href=\"https://example.org/h100/\"")
+    );
 }
 
 #[test]
@@ -166,9 +193,15 @@ fn a_dossier_may_override_one_template_and_one_static_file() {
         .file("static/style.css", "body { color: red }");
     let run = f.build(&[]);
     run.ok();
-    assert!(run.page("notes/method/index.html").contains("<p class=\"custom\">Method</p>"));
+    assert!(
+        run.page("notes/method/index.html")
+            .contains("<p class=\"custom\">Method</p>")
+    );
     assert_eq!(run.page("style.css"), "body { color: red }");
-    assert!(run.page("events/move/index.html").contains("<h1>Parts move"), "other templates keep the defaults");
+    assert!(
+        run.page("events/move/index.html").contains("<h1>Parts move"),
+        "other templates keep the defaults"
+    );
 }
 
 #[test]
@@ -176,10 +209,19 @@ fn the_example_dossier_builds_without_warnings() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"));
-    cmd.args(["build", "--root"]).arg(root).arg("--output").arg(out.path().join("site"));
+    cmd.args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out.path().join("site"));
     let run = common::run(cmd, out.path().join("site"));
     run.ok();
     assert_eq!(run.stderr, "", "the example dossier has warnings");
-    assert!(run.page("events/h100-reallocation/index.html").contains("12,000 H100 GPU"));
-    assert!(run.page("people/elon-musk/index.html").contains("<a href=\"/h100/organizations/xai/\">xAI</a>"));
+    assert!(
+        run.page("events/h100-reallocation/index.html")
+            .contains("12,000 H100 GPU")
+    );
+    assert!(
+        run.page("people/elon-musk/index.html")
+            .contains("<a href=\"/h100/organizations/xai/\">xAI</a>")
+    );
 }

@@ -8,13 +8,21 @@ use common::Fixture;
 #[test]
 fn unterminated_front_matter() {
     let f = Fixture::new().file("content/sources/a.md", "---\ntitle: A\npublisher: B\n");
-    f.build(&[]).fails(1).reports("content/sources/a.md:1:1", "error: the front-matter is never closed");
+    f.build(&[])
+        .fails(1)
+        .reports("content/sources/a.md:1:1", "error: the front-matter is never closed");
 }
 
 #[test]
 fn invalid_yaml() {
-    let f = Fixture::new().file("content/sources/a.md", "---\ntitle: A\npublisher: [B, C\nlanguage: en\n---\n");
-    f.build(&[]).fails(1).reports("content/sources/a.md:4:9", "error: invalid YAML in the front-matter: did not find expected ',' or ']'");
+    let f = Fixture::new().file(
+        "content/sources/a.md",
+        "---\ntitle: A\npublisher: [B, C\nlanguage: en\n---\n",
+    );
+    f.build(&[]).fails(1).reports(
+        "content/sources/a.md:4:9",
+        "error: invalid YAML in the front-matter: did not find expected ',' or ']'",
+    );
 }
 
 #[test]
@@ -61,7 +69,8 @@ fn unknown_id_with_a_suggestion() {
         .file("content/organizations/tesla.md", "---\nname: Tesla\n---\n")
         .file("content/people/musk.md", "---\nname: Musk\nroles:\n  - { org: tesla, role: CEO, type: officer }\n  - { org: telsa, role: CEO, type: officer }\n---\n");
     let run = f.build(&[]);
-    run.fails(1).reports("content/people/musk.md:5:12", "error: unknown id `telsa`");
+    run.fails(1)
+        .reports("content/people/musk.md:5:12", "error: unknown id `telsa`");
     assert!(run.stderr.contains("help: did you mean `tesla`?"), "{}", run.stderr);
 }
 
@@ -69,14 +78,23 @@ fn unknown_id_with_a_suggestion() {
 fn reference_to_the_wrong_kind() {
     let f = Fixture::new()
         .file("content/people/ann.md", "---\nname: Ann\n---\n")
-        .file("content/people/bob.md", "---\nname: Bob\nroles:\n  - { org: ann, role: CEO, type: officer }\n---\n");
-    f.build(&[]).fails(1).reports("content/people/bob.md:4:12", "error: `ann` is a person, but this field must name an organization");
+        .file(
+            "content/people/bob.md",
+            "---\nname: Bob\nroles:\n  - { org: ann, role: CEO, type: officer }\n---\n",
+        );
+    f.build(&[]).fails(1).reports(
+        "content/people/bob.md:4:12",
+        "error: `ann` is a person, but this field must name an organization",
+    );
 }
 
 #[test]
 fn invalid_utf8() {
     let f = Fixture::new().bytes("content/sources/a.md", b"---\ntitle: A\nsummary: caf\xe9\n---\n");
-    f.build(&[]).fails(1).reports("content/sources/a.md:3:13", "error: this file is not valid UTF-8 (byte 25 is not part of a UTF-8 character)");
+    f.build(&[]).fails(1).reports(
+        "content/sources/a.md:3:13",
+        "error: this file is not valid UTF-8 (byte 25 is not part of a UTF-8 character)",
+    );
 }
 
 #[test]
@@ -86,25 +104,39 @@ fn unreadable_file() {
     std::os::unix::fs::symlink(f.root().join("nowhere.md"), f.root().join("content/gone.md")).unwrap();
     let run = f.build(&[]);
     run.fails(1);
-    assert!(run.stderr.contains("content/gone.md") && run.stderr.contains("No such file or directory"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/gone.md") && run.stderr.contains("No such file or directory"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn missing_template() {
     let f = Fixture::new().file("templates/page.html", "{% extends \"layout.html\" %}\n");
-    f.build(&[]).fails(1).reports("templates/page.html:1:12", "error: template `page.html` extends `layout.html`, which does not exist");
+    f.build(&[]).fails(1).reports(
+        "templates/page.html:1:12",
+        "error: template `page.html` extends `layout.html`, which does not exist",
+    );
 }
 
 #[test]
 fn template_syntax_error() {
-    let f = Fixture::new().file("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}{{ page.title }{% endblock content %}\n");
-    f.build(&[]).fails(1).reports("templates/page.html:2:34", "error: template syntax error:");
+    let f = Fixture::new().file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ page.title }{% endblock content %}\n",
+    );
+    f.build(&[])
+        .fails(1)
+        .reports("templates/page.html:2:34", "error: template syntax error:");
 }
 
 #[test]
 fn missing_settings_is_a_config_error() {
     let f = Fixture::empty().file("content/notes/a.md", "---\ntitle: A\n---\n");
-    f.build(&[]).fails(2).reports("content/_index.md", "error: the dossier has no settings file");
+    f.build(&[])
+        .fails(2)
+        .reports("content/_index.md", "error: the dossier has no settings file");
 }
 
 #[test]
@@ -117,7 +149,10 @@ fn bad_base_url_is_a_config_error() {
 fn every_problem_of_a_build_is_reported_at_once() {
     let f = Fixture::new()
         .file("content/sources/a.md", "---\ntitle: A\npublisher: B\n")
-        .file("content/sources/b.md", "---\ntitle: A\npublisher: [B, C\nlanguage: en\n---\n")
+        .file(
+            "content/sources/b.md",
+            "---\ntitle: A\npublisher: [B, C\nlanguage: en\n---\n",
+        )
         .file("content/events/c.md", "---\ntitle: A\nactors: 5\n---\n")
         .file("content/notes/d.md", "---\ntitle: A\nkind: persn\n---\n")
         .file("content/events/e.md", "---\ntitle: A\ndate: 2023-02-29\n---\n")
@@ -125,7 +160,10 @@ fn every_problem_of_a_build_is_reported_at_once() {
         .file("content/people/f.md", "---\nname: F\n---\n")
         .bytes("content/sources/g.md", b"---\ntitle: A\nsummary: caf\xe9\n---\n")
         .file("content/events/h.md", "---\ntitle: H\nfrom: nobody\n---\n")
-        .file("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}{{ page.title }{% endblock content %}\n");
+        .file(
+            "templates/page.html",
+            "{% extends \"base.html\" %}\n{% block content %}{{ page.title }{% endblock content %}\n",
+        );
     let run = f.build(&[]);
     run.fails(1);
     for loc in [
@@ -139,7 +177,11 @@ fn every_problem_of_a_build_is_reported_at_once() {
         "content/events/h.md:3:7",
         "templates/page.html:2:34",
     ] {
-        assert!(run.stderr.contains(&format!("--> {loc}")), "{loc} missing from:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("--> {loc}")),
+            "{loc} missing from:\n{}",
+            run.stderr
+        );
     }
     assert_eq!(run.error_count(), 9, "{}", run.stderr);
     assert!(run.stderr.contains("build failed (9 errors, 0 warnings)"));
@@ -152,15 +194,23 @@ fn a_failed_build_leaves_the_previous_output_as_it_was() {
     let before = common::snapshot(&f.root().join("public"));
     let f = f.file("content/notes/a.md", "---\ntitle: A\ndate: [\n---\nSecond.\n");
     f.build(&[]).fails(1);
-    assert!(common::snapshot(&f.root().join("public")) == before, "the output changed");
-    assert!(!f.root().join(".public.dossier-staging").exists(), "staging left behind");
+    assert!(
+        common::snapshot(&f.root().join("public")) == before,
+        "the output changed"
+    );
+    assert!(
+        !f.root().join(".public.dossier-staging").exists(),
+        "staging left behind"
+    );
 }
 
 #[test]
 fn a_later_build_replaces_the_output_and_removes_stale_pages() {
     let f = Fixture::new().file("content/notes/a.md", "---\ntitle: A\n---\n");
     f.build(&[]).ok();
-    let f = f.remove("content/notes/a.md").file("content/notes/b.md", "---\ntitle: B\n---\n");
+    let f = f
+        .remove("content/notes/a.md")
+        .file("content/notes/b.md", "---\ntitle: B\n---\n");
     f.build(&[]).ok();
     assert!(!f.root().join("public/notes/a/index.html").exists());
     assert!(f.root().join("public/notes/b/index.html").exists());
@@ -176,10 +226,22 @@ fn dangerous_output_folders_are_refused_and_nothing_is_deleted() {
     let before = common::snapshot(f.root());
     let root = f.root().to_str().unwrap().to_string();
     let parent = f.root().parent().unwrap().to_str().unwrap().to_string();
-    for out in [root.clone(), format!("{root}/content"), format!("{root}/templates"), format!("{root}/static"), format!("{root}/content/sub"), parent, format!("{root}/mine")] {
+    for out in [
+        root.clone(),
+        format!("{root}/content"),
+        format!("{root}/templates"),
+        format!("{root}/static"),
+        format!("{root}/content/sub"),
+        parent,
+        format!("{root}/mine"),
+    ] {
         let run = f.build(&["--output", &out]);
         run.fails(2);
-        assert!(run.stderr.contains("refusing to write the site to"), "{out}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("refusing to write the site to"),
+            "{out}: {}",
+            run.stderr
+        );
     }
     assert!(common::snapshot(f.root()) == before, "a refused build changed files");
 }

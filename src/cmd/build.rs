@@ -16,8 +16,11 @@ pub fn run(args: BuildArgs) -> Exit {
     let root = args.root;
     let output = args.output.unwrap_or_else(|| root.join("public"));
     if !root.join("content").is_dir() {
-        print_diagnostics(&[Diagnostic::error("content", format!("there is no folder `content/` in {}", root.display()))
-            .with_help("run dossier in a dossier's folder or pass --root DIR")]);
+        print_diagnostics(&[Diagnostic::error(
+            "content",
+            format!("there is no folder `content/` in {}", root.display()),
+        )
+        .with_help("run dossier in a dossier's folder or pass --root DIR")]);
         return Exit::Usage;
     }
     // Refuse a dangerous output folder before doing any work.
@@ -30,7 +33,15 @@ pub fn run(args: BuildArgs) -> Exit {
     let (content, mut load_diags) = load_content(&root);
     let (theme, theme_diags) = load_theme(&root);
     load_diags.extend(theme_diags);
-    let result = build(BuildInput { content, theme, base_url: args.base_url, drafts: args.drafts }, &progress);
+    let result = build(
+        BuildInput {
+            content,
+            theme,
+            base_url: args.base_url,
+            drafts: args.drafts,
+        },
+        &progress,
+    );
     match result {
         Err(failure) => {
             progress.finish();
@@ -38,7 +49,11 @@ pub fn run(args: BuildArgs) -> Exit {
             all.extend(failure.diagnostics);
             crate::diag::sort(&mut all);
             print_diagnostics(&all);
-            eprintln!("build failed ({}); {} was left as it was", count_summary(&all), output.display());
+            eprintln!(
+                "build failed ({}); {} was left as it was",
+                count_summary(&all),
+                output.display()
+            );
             if failure.config { Exit::Usage } else { Exit::Content }
         }
         Ok(built) => {
@@ -48,7 +63,11 @@ pub fn run(args: BuildArgs) -> Exit {
             if all.iter().any(Diagnostic::is_error) {
                 progress.finish();
                 print_diagnostics(&all);
-                eprintln!("build failed ({}); {} was left as it was", count_summary(&all), output.display());
+                eprintln!(
+                    "build failed ({}); {} was left as it was",
+                    count_summary(&all),
+                    output.display()
+                );
                 return Exit::Content;
             }
             progress.phase("writing files");
@@ -65,7 +84,11 @@ pub fn run(args: BuildArgs) -> Exit {
                         built.pages,
                         built.tree.len(),
                         path.display(),
-                        if all.is_empty() { String::new() } else { format!(" ({})", count_summary(&all)) }
+                        if all.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", count_summary(&all))
+                        }
                     );
                     Exit::Ok
                 }

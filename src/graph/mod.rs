@@ -13,8 +13,16 @@ use crate::model::{Kind, KindData, Note};
 
 /// URL folders the site generates itself; a page note may not take one of them.
 pub const RESERVED_PATHS: &[&str] = &[
-    "sources/", "people/", "organizations/", "entities/", "events/", "claims/", "timeline/", "conflicts/",
-    "translations/", "integrity/",
+    "sources/",
+    "people/",
+    "organizations/",
+    "entities/",
+    "events/",
+    "claims/",
+    "timeline/",
+    "conflicts/",
+    "translations/",
+    "integrity/",
 ];
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -65,7 +73,13 @@ pub fn note_path(note: &Note) -> String {
 }
 
 fn kind_list(kinds: &[Kind]) -> String {
-    let article = |k: &Kind| if matches!(k, Kind::Organization | Kind::Event) { "an" } else { "a" };
+    let article = |k: &Kind| {
+        if matches!(k, Kind::Organization | Kind::Event) {
+            "an"
+        } else {
+            "a"
+        }
+    };
     let named: Vec<String> = kinds.iter().map(|k| format!("{} {k}", article(k))).collect();
     named.join(" or ")
 }
@@ -84,7 +98,11 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
             }
             continue;
         }
-        if note.lang.is_some() { translations.push(note) } else { originals.push(note) }
+        if note.lang.is_some() {
+            translations.push(note)
+        } else {
+            originals.push(note)
+        }
     }
     originals.sort_by(|a, b| (a.kind, &a.id, &a.file).cmp(&(b.kind, &b.id, &b.file)));
     translations.sort_by(|a, b| (&a.id, &a.lang, &a.file).cmp(&(&b.id, &b.lang, &b.file)));
@@ -101,7 +119,9 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
             diags.push(
                 Diagnostic::error(&n.file, format!("duplicate id `{}`: {first} already uses it", n.id))
                     .at(&n.text, 1, 1, 1)
-                    .with_help("ids come from file names and must be unique across the dossier; rename one of the two files"),
+                    .with_help(
+                        "ids come from file names and must be unique across the dossier; rename one of the two files",
+                    ),
             );
             duplicate[i] = true;
         } else {
@@ -120,15 +140,21 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
         let path = note_path(n);
         if RESERVED_PATHS.contains(&path.as_str()) {
             diags.push(
-                Diagnostic::error(&n.file, format!("this page would be published at /{path}, which the site uses for its own list"))
-                    .at(&n.text, 1, 1, 1)
-                    .with_help("rename the file or move it into a folder"),
+                Diagnostic::error(
+                    &n.file,
+                    format!("this page would be published at /{path}, which the site uses for its own list"),
+                )
+                .at(&n.text, 1, 1, 1)
+                .with_help("rename the file or move it into a folder"),
             );
         } else if let Some(&j) = paths.get(&path) {
             diags.push(
-                Diagnostic::error(&n.file, format!("this page would be published at /{path}, like {}", originals[j].file))
-                    .at(&n.text, 1, 1, 1)
-                    .with_help("rename or move one of the two files"),
+                Diagnostic::error(
+                    &n.file,
+                    format!("this page would be published at /{path}, like {}", originals[j].file),
+                )
+                .at(&n.text, 1, 1, 1)
+                .with_help("rename or move one of the two files"),
             );
         } else {
             paths.insert(path, i);
@@ -153,9 +179,17 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
             if !r.expect.is_empty() && !r.expect.contains(&kind) {
                 let (line, col, width) = frontmatter::locate(&note.text, note.yaml_start, &r.path).unwrap_or((1, 1, 1));
                 diags.push(
-                    Diagnostic::error(&note.file, format!("`{}` is {}, but this field must name {}", r.id, kind_list(&[kind]), kind_list(r.expect)))
-                        .at(&note.text, line, col, width)
-                        .with_help(format!("name {} here", kind_list(r.expect))),
+                    Diagnostic::error(
+                        &note.file,
+                        format!(
+                            "`{}` is {}, but this field must name {}",
+                            r.id,
+                            kind_list(&[kind]),
+                            kind_list(r.expect)
+                        ),
+                    )
+                    .at(&note.text, line, col, width)
+                    .with_help(format!("name {} here", kind_list(r.expect))),
                 );
                 continue;
             }
@@ -184,7 +218,15 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
     for list in cited_by.iter_mut().chain(involved_in.iter_mut()) {
         list.sort_unstable();
     }
-    let dossier = Dossier { site, notes: originals, translations, by_id, cited_by, role_holders, involved_in };
+    let dossier = Dossier {
+        site,
+        notes: originals,
+        translations,
+        by_id,
+        cited_by,
+        role_holders,
+        involved_in,
+    };
     (dossier, diags)
 }
 
@@ -194,13 +236,21 @@ fn push_once(list: &mut Vec<usize>, i: usize) {
     }
 }
 
-fn unknown_reference(note: &Note, r: &crate::model::Reference<'_>, notes: &[Note], drafts: &HashSet<String>) -> Diagnostic {
+fn unknown_reference(
+    note: &Note,
+    r: &crate::model::Reference<'_>,
+    notes: &[Note],
+    drafts: &HashSet<String>,
+) -> Diagnostic {
     let (line, col, width) = frontmatter::locate(&note.text, note.yaml_start, &r.path).unwrap_or((1, 1, 1));
     let d = if drafts.contains(r.id) {
         Diagnostic::error(&note.file, format!("`{}` is a draft and is not published", r.id))
             .with_help("build with --drafts to preview it, or publish it by removing `draft: true`")
     } else {
-        let candidates = notes.iter().filter(|n| r.expect.is_empty() || r.expect.contains(&n.kind)).map(|n| n.id.as_str());
+        let candidates = notes
+            .iter()
+            .filter(|n| r.expect.is_empty() || r.expect.contains(&n.kind))
+            .map(|n| n.id.as_str());
         let help = match did_you_mean(r.id, candidates) {
             Some(close) => format!("did you mean `{close}`?"),
             None if r.expect.is_empty() => "create the note, or correct the id".to_string(),

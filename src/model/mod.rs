@@ -24,7 +24,14 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [Kind::Source, Kind::Person, Kind::Organization, Kind::Event, Kind::Claim, Kind::Page];
+    pub const ALL: [Kind; 6] = [
+        Kind::Source,
+        Kind::Person,
+        Kind::Organization,
+        Kind::Event,
+        Kind::Claim,
+        Kind::Page,
+    ];
 
     /// The kind a top folder implies (`sources/` → source), if any.
     pub fn from_folder(folder: &str) -> Option<Kind> {
@@ -87,7 +94,15 @@ pub struct Common {
 }
 
 /// Keys of [`Common`]; everything not known to the note's kind goes to `extra`.
-pub const COMMON_KEYS: &[&str] = &["title", "summary", "tags", "aliases", "draft", "kind", "translated_from"];
+pub const COMMON_KEYS: &[&str] = &[
+    "title",
+    "summary",
+    "tags",
+    "aliases",
+    "draft",
+    "kind",
+    "translated_from",
+];
 
 /// A citation: `- source-id` or `{ source, at, quote }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -116,7 +131,11 @@ enum CiteRepr {
 impl From<CiteRepr> for Cite {
     fn from(r: CiteRepr) -> Self {
         match r {
-            CiteRepr::Id(source) => Cite { source, at: None, quote: None },
+            CiteRepr::Id(source) => Cite {
+                source,
+                at: None,
+                quote: None,
+            },
             CiteRepr::Full { source, at, quote } => Cite { source, at, quote },
         }
     }
@@ -237,7 +256,9 @@ pub struct Event {
     pub conflict: Option<String>,
 }
 
-pub const EVENT_KEYS: &[&str] = &["date", "type", "actors", "from", "to", "quantity", "value", "cites", "conflict"];
+pub const EVENT_KEYS: &[&str] = &[
+    "date", "type", "actors", "from", "to", "quantity", "value", "cites", "conflict",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -274,7 +295,15 @@ pub struct Claim {
     pub responses: Vec<Response>,
 }
 
-pub const CLAIM_KEYS: &[&str] = &["claimant", "date", "status", "about", "cites", "contradicted_by", "responses"];
+pub const CLAIM_KEYS: &[&str] = &[
+    "claimant",
+    "date",
+    "status",
+    "about",
+    "cites",
+    "contradicted_by",
+    "responses",
+];
 
 /// The fields that only some kinds have.
 #[derive(Debug, Clone, Serialize)]
@@ -380,21 +409,37 @@ impl Note {
             for (i, c) in list.iter().enumerate() {
                 let mut path = prefix.clone();
                 path.extend([PathSeg::Key("cites"), PathSeg::Index(i)]);
-                out.push(Reference { id: &c.source, path, expect: SOURCES });
+                out.push(Reference {
+                    id: &c.source,
+                    path,
+                    expect: SOURCES,
+                });
             }
         }
         match &self.data {
             KindData::Source(s) => {
                 if let Some(t) = &s.translation_of {
-                    out.push(Reference { id: t, path: vec![Key("translation_of")], expect: SOURCES });
+                    out.push(Reference {
+                        id: t,
+                        path: vec![Key("translation_of")],
+                        expect: SOURCES,
+                    });
                 }
                 if let Some(v) = &s.via {
-                    out.push(Reference { id: v, path: vec![Key("via")], expect: SOURCES });
+                    out.push(Reference {
+                        id: v,
+                        path: vec![Key("via")],
+                        expect: SOURCES,
+                    });
                 }
             }
             KindData::Entity(e) => {
                 for (i, r) in e.roles.iter().enumerate() {
-                    out.push(Reference { id: &r.org, path: vec![Key("roles"), Index(i), Key("org")], expect: ORGS });
+                    out.push(Reference {
+                        id: &r.org,
+                        path: vec![Key("roles"), Index(i), Key("org")],
+                        expect: ORGS,
+                    });
                     for (j, c) in r.cites.iter().enumerate() {
                         out.push(Reference {
                             id: &c.source,
@@ -406,29 +451,57 @@ impl Note {
             }
             KindData::Event(e) => {
                 for (i, a) in e.actors.iter().enumerate() {
-                    out.push(Reference { id: a, path: vec![Key("actors"), Index(i)], expect: ENTITIES });
+                    out.push(Reference {
+                        id: a,
+                        path: vec![Key("actors"), Index(i)],
+                        expect: ENTITIES,
+                    });
                 }
                 if let Some(f) = &e.from {
-                    out.push(Reference { id: f, path: vec![Key("from")], expect: ENTITIES });
+                    out.push(Reference {
+                        id: f,
+                        path: vec![Key("from")],
+                        expect: ENTITIES,
+                    });
                 }
                 if let Some(t) = &e.to {
-                    out.push(Reference { id: t, path: vec![Key("to")], expect: ENTITIES });
+                    out.push(Reference {
+                        id: t,
+                        path: vec![Key("to")],
+                        expect: ENTITIES,
+                    });
                 }
                 cites(&mut out, Vec::new(), &e.cites);
             }
             KindData::Claim(c) => {
                 if let Some(by) = &c.claimant {
-                    out.push(Reference { id: by, path: vec![Key("claimant")], expect: ENTITIES });
+                    out.push(Reference {
+                        id: by,
+                        path: vec![Key("claimant")],
+                        expect: ENTITIES,
+                    });
                 }
                 for (i, a) in c.about.iter().enumerate() {
-                    out.push(Reference { id: a, path: vec![Key("about"), Index(i)], expect: &[] });
+                    out.push(Reference {
+                        id: a,
+                        path: vec![Key("about"), Index(i)],
+                        expect: &[],
+                    });
                 }
                 for (i, a) in c.contradicted_by.iter().enumerate() {
-                    out.push(Reference { id: a, path: vec![Key("contradicted_by"), Index(i)], expect: &[] });
+                    out.push(Reference {
+                        id: a,
+                        path: vec![Key("contradicted_by"), Index(i)],
+                        expect: &[],
+                    });
                 }
                 cites(&mut out, Vec::new(), &c.cites);
                 for (i, r) in c.responses.iter().enumerate() {
-                    out.push(Reference { id: &r.by, path: vec![Key("responses"), Index(i), Key("by")], expect: ENTITIES });
+                    out.push(Reference {
+                        id: &r.by,
+                        path: vec![Key("responses"), Index(i), Key("by")],
+                        expect: ENTITIES,
+                    });
                     cites(&mut out, vec![Key("responses"), Index(i)], &r.cites);
                 }
             }

@@ -82,7 +82,11 @@ pub fn parse_note(file: SourceFile) -> (Option<Note>, Vec<Diagnostic>) {
     let title = match common.title.clone().or(name) {
         Some(t) if !t.trim().is_empty() => t,
         _ => {
-            let what = if kind.is_entity() { "`name:` or `title:`" } else { "`title:`" };
+            let what = if kind.is_entity() {
+                "`name:` or `title:`"
+            } else {
+                "`title:`"
+            };
             diags.push(
                 Diagnostic::error(&rel_path, format!("this {kind} has no title"))
                     .at(&text, 1, 1, 3)
@@ -120,14 +124,23 @@ mod tests {
     use super::*;
 
     fn parse(path: &str, text: &str) -> (Option<Note>, Vec<String>) {
-        let (n, d) = parse_note(SourceFile { rel_path: path.into(), text: text.into() });
+        let (n, d) = parse_note(SourceFile {
+            rel_path: path.into(),
+            text: text.into(),
+        });
         (n, d.iter().map(ToString::to_string).collect())
     }
 
     #[test]
     fn names_give_id_language_and_folder() {
-        assert_eq!(name_parts("content/people/elon-musk.md"), ("people".into(), "elon-musk", None));
-        assert_eq!(name_parts("content/people/elon-musk.zh-Hant.md"), ("people".into(), "elon-musk", Some("zh-Hant")));
+        assert_eq!(
+            name_parts("content/people/elon-musk.md"),
+            ("people".into(), "elon-musk", None)
+        );
+        assert_eq!(
+            name_parts("content/people/elon-musk.zh-Hant.md"),
+            ("people".into(), "elon-musk", Some("zh-Hant"))
+        );
         assert_eq!(name_parts("content/about.md"), (String::new(), "about", None));
         assert!(is_language_tag("zh-Hant") && is_language_tag("en") && !is_language_tag("draft-2"));
     }
@@ -147,7 +160,12 @@ mod tests {
         let (n, d) = parse("content/sources/a.md", "---\ntitle: A\npublsher: X\nmood: calm\n---\n");
         let n = n.unwrap();
         assert_eq!(n.extra.get("mood").and_then(|v| v.as_str()), Some("calm"));
-        assert_eq!(d, ["content/sources/a.md:3:1: warning: unknown field `publsher`; it is kept in `extra` (help: did you mean `publisher`?)"]);
+        assert_eq!(
+            d,
+            [
+                "content/sources/a.md:3:1: warning: unknown field `publsher`; it is kept in `extra` (help: did you mean `publisher`?)"
+            ]
+        );
     }
 
     #[test]

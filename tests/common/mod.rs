@@ -30,7 +30,9 @@ impl Fixture {
 
     /// A folder with nothing in it.
     pub fn empty() -> Fixture {
-        Fixture { dir: tempfile::tempdir().expect("temp dir") }
+        Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -62,7 +64,11 @@ impl Fixture {
 }
 
 pub fn run(mut cmd: Command, out: PathBuf) -> Run {
-    let output = cmd.env("NO_COLOR", "1").env_remove("DOSSIER_LOG").output().expect("run dossier");
+    let output = cmd
+        .env("NO_COLOR", "1")
+        .env_remove("DOSSIER_LOG")
+        .output()
+        .expect("run dossier");
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -80,7 +86,11 @@ impl Run {
 
     #[track_caller]
     pub fn fails(&self, code: i32) -> &Run {
-        assert_eq!(self.code, code, "expected exit code {code}; stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "expected exit code {code}; stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
@@ -93,7 +103,10 @@ impl Run {
     #[track_caller]
     pub fn reports(&self, location: &str, message: &str) -> &Run {
         let want_loc = format!("--> {location}");
-        let found = self.stderr.split("\n\n").any(|block| block.contains(&want_loc) && block.contains(message));
+        let found = self
+            .stderr
+            .split("\n\n")
+            .any(|block| block.contains(&want_loc) && block.contains(message));
         assert!(found, "expected `{message}` at {location} in:\n{}", self.stderr);
         self
     }
@@ -110,7 +123,12 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files
