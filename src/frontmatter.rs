@@ -42,18 +42,7 @@ impl<'a> Document<'a> {
                 .with_help(FENCE_HELP));
         }
         let yaml_start = start + first_line_end;
-        // The block ends at the first line that is exactly `---` (or `...`).
-        let mut pos = yaml_start;
-        let mut yaml_end = None;
-        while pos < text.len() {
-            let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
-            let line = text[pos..end].trim_end_matches(['\n', '\r']);
-            if line == "---" || line == "..." {
-                yaml_end = Some((pos, end));
-                break;
-            }
-            pos = end;
-        }
+        let yaml_end = closing_fence(text, yaml_start);
         let Some((yaml_end, body_start)) = yaml_end else {
             return Err(Diagnostic::error(file, "the front-matter is never closed")
                 .at(text, 1, 1, 3)
@@ -202,21 +191,22 @@ fn yaml_help(msg: &str) -> String {
 /// Where the value at `path` stands in a note: (line, column, width in characters), 1-based,
 /// counted in the whole file. `yaml_start` is the byte offset of the YAML inside `text`.
 pub fn locate(text: &str, yaml_start: usize, path: &[PathSeg]) -> Option<(usize, usize, usize)> {
-    let yaml_end = yaml_end(text, yaml_start);
+    let yaml_end = closing_fence(text, yaml_start).map_or(text.len(), |(start, _)| start);
     locate_in(text, yaml_start, yaml_end, path, None)
 }
 
-fn yaml_end(text: &str, yaml_start: usize) -> usize {
-    let mut pos = yaml_start;
+/// The closing `---` (or `...`) line after `from`: (its start, the start of the next line).
+fn closing_fence(text: &str, from: usize) -> Option<(usize, usize)> {
+    let mut pos = from;
     while pos < text.len() {
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
         let line = text[pos..end].trim_end_matches(['\n', '\r']);
         if line == "---" || line == "..." {
-            return pos;
+            return Some((pos, end));
         }
         pos = end;
     }
-    text.len()
+    None
 }
 
 /// Walks the YAML events and returns the span of the node at `path`, or, with `key`, of that

@@ -233,7 +233,13 @@ fn titles_in_another_language_are_marked_with_it() {
         .file("content/events/e.md", "---\ntitle: E\ncites: [zh]\n---\n");
     let run = f.build(&[]);
     run.ok();
-    assert!(run.page("events/e/index.html").contains("<a href=\"/sources/zh/\" lang=\"zh-Hant\">馬斯克</a>"));
-    assert!(run.page("sources/zh/index.html").contains("<h1 lang=\"zh-Hant\">馬斯克</h1>"));
+    assert!(
+        run.page("events/e/index.html")
+            .contains("<a href=\"/sources/zh/\" lang=\"zh-Hant\">馬斯克</a>")
+    );
+    assert!(
+        run.page("sources/zh/index.html")
+            .contains("<h1 lang=\"zh-Hant\">馬斯克</h1>")
+    );
     assert!(run.page("sources/index.html").contains("lang=\"zh-Hant\">馬斯克</a>"));
 }
