@@ -500,17 +500,6 @@ pub fn render_site(
         })
         .collect();
 
-    let mut diags = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for r in note_pages {
-        match r {
-            Ok((path, html)) => out.insert(path, html.into_bytes()),
-            // A broken template fails the same way on every page: report it once.
-            Err(d) if seen.insert((d.file.clone(), d.line, d.col)) => diags.push(d),
-            Err(_) => {}
-        }
-    }
-
     #[derive(Serialize)]
     struct ListView<'a> {
         title: &'a str,
@@ -520,17 +509,32 @@ pub fn render_site(
         body: &'a str,
         toc: &'a [Heading],
     }
-    let lists: [(&str, &str, &str, &str); 7] = [
-        ("sources/", "sources.html", "Sources", "source"),
-        ("entities/", "entities.html", "People and organizations", ""),
-        ("people/", "entities.html", "People", "person"),
-        ("organizations/", "entities.html", "Organizations", "organization"),
-        ("events/", "events.html", "Events", "event"),
-        ("claims/", "claims.html", "Claims", "claim"),
-        ("", "home.html", &config.title, ""),
+    // (page path, output file, template, title, kind listed)
+    let lists: [(&str, &str, &str, &str, &str); 8] = [
+        ("sources/", "sources/index.html", "sources.html", "Sources", "source"),
+        (
+            "entities/",
+            "entities/index.html",
+            "entities.html",
+            "People and organizations",
+            "",
+        ),
+        ("people/", "people/index.html", "entities.html", "People", "person"),
+        (
+            "organizations/",
+            "organizations/index.html",
+            "entities.html",
+            "Organizations",
+            "organization",
+        ),
+        ("events/", "events/index.html", "events.html", "Events", "event"),
+        ("claims/", "claims/index.html", "claims.html", "Claims", "claim"),
+        ("", "index.html", "home.html", &config.title, ""),
+        ("404.html", "404.html", "404.html", "Page not found", ""),
     ];
-    for (path, template, title, kind) in lists {
-        let (body, toc): (&str, &[Heading]) = if path.is_empty() {
+    let list_pages = lists.into_iter().map(|(path, file, template, title, kind)| {
+        let home_page = path.is_empty();
+        let (body, toc): (&str, &[Heading]) = if home_page {
             (&home.html, &home.headings)
         } else {
             ("", &[])
@@ -543,28 +547,23 @@ pub fn render_site(
             body,
             toc,
         };
-        match render(
-            template,
-            &view,
-            if path.is_empty() { &dossier.site.file } else { template },
-        ) {
-            Ok(html) => out.insert(format!("{path}index.html"), html.into_bytes()),
+        let what = if home_page {
+            dossier.site.file.as_str()
+        } else {
+            template
+        };
+        render(template, &view, what).map(|html| (file.to_string(), html))
+    });
+
+    let mut diags = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for r in note_pages.into_iter().chain(list_pages) {
+        match r {
+            Ok((path, html)) => out.insert(path, html.into_bytes()),
+            // A broken template fails the same way on every page: report it once.
             Err(d) if seen.insert((d.file.clone(), d.line, d.col)) => diags.push(d),
             Err(_) => {}
         }
-    }
-    let view = ListView {
-        title: "Page not found",
-        url: format!("{base_path}404.html"),
-        path: "404.html",
-        kind: "",
-        body: "",
-        toc: &[],
-    };
-    match render("404.html", &view, "404.html") {
-        Ok(html) => out.insert("404.html".into(), html.into_bytes()),
-        Err(d) if seen.insert((d.file.clone(), d.line, d.col)) => diags.push(d),
-        Err(_) => {}
     }
     diags
 }
