@@ -12,6 +12,7 @@ pub mod diag;
 pub mod feeds;
 pub mod frontmatter;
 pub mod graph;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -10,13 +10,18 @@
 //! site generator. Front-matter text, by contrast, is always escaped by the templates.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
+
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::links::{Context, LinkTargets, parse_citation, resolve_path, sentence_around};
+use crate::model::Kind;
 
 /// The class prefix of highlighted code (`hl-keyword`), shared with the stylesheet.
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -29,12 +34,6 @@ pub struct Heading {
     pub level: u8,
     pub id: String,
     pub text: String,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Rendered {
-    pub html: String,
-    pub headings: Vec<Heading>,
 }
 
 fn syntaxes() -> &'static SyntaxSet {
@@ -67,6 +66,7 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_WIKILINKS
 }
 
 fn is_external(url: &str) -> bool {
@@ -84,16 +84,239 @@ fn level_num(l: HeadingLevel) -> u8 {
     }
 }
 
-/// Renders a note's body.
-pub fn render(md: &str) -> Rendered {
-    let mut used: HashMap<String, usize> = RESERVED_IDS.iter().map(|id| ((*id).to_string(), 1)).collect();
-    let mut headings = Vec::new();
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut parser = Parser::new_ext(md, options());
-    // Links whose end tag must close a link we wrote ourselves.
-    let mut link_stack: Vec<bool> = Vec::new();
+/// A body to render, with what it needs to resolve its links and number its citations.
+pub struct Body<'a> {
+    /// The file, for diagnostics (`content/events/x.md`).
+    pub file: &'a str,
+    /// The whole file; the Markdown body starts at byte `start`.
+    pub text: &'a str,
+    pub start: usize,
+    /// The note being rendered, when it is a published one (not the home page, not a translation).
+    pub this: Option<usize>,
+    /// The citations of the front-matter, resolved: numbered first, in order, before the body's.
+    pub seed: Vec<SeedCite>,
+}
 
-    while let Some(ev) = parser.next() {
+impl<'a> Body<'a> {
+    /// A body with no file around it, for tests and for text that links nowhere.
+    pub fn plain(md: &'a str) -> Body<'a> {
+        Body {
+            file: "",
+            text: md,
+            start: 0,
+            this: None,
+            seed: Vec::new(),
+        }
+    }
+}
+
+/// A front-matter citation, its source resolved to a note index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedCite {
+    pub source: usize,
+    pub at: Option<String>,
+    pub quote: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[[id]]`, `[text](x.md)`.
+    Link,
+    /// `[@id, at]`.
+    Cite { at: Option<String> },
+}
+
+/// A link or citation from a body to another note, with the sentence it stands in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyLink {
+    pub target: usize,
+    pub kind: LinkKind,
+    pub context: Context,
+}
+
+/// One numbered entry of a page's "Sources" list.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Citation {
+    pub n: usize,
+    /// The source's note index.
+    #[serde(skip)]
+    pub source: usize,
+    pub at: Option<String>,
+    pub quote: Option<String>,
+    /// The ids of the superscripts that point here, in the order they appear.
+    pub refs: Vec<String>,
+}
+
+/// What a heading link points into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnchorTarget {
+    /// The page the link is on (`[[#heading]]`).
+    This,
+    Note(usize),
+}
+
+/// A link to a heading, checked once every body has been rendered and its headings are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub target: AnchorTarget,
+    /// As written: a heading id (`roles`) or a heading's text (`Roles at Tesla`).
+    pub fragment: String,
+    /// Byte offset in the whole file, and width in characters, of the fragment as written.
+    pub offset: usize,
+    pub width: usize,
+}
+
+/// A rendered body: its HTML and everything the site needs to know about what it links to.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<BodyLink>,
+    pub citations: Vec<Citation>,
+    /// Heading links still to check; their places in `html` hold placeholders until
+    /// [`resolve_anchors`] fills them.
+    pub anchors: Vec<Anchor>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Renders Markdown that links nowhere: for tests, and text outside any note.
+pub fn render(md: &str) -> Rendered {
+    render_body(&Body::plain(md), &LinkTargets::default())
+}
+
+/// Renders a note's body, resolving its links and citations against `targets`.
+pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
+    let md = &body.text[body.start..];
+    let mut r = Renderer {
+        body,
+        md,
+        targets,
+        events: Vec::new(),
+        used: RESERVED_IDS.iter().map(|id| ((*id).to_string(), 1)).collect(),
+        out: Rendered::default(),
+        texts: Vec::new(),
+        heading: None,
+        frames: Vec::new(),
+        block: String::new(),
+        marks: Vec::new(),
+        cite_numbers: HashMap::new(),
+    };
+    for seed in &body.seed {
+        r.cite_number(seed.source, seed.at.clone(), seed.quote.clone());
+    }
+    let mut parser = Parser::new_ext(md, options()).into_offset_iter();
+    while let Some((ev, range)) = parser.next() {
+        if let Event::Text(t) = ev {
+            r.texts.push((t, range));
+            continue;
+        }
+        r.flush_text();
+        r.event(ev, range, &mut parser);
+    }
+    r.flush_text();
+    r.block_boundary();
+    let mut html = String::with_capacity(md.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, r.events.into_iter());
+    let mut out = r.out;
+    out.html = html;
+    out
+}
+
+struct OpenHeading<'a> {
+    /// Where the opening tag goes in `events`.
+    at: usize,
+    level: HeadingLevel,
+    id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    text: String,
+}
+
+/// An open link.
+struct Frame {
+    /// We wrote the opening `<a>` ourselves, so we write the closing one too.
+    close_html: bool,
+    /// The link recorded in `out.links`, whose context is marked from `mark_start`.
+    link: Option<usize>,
+    mark_start: usize,
+    /// Text to use when the written label is empty (`[[id|]]`).
+    default_label: Option<(String, String)>,
+}
+
+struct Renderer<'a> {
+    body: &'a Body<'a>,
+    md: &'a str,
+    targets: &'a LinkTargets,
+    events: Vec<Event<'a>>,
+    used: HashMap<String, usize>,
+    out: Rendered,
+    /// Consecutive text events, merged before citations are looked for (pulldown-cmark splits
+    /// text at brackets).
+    texts: Vec<(CowStr<'a>, Range<usize>)>,
+    heading: Option<OpenHeading<'a>>,
+    frames: Vec<Frame>,
+    /// The plain text of the current block (paragraph, list item, table cell, heading), and the
+    /// links in it, for the sentences shown with backlinks.
+    block: String,
+    marks: Vec<(usize, Range<usize>)>,
+    cite_numbers: HashMap<(usize, Option<String>), usize>,
+}
+
+type Source<'s, 'a> = &'s mut pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>;
+
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::Superscript
+            | Tag::Subscript
+    )
+}
+
+fn is_inline_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
+}
+
+/// A placeholder for a heading link's fragment (`text == false`) or its heading's text, which
+/// only [`resolve_anchors`] knows. NUL never reaches the HTML otherwise: pulldown-cmark replaces
+/// it in the input.
+fn placeholder(k: usize, text: bool) -> String {
+    format!("\0{k}{}\0", if text { "t" } else { "" })
+}
+
+impl<'a> Renderer<'a> {
+    fn file_offset(&self, md_offset: usize) -> usize {
+        self.body.start + md_offset
+    }
+
+    fn error(&mut self, md_offset: usize, width: usize, message: String, help: String) {
+        let d = Diagnostic::error(self.body.file, message)
+            .at_offset(self.body.text, self.file_offset(md_offset), width)
+            .with_help(help);
+        self.out.diagnostics.push(d);
+    }
+
+    fn push_plain(&mut self, text: &str) {
+        self.block.push_str(text);
+        if let Some(h) = &mut self.heading {
+            h.text.push_str(text);
+        }
+    }
+
+    fn event(&mut self, ev: Event<'a>, range: Range<usize>, parser: Source<'_, 'a>) {
         match ev {
             Event::Start(Tag::Heading {
                 level,
@@ -101,49 +324,22 @@ pub fn render(md: &str) -> Rendered {
                 classes,
                 attrs,
             }) => {
-                let mut inner = Vec::new();
-                let mut text = String::new();
-                for ev in parser.by_ref() {
-                    match &ev {
-                        Event::End(TagEnd::Heading(_)) => break,
-                        Event::Text(t) | Event::Code(t) => text.push_str(t),
-                        _ => {}
-                    }
-                    inner.push(ev);
-                }
-                let wanted = id.map_or_else(|| slugify(&text), |i| i.to_string());
-                let id = unique(&mut used, wanted);
-                let n = level_num(level);
-                let mut open = format!("<h{n} id=\"");
-                let _ = escape_html(&mut open, &id);
-                open.push('"');
-                if !classes.is_empty() {
-                    open.push_str(" class=\"");
-                    let _ = escape_html(&mut open, &classes.join(" "));
-                    open.push('"');
-                }
-                for (k, v) in attrs {
-                    open.push(' ');
-                    let _ = escape_html(&mut open, &k);
-                    if let Some(v) = v {
-                        open.push_str("=\"");
-                        let _ = escape_html(&mut open, &v);
-                        open.push('"');
-                    }
-                }
-                open.push('>');
-                events.push(Event::Html(open.into()));
-                events.extend(inner.into_iter().map(rewrite_inline_link_events(&mut link_stack)));
-                let mut close = String::from(" <a class=\"anchor\" href=\"#");
-                let _ = escape_html(&mut close, &id);
-                close.push_str("\" aria-label=\"Link to this section\">#</a>");
-                close.push_str(&format!("</h{n}>\n"));
-                events.push(Event::Html(close.into()));
-                headings.push(Heading { level: n, id, text });
+                self.block_boundary();
+                self.heading = Some(OpenHeading {
+                    at: self.events.len(),
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                    text: String::new(),
+                });
+                self.events.push(Event::Html(CowStr::Borrowed("")));
             }
+            Event::End(TagEnd::Heading(_)) => self.close_heading(),
             Event::Start(Tag::CodeBlock(kind)) => {
+                self.block_boundary();
                 let mut code = String::new();
-                for ev in parser.by_ref() {
+                for (ev, _) in parser.by_ref() {
                     match ev {
                         Event::End(TagEnd::CodeBlock) => break,
                         Event::Text(t) => code.push_str(&t),
@@ -154,56 +350,672 @@ pub fn render(md: &str) -> Rendered {
                     CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                events.push(Event::Html(highlight(&code, &lang).into()));
+                self.events.push(Event::Html(highlight(&code, &lang).into()));
             }
-            other => events.push(rewrite_inline_link_events(&mut link_stack)(other)),
-        }
-    }
-    let mut html = String::with_capacity(md.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Rendered { html, headings }
-}
-
-/// Rewrites the opening of an external link to add `rel="noopener"`, and its end to match.
-fn rewrite_inline_link_events<'a, 's>(stack: &'s mut Vec<bool>) -> impl FnMut(Event<'a>) -> Event<'a> + 's {
-    move |ev| match ev {
-        Event::Start(Tag::Link {
-            dest_url,
-            title,
-            link_type,
-            id,
-        }) => {
-            if is_external(&dest_url) {
-                stack.push(true);
-                let mut s = String::from("<a href=\"");
-                let _ = escape_href(&mut s, &dest_url);
-                s.push('"');
-                if !title.is_empty() {
-                    s.push_str(" title=\"");
-                    let _ = escape_html(&mut s, &title);
-                    s.push('"');
-                }
-                s.push_str(" rel=\"noopener\">");
-                Event::InlineHtml(CowStr::from(s))
-            } else {
-                stack.push(false);
-                Event::Start(Tag::Link {
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                ..
+            }) => self.wikilink(&dest_url, has_pothole, range, parser),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => self.markdown_link(link_type, dest_url, title, id, range),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = match self.local_file(&dest_url, &range) {
+                    Some(Local::Static(url)) => CowStr::from(url),
+                    _ => dest_url,
+                };
+                self.events.push(Event::Start(Tag::Image {
+                    link_type,
                     dest_url,
                     title,
-                    link_type,
                     id,
-                })
+                }));
             }
-        }
-        Event::End(TagEnd::Link) => {
-            if stack.pop() == Some(true) {
-                Event::InlineHtml(CowStr::Borrowed("</a>"))
-            } else {
-                Event::End(TagEnd::Link)
+            Event::End(TagEnd::Link) => self.close_link(),
+            Event::Code(t) => {
+                self.push_plain(&t);
+                self.events.push(Event::Code(t));
             }
+            Event::SoftBreak | Event::HardBreak => {
+                self.block.push(' ');
+                self.events.push(ev);
+            }
+            Event::Start(ref tag) if !is_inline(tag) => {
+                self.block_boundary();
+                self.events.push(ev);
+            }
+            Event::End(ref tag) if !is_inline_end(tag) => {
+                self.block_boundary();
+                self.events.push(ev);
+            }
+            other => self.events.push(other),
         }
-        other => other,
     }
+
+    fn close_heading(&mut self) {
+        let Some(h) = self.heading.take() else {
+            return;
+        };
+        let wanted = h.id.as_ref().map_or_else(|| slugify(&h.text), |i| i.to_string());
+        // `cite-…` ids belong to the citations.
+        let wanted = if wanted.starts_with("cite-") {
+            format!("h-{wanted}")
+        } else {
+            wanted
+        };
+        let id = unique(&mut self.used, wanted);
+        let n = level_num(h.level);
+        let mut open = format!("<h{n} id=\"");
+        let _ = escape_html(&mut open, &id);
+        open.push('"');
+        if !h.classes.is_empty() {
+            open.push_str(" class=\"");
+            let _ = escape_html(&mut open, &h.classes.join(" "));
+            open.push('"');
+        }
+        for (k, v) in h.attrs {
+            open.push(' ');
+            let _ = escape_html(&mut open, &k);
+            if let Some(v) = v {
+                open.push_str("=\"");
+                let _ = escape_html(&mut open, &v);
+                open.push('"');
+            }
+        }
+        open.push('>');
+        self.events[h.at] = Event::Html(open.into());
+        let mut close = String::from(" <a class=\"anchor\" href=\"#");
+        let _ = escape_html(&mut close, &id);
+        close.push_str("\" aria-label=\"Link to this section\">#</a>");
+        close.push_str(&format!("</h{n}>\n"));
+        self.events.push(Event::Html(close.into()));
+        self.out.headings.push(Heading {
+            level: n,
+            id,
+            text: h.text.trim().to_string(),
+        });
+        self.block_boundary();
+    }
+
+    /// Ends the current block: the sentences around its links are cut now.
+    fn block_boundary(&mut self) {
+        for (link, range) in self.marks.drain(..) {
+            self.out.links[link].context = sentence_around(&self.block, range);
+        }
+        self.block.clear();
+    }
+
+    fn record_link(&mut self, target: usize, kind: LinkKind) -> Option<usize> {
+        if self.body.this == Some(target) {
+            return None;
+        }
+        self.out.links.push(BodyLink {
+            target,
+            kind,
+            context: Context::default(),
+        });
+        Some(self.out.links.len() - 1)
+    }
+
+    fn open_anchor(&mut self, href: &str, fragment: Option<(AnchorTarget, &str, usize)>, title: &str) -> Option<usize> {
+        let mut s = String::from("<a href=\"");
+        let _ = escape_href(&mut s, href);
+        let k = fragment.map(|(target, frag, md_offset)| {
+            let k = self.out.anchors.len();
+            self.out.anchors.push(Anchor {
+                target,
+                fragment: frag.to_string(),
+                offset: self.file_offset(md_offset),
+                width: frag.chars().count().max(1),
+            });
+            s.push('#');
+            s.push_str(&placeholder(k, false));
+            k
+        });
+        s.push('"');
+        if !title.is_empty() {
+            s.push_str(" title=\"");
+            let _ = escape_html(&mut s, title);
+            s.push('"');
+        }
+        s.push('>');
+        self.events.push(Event::InlineHtml(s.into()));
+        k
+    }
+
+    fn wikilink(&mut self, dest: &str, has_pothole: bool, range: Range<usize>, parser: Source<'_, 'a>) {
+        // In a table cell the `|` of `[[id|label]]` is written `\|`; the backslash stays on the id.
+        let raw = dest.strip_suffix('\\').unwrap_or(dest);
+        let lead = raw.len() - raw.trim_start().len();
+        let raw = raw.trim();
+        let (key, fragment) = match raw.split_once('#') {
+            Some((k, f)) => (k.trim_end(), Some(f.trim()).filter(|f| !f.is_empty())),
+            None => (raw, None),
+        };
+        let key_at = range.start + 2 + lead;
+        let frag_at = key_at + raw.find('#').map_or(0, |i| i + 1);
+        let resolved = if key.is_empty() {
+            Some(None)
+        } else {
+            match self.targets.lookup(key) {
+                Some(t) => Some(Some(t)),
+                None => {
+                    let u = self.targets.unknown_key(key, false);
+                    self.error(key_at, key.chars().count(), u.message, u.help);
+                    None
+                }
+            }
+        };
+        // The label when none is written: the target's title, and the heading's.
+        let title = match resolved {
+            Some(Some(t)) => self.targets.notes[t].title.clone(),
+            _ => key.to_string(),
+        };
+        let mark_start = self.block.len();
+        let (link, anchor) = match resolved {
+            Some(target) => {
+                let link = target.and_then(|t| self.record_link(t, LinkKind::Link));
+                let href = target.map_or("", |t| self.targets.notes[t].url.as_str()).to_string();
+                let anchor_target = target.map_or(AnchorTarget::This, AnchorTarget::Note);
+                let anchor = self.open_anchor(&href, fragment.map(|f| (anchor_target, f, frag_at)), "");
+                (link, anchor)
+            }
+            None => {
+                self.events
+                    .push(Event::InlineHtml(CowStr::Borrowed("<a class=\"broken\">")));
+                (None, None)
+            }
+        };
+        let default_label = match (anchor, key.is_empty()) {
+            (Some(k), true) => (placeholder(k, true), fragment.unwrap_or_default().to_string()),
+            (Some(k), false) => {
+                let mut html = String::new();
+                let _ = escape_html(&mut html, &title);
+                html.push_str(" › ");
+                html.push_str(&placeholder(k, true));
+                (html, format!("{title} › {}", fragment.unwrap_or_default()))
+            }
+            (None, _) => {
+                let mut html = String::new();
+                let _ = escape_html(&mut html, &title);
+                (html, title)
+            }
+        };
+        if has_pothole {
+            self.frames.push(Frame {
+                close_html: true,
+                link,
+                mark_start,
+                default_label: Some(default_label),
+            });
+            return;
+        }
+        // Without a label, pulldown-cmark repeats the target as the text: replace it.
+        for (ev, _) in parser.by_ref() {
+            if let Event::End(TagEnd::Link) = ev {
+                break;
+            }
+        }
+        self.events.push(Event::InlineHtml(default_label.0.into()));
+        self.push_plain(&default_label.1);
+        self.events.push(Event::InlineHtml(CowStr::Borrowed("</a>")));
+        if let Some(link) = link {
+            self.marks.push((link, mark_start..self.block.len()));
+        }
+    }
+
+    fn close_link(&mut self) {
+        let Some(frame) = self.frames.pop() else {
+            self.events.push(Event::End(TagEnd::Link));
+            return;
+        };
+        if let Some((html, plain)) = frame.default_label
+            && self.block.len() == frame.mark_start
+        {
+            self.events.push(Event::InlineHtml(html.into()));
+            self.push_plain(&plain);
+        }
+        if frame.close_html {
+            self.events.push(Event::InlineHtml(CowStr::Borrowed("</a>")));
+        } else {
+            self.events.push(Event::End(TagEnd::Link));
+        }
+        if let Some(link) = frame.link {
+            self.marks.push((link, frame.mark_start..self.block.len()));
+        }
+    }
+
+    fn markdown_link(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'a>,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        range: Range<usize>,
+    ) {
+        let mark_start = self.block.len();
+        if is_external(&dest_url) {
+            let mut s = String::from("<a href=\"");
+            let _ = escape_href(&mut s, &dest_url);
+            s.push('"');
+            if !title.is_empty() {
+                s.push_str(" title=\"");
+                let _ = escape_html(&mut s, &title);
+                s.push('"');
+            }
+            s.push_str(" rel=\"noopener\">");
+            self.events.push(Event::InlineHtml(s.into()));
+            self.frames.push(Frame {
+                close_html: true,
+                link: None,
+                mark_start,
+                default_label: None,
+            });
+            return;
+        }
+        match self.local_file(&dest_url, &range) {
+            Some(Local::Note { target, fragment }) => {
+                let link = self.record_link(target, LinkKind::Link);
+                let url = self.targets.notes[target].url.clone();
+                let frag = fragment.map(|(f, at)| (AnchorTarget::Note(target), f, at));
+                let frag_owned = frag.map(|(t, f, at)| (t, f.to_string(), at));
+                self.open_anchor(
+                    &url,
+                    frag_owned.as_ref().map(|(t, f, at)| (*t, f.as_str(), *at)),
+                    &title,
+                );
+                self.frames.push(Frame {
+                    close_html: true,
+                    link,
+                    mark_start,
+                    default_label: None,
+                });
+            }
+            Some(Local::Static(url)) => {
+                self.events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: url.into(),
+                    title,
+                    id,
+                }));
+                self.frames.push(Frame {
+                    close_html: false,
+                    link: None,
+                    mark_start,
+                    default_label: None,
+                });
+            }
+            None => {
+                self.events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+                self.frames.push(Frame {
+                    close_html: false,
+                    link: None,
+                    mark_start,
+                    default_label: None,
+                });
+            }
+        }
+    }
+
+    /// Resolves a relative link to a note (`x.md`) or a file in `static/`. `None` leaves the link
+    /// as written; a link that should resolve and does not is reported here.
+    fn local_file<'u>(&mut self, dest: &'u str, range: &Range<usize>) -> Option<Local<'u>> {
+        if dest.is_empty() || dest.starts_with('#') || has_scheme(dest) {
+            return None;
+        }
+        let (path, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (dest, None),
+        };
+        let (path, query) = match path.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (path, None),
+        };
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let is_note = decoded.ends_with(".md");
+        // Where the destination is written, for diagnostics: inside the link's source if found.
+        let dest_at = self.md[range.clone()]
+            .find(dest)
+            .map_or(range.start, |i| range.start + i);
+        let width = dest.chars().count();
+        let Some(resolved) = resolve_path(self.body.file, &decoded) else {
+            if is_note {
+                self.error(
+                    dest_at,
+                    width,
+                    format!("`{dest}` leads outside the dossier"),
+                    "link to a .md file under content/, relative to this note".into(),
+                );
+            }
+            return None;
+        };
+        if is_note {
+            return match self.targets.by_file(&resolved) {
+                Some(target) => {
+                    let frag = fragment
+                        .filter(|f| !f.is_empty())
+                        .map(|f| (f, dest_at + path.len() + 1));
+                    Some(Local::Note { target, fragment: frag })
+                }
+                None => {
+                    let u = self.targets.unknown_file(dest, &resolved);
+                    self.error(dest_at, width, u.message, u.help);
+                    None
+                }
+            };
+        }
+        let in_static = resolved.strip_prefix("static/")?;
+        if !self.targets.is_static(in_static) {
+            let u = self.targets.unknown_file(dest, &resolved);
+            self.error(dest_at, width, u.message, u.help);
+            return None;
+        }
+        let mut url = format!("{}{}", self.targets.base_path, in_static);
+        if let Some(q) = query {
+            url.push('?');
+            url.push_str(q);
+        }
+        if let Some(f) = fragment {
+            url.push('#');
+            url.push_str(f);
+        }
+        Some(Local::Static(url))
+    }
+
+    /// Emits the merged text events, turning `[@…]` into numbered citations.
+    fn flush_text(&mut self) {
+        if self.texts.is_empty() {
+            return;
+        }
+        let segs = std::mem::take(&mut self.texts);
+        let merged: String = if segs.len() == 1 {
+            segs[0].0.to_string()
+        } else {
+            segs.iter().map(|(t, _)| &**t).collect()
+        };
+        if !(merged.contains('[') && merged.contains('@')) {
+            self.push_plain(&merged);
+            self.events.extend(segs.into_iter().map(|(t, _)| Event::Text(t)));
+            return;
+        }
+        // Source offset of a byte of `merged`, exact where the event's text is its source.
+        let source_of = |p: usize| -> usize {
+            let mut start = 0;
+            for (t, r) in &segs {
+                if p < start + t.len() {
+                    return if self.md.get(r.clone()) == Some(&**t) {
+                        r.start + (p - start)
+                    } else {
+                        r.start
+                    };
+                }
+                start += t.len();
+            }
+            segs.last().map_or(0, |(_, r)| r.end)
+        };
+        let mut emitted = 0;
+        let mut pos = 0;
+        let mut found = Vec::new();
+        while let Some(rel) = merged[pos..].find('[') {
+            let open = pos + rel;
+            let Some(close_rel) = merged[open + 1..].find(['[', ']']) else {
+                break;
+            };
+            let close = open + 1 + close_rel;
+            if merged.as_bytes()[close] == b'[' {
+                pos = close;
+                continue;
+            }
+            pos = close + 1;
+            let Some(parsed) = parse_citation(&merged[open + 1..close]) else {
+                continue;
+            };
+            let src = source_of(open);
+            if is_escaped(self.md, src) {
+                continue;
+            }
+            found.push((
+                emitted,
+                open,
+                close,
+                parsed
+                    .map(|items| {
+                        items
+                            .into_iter()
+                            .map(|i| {
+                                (
+                                    i.key.to_string(),
+                                    source_of(open + 1 + i.key_offset),
+                                    i.at.map(str::to_string),
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .map_err(|_| source_of(open)),
+            ));
+            emitted = close + 1;
+        }
+        let mut last = 0;
+        for (_, open, close, parsed) in found {
+            let before = &merged[last..open];
+            if !before.is_empty() {
+                self.push_plain(before);
+                self.events.push(Event::Text(before.to_string().into()));
+            }
+            self.citation(parsed, &merged[open..=close], source_of(open));
+            last = close + 1;
+        }
+        let rest = &merged[last..];
+        if !rest.is_empty() {
+            self.push_plain(rest);
+            self.events.push(Event::Text(rest.to_string().into()));
+        }
+    }
+
+    fn citation(&mut self, parsed: Result<Vec<(String, usize, Option<String>)>, usize>, written: &str, at: usize) {
+        let items = match parsed {
+            Ok(items) => items,
+            Err(off) => {
+                self.error(
+                    off,
+                    written.chars().count(),
+                    format!("`{written}` is not a citation this build can read"),
+                    "write [@id], [@id, locator] or [@a; @b, p. 2]; to keep a bracket that starts with @ as text, write \\[@".into(),
+                );
+                self.events.push(Event::Text(written.to_string().into()));
+                return;
+            }
+        };
+        let mut html = String::from("<sup class=\"cite\">[");
+        let mut any = false;
+        for (key, key_at, locator) in items {
+            let width = key.chars().count();
+            let Some(t) = self.targets.lookup(&key) else {
+                let u = self.targets.unknown_key(&key, true);
+                self.error(key_at, width, u.message, u.help);
+                continue;
+            };
+            let target = &self.targets.notes[t];
+            if target.kind != Kind::Source {
+                let (id, kind) = (target.id.clone(), target.kind);
+                self.error(
+                    key_at,
+                    width,
+                    format!("`{key}` is a {kind}, not a source; only sources can be cited"),
+                    format!("link to it with [[{id}]] instead, or cite the source that reports it"),
+                );
+                continue;
+            }
+            let idx = self.cite_number(t, locator.clone(), None);
+            let c = &mut self.out.citations[idx];
+            let ref_id = format!("cite-ref-{}-{}", c.n, c.refs.len() + 1);
+            c.refs.push(ref_id.clone());
+            let n = c.n;
+            if any {
+                html.push_str(", ");
+            }
+            any = true;
+            html.push_str(&format!(
+                "<a href=\"#cite-{n}\" id=\"{ref_id}\" role=\"doc-noteref\" aria-label=\"Source {n}\">{n}</a>"
+            ));
+            if let Some(link) = self.record_link(t, LinkKind::Cite { at: locator }) {
+                let p = self.block.len();
+                self.marks.push((link, p..p));
+            }
+        }
+        let _ = at;
+        if any {
+            html.push_str("]</sup>");
+            self.events.push(Event::InlineHtml(html.into()));
+        } else {
+            self.events.push(Event::Text(written.to_string().into()));
+        }
+    }
+
+    /// The index in `out.citations` of a (source, locator) pair, numbering it if it is new.
+    fn cite_number(&mut self, source: usize, at: Option<String>, quote: Option<String>) -> usize {
+        let next = self.out.citations.len();
+        let idx = *self.cite_numbers.entry((source, at.clone())).or_insert(next);
+        if idx == next {
+            self.out.citations.push(Citation {
+                n: next + 1,
+                source,
+                at,
+                quote,
+                refs: Vec::new(),
+            });
+        }
+        idx
+    }
+}
+
+enum Local<'u> {
+    Note {
+        target: usize,
+        /// The fragment and its offset in the body.
+        fragment: Option<(&'u str, usize)>,
+    },
+    Static(String),
+}
+
+/// True when the byte at `offset` is preceded by an odd number of backslashes.
+fn is_escaped(md: &str, offset: usize) -> bool {
+    md.as_bytes()[..offset.min(md.len())]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'\\')
+        .count()
+        % 2
+        == 1
+}
+
+fn has_scheme(url: &str) -> bool {
+    match url.find(':') {
+        Some(i) => {
+            let scheme = &url[..i];
+            !scheme.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }
+        None => url.starts_with("//"),
+    }
+}
+
+/// Checks every heading link against the headings of the page it points into, and fills in
+/// the placeholders [`render_body`] left. `pages[i]` for `i < notes` is the note with index `i`;
+/// each page comes with its file and text, for diagnostics.
+pub fn resolve_anchors(pages: &mut [(Rendered, &str, &str)], notes: usize, diags: &mut Vec<Diagnostic>) {
+    let mut fills: Vec<Vec<(String, String)>> = Vec::with_capacity(pages.len());
+    for (p, (page, file, text)) in pages.iter().enumerate() {
+        let mut fill = Vec::with_capacity(page.anchors.len());
+        for a in &page.anchors {
+            let (headings, target_file) = match a.target {
+                AnchorTarget::This => (&page.headings, *file),
+                AnchorTarget::Note(t) if t < notes => (&pages[t].0.headings, pages[t].1),
+                AnchorTarget::Note(_) => (&pages[p].0.headings, *file),
+            };
+            let slug = slugify(&a.fragment);
+            let found = headings
+                .iter()
+                .find(|h| h.id == a.fragment)
+                .or_else(|| headings.iter().find(|h| h.id == slug));
+            match found {
+                Some(h) => fill.push((h.id.clone(), h.text.clone())),
+                None => {
+                    let lower = a.fragment.to_lowercase();
+                    let close = headings
+                        .iter()
+                        .find(|h| h.id.to_lowercase() == lower || h.text.to_lowercase() == lower)
+                        .map(|h| h.id.as_str())
+                        .or_else(|| did_you_mean(&slug, headings.iter().map(|h| h.id.as_str())));
+                    let help = match close {
+                        Some(close) => format!("did you mean `#{close}`?"),
+                        None if headings.is_empty() => {
+                            format!("{target_file} has no headings; link to the page without `#`")
+                        }
+                        None => format!(
+                            "its headings are: {}",
+                            headings
+                                .iter()
+                                .map(|h| format!("#{}", h.id))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    };
+                    diags.push(
+                        Diagnostic::error(*file, format!("no heading `#{}` in {target_file}", a.fragment))
+                            .at_offset(text, a.offset, a.width)
+                            .with_help(help),
+                    );
+                    fill.push((slug, a.fragment.clone()));
+                }
+            }
+        }
+        fills.push(fill);
+    }
+    for ((page, _, _), fill) in pages.iter_mut().zip(fills) {
+        if !fill.is_empty() {
+            page.html = fill_placeholders(&page.html, &fill);
+        }
+    }
+}
+
+fn fill_placeholders(html: &str, fill: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('\0') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('\0') else {
+            rest = after;
+            break;
+        };
+        let token = &after[..end];
+        let (num, text) = match token.strip_suffix('t') {
+            Some(n) => (n, true),
+            None => (token, false),
+        };
+        if let Some((id, heading)) = num.parse::<usize>().ok().and_then(|k| fill.get(k)) {
+            let _ = escape_html(&mut out, if text { heading } else { id });
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn unique(used: &mut HashMap<String, usize>, wanted: String) -> String {
@@ -347,5 +1159,300 @@ mod tests {
         assert!(r.html.contains("class=\"hl-source hl-rust\""), "{}", r.html);
         assert!(r.html.contains("<code class=\"language-nosuchlang\">&lt;x&gt;"));
         assert!(syntax_css().contains(".hl-keyword"));
+    }
+
+    use crate::links::Target;
+
+    fn targets() -> LinkTargets {
+        let mut t = LinkTargets::new("/h100/");
+        let notes: [(&str, &str, Kind, &str, &[&str]); 4] = [
+            (
+                "elon-musk",
+                "Elon Musk",
+                Kind::Person,
+                "content/people/elon-musk.md",
+                &["Musk", "馬斯克"],
+            ),
+            ("cnbc", "Nvidia emails", Kind::Source, "content/sources/cnbc.md", &[]),
+            (
+                "h100-reallocation",
+                "H100s go to X",
+                Kind::Event,
+                "content/events/h100-reallocation.md",
+                &[],
+            ),
+            ("利益", "CJK page", Kind::Page, "content/notes/利益.md", &[]),
+        ];
+        for (id, title, kind, file, aliases) in notes {
+            let aliases: Vec<String> = aliases.iter().map(|a| a.to_string()).collect();
+            t.add(
+                Target {
+                    id: id.into(),
+                    title: title.into(),
+                    kind,
+                    url: format!("/h100/{}/", file.trim_start_matches("content/").trim_end_matches(".md")),
+                },
+                file,
+                &aliases,
+            );
+        }
+        t.add_static("img/chart.png");
+        t
+    }
+
+    fn body(md: &str) -> Rendered {
+        let b = Body {
+            file: "content/events/h100-reallocation.md",
+            text: md,
+            start: 0,
+            this: Some(2),
+            seed: Vec::new(),
+        };
+        render_body(&b, &targets())
+    }
+
+    fn errors(r: &Rendered) -> Vec<String> {
+        r.diagnostics.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn wikilinks_resolve_by_id_and_alias_with_the_title_as_default_label() {
+        let r = body("See [[elon-musk]], [[Musk|the CEO]] and [[馬斯克]].\n");
+        assert!(errors(&r).is_empty(), "{:?}", errors(&r));
+        assert!(
+            r.html.contains("See <a href=\"/h100/people/elon-musk/\">Elon Musk</a>, <a href=\"/h100/people/elon-musk/\">the CEO</a> and <a href=\"/h100/people/elon-musk/\">Elon Musk</a>."),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.links.len(), 3);
+        assert_eq!(r.links[1].context.text, "the CEO");
+        assert_eq!(r.links[1].context.before, "See Elon Musk, ");
+    }
+
+    #[test]
+    fn empty_label_falls_back_to_the_title() {
+        let r = body("[[elon-musk|]]\n");
+        assert!(r.html.contains(">Elon Musk</a>"), "{}", r.html);
+    }
+
+    #[test]
+    fn links_in_code_are_left_alone() {
+        let r = body("`[[nope]]` and `[@nope]`\n\n```\n[[nope]] [@nope]\n```\n\n    [[nope]]\n");
+        assert!(errors(&r).is_empty(), "{:?}", errors(&r));
+        assert!(r.html.contains("<code>[[nope]]</code>"));
+        assert!(r.html.contains("[[nope]] [@nope]"));
+        assert!(r.links.is_empty());
+    }
+
+    #[test]
+    fn a_wikilink_in_a_table_cell_escapes_its_bar() {
+        let r = body("| who | note |\n|---|---|\n| [[elon-musk\\|Musk]] | CEO |\n");
+        assert!(errors(&r).is_empty(), "{:?}", errors(&r));
+        assert!(
+            r.html
+                .contains("<td><a href=\"/h100/people/elon-musk/\">Musk</a></td><td>CEO</td>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.links[0].context.text, "Musk");
+    }
+
+    #[test]
+    fn cjk_ids_and_headings() {
+        let r = body("[[利益]] and [[利益#利益衝突]]\n");
+        assert!(errors(&r).is_empty(), "{:?}", errors(&r));
+        assert_eq!(r.anchors.len(), 1);
+        assert_eq!(r.anchors[0].fragment, "利益衝突");
+        assert!(
+            r.html
+                .contains("<a href=\"/h100/notes/%E5%88%A9%E7%9B%8A/\">CJK page</a>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn nested_brackets_in_a_wikilink() {
+        let r = body("[[elon-musk|the [CEO]]] and [[a [b] c]]\n");
+        let e = errors(&r);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("unknown id `a [b] c`"), "{e:?}");
+    }
+
+    #[test]
+    fn unknown_wikilinks_point_at_the_id_with_a_hint() {
+        let r = body("First line.\nSee [[elon-musc]] here.\n");
+        assert_eq!(
+            errors(&r),
+            [
+                "content/events/h100-reallocation.md:2:7: error: unknown id `elon-musc` (help: did you mean `elon-musk`?)"
+            ]
+        );
+    }
+
+    #[test]
+    fn citations_are_numbered_and_reused() {
+        let r = body("A [@cnbc]. B [@cnbc, ¶4; @cnbc]. C [@cnbc, ¶4].\n");
+        assert!(errors(&r).is_empty(), "{:?}", errors(&r));
+        let c: Vec<_> = r
+            .citations
+            .iter()
+            .map(|c| (c.n, c.at.as_deref(), c.refs.len()))
+            .collect();
+        assert_eq!(c, [(1, None, 2), (2, Some("¶4"), 2)]);
+        assert!(
+            r.html.contains("A <sup class=\"cite\">[<a href=\"#cite-1\" id=\"cite-ref-1-1\" role=\"doc-noteref\" aria-label=\"Source 1\">1</a>]</sup>."),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(">2</a>, <a href=\"#cite-1\" id=\"cite-ref-1-2\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.links.len(), 4);
+        assert_eq!(r.links[1].kind, LinkKind::Cite { at: Some("¶4".into()) });
+        assert_eq!(r.links[1].context.before, "B ");
+        assert_eq!(r.links[1].context.after, ".");
+    }
+
+    #[test]
+    fn a_citation_after_the_full_stop_belongs_to_the_sentence_before() {
+        let r = body("Tesla's order went to X. [@cnbc] Then more.\n");
+        assert_eq!(
+            r.links[0].context.before,
+            "Tesla's order went to X. ".replace('\'', "’")
+        );
+    }
+
+    #[test]
+    fn seeded_citations_come_first() {
+        let b = Body {
+            file: "content/events/x.md",
+            text: "Body [@cnbc, ¶5] and [@cnbc, ¶9].\n",
+            start: 0,
+            this: None,
+            seed: vec![SeedCite {
+                source: 1,
+                at: Some("¶5".into()),
+                quote: Some("q".into()),
+            }],
+        };
+        let r = render_body(&b, &targets());
+        let c: Vec<_> = r
+            .citations
+            .iter()
+            .map(|c| (c.n, c.at.as_deref(), c.quote.as_deref()))
+            .collect();
+        assert_eq!(c, [(1, Some("¶5"), Some("q")), (2, Some("¶9"), None)]);
+    }
+
+    #[test]
+    fn escaped_citations_stay_text() {
+        let r = body("\\[@cnbc] and \\\\[@cnbc] and [not a citation] and email@example.org [x@y]\n");
+        assert!(r.html.contains("[@cnbc] and \\"), "{}", r.html);
+        assert_eq!(r.citations.len(), 1, "the double backslash escapes itself: {}", r.html);
+        assert!(r.html.contains("[not a citation]"));
+    }
+
+    #[test]
+    fn citing_what_is_not_a_source_is_an_error() {
+        let r = body("[@elon-musk] [@cnbx, p. 2] [@a b]\n");
+        assert_eq!(
+            errors(&r),
+            [
+                "content/events/h100-reallocation.md:1:3: error: `elon-musk` is a person, not a source; only sources can be cited (help: link to it with [[elon-musk]] instead, or cite the source that reports it)",
+                "content/events/h100-reallocation.md:1:16: error: unknown id `cnbx` (help: did you mean `cnbc`?)",
+                "content/events/h100-reallocation.md:1:28: error: `[@a b]` is not a citation this build can read (help: write [@id], [@id, locator] or [@a; @b, p. 2]; to keep a bracket that starts with @ as text, write \\[@)",
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_links_to_notes_and_static_files() {
+        let r = body(
+            "[Musk](../people/elon-musk.md), [same](h100-reallocation.md#top \"T\"), [chart](../../static/img/chart.png) ![c](../../static/img/chart.png) [out](https://x.org) [rel](other/page/)\n",
+        );
+        assert!(errors(&r).is_empty(), "{:?}", errors(&r));
+        assert!(
+            r.html.contains("<a href=\"/h100/people/elon-musk/\">Musk</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<a href=\"/h100/events/h100-reallocation/#\0"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(" title=\"T\">same</a>"), "{}", r.html);
+        assert!(
+            r.html.contains("<a href=\"/h100/img/chart.png\">chart</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<img src=\"/h100/img/chart.png\" alt=\"c\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<a href=\"other/page/\">rel</a>"));
+        assert_eq!(r.links.len(), 1, "a link to the note itself is not a backlink");
+    }
+
+    #[test]
+    fn broken_markdown_links_are_errors() {
+        let r = body("[a](../people/elon-musc.md) [b](../../static/img/nope.png) [c](../../../../x.md)\n");
+        assert_eq!(
+            errors(&r),
+            [
+                "content/events/h100-reallocation.md:1:5: error: `../people/elon-musc.md` leads to content/people/elon-musc.md, which does not exist (help: did you mean content/people/elon-musk.md?)",
+                "content/events/h100-reallocation.md:1:33: error: `../../static/img/nope.png` leads to static/img/nope.png, which does not exist (help: link to a .md file under content/ or a file under static/, relative to this note)",
+                "content/events/h100-reallocation.md:1:64: error: `../../../../x.md` leads outside the dossier (help: link to a .md file under content/, relative to this note)",
+            ]
+        );
+    }
+
+    #[test]
+    fn heading_links_are_checked_and_filled() {
+        let musk = Body {
+            file: "content/people/elon-musk.md",
+            text: "## Roles at Tesla\n\n## Explicit {#My_Id}\n",
+            start: 0,
+            this: Some(0),
+            seed: Vec::new(),
+        };
+        let event = "[[elon-musk#Roles at Tesla]] [[elon-musk#my_id|x]] [m](../people/elon-musk.md#roles-at-tesla) [[#Local]] [[elon-musk#nope]]\n\n## Local\n";
+        let mut pages = vec![
+            (render_body(&musk, &targets()), "content/people/elon-musk.md", musk.text),
+            (render(""), "content/sources/cnbc.md", ""),
+            (body(event), "content/events/h100-reallocation.md", event),
+        ];
+        let mut diags = Vec::new();
+        resolve_anchors(&mut pages, 3, &mut diags);
+        let html = &pages[2].0.html;
+        assert!(
+            html.contains("<a href=\"/h100/people/elon-musk/#roles-at-tesla\">Elon Musk › Roles at Tesla</a>"),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"#local\">Local</a>"), "{html}");
+        assert!(
+            html.contains("<a href=\"/h100/people/elon-musk/#roles-at-tesla\">m</a>"),
+            "{html}"
+        );
+        assert!(!html.contains('\0'));
+        let d: Vec<String> = diags.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            d,
+            [
+                "content/events/h100-reallocation.md:1:42: error: no heading `#my_id` in content/people/elon-musk.md (help: did you mean `#My_Id`?)",
+                "content/events/h100-reallocation.md:1:118: error: no heading `#nope` in content/people/elon-musk.md (help: its headings are: #roles-at-tesla, #My_Id)",
+            ]
+        );
+    }
+
+    #[test]
+    fn heading_ids_avoid_citation_ids() {
+        let r = render("## Cite 1\n");
+        assert_eq!(r.headings[0].id, "h-cite-1");
     }
 }

@@ -1,0 +1,397 @@
+//! What a note's body can link to, and the small grammars of the links themselves.
+//!
+//! [`LinkTargets`] is built once per build from the linked dossier and shared, read-only, by
+//! every body being rendered: it answers "which note is `[[Musk]]`?", "which note is
+//! `../events/x.md`?" and "is `img/chart.png` a static file?". The parsing of citations
+//! (`[@a; @b, p. 2]`), the resolution of relative paths and the cutting of the sentence around a
+//! link live here too, as pure functions with their own tests; `markdown` puts them together.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::diag::did_you_mean;
+use crate::model::Kind;
+
+/// A note a body can link to.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub id: String,
+    pub title: String,
+    pub kind: Kind,
+    /// Its URL, base path included (`/h100/people/elon-musk/`).
+    pub url: String,
+}
+
+/// Everything a body may name, indexed for lookup. Indices are those of the dossier's notes.
+#[derive(Debug, Default)]
+pub struct LinkTargets {
+    pub notes: Vec<Target>,
+    ids: HashMap<String, usize>,
+    /// Aliases, lowercased: `[[musk]]` and `[[Musk]]` both find Elon Musk.
+    aliases: HashMap<String, usize>,
+    /// Note files by path from the dossier root (`content/people/elon-musk.md`).
+    files: HashMap<String, usize>,
+    /// Ids and files of drafts, which exist but are not published.
+    draft_ids: HashSet<String>,
+    draft_files: HashSet<String>,
+    /// Static files by path below `static/` (`img/chart.png`).
+    statics: BTreeSet<String>,
+    pub base_path: String,
+}
+
+/// Why a name did not resolve, and what to say about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    pub message: String,
+    pub help: String,
+}
+
+impl LinkTargets {
+    pub fn new(base_path: impl Into<String>) -> Self {
+        LinkTargets {
+            base_path: base_path.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a published note; returns its index.
+    pub fn add(&mut self, target: Target, file: &str, aliases: &[String]) -> usize {
+        let i = self.notes.len();
+        self.ids.insert(target.id.clone(), i);
+        self.files.insert(file.to_string(), i);
+        for a in aliases {
+            self.aliases.entry(a.to_lowercase()).or_insert(i);
+        }
+        self.notes.push(target);
+        i
+    }
+
+    /// Makes another file (a translation) lead to a published note.
+    pub fn add_file(&mut self, file: &str, note: usize) {
+        self.files.insert(file.to_string(), note);
+    }
+
+    pub fn add_draft(&mut self, id: &str, file: &str) {
+        self.draft_ids.insert(id.to_string());
+        self.draft_files.insert(file.to_string());
+    }
+
+    pub fn add_static(&mut self, path: &str) {
+        self.statics.insert(path.to_string());
+    }
+
+    /// A note by id, or else by alias (case does not matter for aliases).
+    pub fn lookup(&self, key: &str) -> Option<usize> {
+        self.ids
+            .get(key)
+            .or_else(|| self.aliases.get(&key.to_lowercase()))
+            .copied()
+    }
+
+    /// A note by the path of its file from the dossier root.
+    pub fn by_file(&self, path: &str) -> Option<usize> {
+        self.files.get(path).copied()
+    }
+
+    pub fn is_static(&self, path: &str) -> bool {
+        self.statics.contains(path)
+    }
+
+    /// What to say about a key that names no note; `sources_only` narrows the suggestions.
+    pub fn unknown_key(&self, key: &str, sources_only: bool) -> Unresolved {
+        if self.draft_ids.contains(key) {
+            return Unresolved {
+                message: format!("`{key}` is a draft and is not published"),
+                help: "build with --drafts to preview it, or publish it by removing `draft: true`".into(),
+            };
+        }
+        let ids = self
+            .notes
+            .iter()
+            .filter(|t| !sources_only || t.kind == Kind::Source)
+            .map(|t| t.id.as_str());
+        let aliases = self
+            .aliases
+            .iter()
+            .filter(|(_, i)| !sources_only || self.notes[**i].kind == Kind::Source)
+            .map(|(a, _)| a.as_str());
+        let mut candidates: Vec<&str> = ids.chain(aliases).collect();
+        candidates.sort_unstable();
+        let help = match did_you_mean(key, candidates) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None if sources_only => "create the source in content/sources/, or correct the id".into(),
+            None => "create the note, or correct the id or alias".into(),
+        };
+        Unresolved {
+            message: format!("unknown id `{key}`"),
+            help,
+        }
+    }
+
+    /// What to say about a Markdown link to a file that is not a published note or static file.
+    pub fn unknown_file(&self, written: &str, resolved: &str) -> Unresolved {
+        if self.draft_files.contains(resolved) {
+            return Unresolved {
+                message: format!("`{written}` is a draft and is not published"),
+                help: "build with --drafts to preview it, or publish it by removing `draft: true`".into(),
+            };
+        }
+        let candidates = self.files.keys().map(String::as_str);
+        let help = match did_you_mean(resolved, candidates) {
+            Some(close) => format!("did you mean {close}?"),
+            None => "link to a .md file under content/ or a file under static/, relative to this note".into(),
+        };
+        Unresolved {
+            message: format!("`{written}` leads to {resolved}, which does not exist"),
+            help,
+        }
+    }
+}
+
+/// One citation inside `[@…]`: a key and an optional locator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CiteItem<'a> {
+    pub key: &'a str,
+    /// Byte offset of the key inside the bracket's content.
+    pub key_offset: usize,
+    pub at: Option<&'a str>,
+}
+
+/// Parses the inside of `[…]` as citations: `@a`, `@a, ¶4`, `@a; @b, p. 2`.
+///
+/// `None` when the text is not a citation at all (it does not start with `@`); `Err` with the
+/// offending item's offset when it starts like one but an item is malformed.
+pub fn parse_citation(content: &str) -> Option<Result<Vec<CiteItem<'_>>, usize>> {
+    if !content.trim_start().starts_with('@') {
+        return None;
+    }
+    let mut items = Vec::new();
+    let mut start = 0;
+    for part in content.split(';') {
+        let lead = part.len() - part.trim_start().len();
+        let item = part.trim();
+        let offset = start + lead;
+        start += part.len() + 1;
+        let Some(rest) = item.strip_prefix('@') else {
+            return Some(Err(offset));
+        };
+        let (key, at) = match rest.split_once(',') {
+            Some((k, a)) => (k.trim_end(), Some(a.trim()).filter(|a| !a.is_empty())),
+            None => (rest, None),
+        };
+        if key.is_empty() || key.contains(char::is_whitespace) {
+            return Some(Err(offset));
+        }
+        items.push(CiteItem {
+            key,
+            key_offset: offset + 1,
+            at,
+        });
+    }
+    Some(Ok(items))
+}
+
+/// Joins a relative link to the folder of the file it is written in, as a path from the dossier
+/// root (`content/events/` + `../people/x.md` → `content/people/x.md`). A leading `/` means the
+/// `content/` folder. `None` when the path climbs above the dossier root.
+pub fn resolve_path(from_file: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if let Some(abs) = link.strip_prefix('/') {
+        let mut p = vec!["content"];
+        p.extend(abs.split('/'));
+        return normalize(p);
+    } else {
+        from_file.split('/').collect()
+    };
+    parts.pop(); // the file name
+    parts.extend(link.split('/'));
+    normalize(parts)
+}
+
+fn normalize(parts: Vec<&str>) -> Option<String> {
+    let mut out: Vec<&str> = Vec::new();
+    for p in parts {
+        match p {
+            "" | "." => {}
+            ".." => {
+                out.pop()?;
+            }
+            p => out.push(p),
+        }
+    }
+    Some(out.join("/"))
+}
+
+/// The words around a link: the sentence it stands in, cut to a readable length.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Context {
+    pub before: String,
+    /// The link's own text.
+    pub text: String,
+    pub after: String,
+}
+
+/// How many characters of a sentence to keep on each side of a link.
+const CONTEXT_CHARS: usize = 160;
+
+/// The sentence of `block` around the byte range `link`, with the link's text set apart.
+pub fn sentence_around(block: &str, link: std::ops::Range<usize>) -> Context {
+    let mut start = 0;
+    let mut end = block.len();
+    for (i, s) in block.split_sentence_bound_indices() {
+        let s_end = i + s.len();
+        if s_end <= link.start && i < link.start {
+            start = s_end;
+        }
+        if i >= link.end.max(link.start + 1) {
+            end = i;
+            break;
+        }
+    }
+    let before = block[start..link.start].trim_start();
+    let after = block[link.end..end].trim_end();
+    Context {
+        before: cut_left(before, CONTEXT_CHARS),
+        text: block[link.clone()].to_string(),
+        after: cut_right(after, CONTEXT_CHARS),
+    }
+}
+
+fn cut_left(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_string();
+    }
+    let skip = s.char_indices().nth(n - max).map_or(0, |(i, _)| i);
+    let tail = &s[skip..];
+    // Start at a word, where there are words.
+    let tail = tail.find(' ').map_or(tail, |i| &tail[i + 1..]);
+    format!("…{tail}")
+}
+
+fn cut_right(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_string();
+    }
+    let cut = s.char_indices().nth(max).map_or(s.len(), |(i, _)| i);
+    let head = &s[..cut];
+    let head = head.rfind(' ').map_or(head, |i| &head[..i]);
+    format!("{head}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets() -> LinkTargets {
+        let mut t = LinkTargets::new("/h100/");
+        for (id, kind, aliases) in [
+            (
+                "elon-musk",
+                Kind::Person,
+                vec!["Musk".to_string(), "馬斯克".to_string()],
+            ),
+            ("cnbc-report", Kind::Source, vec![]),
+            ("tesla", Kind::Organization, vec![]),
+        ] {
+            t.add(
+                Target {
+                    id: id.into(),
+                    title: id.into(),
+                    kind,
+                    url: format!("/h100/x/{id}/"),
+                },
+                &format!("content/x/{id}.md"),
+                &aliases,
+            );
+        }
+        t.add_draft("secret", "content/x/secret.md");
+        t
+    }
+
+    #[test]
+    fn ids_and_aliases_resolve() {
+        let t = targets();
+        assert_eq!(t.lookup("elon-musk"), Some(0));
+        assert_eq!(t.lookup("Musk"), Some(0));
+        assert_eq!(t.lookup("musk"), Some(0));
+        assert_eq!(t.lookup("馬斯克"), Some(0));
+        assert_eq!(t.lookup("Elon-Musk"), None, "ids are exact");
+        assert_eq!(t.unknown_key("elon-musc", false).help, "did you mean `elon-musk`?");
+        assert_eq!(t.unknown_key("cnbc-reprt", true).help, "did you mean `cnbc-report`?");
+        assert!(t.unknown_key("elon-musc", true).help.starts_with("create the source"));
+        assert!(t.unknown_key("secret", false).message.contains("draft"));
+    }
+
+    #[test]
+    fn citations_parse() {
+        let items = parse_citation("@a").unwrap().unwrap();
+        assert_eq!(
+            items,
+            [CiteItem {
+                key: "a",
+                key_offset: 1,
+                at: None
+            }]
+        );
+        let items = parse_citation("@a; @b, p. 2").unwrap().unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!((items[1].key, items[1].key_offset, items[1].at), ("b", 5, Some("p. 2")));
+        let items = parse_citation("@seed-cnbc-zh, ¶4").unwrap().unwrap();
+        assert_eq!(items[0].at, Some("¶4"));
+        assert_eq!(
+            parse_citation("@a, "),
+            Some(Ok(vec![CiteItem {
+                key: "a",
+                key_offset: 1,
+                at: None
+            }]))
+        );
+        assert_eq!(parse_citation("see @a"), None);
+        assert_eq!(parse_citation("1"), None);
+        assert_eq!(parse_citation("@a; b"), Some(Err(4)));
+        assert_eq!(parse_citation("@"), Some(Err(0)));
+        assert_eq!(parse_citation("@a b"), Some(Err(0)));
+    }
+
+    #[test]
+    fn paths_resolve_from_the_linking_file() {
+        let from = "content/events/h100.md";
+        assert_eq!(resolve_path(from, "x.md").as_deref(), Some("content/events/x.md"));
+        assert_eq!(resolve_path(from, "./x.md").as_deref(), Some("content/events/x.md"));
+        assert_eq!(
+            resolve_path(from, "../people/m.md").as_deref(),
+            Some("content/people/m.md")
+        );
+        assert_eq!(
+            resolve_path(from, "../../static/a.png").as_deref(),
+            Some("static/a.png")
+        );
+        assert_eq!(
+            resolve_path(from, "/people/m.md").as_deref(),
+            Some("content/people/m.md")
+        );
+        assert_eq!(resolve_path(from, "../../../x.md"), None);
+    }
+
+    #[test]
+    fn sentences_are_cut_around_the_link() {
+        let block = "First sentence. Then Musk said no. Last one.";
+        let at = block.find("Musk").unwrap();
+        let c = sentence_around(block, at..at + 4);
+        assert_eq!(
+            (c.before.as_str(), c.text.as_str(), c.after.as_str()),
+            ("Then ", "Musk", " said no.")
+        );
+        let zh = "第一句。馬斯克否認了。最後。";
+        let at = zh.find("馬斯克").unwrap();
+        let c = sentence_around(zh, at..at + "馬斯克".len());
+        assert_eq!((c.before.as_str(), c.after.as_str()), ("", "否認了。"));
+        let long = format!("{} link {}", "word ".repeat(100), "more ".repeat(100));
+        let at = long.find("link").unwrap();
+        let c = sentence_around(&long, at..at + 4);
+        assert!(c.before.starts_with('…') && c.after.ends_with('…'));
+        assert!(c.before.chars().count() <= CONTEXT_CHARS + 1);
+    }
+}
