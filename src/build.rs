@@ -4,13 +4,17 @@
 //! everything here is a pure function of its input: the same input gives the same bytes, and
 //! `serve` can run it without touching the disk.
 
+use std::collections::BTreeSet;
+
 use rayon::prelude::*;
 
 use crate::config;
 use crate::diag::{self, Diagnostic};
 use crate::graph::{self, Dossier, GraphOptions};
+use crate::links::LinkTargets;
 use crate::load::{Content, ThemeOverrides};
-use crate::markdown::{self, Rendered};
+use crate::markdown::{self, Body, Rendered};
+use crate::model::Note;
 use crate::model::parse::parse_note;
 use crate::output::OutputTree;
 use crate::progress::Progress;
@@ -74,6 +78,12 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
             .map_err(|msg| fail(vec![Diagnostic::error("--base-url", msg)], true))?;
     }
 
+    // The files bodies may link to in static/: the theme's defaults, the dossier's own, and the
+    // generated highlighting stylesheet.
+    let mut statics: BTreeSet<String> = render::DEFAULT_STATIC.iter().map(|(n, _)| (*n).to_string()).collect();
+    statics.extend(theme.statics.iter().map(|f| f.name.clone()));
+    statics.insert("syntax.css".into());
+
     progress.phase("parsing notes");
     let (parsed, theme) = rayon::join(
         || {
@@ -92,6 +102,13 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
     progress.phase("linking notes");
     let (dossier, graph_diags) = graph::build(site, notes, GraphOptions { drafts });
     diags.extend(graph_diags);
+
+    // Bodies are rendered even when the front-matter has problems, so that every broken
+    // reference of the build is reported in one run.
+    progress.phase("rendering Markdown");
+    let targets = graph::links::targets(&dossier, statics.iter().map(String::as_str));
+    let (bodies, home) = render_markdown(&dossier, &targets, &mut diags);
+    let links = graph::links::collect(&dossier, &bodies);
     let Some(theme) = theme else {
         return Err(fail(diags, false));
     };
@@ -99,12 +116,9 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
         return Err(fail(diags, false));
     }
 
-    progress.phase("rendering Markdown");
-    let (bodies, home) = render_markdown(&dossier);
-
     progress.phase("rendering pages");
     let mut tree = OutputTree::default();
-    let template_diags = render::render_site(&dossier, &theme, &bodies, &home, &mut tree);
+    let template_diags = render::render_site(&dossier, &theme, &bodies, &home, &links, &mut tree);
     if !template_diags.is_empty() {
         diags.extend(template_diags);
         return Err(fail(diags, false));
@@ -123,11 +137,57 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
     })
 }
 
-fn render_markdown(dossier: &Dossier) -> (Vec<Rendered>, Rendered) {
+/// Renders every body (notes, translations and the home page), checks the heading links
+/// between them, and moves their diagnostics into `diags`. Returns the notes' bodies, in note
+/// order, and the home page's.
+fn render_markdown(dossier: &Dossier, targets: &LinkTargets, diags: &mut Vec<Diagnostic>) -> (Vec<Rendered>, Rendered) {
     let _span = tracing::info_span!("markdown").entered();
-    let bodies = dossier.notes.par_iter().map(|n| markdown::render(n.body())).collect();
-    let home = markdown::render(dossier.site.home_body());
-    (bodies, home)
+    fn body<'n>(n: &'n Note, this: Option<usize>, targets: &LinkTargets) -> Body<'n> {
+        Body {
+            file: &n.file,
+            text: &n.text,
+            start: n.body_start,
+            this,
+            seed: graph::links::seed(n, targets),
+        }
+    }
+    let mut pages: Vec<(Rendered, &str, &str)> = dossier
+        .notes
+        .par_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            (
+                markdown::render_body(&body(n, Some(i), targets), targets),
+                n.file.as_str(),
+                n.text.as_str(),
+            )
+        })
+        .collect();
+    // Translations are not published yet, but their links are checked like any other.
+    pages.par_extend(dossier.translations.par_iter().map(|n| {
+        let this = dossier.by_id.get(&n.id).copied();
+        (
+            markdown::render_body(&body(n, this, targets), targets),
+            n.file.as_str(),
+            n.text.as_str(),
+        )
+    }));
+    let site = &dossier.site;
+    let home = Body {
+        file: &site.file,
+        text: &site.text,
+        start: site.body_start,
+        this: None,
+        seed: Vec::new(),
+    };
+    pages.push((markdown::render_body(&home, targets), &site.file, &site.text));
+    markdown::resolve_anchors(&mut pages, dossier.notes.len(), diags);
+    for (page, _, _) in pages.iter_mut() {
+        diags.append(&mut page.diagnostics);
+    }
+    let home = pages.pop().map(|p| p.0).unwrap_or_default();
+    pages.truncate(dossier.notes.len());
+    (pages.into_iter().map(|p| p.0).collect(), home)
 }
 
 /// Static files, the highlighting stylesheet and the machine-readable outputs.

@@ -28,8 +28,9 @@ pub struct Target {
 pub struct LinkTargets {
     pub notes: Vec<Target>,
     ids: HashMap<String, usize>,
-    /// Aliases, lowercased: `[[musk]]` and `[[Musk]]` both find Elon Musk.
-    aliases: HashMap<String, usize>,
+    /// Aliases, lowercased, with the note and the alias as written: `[[musk]]` and `[[Musk]]`
+    /// both find Elon Musk.
+    aliases: HashMap<String, (usize, String)>,
     /// Note files by path from the dossier root (`content/people/elon-musk.md`).
     files: HashMap<String, usize>,
     /// Ids and files of drafts, which exist but are not published.
@@ -61,7 +62,7 @@ impl LinkTargets {
         self.ids.insert(target.id.clone(), i);
         self.files.insert(file.to_string(), i);
         for a in aliases {
-            self.aliases.entry(a.to_lowercase()).or_insert(i);
+            self.aliases.entry(a.to_lowercase()).or_insert((i, a.clone()));
         }
         self.notes.push(target);
         i
@@ -85,8 +86,8 @@ impl LinkTargets {
     pub fn lookup(&self, key: &str) -> Option<usize> {
         self.ids
             .get(key)
-            .or_else(|| self.aliases.get(&key.to_lowercase()))
             .copied()
+            .or_else(|| self.aliases.get(&key.to_lowercase()).map(|(i, _)| *i))
     }
 
     /// A note by the path of its file from the dossier root.
@@ -106,19 +107,23 @@ impl LinkTargets {
                 help: "build with --drafts to preview it, or publish it by removing `draft: true`".into(),
             };
         }
+        // Compared in lower case, as aliases are looked up; suggested as written.
         let ids = self
             .notes
             .iter()
             .filter(|t| !sources_only || t.kind == Kind::Source)
-            .map(|t| t.id.as_str());
+            .map(|t| (t.id.clone(), t.id.as_str()));
         let aliases = self
             .aliases
             .iter()
-            .filter(|(_, i)| !sources_only || self.notes[**i].kind == Kind::Source)
-            .map(|(a, _)| a.as_str());
-        let mut candidates: Vec<&str> = ids.chain(aliases).collect();
+            .filter(|(_, (i, _))| !sources_only || self.notes[*i].kind == Kind::Source)
+            .map(|(lower, (_, written))| (lower.clone(), written.as_str()));
+        let mut candidates: Vec<(String, &str)> = ids.chain(aliases).collect();
         candidates.sort_unstable();
-        let help = match did_you_mean(key, candidates) {
+        let close = did_you_mean(&key.to_lowercase(), candidates.iter().map(|(l, _)| l.as_str()))
+            .and_then(|l| candidates.iter().find(|(c, _)| c == l))
+            .map(|(_, written)| *written);
+        let help = match close {
             Some(close) => format!("did you mean `{close}`?"),
             None if sources_only => "create the source in content/sources/, or correct the id".into(),
             None => "create the note, or correct the id or alias".into(),
@@ -248,13 +253,44 @@ pub fn sentence_around(block: &str, link: std::ops::Range<usize>) -> Context {
             break;
         }
     }
-    let before = block[start..link.start].trim_start();
-    let after = block[link.end..end].trim_end();
-    Context {
-        before: cut_left(before, CONTEXT_CHARS),
-        text: block[link.clone()].to_string(),
-        after: cut_right(after, CONTEXT_CHARS),
+    let mut before = tidy(block[start..link.start].trim_start());
+    let after = tidy(block[link.end..end].trim_end());
+    let text = block[link.clone()].to_string();
+    // A citation leaves no text: "the order [@memo]." reads "the order."
+    if text.is_empty() && (after.is_empty() || after.starts_with(is_closing)) {
+        before.truncate(before.trim_end().len());
     }
+    Context {
+        before: cut_left(&before, CONTEXT_CHARS),
+        text,
+        after: cut_right(&after, CONTEXT_CHARS),
+    }
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ',' | ';' | ':' | '!' | '?' | ')' | '。' | '，' | '、' | '；' | '：' | '！' | '？' | '）'
+    )
+}
+
+/// Collapses runs of spaces and removes a space before closing punctuation: both are left
+/// behind where citations are taken out of the text.
+fn tidy(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+            continue;
+        }
+        if is_closing(c) && out.ends_with(' ') && out.len() > 1 {
+            out.pop();
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn cut_left(s: &str, max: usize) -> String {
@@ -388,6 +424,10 @@ mod tests {
         let at = zh.find("馬斯克").unwrap();
         let c = sentence_around(zh, at..at + "馬斯克".len());
         assert_eq!((c.before.as_str(), c.after.as_str()), ("", "否認了。"));
+        let cited = "Tesla's order went to X [@a; @b] [@c].";
+        let at = cited.find(" [@a").unwrap() + 1;
+        let c = sentence_around(&cited.replace("[@a; @b] [@c]", ""), at..at);
+        assert_eq!((c.before.as_str(), c.after.as_str()), ("Tesla's order went to X", "."));
         let long = format!("{} link {}", "word ".repeat(100), "more ".repeat(100));
         let at = long.find("link").unwrap();
         let c = sentence_around(&long, at..at + 4);

@@ -27,7 +27,21 @@ use crate::model::Kind;
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Ids the templates use on every page; a heading in a body never takes one of them.
-pub const RESERVED_IDS: &[&str] = &["main", "content", "sources", "backlinks", "toc", "top", "nav", "footer"];
+pub const RESERVED_IDS: &[&str] = &[
+    "main",
+    "content",
+    "top",
+    "nav",
+    "footer",
+    "toc",
+    "sources",
+    "backlinks",
+    "cited-by",
+    "roles",
+    "people-here",
+    "involved",
+    "responses",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Heading {
@@ -1312,17 +1326,14 @@ mod tests {
         );
         assert_eq!(r.links.len(), 4);
         assert_eq!(r.links[1].kind, LinkKind::Cite { at: Some("¶4".into()) });
-        assert_eq!(r.links[1].context.before, "B ");
+        assert_eq!(r.links[1].context.before, "B");
         assert_eq!(r.links[1].context.after, ".");
     }
 
     #[test]
     fn a_citation_after_the_full_stop_belongs_to_the_sentence_before() {
         let r = body("Tesla's order went to X. [@cnbc] Then more.\n");
-        assert_eq!(
-            r.links[0].context.before,
-            "Tesla's order went to X. ".replace('\'', "’")
-        );
+        assert_eq!(r.links[0].context.before, "Tesla’s order went to X.");
     }
 
     #[test]

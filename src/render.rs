@@ -21,9 +21,10 @@ use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::date::DateSpan;
 use crate::diag::Diagnostic;
+use crate::graph::links::{Backlink, Links, Mention};
 use crate::graph::{Dossier, note_path};
 use crate::load::ThemeOverrides;
-use crate::markdown::{Heading, Rendered};
+use crate::markdown::{Citation, Heading, Rendered};
 use crate::model::{Cite, Kind, KindData, Note};
 use crate::output::OutputTree;
 
@@ -39,6 +40,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
     "source.html", "person.html", "organization.html", "event.html", "claim.html", "page.html",
     "sources.html", "entities.html", "events.html", "claims.html",
     "partials/sources.html", "partials/note_list.html", "partials/header.html",
+    "partials/backlinks.html", "partials/mentions.html",
 );
 
 /// The default static files, compiled into the binary.
@@ -357,18 +359,93 @@ struct SiteView<'a> {
     generator: &'static str,
 }
 
+/// An entry of the page's numbered "Sources" list.
 #[derive(Serialize)]
-struct CiteView<'a> {
+struct SourceEntry<'a> {
     n: usize,
+    /// The source's id: `note(id=entry.source)` gives its title, publisher and date.
     source: &'a str,
     at: Option<&'a str>,
     quote: Option<&'a str>,
+    /// Ids of the superscripts in the body that cite this entry.
+    refs: &'a [String],
 }
 
 #[derive(Serialize)]
 struct RoleHolderView<'a> {
     holder: Summary<'a>,
     role: &'a crate::model::Role,
+}
+
+/// A role of this page's person or organization, with the numbers of its sources.
+#[derive(Serialize)]
+struct RoleView<'a> {
+    #[serde(flatten)]
+    role: &'a crate::model::Role,
+    /// Numbers in the page's "Sources" list.
+    sources: Vec<usize>,
+}
+
+/// A response to this page's claim, with the numbers of its sources.
+#[derive(Serialize)]
+struct ResponseView<'a> {
+    #[serde(flatten)]
+    response: &'a crate::model::Response,
+    sources: Vec<usize>,
+}
+
+#[derive(Serialize)]
+struct BacklinkView<'a> {
+    note: Summary<'a>,
+    mentions: &'a [Mention],
+}
+
+/// Backlinks of one kind.
+#[derive(Serialize)]
+struct BacklinkGroup<'a> {
+    kind: Kind,
+    /// The kind's plural, for a heading (`Events`).
+    label: &'static str,
+    items: Vec<BacklinkView<'a>>,
+}
+
+#[derive(Serialize)]
+struct InvolvementView<'a> {
+    note: Summary<'a>,
+    /// As what: `actor`, `from`, `to`, `claimant`, `subject`, `responded`.
+    roles: &'a [&'static str],
+}
+
+fn group<'a>(dossier: &'a Dossier, list: &'a [Backlink], base_path: &str) -> Vec<BacklinkGroup<'a>> {
+    let mut groups: Vec<BacklinkGroup<'a>> = Vec::new();
+    for b in list {
+        let note = &dossier.notes[b.from];
+        let view = BacklinkView {
+            note: summary(note, base_path),
+            mentions: &b.mentions,
+        };
+        match groups.last_mut() {
+            // Notes are sorted by kind, so one pass groups them.
+            Some(g) if g.kind == note.kind => g.items.push(view),
+            _ => groups.push(BacklinkGroup {
+                kind: note.kind,
+                label: note.kind.plural(),
+                items: vec![view],
+            }),
+        }
+    }
+    groups
+}
+
+/// The numbers under which a list of front-matter citations appears in the page's sources.
+fn numbers(cites: &[Cite], entries: &[Citation], dossier: &Dossier) -> Vec<usize> {
+    cites
+        .iter()
+        .filter_map(|c| {
+            let s = dossier.by_id.get(&c.source)?;
+            entries.iter().find(|e| e.source == *s && e.at == c.at).map(|e| e.n)
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -390,27 +467,20 @@ struct PageView<'a> {
     /// The kind's own fields, with ids as written; look them up with `note(id=…)`.
     fields: &'a KindData,
     extra: &'a serde_json::Map<String, serde_json::Value>,
-    /// The front-matter citations, numbered.
-    cites: Vec<CiteView<'a>>,
-    /// Notes whose front-matter cites this one (a source).
-    cited_by: Vec<Summary<'a>>,
+    /// The numbered "Sources" list: the front-matter's citations, then the body's.
+    sources: Vec<SourceEntry<'a>>,
+    /// A person's or organization's roles, with the numbers of their sources.
+    roles: Vec<RoleView<'a>>,
+    /// A claim's responses, with the numbers of their sources.
+    responses: Vec<ResponseView<'a>>,
+    /// Notes that cite this one (a source), grouped by kind, with locators and sentences.
+    cited_by: Vec<BacklinkGroup<'a>>,
+    /// Notes that link to this one, grouped by kind, with the sentence around each link.
+    backlinks: Vec<BacklinkGroup<'a>>,
     /// Roles held in this organization.
     role_holders: Vec<RoleHolderView<'a>>,
-    /// Events and claims naming this person or organization.
-    involved_in: Vec<Summary<'a>>,
-}
-
-fn cite_views<'a>(cites: &[&'a Cite]) -> Vec<CiteView<'a>> {
-    cites
-        .iter()
-        .enumerate()
-        .map(|(i, c)| CiteView {
-            n: i + 1,
-            source: &c.source,
-            at: c.at.as_deref(),
-            quote: c.quote.as_deref(),
-        })
-        .collect()
+    /// Events and claims naming this person or organization, and as what.
+    involved_in: Vec<InvolvementView<'a>>,
 }
 
 /// Renders every page of the site into `out`.
@@ -419,6 +489,7 @@ pub fn render_site(
     theme: &Theme,
     bodies: &[Rendered],
     home: &Rendered,
+    links: &Links,
     out: &mut OutputTree,
 ) -> Vec<Diagnostic> {
     let config = &dossier.site.config;
@@ -472,11 +543,41 @@ pub fn render_site(
                 toc: &bodies[i].headings,
                 fields: &note.data,
                 extra: &note.extra,
-                cites: cite_views(&note.cites()),
-                cited_by: dossier.cited_by[i]
+                sources: bodies[i]
+                    .citations
                     .iter()
-                    .map(|&j| summary(&dossier.notes[j], &base_path))
+                    .map(|c| SourceEntry {
+                        n: c.n,
+                        source: &dossier.notes[c.source].id,
+                        at: c.at.as_deref(),
+                        quote: c.quote.as_deref(),
+                        refs: &c.refs,
+                    })
                     .collect(),
+                roles: match &note.data {
+                    KindData::Entity(e) => e
+                        .roles
+                        .iter()
+                        .map(|r| RoleView {
+                            role: r,
+                            sources: numbers(&r.cites, &bodies[i].citations, dossier),
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                },
+                responses: match &note.data {
+                    KindData::Claim(c) => c
+                        .responses
+                        .iter()
+                        .map(|r| ResponseView {
+                            response: r,
+                            sources: numbers(&r.cites, &bodies[i].citations, dossier),
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                },
+                cited_by: group(dossier, &links.cited_by[i], &base_path),
+                backlinks: group(dossier, &links.backlinks[i], &base_path),
                 role_holders: dossier.role_holders[i]
                     .iter()
                     .filter_map(|r| {
@@ -490,9 +591,12 @@ pub fn render_site(
                         }
                     })
                     .collect(),
-                involved_in: dossier.involved_in[i]
+                involved_in: links.involved_in[i]
                     .iter()
-                    .map(|&j| summary(&dossier.notes[j], &base_path))
+                    .map(|v| InvolvementView {
+                        note: summary(&dossier.notes[v.note], &base_path),
+                        roles: &v.roles,
+                    })
                     .collect(),
             };
             let template = format!("{}.html", note.kind.as_str());

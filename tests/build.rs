@@ -63,7 +63,10 @@ fn pages_link_to_each_other() {
         event.contains("<li id=\"cite-1\"><a href=\"/sources/report/\">"),
         "{event}"
     );
-    assert!(event.contains("¶5: <q>moved</q>"));
+    assert!(
+        event.contains("<span class=\"locator\">¶5</span>: <q>moved</q>"),
+        "{event}"
+    );
     // The source lists what cites it; the organization lists who holds roles in it.
     let source = run.page("sources/report/index.html");
     assert!(source.contains("<a href=\"/events/move/\">Parts move from Acme to Beta</a>"));

@@ -6,6 +6,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+pub mod links;
+
 use crate::config::SiteIndex;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::frontmatter;
@@ -45,12 +47,10 @@ pub struct Dossier {
     /// Translations (`note.LANG.md`), sorted by id and language.
     pub translations: Vec<Note>,
     pub by_id: HashMap<String, usize>,
-    /// For each note, the notes whose front-matter cites it, in note order.
-    pub cited_by: Vec<Vec<usize>>,
     /// For each organization, the roles held in it.
     pub role_holders: Vec<Vec<RoleRef>>,
-    /// For each person or organization, the events and claims that name it.
-    pub involved_in: Vec<Vec<usize>>,
+    /// Notes left out because they are drafts: (id, file).
+    pub drafts: Vec<(String, String)>,
 }
 
 impl Dossier {
@@ -89,6 +89,7 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
     let _span = tracing::info_span!("graph").entered();
     let mut diags = Vec::new();
     let mut drafts: HashSet<String> = HashSet::new();
+    let mut draft_files = Vec::new();
     let mut originals = Vec::new();
     let mut translations = Vec::new();
     for note in parsed {
@@ -96,6 +97,7 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
             if note.lang.is_none() {
                 drafts.insert(note.id.clone());
             }
+            draft_files.push((note.id, note.file));
             continue;
         }
         if note.lang.is_some() {
@@ -161,10 +163,10 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
         }
     }
 
+    check_aliases(&originals, &by_id, &mut diags);
+
     // Every id named in the front-matter must exist and be of the right kind.
-    let mut cited_by = vec![Vec::new(); originals.len()];
     let mut role_holders = vec![Vec::new(); originals.len()];
-    let mut involved_in = vec![Vec::new(); originals.len()];
     for (i, note) in originals.iter().chain(translations.iter()).enumerate() {
         let is_original = i < originals.len();
         for r in note.references() {
@@ -193,46 +195,80 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
                 );
                 continue;
             }
-            if !is_original {
-                continue;
-            }
-            match (&note.data, kind) {
-                (KindData::Event(_) | KindData::Claim(_), Kind::Source) => push_once(&mut cited_by[target], i),
-                (KindData::Event(_) | KindData::Claim(_), k) if k.is_entity() => push_once(&mut involved_in[target], i),
-                _ => {}
-            }
         }
         if let (true, KindData::Entity(e)) = (is_original, &note.data) {
             for (ri, role) in e.roles.iter().enumerate() {
-                if let Some(&org) = by_id.get(&role.org) {
+                if let Some(&org) = by_id.get(&role.org)
+                    && originals[org].kind == Kind::Organization
+                {
                     role_holders[org].push(RoleRef { holder: i, role: ri });
-                }
-                for c in &role.cites {
-                    if let Some(&s) = by_id.get(&c.source) {
-                        push_once(&mut cited_by[s], i);
-                    }
                 }
             }
         }
-    }
-    for list in cited_by.iter_mut().chain(involved_in.iter_mut()) {
-        list.sort_unstable();
     }
     let dossier = Dossier {
         site,
         notes: originals,
         translations,
         by_id,
-        cited_by,
         role_holders,
-        involved_in,
+        drafts: draft_files,
     };
     (dossier, diags)
 }
 
-fn push_once(list: &mut Vec<usize>, i: usize) {
-    if list.last() != Some(&i) {
-        list.push(i);
+/// An alias is a second name for one note: two notes may not share one, and no alias may be
+/// another note's id.
+fn check_aliases(notes: &[Note], by_id: &HashMap<String, usize>, diags: &mut Vec<Diagnostic>) {
+    let mut owner: HashMap<String, (usize, usize)> = HashMap::new();
+    // In file order, so the first file keeps the alias.
+    let mut order: Vec<usize> = (0..notes.len()).collect();
+    order.sort_by(|&a, &b| notes[a].file.cmp(&notes[b].file));
+    for i in order {
+        let note = &notes[i];
+        for (k, alias) in note.common.aliases.iter().enumerate() {
+            let locate = || {
+                frontmatter::locate(
+                    &note.text,
+                    note.yaml_start,
+                    &[crate::model::PathSeg::Key("aliases"), crate::model::PathSeg::Index(k)],
+                )
+                .unwrap_or((1, 1, 1))
+            };
+            if let Some(&j) = by_id.get(alias.as_str())
+                && j != i
+            {
+                let (line, col, width) = locate();
+                diags.push(
+                    Diagnostic::error(
+                        &note.file,
+                        format!("the alias `{alias}` is the id of {}", notes[j].file),
+                    )
+                    .at(&note.text, line, col, width)
+                    .with_help("links to it would be ambiguous; remove the alias or rename one of the notes"),
+                );
+                continue;
+            }
+            match owner.get(&alias.to_lowercase()) {
+                Some(&(j, _)) if j != i => {
+                    let (line, col, width) = locate();
+                    diags.push(
+                        Diagnostic::error(
+                            &note.file,
+                            format!("the alias `{alias}` is also an alias of {}", notes[j].file),
+                        )
+                        .at(&note.text, line, col, width)
+                        .with_help(
+                            "an alias must name one note; remove it from one of the two, or make it more precise",
+                        ),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    owner.insert(alias.to_lowercase(), (i, k));
+                }
+            }
+        }
     }
 }
 

@@ -68,6 +68,18 @@ impl Kind {
         }
     }
 
+    /// The kind's plural, as a heading says it.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Source => "Sources",
+            Kind::Person => "People",
+            Kind::Organization => "Organizations",
+            Kind::Event => "Events",
+            Kind::Claim => "Claims",
+            Kind::Page => "Pages",
+        }
+    }
+
     pub fn is_entity(self) -> bool {
         matches!(self, Kind::Person | Kind::Organization)
     }
@@ -392,11 +404,17 @@ impl Note {
         }
     }
 
-    /// The citations in the front-matter, in order.
+    /// Every citation in the front-matter, in the order the page shows them: a role's, an
+    /// event's or claim's own, then those of a claim's responses.
     pub fn cites(&self) -> Vec<&Cite> {
         match &self.data {
+            KindData::Entity(e) => e.roles.iter().flat_map(|r| &r.cites).collect(),
             KindData::Event(e) => e.cites.iter().collect(),
-            KindData::Claim(c) => c.cites.iter().collect(),
+            KindData::Claim(c) => c
+                .cites
+                .iter()
+                .chain(c.responses.iter().flat_map(|r| &r.cites))
+                .collect(),
             _ => Vec::new(),
         }
     }
