@@ -124,7 +124,7 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
         return Err(fail(diags, false));
     }
     let pages = tree.len();
-    add_assets(&dossier, &theme, &mut tree, &mut diags);
+    add_assets(&dossier, &bodies, &theme, &mut tree, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, false));
     }
@@ -191,7 +191,13 @@ fn render_markdown(dossier: &Dossier, targets: &LinkTargets, diags: &mut Vec<Dia
 }
 
 /// Static files, the highlighting stylesheet and the machine-readable outputs.
-fn add_assets(dossier: &Dossier, theme: &render::Theme, tree: &mut OutputTree, diags: &mut Vec<Diagnostic>) {
+fn add_assets(
+    dossier: &Dossier,
+    bodies: &[Rendered],
+    theme: &render::Theme,
+    tree: &mut OutputTree,
+    diags: &mut Vec<Diagnostic>,
+) {
     for (name, bytes) in &theme.statics {
         if tree.contains(name) {
             diags.push(
@@ -209,7 +215,7 @@ fn add_assets(dossier: &Dossier, theme: &render::Theme, tree: &mut OutputTree, d
         tree.insert("syntax.css".into(), markdown::syntax_css().into_bytes());
     }
     tree.insert("atom.xml".into(), crate::feeds::atom(dossier).into_bytes());
-    tree.insert("dossier.json".into(), crate::feeds::dossier_json(dossier));
+    tree.insert("dossier.json".into(), crate::feeds::dossier_json(dossier, bodies));
     let sitemap = crate::feeds::sitemap(dossier, tree);
     tree.insert("sitemap.xml".into(), sitemap.into_bytes());
 }

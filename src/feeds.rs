@@ -6,7 +6,8 @@
 //! { "format": "dossier/1",
 //!   "site":  { title, description, base_url, default_lang, languages },
 //!   "notes": [ { id, kind, title, url, file, summary, tags, aliases, date,
-//!                …the kind's own fields as in the front-matter…, extra } ],
+//!                …the kind's own fields as in the front-matter…, extra,
+//!                links: [ ids the body links to ], citations: [ { n, source, at, quote } ] } ],
 //!   "sources" | "entities" | "events" | "claims": [ ids, in the order of their list pages ],
 //!   "roles": [ { holder, org, role, type, from, to, share, cites } ] }
 //! ```
@@ -18,6 +19,7 @@ use serde::Serialize;
 
 use crate::date::DateSpan;
 use crate::graph::{Dossier, note_path};
+use crate::markdown::{LinkKind, Rendered};
 use crate::model::{Cite, Kind, KindData, RoleType};
 use crate::output::OutputTree;
 use crate::render::list_order;
@@ -121,6 +123,18 @@ struct JsonNote<'a> {
     #[serde(flatten)]
     fields: &'a KindData,
     extra: &'a serde_json::Map<String, serde_json::Value>,
+    /// The notes the body links to, each once, in order of first link.
+    links: Vec<&'a str>,
+    /// The page's numbered sources: front-matter citations first, then the body's.
+    citations: Vec<JsonCitation<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCitation<'a> {
+    n: usize,
+    source: &'a str,
+    at: Option<&'a str>,
+    quote: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -157,8 +171,9 @@ struct JsonDossier<'a> {
     roles: Vec<JsonRole<'a>>,
 }
 
-/// `dossier.json`: every note, entity, role, event and claim.
-pub fn dossier_json(dossier: &Dossier) -> Vec<u8> {
+/// `dossier.json`: every note, entity, role, event and claim, with what each note links to and
+/// cites (`bodies[i]` is note `i`'s rendered body).
+pub fn dossier_json(dossier: &Dossier, bodies: &[Rendered]) -> Vec<u8> {
     let config = &dossier.site.config;
     let base_path = config.base_path();
     let ids = |kinds: &[Kind]| -> Vec<&str> {
@@ -171,7 +186,8 @@ pub fn dossier_json(dossier: &Dossier) -> Vec<u8> {
     let notes = dossier
         .notes
         .iter()
-        .map(|n| JsonNote {
+        .zip(bodies)
+        .map(|(n, body)| JsonNote {
             id: &n.id,
             kind: n.kind,
             title: &n.title,
@@ -183,6 +199,24 @@ pub fn dossier_json(dossier: &Dossier) -> Vec<u8> {
             date: n.date(),
             fields: &n.data,
             extra: &n.extra,
+            links: {
+                let mut seen = std::collections::HashSet::new();
+                body.links
+                    .iter()
+                    .filter(|l| l.kind == LinkKind::Link && seen.insert(l.target))
+                    .map(|l| dossier.notes[l.target].id.as_str())
+                    .collect()
+            },
+            citations: body
+                .citations
+                .iter()
+                .map(|c| JsonCitation {
+                    n: c.n,
+                    source: &dossier.notes[c.source].id,
+                    at: c.at.as_deref(),
+                    quote: c.quote.as_deref(),
+                })
+                .collect(),
         })
         .collect();
     let roles = dossier

@@ -285,7 +285,7 @@ fn tidy(s: &str) -> String {
             }
             continue;
         }
-        if is_closing(c) && out.ends_with(' ') && out.len() > 1 {
+        if is_closing(c) && out.ends_with(' ') {
             out.pop();
         }
         out.push(c);

@@ -26,7 +26,8 @@ use crate::model::Kind;
 /// The class prefix of highlighted code (`hl-keyword`), shared with the stylesheet.
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-/// Ids the templates use on every page; a heading in a body never takes one of them.
+/// Ids the default templates give their own sections; a heading in a body never takes one of
+/// them, and a link may point at them (`[[elon-musk#roles]]`).
 pub const RESERVED_IDS: &[&str] = &[
     "main",
     "content",
@@ -969,6 +970,10 @@ pub fn resolve_anchors(pages: &mut [(Rendered, &str, &str)], notes: usize, diags
                 .or_else(|| headings.iter().find(|h| h.id == slug));
             match found {
                 Some(h) => fill.push((h.id.clone(), h.text.clone())),
+                // The sections the templates add (`#sources`, `#roles`, …) are not in the body.
+                None if RESERVED_IDS.contains(&a.fragment.as_str()) => {
+                    fill.push((a.fragment.clone(), a.fragment.clone()))
+                }
                 None => {
                     let lower = a.fragment.to_lowercase();
                     let close = headings

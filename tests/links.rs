@@ -274,3 +274,78 @@ fn the_home_page_links_and_is_checked_too() {
         "{home}"
     );
 }
+
+#[test]
+fn the_example_dossier_uses_every_link_form() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut all = String::new();
+    for entry in walkdir::WalkDir::new(root.join("content")) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let rel = entry.path().strip_prefix(root).unwrap().to_string_lossy().into_owned();
+        // Every event, claim and person states facts in its body, so it cites a source there.
+        if ["events/", "claims/", "people/"].iter().any(|d| rel.contains(d)) {
+            let body = text.splitn(3, "---").nth(2).unwrap_or("");
+            assert!(body.contains("[@"), "{rel} cites no source in its body");
+            assert!(body.contains("[["), "{rel} links to no other note");
+        }
+        all.push_str(&text);
+    }
+    for (form, example) in [
+        ("[[id]]", "[[xai]]"),
+        ("[[id|label]]", "[[x-corp|X]]"),
+        ("[[id#heading]]", "[[elon-musk#When xAI was founded]]"),
+        ("a Markdown link to a note", "](../claims/musk-no-room-at-tesla.md)"),
+        ("[@id, locator]", "[@seed-cnbc-zh, ¶7]"),
+    ] {
+        assert!(
+            all.contains(example),
+            "the example uses no {form} (looked for {example})"
+        );
+    }
+
+    let out = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out.path().join("site"));
+    let run = common::run(cmd, out.path().join("site"));
+    run.ok();
+    let musk = run.page("people/elon-musk/index.html");
+    assert!(musk.contains("<h2 id=\"backlinks\">Linked from</h2>"), "{musk}");
+    assert!(musk.contains("<h2 id=\"sources\">Sources</h2>"), "{musk}");
+    let xai = run.page("organizations/xai/index.html");
+    assert!(
+        xai.contains("<a href=\"/h100/people/elon-musk/#when-xai-was-founded\">Elon Musk › When xAI was founded</a>"),
+        "{xai}"
+    );
+    let zh = run.page("sources/seed-cnbc-zh/index.html");
+    assert!(zh.contains("<h2 id=\"cited-by\">Cited by</h2>"), "{zh}");
+}
+
+#[test]
+fn the_json_export_lists_links_and_numbered_citations() {
+    let f = linked();
+    let run = f.build(&[]);
+    run.ok();
+    let json: serde_json::Value = serde_json::from_str(&run.page("dossier.json")).unwrap();
+    let shipment = json["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "shipment")
+        .unwrap();
+    assert_eq!(shipment["links"], serde_json::json!(["jane-doe", "acme"]));
+    assert_eq!(
+        shipment["citations"],
+        serde_json::json!([
+            { "n": 1, "source": "memo", "at": null, "quote": null },
+            { "n": 2, "source": "memo", "at": "p. 2", "quote": null },
+            { "n": 3, "source": "report", "at": null, "quote": null },
+        ])
+    );
+}
