@@ -36,6 +36,20 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     pub notes: usize,
     pub pages: usize,
+    /// The settings, for `check`: base URL and exclude patterns.
+    pub config: config::Config,
+    /// The file each page was made from, for reports that point into it.
+    pub sources: Vec<PageSource>,
+}
+
+/// A page and the Markdown file it was made from.
+pub struct PageSource {
+    /// The page in the output tree (`people/elon-musk/index.html`).
+    pub page: String,
+    pub file: String,
+    pub text: String,
+    /// Where the body starts in `text`.
+    pub body_start: usize,
 }
 
 /// A failed build: every problem found, and whether it lies in the settings (exit code 2) or in
@@ -129,11 +143,31 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
         return Err(fail(diags, false));
     }
     diag::sort(&mut diags);
+    let notes = dossier.notes.len();
+    let site = dossier.site;
+    let mut sources: Vec<PageSource> = dossier
+        .notes
+        .into_iter()
+        .map(|n| PageSource {
+            page: format!("{}index.html", graph::note_path(&n)),
+            file: n.file,
+            text: n.text,
+            body_start: n.body_start,
+        })
+        .collect();
+    sources.push(PageSource {
+        page: "index.html".into(),
+        file: site.file,
+        text: site.text,
+        body_start: site.body_start,
+    });
     Ok(Built {
         tree,
         warnings: diags,
-        notes: dossier.notes.len(),
+        notes,
         pages,
+        config: site.config,
+        sources,
     })
 }
 

@@ -19,6 +19,67 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder, replacing it only if the build succeeds.
     Build(BuildArgs),
+    /// Check every link, anchor and asset of the built site (or of any folder with --dir).
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A report for people, on stderr, and a summary line on stdout.
+    Human,
+    /// One JSON document on stdout, for tools.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The dossier to build in memory and check.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+
+    /// Check this folder of built files instead of building (any static site).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+
+    /// The URL the site is published under [default: base_url from content/_index.md, or / with --dir].
+    #[arg(long)]
+    pub base_url: Option<String>,
+
+    /// Check links to other sites too, over HTTP.
+    #[arg(long)]
+    pub external: bool,
+
+    /// Skip external URLs matching this regular expression (repeatable; adds to `check.exclude`).
+    #[arg(long, value_name = "REGEX")]
+    pub exclude: Vec<String>,
+
+    /// Where to keep external results between runs [default: ROOT/.dossier-cache/links.json,
+    /// or DIR/../.dossier-cache/links.json with --dir].
+    #[arg(long, value_name = "FILE")]
+    pub cache: Option<PathBuf>,
+
+    /// Do not read or write the cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// How long a good external result stays good, in hours.
+    #[arg(long, default_value_t = 24.0, value_name = "HOURS")]
+    pub cache_max_age: f64,
+
+    /// Seconds to wait for one external request.
+    #[arg(long, default_value_t = 20.0, value_name = "SECONDS")]
+    pub timeout: f64,
+
+    /// External requests at once (never more than 2 to one host).
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+
+    /// Build notes marked `draft: true` too.
+    #[arg(long)]
+    pub drafts: bool,
+
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -28,6 +28,16 @@ pub struct Config {
     pub languages: BTreeMap<String, Language>,
     #[serde(default)]
     pub author: Option<String>,
+    /// Settings of `dossier check`.
+    #[serde(default)]
+    pub check: CheckSettings,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckSettings {
+    /// Regular expressions: external URLs matching one are not checked.
+    pub exclude: Vec<String>,
 }
 
 fn default_base_url() -> String {
@@ -45,6 +55,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "default_lang",
     "languages",
     "author",
+    "check",
 ];
 
 /// The site settings and the home page's body.
@@ -64,6 +75,20 @@ impl SiteIndex {
 }
 
 impl Config {
+    /// Settings with nothing but a base URL, for checking a folder that has no `_index.md`.
+    pub fn for_base_url(url: &str) -> Result<Config, String> {
+        check_base_url(url)?;
+        Ok(Config {
+            title: String::new(),
+            description: None,
+            base_url: url.to_string(),
+            default_lang: default_lang(),
+            languages: BTreeMap::new(),
+            author: None,
+            check: CheckSettings::default(),
+        })
+    }
+
     /// The path part of the base URL, with a leading and a trailing slash (`/h100/`, or `/`).
     pub fn base_path(&self) -> String {
         let rest = match self.base_url.split_once("://") {
@@ -123,6 +148,24 @@ pub fn parse(file: &str, text: String) -> Result<(SiteIndex, Vec<Diagnostic>), V
                 .unwrap_or((1, 1, 1));
         return Err(vec![Diagnostic::error(file, msg).at(&text, line, col, width)]);
     }
+    for (i, pattern) in config.check.exclude.iter().enumerate() {
+        if let Err(e) = regex::Regex::new(pattern) {
+            use crate::model::PathSeg::{Index, Key};
+            let (line, col, width) =
+                crate::frontmatter::locate(&text, doc.yaml_start, &[Key("check"), Key("exclude"), Index(i)])
+                    .unwrap_or((1, 1, 1));
+            let reason = e.to_string();
+            let last = reason.lines().last().unwrap_or("").trim().to_string();
+            diags.push(
+                Diagnostic::error(file, format!("`{pattern}` is not a regular expression: {last}"))
+                    .at(&text, line, col, width)
+                    .with_help("exclude patterns use Rust's regex syntax; escape dots as \\."),
+            );
+        }
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
     let (extra, warnings) = doc.extra(&[CONFIG_KEYS]);
     diags.extend(warnings);
     let body_start = doc.body_start;
@@ -151,6 +194,7 @@ mod tests {
             default_lang: "en".into(),
             languages: BTreeMap::new(),
             author: None,
+            check: CheckSettings::default(),
         }
     }
 

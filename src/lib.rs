@@ -4,6 +4,7 @@
 //! map and the invariants.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
     init_logging(cli.verbose);
     let exit = match cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Check(args) => cmd::check::run(args),
     };
     ExitCode::from(exit as u8)
 }

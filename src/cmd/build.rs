@@ -1,15 +1,63 @@
 //! `dossier build`: load, build in memory, and replace the output folder if all went well.
 
 use std::io::Write;
+use std::path::Path;
 use std::time::Instant;
 
 use super::{Exit, count_summary, print_diagnostics};
-use crate::build::{BuildInput, build};
+use crate::build::{BuildInput, Built, build};
 use crate::cli::BuildArgs;
 use crate::diag::Diagnostic;
 use crate::load::{load_content, load_theme};
 use crate::output;
 use crate::progress::Progress;
+
+/// Loads and builds a dossier in memory, printing every problem; `Err` is the exit code.
+pub fn build_in_memory(root: &Path, base_url: Option<String>, drafts: bool) -> Result<Built, Exit> {
+    if !root.join("content").is_dir() {
+        print_diagnostics(&[Diagnostic::error(
+            "content",
+            format!("there is no folder `content/` in {}", root.display()),
+        )
+        .with_help("run dossier in a dossier's folder or pass --root DIR")]);
+        return Err(Exit::Usage);
+    }
+    let progress = Progress::on_stderr();
+    progress.phase("reading files");
+    let (content, mut load_diags) = load_content(root);
+    let (theme, theme_diags) = load_theme(root);
+    load_diags.extend(theme_diags);
+    let result = build(
+        BuildInput {
+            content,
+            theme,
+            base_url,
+            drafts,
+        },
+        &progress,
+    );
+    progress.finish();
+    match result {
+        Err(failure) => {
+            let mut all = load_diags;
+            all.extend(failure.diagnostics);
+            crate::diag::sort(&mut all);
+            print_diagnostics(&all);
+            eprintln!("build failed ({})", count_summary(&all));
+            Err(if failure.config { Exit::Usage } else { Exit::Content })
+        }
+        Ok(mut built) => {
+            load_diags.append(&mut built.warnings);
+            crate::diag::sort(&mut load_diags);
+            print_diagnostics(&load_diags);
+            if load_diags.iter().any(Diagnostic::is_error) {
+                eprintln!("build failed ({})", count_summary(&load_diags));
+                return Err(Exit::Content);
+            }
+            Ok(built)
+        }
+    }
+}
 
 pub fn run(args: BuildArgs) -> Exit {
     let started = Instant::now();

@@ -1,6 +1,7 @@
 //! One file per command; each is short and calls the library.
 
 pub mod build;
+pub mod check;
 
 use std::io::Write;
 

@@ -1,0 +1,533 @@
+//! The link checker: every link, image, script, stylesheet, `srcset` candidate and CSS `url()`
+//! of a built site, checked against the files of the site and the anchors of its pages.
+//!
+//! It reads the output, not the Markdown, so links written in templates are checked as well as
+//! those in notes, and it can check any static site (`dossier check --dir`). It works on an
+//! [`OutputTree`] in memory: `dossier check` builds into one, `--dir` reads a folder into one.
+//! External URLs are only collected here; [`external`] checks them over HTTP when asked.
+
+pub mod external;
+pub mod extract;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::diag::did_you_mean;
+use crate::output::OutputTree;
+
+/// Where the site lives, to tell its own links from others.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The path of the base URL (`/h100/`); root-relative links must start with it.
+    pub base_path: String,
+    /// The absolute base URL (`https://example.org/h100/`), when known: links to it are internal.
+    pub base_url: Option<String>,
+}
+
+/// A link that leads nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Broken {
+    /// The page holding the link, as a path in the site (`events/x/index.html`).
+    pub page: String,
+    pub url: String,
+    /// What held it (`a href`, `img srcset`, `css url()`).
+    pub what: &'static str,
+    /// Byte offset of the link in the page.
+    #[serde(skip)]
+    pub offset: usize,
+    pub reason: String,
+    pub help: Option<String>,
+}
+
+/// A link to another site, for `--external`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalLink {
+    pub page: String,
+    pub url: String,
+    pub what: &'static str,
+    pub offset: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    /// HTML pages read.
+    pub pages: usize,
+    /// Links checked inside the site.
+    pub internal: usize,
+    pub broken: Vec<Broken>,
+    pub external: Vec<ExternalLink>,
+}
+
+/// How many broken links get a "did you mean" (each costs a pass over the site's pages).
+const MAX_SUGGESTIONS: usize = 200;
+
+fn is_html(path: &str) -> bool {
+    path.ends_with(".html") || path.ends_with(".htm")
+}
+
+/// Checks every internal link of a site.
+pub fn check_tree(tree: &OutputTree, opts: &CheckOptions) -> Report {
+    let _span = tracing::info_span!("check").entered();
+    let files: Vec<(&String, &Vec<u8>)> = tree.iter().collect();
+    let parsed: Vec<(&str, extract::PageLinks)> = files
+        .par_iter()
+        .filter_map(|(path, bytes)| {
+            let text = String::from_utf8_lossy(bytes);
+            if is_html(path) {
+                Some((path.as_str(), extract::html(&text)))
+            } else if path.ends_with(".css") {
+                Some((
+                    path.as_str(),
+                    extract::PageLinks {
+                        links: extract::css(&text),
+                        ..Default::default()
+                    },
+                ))
+            } else {
+                None
+            }
+        })
+        .collect();
+    let anchors: HashMap<&str, &HashSet<String>> = parsed
+        .iter()
+        .filter(|(p, _)| is_html(p))
+        .map(|(p, l)| (*p, &l.anchors))
+        .collect();
+    let mut dirs: HashSet<&str> = HashSet::new();
+    for (path, _) in &files {
+        let mut p = path.as_str();
+        while let Some(i) = p.rfind('/') {
+            p = &p[..i];
+            if !dirs.insert(p) {
+                break;
+            }
+        }
+    }
+    let site = Site {
+        tree,
+        anchors: &anchors,
+        dirs: &dirs,
+        opts,
+    };
+    let results: Vec<(Vec<Broken>, Vec<ExternalLink>, usize)> = parsed
+        .par_iter()
+        .map(|(page, links)| {
+            let mut broken = Vec::new();
+            let mut external = Vec::new();
+            let mut internal = 0;
+            for found in &links.links {
+                match site.check(page, links.base.as_deref(), &found.url) {
+                    Verdict::Ok => internal += 1,
+                    Verdict::Skip => {}
+                    Verdict::External(url) => external.push(ExternalLink {
+                        page: (*page).to_string(),
+                        url,
+                        what: found.what,
+                        offset: found.offset,
+                    }),
+                    Verdict::Broken { reason, help } => {
+                        internal += 1;
+                        broken.push(Broken {
+                            page: (*page).to_string(),
+                            url: found.url.clone(),
+                            what: found.what,
+                            offset: found.offset,
+                            reason,
+                            help: help.map(Help::into_text),
+                        });
+                    }
+                }
+            }
+            (broken, external, internal)
+        })
+        .collect();
+    let mut report = Report {
+        pages: anchors.len(),
+        ..Default::default()
+    };
+    for (b, e, n) in results {
+        report.broken.extend(b);
+        report.external.extend(e);
+        report.internal += n;
+    }
+    report
+        .broken
+        .sort_by(|a, b| (&a.page, a.offset).cmp(&(&b.page, b.offset)));
+    // Suggestions cost a pass over every page each: only for the first few hundred.
+    for b in report.broken.iter_mut().skip(MAX_SUGGESTIONS) {
+        if b.help.as_deref() == Some(SUGGEST_PAGE) {
+            b.help = None;
+        }
+    }
+    let pages: Vec<&str> = anchors.keys().copied().collect();
+    for b in report.broken.iter_mut().take(MAX_SUGGESTIONS) {
+        if b.help.as_deref() == Some(SUGGEST_PAGE) {
+            b.help = suggest_page(&b.reason, &pages);
+        }
+    }
+    report
+}
+
+/// A marker for "suggest a page here", filled in after the parallel pass.
+const SUGGEST_PAGE: &str = "\0suggest-page";
+
+fn suggest_page(reason: &str, pages: &[&str]) -> Option<String> {
+    // The reason names the missing path between backquotes.
+    let missing = reason.split('`').nth(1)?;
+    let wanted = missing.trim_end_matches('/');
+    let mut candidates: Vec<String> = pages
+        .iter()
+        .map(|p| {
+            p.strip_suffix("index.html")
+                .unwrap_or(p)
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .collect();
+    candidates.sort();
+    did_you_mean(wanted, candidates.iter().map(String::as_str)).map(|c| format!("did you mean `{c}/`?"))
+}
+
+enum Help {
+    Text(String),
+    SuggestPage,
+}
+
+impl Help {
+    fn into_text(self) -> String {
+        match self {
+            Help::Text(t) => t,
+            Help::SuggestPage => SUGGEST_PAGE.to_string(),
+        }
+    }
+}
+
+enum Verdict {
+    Ok,
+    Skip,
+    External(String),
+    Broken { reason: String, help: Option<Help> },
+}
+
+fn broken(reason: impl Into<String>, help: Option<Help>) -> Verdict {
+    Verdict::Broken {
+        reason: reason.into(),
+        help,
+    }
+}
+
+struct Site<'a> {
+    tree: &'a OutputTree,
+    anchors: &'a HashMap<&'a str, &'a HashSet<String>>,
+    dirs: &'a HashSet<&'a str>,
+    opts: &'a CheckOptions,
+}
+
+/// The scheme of a URL, lowercased, if it has one.
+fn scheme(url: &str) -> Option<String> {
+    let i = url.find(':')?;
+    let s = &url[..i];
+    (!s.is_empty()
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+    .then(|| s.to_ascii_lowercase())
+}
+
+impl Site<'_> {
+    fn check(&self, page: &str, base: Option<&str>, url: &str) -> Verdict {
+        if url.is_empty() {
+            return Verdict::Ok;
+        }
+        if let Some(frag) = url.strip_prefix('#') {
+            return self.fragment(page, frag, page);
+        }
+        let url_owned;
+        let mut url = url;
+        if url.starts_with("//") {
+            url_owned = format!("https:{url}");
+            url = &url_owned;
+        }
+        match scheme(url).as_deref() {
+            Some("http" | "https") => {
+                if let Some(rest) = self.opts.base_url.as_deref().and_then(|b| strip_base(url, b)) {
+                    return self.path(page, &format!("{}{rest}", self.opts.base_path), url);
+                }
+                let without_fragment = url.split('#').next().unwrap_or(url);
+                Verdict::External(without_fragment.to_string())
+            }
+            Some("mailto") => mailto(&url[7..]),
+            Some("tel") => tel(&url[4..]),
+            Some(_) => Verdict::Skip,
+            None => {
+                // A relative link is resolved against <base href> when the page has one.
+                if !url.starts_with('/')
+                    && let Some(b) = base
+                {
+                    if scheme(b).is_some() {
+                        return match self.opts.base_url.as_deref().and_then(|u| strip_base(b, u)) {
+                            Some(rest) => self.path(page, &format!("{}{rest}{url}", self.opts.base_path), url),
+                            None => Verdict::Skip,
+                        };
+                    }
+                    let joined = if b.starts_with('/') {
+                        format!("{}{url}", &b[..b.rfind('/').map_or(0, |i| i + 1)])
+                    } else {
+                        format!("{}{url}", b)
+                    };
+                    return self.path(page, &joined, url);
+                }
+                self.path(page, url, url)
+            }
+        }
+    }
+
+    /// Resolves a root-relative or relative link and checks its file and fragment.
+    fn path(&self, page: &str, link: &str, written: &str) -> Verdict {
+        let (rest, fragment) = match link.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (link, None),
+        };
+        let rest = rest.split('?').next().unwrap_or(rest);
+        let decoded = percent_encoding::percent_decode_str(rest).decode_utf8_lossy();
+        let base = &self.opts.base_path;
+        let joined: Vec<&str> = if let Some(abs) = decoded.strip_prefix('/') {
+            let inside = base.trim_start_matches('/');
+            match abs.strip_prefix(inside) {
+                Some(r) => r.split('/').collect(),
+                None if format!("{abs}/") == inside => Vec::new(),
+                None => {
+                    return broken(
+                        format!("`{written}` is outside the site, which is published under {base}"),
+                        Some(Help::Text(format!(
+                            "write links inside the site relative to the page, or starting with {base}"
+                        ))),
+                    );
+                }
+            }
+        } else {
+            let mut parts: Vec<&str> = page.split('/').collect();
+            parts.pop();
+            parts.extend(decoded.split('/'));
+            parts
+        };
+        let mut out: Vec<&str> = Vec::new();
+        let trailing = decoded.ends_with('/') || decoded.is_empty() || decoded.ends_with("/.");
+        for p in joined {
+            match p {
+                "" | "." => {}
+                ".." => {
+                    if out.pop().is_none() {
+                        return broken(
+                            format!("`{written}` climbs out of the site"),
+                            Some(Help::Text("remove one `../`".into())),
+                        );
+                    }
+                }
+                p => out.push(p),
+            }
+        }
+        let path = out.join("/");
+        let file = if trailing || path.is_empty() {
+            let index = if path.is_empty() {
+                "index.html".to_string()
+            } else {
+                format!("{path}/index.html")
+            };
+            if self.tree.contains(&index) {
+                index
+            } else if self.dirs.contains(path.as_str()) {
+                return broken(
+                    format!("`{written}` leads to the folder {base}{path}/, which has no index.html"),
+                    Some(Help::Text(format!(
+                        "add {path}/index.html, or link to a file in the folder"
+                    ))),
+                );
+            } else {
+                return broken(
+                    format!("`{written}` leads to `{base}{path}/`, where there is no page"),
+                    Some(Help::SuggestPage),
+                );
+            }
+        } else if self.tree.contains(&path) {
+            path
+        } else if self.tree.contains(&format!("{path}/index.html")) {
+            format!("{path}/index.html")
+        } else if self.dirs.contains(path.as_str()) {
+            return broken(
+                format!("`{written}` leads to the folder {base}{path}/, which has no index.html"),
+                Some(Help::Text(format!(
+                    "add {path}/index.html, or link to a file in the folder"
+                ))),
+            );
+        } else {
+            return broken(
+                format!("`{written}` leads to `{base}{path}`, which does not exist"),
+                Some(Help::SuggestPage),
+            );
+        };
+        match fragment {
+            Some(f) => self.fragment(&file, f, page),
+            None => Verdict::Ok,
+        }
+    }
+
+    fn fragment(&self, file: &str, fragment: &str, from: &str) -> Verdict {
+        // `#` and `#top` scroll to the top; text fragments are for the browser to find.
+        if fragment.is_empty() || fragment.eq_ignore_ascii_case("top") || fragment.starts_with(":~:") {
+            return Verdict::Ok;
+        }
+        let Some(ids) = self.anchors.get(file) else {
+            // Fragments of non-HTML files (`doc.pdf#page=2`) are the viewer's business.
+            return Verdict::Ok;
+        };
+        let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+        if ids.contains(decoded.as_ref()) || ids.contains(fragment) {
+            return Verdict::Ok;
+        }
+        let where_ = if file == from {
+            "this page".to_string()
+        } else {
+            format!(
+                "{}{}",
+                self.opts.base_path,
+                file.strip_suffix("index.html").unwrap_or(file)
+            )
+        };
+        let sorted: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+        let help = match did_you_mean(&decoded, sorted.iter().copied()) {
+            Some(c) => format!("did you mean `#{c}`?"),
+            None if sorted.is_empty() => "the page has no anchors".to_string(),
+            None => {
+                let list: Vec<String> = sorted.iter().take(12).map(|i| format!("#{i}")).collect();
+                let more = if sorted.len() > 12 { ", …" } else { "" };
+                format!("its anchors are {}{more}", list.join(", "))
+            }
+        };
+        broken(
+            format!("there is no anchor `#{decoded}` on {where_}"),
+            Some(Help::Text(help)),
+        )
+    }
+}
+
+/// The part of `url` after `base` (both absolute), if `url` is inside it.
+fn strip_base<'u>(url: &'u str, base: &str) -> Option<&'u str> {
+    let norm = |s: &str| {
+        s.split_once("://")
+            .map(|(sc, rest)| (sc.to_ascii_lowercase(), rest.to_string()))
+    };
+    let (us, ur) = norm(url)?;
+    let (bs, br) = norm(base)?;
+    let same_scheme = us == bs || (us == "http" && bs == "https") || (us == "https" && bs == "http");
+    if !same_scheme {
+        return None;
+    }
+    let br = br.trim_end_matches('/');
+    let (bhost, bpath) = br.split_once('/').unwrap_or((br, ""));
+    let (uhost, _) = ur.split_once('/').unwrap_or((&ur, ""));
+    if !uhost.eq_ignore_ascii_case(bhost) {
+        return None;
+    }
+    let prefix_len = url.len() - ur.len() + uhost.len();
+    let path = &url[prefix_len..];
+    let bpath = format!("/{bpath}");
+    let bpath = bpath.trim_end_matches('/');
+    let rest = path.strip_prefix(bpath)?;
+    if rest.is_empty() {
+        Some("")
+    } else {
+        rest.strip_prefix('/')
+            .or_else(|| rest.starts_with(['#', '?']).then_some(rest))
+    }
+}
+
+/// `mailto:` addresses: each must look like `local@domain`.
+fn mailto(rest: &str) -> Verdict {
+    let addresses = rest.split('?').next().unwrap_or("");
+    let decoded = percent_encoding::percent_decode_str(addresses).decode_utf8_lossy();
+    if decoded.is_empty() && rest.contains('?') {
+        return Verdict::Skip; // mailto:?subject=… lets the reader choose.
+    }
+    for a in decoded.split(',') {
+        let a = a.trim();
+        let ok = match a.rsplit_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !local.contains(char::is_whitespace)
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+            }
+            None => false,
+        };
+        if !ok {
+            return broken(
+                format!("`mailto:{rest}` is not an email address"),
+                Some(Help::Text("write mailto:name@example.org".into())),
+            );
+        }
+    }
+    Verdict::Skip
+}
+
+/// `tel:` numbers: digits with `+` and visual separators.
+fn tel(rest: &str) -> Verdict {
+    let decoded = percent_encoding::percent_decode_str(rest).decode_utf8_lossy();
+    let number = decoded.split(';').next().unwrap_or("");
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    let ok = digits >= 3
+        && number
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || "-.() ".contains(c) || (c == '+' && i == 0));
+    if ok {
+        Verdict::Skip
+    } else {
+        broken(
+            format!("`tel:{rest}` is not a telephone number"),
+            Some(Help::Text(
+                "write tel:+ followed by the digits, e.g. tel:+1-555-0100".into(),
+            )),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_strip() {
+        assert_eq!(
+            strip_base("https://example.org/h100/a/", "https://example.org/h100/"),
+            Some("a/")
+        );
+        assert_eq!(
+            strip_base("https://EXAMPLE.org/h100", "https://example.org/h100/"),
+            Some("")
+        );
+        assert_eq!(
+            strip_base("http://example.org/h100/#x", "https://example.org/h100/"),
+            Some("#x")
+        );
+        assert_eq!(
+            strip_base("https://example.org/h1000/", "https://example.org/h100/"),
+            None
+        );
+        assert_eq!(strip_base("https://other.org/h100/", "https://example.org/h100/"), None);
+        assert_eq!(strip_base("https://example.org/x", "https://example.org/"), Some("x"));
+    }
+
+    #[test]
+    fn mail_and_phone_syntax() {
+        assert!(matches!(mailto("a@example.org"), Verdict::Skip));
+        assert!(matches!(mailto("a@example.org,b@example.org?subject=x"), Verdict::Skip));
+        assert!(matches!(mailto("not-an-address"), Verdict::Broken { .. }));
+        assert!(matches!(mailto("a@localhost"), Verdict::Broken { .. }));
+        assert!(matches!(tel("+1-555-0100"), Verdict::Skip));
+        assert!(matches!(tel("+1%20(555)%200100"), Verdict::Skip));
+        assert!(matches!(tel("call-me"), Verdict::Broken { .. }));
+    }
+}

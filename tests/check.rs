@@ -1,0 +1,397 @@
+//! `dossier check`: a hand-written site with one case of each kind of break and as many good
+//! links, checked with `--dir`; external links against a server on 127.0.0.1; and the example
+//! dossier, which must pass.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use common::Fixture;
+
+fn check(dir: &std::path::Path, args: &[&str]) -> common::Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.arg("check").arg("--dir").arg(dir).args(args);
+    common::run(cmd, dir.to_path_buf())
+}
+
+const GOOD_AND_BAD: &str = r##"<!DOCTYPE html>
+<html><head>
+<link rel="stylesheet" href="css/site.css">
+<link rel="stylesheet" href="css/missing.css">
+<link rel="preconnect" href="https://fonts.example">
+<script src="js/app.js"></script>
+<script src="js/missing.js"></script>
+</head><body>
+<h1 id="intro">Intro</h1><a name="legacy"></a>
+<a href="about/">relative page</a>
+<a href="/site/about/">root-relative page</a>
+<a href="https://example.org/site/about/#team">absolute URL under the base</a>
+<a href="#intro">same-page anchor</a>
+<a href="#legacy">a name anchor</a>
+<a href="about/#team">anchor on another page</a>
+<a href="docs">folder with an index, no slash</a>
+<a href="./about/index.html?x=1">query string</a>
+<a href="mailto:desk@example.org">mail</a>
+<a href="tel:+1-555-0100">phone</a>
+<a href="https://other.example/page">another site</a>
+<img src="img/a.png" alt="">
+<img srcset="img/a.png 1x, img/b.png 2x" alt="">
+<video poster="img/a.png"></video>
+<form action="/site/search/"></form>
+<div style="background: url('img/b.png')"></div>
+
+<a href="missing/">missing page</a>
+<a href="about/#nope">missing fragment</a>
+<a href="#gone">missing same-page fragment</a>
+<img src="img/missing.png" alt="">
+<img srcset="img/a.png 1x, img/c.png 2x" alt="">
+<a href="empty/">folder without index</a>
+<a href="/other/page/">outside the base path</a>
+<a href="../../up.html">climbs out</a>
+<a href="mailto:not-an-address">bad mail</a>
+</body></html>
+"##;
+
+fn site() -> Fixture {
+    Fixture::empty()
+        .file("site/index.html", GOOD_AND_BAD)
+        .file(
+            "site/about/index.html",
+            "<h1 id=\"team\">Team</h1><a href=\"../\">home</a>",
+        )
+        .file("site/docs/index.html", "<p>docs</p>")
+        .file("site/search/index.html", "<p>search</p>")
+        .file("site/empty/file.txt", "x")
+        .bytes("site/img/a.png", b"png")
+        .bytes("site/img/b.png", b"png")
+        .file("site/js/app.js", "")
+        .file(
+            "site/css/site.css",
+            "body { background: url(../img/a.png) }\n.x { background: url(\"../img/missing-bg.png\") }\n",
+        )
+}
+
+#[test]
+fn every_kind_of_break_is_found_and_nothing_else() {
+    let f = site();
+    let run = check(
+        &f.root().join("site"),
+        &["--base-url", "https://example.org/site/", "--format", "json"],
+    );
+    run.fails(1);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: BTreeSet<(String, String)> = json["broken"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["page"].as_str().unwrap().to_string(),
+                b["url"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<(String, String)> = [
+        ("/site/", "css/missing.css"),
+        ("/site/", "js/missing.js"),
+        ("/site/", "missing/"),
+        ("/site/", "about/#nope"),
+        ("/site/", "#gone"),
+        ("/site/", "img/missing.png"),
+        ("/site/", "img/c.png"),
+        ("/site/", "empty/"),
+        ("/site/", "/other/page/"),
+        ("/site/", "../../up.html"),
+        ("/site/", "mailto:not-an-address"),
+        ("/site/css/site.css", "../img/missing-bg.png"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(found, want, "{}", run.stdout);
+    // The good links are counted as checked.
+    assert!(json["links"].as_u64().unwrap() >= 30, "{}", run.stdout);
+}
+
+#[test]
+fn reports_say_where_and_how_to_fix() {
+    let f = site();
+    let run = check(&f.root().join("site"), &["--base-url", "https://example.org/site/"]);
+    run.fails(1);
+    let dir = f.root().join("site");
+    let page = format!("{}/index.html", dir.display());
+    for (line_col, message, help) in [
+        (
+            ":27:10",
+            "`missing/` leads to `/site/missing/`, where there is no page",
+            None,
+        ),
+        (
+            ":28:10",
+            "there is no anchor `#nope` on /site/about/",
+            Some("its anchors are #team"),
+        ),
+        (":29:10", "there is no anchor `#gone` on this page", None),
+        (
+            ":32:10",
+            "`empty/` leads to the folder /site/empty/, which has no index.html",
+            None,
+        ),
+        (
+            ":33:10",
+            "`/other/page/` is outside the site, which is published under /site/",
+            None,
+        ),
+        (":34:10", "`../../up.html` climbs out of the site", None),
+    ] {
+        run.reports(&format!("{page}{line_col}"), message);
+        if let Some(h) = help {
+            assert!(run.stderr.contains(h), "missing {h}:\n{}", run.stderr);
+        }
+    }
+    assert!(run.stdout.contains("12 broken"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("1 links to other sites not checked (use --external)"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_clean_site_passes_and_a_missing_folder_is_a_usage_error() {
+    let f = site();
+    let root = f.root().join("site");
+    std::fs::write(
+        root.join("index.html"),
+        "<a href=\"about/#team\">ok</a><img src=\"img/a.png\">",
+    )
+    .unwrap();
+    std::fs::write(root.join("css/site.css"), "body{}").unwrap();
+    let run = check(&root, &["--base-url", "/site/"]);
+    run.ok();
+    assert!(run.stdout.contains("none broken"), "{}", run.stdout);
+    check(&f.root().join("nope"), &[]).fails(2);
+}
+
+#[test]
+fn a_typo_in_a_page_link_gets_a_suggestion() {
+    let f = site();
+    let root = f.root().join("site");
+    std::fs::write(root.join("index.html"), "<a href=\"abut/\">typo</a>").unwrap();
+    let run = check(&root, &[]);
+    run.fails(1);
+    assert!(run.stderr.contains("did you mean `about/`?"), "{}", run.stderr);
+}
+
+#[test]
+fn links_from_notes_point_at_the_note() {
+    let f = Fixture::new()
+        .file(
+            "content/pages/a.md",
+            "---\ntitle: A\n---\nText.\n\nSee [the list](../../nowhere/) here.\n",
+        )
+        .file(
+            "content/pages/b.md",
+            "---\ntitle: B\n---\n<a href=\"../a/#missing\">raw HTML</a>\n",
+        );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.arg("check").arg("--root").arg(f.root());
+    let run = common::run(cmd, f.root().join("public"));
+    run.fails(1)
+        .reports(
+            "content/pages/a.md:6:16",
+            "broken link on /pages/a/: `../../nowhere/` leads to `/nowhere/`",
+        )
+        .reports("content/pages/b.md:4:10", "there is no anchor `#missing` on /pages/a/");
+    assert!(!f.root().join("public").exists(), "check writes nothing");
+}
+
+/// A server on 127.0.0.1 with one path per answer, counting the requests it gets.
+struct TestServer {
+    base: String,
+    hits: Arc<Mutex<Vec<String>>>,
+    max_parallel: Arc<AtomicUsize>,
+}
+
+fn serve() -> TestServer {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", server.server_addr().to_ip().unwrap());
+    let hits = Arc::new(Mutex::new(Vec::new()));
+    let max_parallel = Arc::new(AtomicUsize::new(0));
+    let busy_seen = Arc::new(AtomicUsize::new(0));
+    let running = Arc::new(AtomicUsize::new(0));
+    let (h, m) = (hits.clone(), max_parallel.clone());
+    std::thread::spawn(move || {
+        for req in server.incoming_requests() {
+            let (h, m, busy_seen, running) = (h.clone(), m.clone(), busy_seen.clone(), running.clone());
+            std::thread::spawn(move || {
+                let path = req.url().to_string();
+                h.lock().unwrap().push(path.clone());
+                // Concurrency is measured on the paths that answer promptly; a timed-out request
+                // keeps the server busy after the client has let go of it.
+                let measured = path.starts_with("/same-host/");
+                if measured {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    m.fetch_max(now, Ordering::SeqCst);
+                }
+                let header = |k: &str, v: &str| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap();
+                let resp = match path.as_str() {
+                    "/ok" => tiny_http::Response::from_string("ok"),
+                    "/missing" => tiny_http::Response::from_string("no").with_status_code(404),
+                    "/busy" if busy_seen.fetch_add(1, Ordering::SeqCst) == 0 => {
+                        tiny_http::Response::from_string("wait")
+                            .with_status_code(429)
+                            .with_header(header("Retry-After", "1"))
+                    }
+                    "/busy" => tiny_http::Response::from_string("ok"),
+                    "/moved" => tiny_http::Response::from_string("")
+                        .with_status_code(301)
+                        .with_header(header("Location", "/ok")),
+                    "/slow" => {
+                        std::thread::sleep(std::time::Duration::from_secs(3));
+                        tiny_http::Response::from_string("late")
+                    }
+                    p if p.starts_with("/same-host/") => {
+                        std::thread::sleep(std::time::Duration::from_millis(150));
+                        tiny_http::Response::from_string("ok")
+                    }
+                    _ => tiny_http::Response::from_string("?").with_status_code(500),
+                };
+                if measured {
+                    running.fetch_sub(1, Ordering::SeqCst);
+                }
+                let _ = req.respond(resp);
+            });
+        }
+    });
+    TestServer {
+        base,
+        hits,
+        max_parallel,
+    }
+}
+
+#[test]
+fn external_links_are_checked_against_a_local_server_and_cached() {
+    let server = serve();
+    let b = &server.base;
+    let mut page = String::new();
+    for p in ["/ok", "/missing", "/busy", "/moved", "/slow"] {
+        page.push_str(&format!("<a href=\"{b}{p}\">{p}</a>\n"));
+    }
+    for i in 0..6 {
+        page.push_str(&format!("<a href=\"{b}/same-host/{i}\">{i}</a>\n"));
+    }
+    page.push_str(&format!(
+        "<a href=\"{b}/ok\">twice</a>\n<a href=\"{b}/excluded/x\">skip</a>\n"
+    ));
+    let f = Fixture::empty().file("site/index.html", &page);
+    let root = f.root().join("site");
+    let cache = f.root().join("cache.json");
+    let cache_arg = cache.to_str().unwrap();
+    let args = [
+        "--external",
+        "--timeout",
+        "1",
+        "--cache",
+        cache_arg,
+        "--exclude",
+        "/excluded/",
+        "--format",
+        "json",
+    ];
+    let run = check(&root, &args);
+    run.fails(1);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let outcome = |path: &str| -> serde_json::Value {
+        json["external"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["url"] == format!("{b}{path}"))
+            .unwrap_or_else(|| panic!("{path} not in {}", run.stdout))
+            .clone()
+    };
+    assert_eq!(outcome("/ok")["result"], "ok");
+    assert_eq!(outcome("/missing")["result"], "broken");
+    assert_eq!(outcome("/missing")["status"], 404);
+    assert_eq!(outcome("/busy")["result"], "ok", "a 429 is retried after Retry-After");
+    assert_eq!(outcome("/moved")["result"], "redirected");
+    assert_eq!(outcome("/moved")["to"], format!("{b}/ok"));
+    assert_eq!(outcome("/slow")["result"], "broken", "a slow answer times out");
+    assert_eq!(outcome("/excluded/x")["result"], "excluded");
+    let hits = server.hits.lock().unwrap().clone();
+    assert_eq!(
+        hits.iter().filter(|h| *h == "/ok").count(),
+        2,
+        "/ok once, and once more after /moved: {hits:?}"
+    );
+    assert_eq!(hits.iter().filter(|h| *h == "/busy").count(), 2);
+    assert!(!hits.iter().any(|h| h.starts_with("/excluded")));
+    let parallel = server.max_parallel.load(Ordering::SeqCst);
+    assert!(
+        parallel <= 2,
+        "at most two requests to one host at once, saw {parallel}"
+    );
+    // The human report names the page and the status.
+    let human = check(
+        &root,
+        &[
+            "--external",
+            "--timeout",
+            "1",
+            "--no-cache",
+            "--exclude",
+            "/excluded/|/slow|/busy",
+        ],
+    );
+    assert!(
+        human
+            .stderr
+            .contains(&format!("broken external link `{b}/missing`: the server answered 404")),
+        "{}",
+        human.stderr
+    );
+    assert!(
+        human.stderr.contains(&format!("`{b}/moved` redirects (301) to {b}/ok")),
+        "{}",
+        human.stderr
+    );
+
+    // A rerun asks again only for what was broken.
+    server.hits.lock().unwrap().clear();
+    let rerun = check(&root, &args);
+    rerun.fails(1);
+    let hits = server.hits.lock().unwrap().clone();
+    assert!(!hits.contains(&"/ok".to_string()), "cached: {hits:?}");
+    assert!(!hits.contains(&"/moved".to_string()), "cached: {hits:?}");
+    assert!(
+        hits.contains(&"/missing".to_string()),
+        "broken results are checked again: {hits:?}"
+    );
+    assert!(rerun.stdout.contains("\"result\": \"ok\""));
+    let cache_text = std::fs::read_to_string(&cache).unwrap();
+    assert!(cache_text.contains("dossier-link-cache/1"));
+
+    // An expired cache is not used.
+    server.hits.lock().unwrap().clear();
+    let mut expired = args.to_vec();
+    expired.extend(["--cache-max-age", "0"]);
+    check(&root, &expired);
+    assert!(server.hits.lock().unwrap().contains(&"/ok".to_string()));
+}
+
+#[test]
+fn the_example_dossier_passes() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.arg("check").arg("--root").arg(root);
+    let run = common::run(cmd, root.join("public"));
+    run.ok();
+    assert!(run.stdout.contains("none broken"), "{}", run.stdout);
+    assert_eq!(run.stderr, "");
+}
