@@ -395,3 +395,35 @@ fn the_example_dossier_passes() {
     assert!(run.stdout.contains("none broken"), "{}", run.stdout);
     assert_eq!(run.stderr, "");
 }
+
+#[test]
+fn the_exclude_list_in_the_settings_is_used() {
+    let index =
+        "---\ntitle: T\nbase_url: https://example.org/\ncheck:\n  exclude: ['^http://127\\.0\\.0\\.1:9/']\n---\n";
+    let f = Fixture::empty().file("content/_index.md", index).file(
+        "content/pages/a.md",
+        "---\ntitle: A\n---\n[gone](http://127.0.0.1:9/x) and [more](http://127.0.0.1:9/y)\n",
+    );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.arg("check")
+        .arg("--root")
+        .arg(f.root())
+        .args(["--external", "--no-cache"]);
+    let run = common::run(cmd, f.root().join("public"));
+    run.ok();
+    assert!(
+        run.stdout.contains("2 external URLs (0 from the cache): 0 broken"),
+        "{}",
+        run.stdout
+    );
+
+    let bad = Fixture::empty().file(
+        "content/_index.md",
+        "---\ntitle: T\ncheck:\n  exclude: ['(unclosed']\n---\n",
+    );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.arg("check").arg("--root").arg(bad.root());
+    let run = common::run(cmd, bad.root().join("public"));
+    run.fails(2)
+        .reports("content/_index.md:4:13", "`(unclosed` is not a regular expression");
+}
