@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+pub mod conflicts;
 pub mod links;
 
 use crate::config::SiteIndex;

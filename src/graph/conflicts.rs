@@ -1,0 +1,385 @@
+//! Conflicts of interest, computed from roles and transfers.
+//!
+//! An event with a `from` and a `to` moves something between two parties. A person is in a
+//! conflict when they hold a position at both parties while it happens: a role of their own, or
+//! control through a chain of ownership (Musk owns X; had X owned a stake in xAI, Musk would hold
+//! a position at xAI through X). Each conflict is *certain* when both positions cover the whole
+//! date span of the event, and *possible* when they may overlap only part of it, when a date is
+//! approximate or uncertain, when a role's start is not known, or when the event has no date.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::Dossier;
+use crate::date::{DateSpan, Day, Qualifier};
+use crate::model::{Kind, KindData, Role, RoleType};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Certainty {
+    Possible,
+    Certain,
+}
+
+/// One role in a chain: `holder`'s role number `role`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    pub holder: usize,
+    pub role: usize,
+}
+
+/// A person's position at an organization: a role of their own (one link), or a chain of
+/// ownership ending at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    pub org: usize,
+    pub chain: Vec<Link>,
+    pub certainty: Certainty,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub event: usize,
+    pub person: usize,
+    pub certainty: Certainty,
+    /// The position at the party resources left, and at the party they went to.
+    pub from: Position,
+    pub to: Position,
+}
+
+/// Role types through which one holds a position at what the organization owns.
+fn controls(t: RoleType) -> bool {
+    matches!(
+        t,
+        RoleType::Owner | RoleType::ControllingShareholder | RoleType::Investor
+    )
+}
+
+/// How a role's dates stand to a span: held through all of it, maybe during it, or not at all.
+pub fn relation(role: &Role, span: Option<&DateSpan>) -> Option<Certainty> {
+    let fuzzy = |d: &Option<DateSpan>| d.as_ref().is_some_and(|d| d.qualifier != Qualifier::Exact);
+    let start_earliest = role.from.as_ref().map_or(Day::MIN, |d| d.start);
+    let start_latest = role.from.as_ref().map(|d| d.end);
+    let end_earliest = role.to.as_ref().map_or(Day::MAX, |d| d.start);
+    let end_latest = role.to.as_ref().map_or(Day::MAX, |d| d.end);
+    let Some(span) = span else {
+        // Undated: the role exists, so it may have been held then.
+        return Some(Certainty::Possible);
+    };
+    if start_earliest > span.end || end_latest < span.start {
+        return None;
+    }
+    let covers = start_latest.is_some_and(|s| s <= span.start) && end_earliest >= span.end;
+    let exact = !fuzzy(&role.from) && !fuzzy(&role.to) && span.qualifier == Qualifier::Exact;
+    Some(if covers && exact {
+        Certainty::Certain
+    } else {
+        Certainty::Possible
+    })
+}
+
+fn roles(dossier: &Dossier, holder: usize) -> &[Role] {
+    match &dossier.notes[holder].data {
+        KindData::Entity(e) => &e.roles,
+        _ => &[],
+    }
+}
+
+/// Every position `person` holds at `org` during `span`, through chains of at most `depth`
+/// organizations in between.
+pub fn positions(dossier: &Dossier, person: usize, org: usize, span: Option<&DateSpan>, depth: usize) -> Vec<Position> {
+    let mut walk = Walk {
+        dossier,
+        target: org,
+        span,
+        depth,
+        chain: Vec::new(),
+        on_chain: HashSet::from([person]),
+        out: Vec::new(),
+    };
+    walk.from(person, Certainty::Certain);
+    walk.out
+}
+
+/// A depth-first walk over ownership that never visits an organization twice on one chain, so
+/// a cycle (A owns B, B owns A) ends.
+struct Walk<'a> {
+    dossier: &'a Dossier,
+    target: usize,
+    span: Option<&'a DateSpan>,
+    depth: usize,
+    chain: Vec<Link>,
+    on_chain: HashSet<usize>,
+    out: Vec<Position>,
+}
+
+impl Walk<'_> {
+    fn from(&mut self, holder: usize, certainty: Certainty) {
+        let dossier = self.dossier;
+        for (ri, role) in roles(dossier, holder).iter().enumerate() {
+            let Some(&at) = dossier.by_id.get(&role.org) else {
+                continue;
+            };
+            let Some(rel) = relation(role, self.span) else {
+                continue;
+            };
+            // Past the person's own role, only ownership carries a position further.
+            if !self.chain.is_empty() && !controls(role.role_type) {
+                continue;
+            }
+            let c = certainty.min(rel);
+            self.chain.push(Link { holder, role: ri });
+            if at == self.target {
+                self.out.push(Position {
+                    org: at,
+                    chain: self.chain.clone(),
+                    certainty: c,
+                });
+            } else if controls(role.role_type)
+                && self.chain.len() <= self.depth
+                && dossier.notes[at].kind == Kind::Organization
+                && self.on_chain.insert(at)
+            {
+                self.from(at, c);
+                self.on_chain.remove(&at);
+            }
+            self.chain.pop();
+        }
+    }
+}
+
+/// The best of a list of positions: the most certain, then the shortest chain.
+fn best(mut list: Vec<Position>) -> Option<Position> {
+    list.sort_by(|a, b| b.certainty.cmp(&a.certainty).then(a.chain.len().cmp(&b.chain.len())));
+    list.into_iter().next()
+}
+
+/// Every conflict of the dossier, by event, then person.
+pub fn find(dossier: &Dossier, depth: usize) -> Vec<Conflict> {
+    let _span = tracing::info_span!("conflicts").entered();
+    let people: Vec<usize> = dossier.of_kind(Kind::Person).map(|(i, _)| i).collect();
+    let mut out = Vec::new();
+    for (ei, note) in dossier.notes.iter().enumerate() {
+        let KindData::Event(e) = &note.data else {
+            continue;
+        };
+        let (Some(from), Some(to)) = (
+            e.from.as_ref().and_then(|f| dossier.by_id.get(f)),
+            e.to.as_ref().and_then(|t| dossier.by_id.get(t)),
+        ) else {
+            continue;
+        };
+        if from == to {
+            continue;
+        }
+        for &p in &people {
+            if p == *from || p == *to {
+                continue;
+            }
+            let a = best(positions(dossier, p, *from, e.date.as_ref(), depth));
+            let b = best(positions(dossier, p, *to, e.date.as_ref(), depth));
+            if let (Some(a), Some(b)) = (a, b) {
+                out.push(Conflict {
+                    event: ei,
+                    person: p,
+                    certainty: a.certainty.min(b.certainty),
+                    from: a,
+                    to: b,
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{GraphOptions, build};
+    use crate::load::SourceFile;
+    use crate::model::parse::parse_note;
+
+    fn dossier(files: &[(&str, &str)]) -> Dossier {
+        let (site, _) = crate::config::parse("content/_index.md", "---\ntitle: T\n---\n".into()).unwrap();
+        let notes = files
+            .iter()
+            .filter_map(|(path, text)| {
+                let (note, diags) = parse_note(SourceFile {
+                    rel_path: format!("content/{path}"),
+                    text: (*text).into(),
+                });
+                assert!(diags.is_empty(), "{path}: {diags:?}");
+                note
+            })
+            .collect();
+        let (d, diags) = build(site, notes, GraphOptions::default());
+        assert!(diags.is_empty(), "{diags:?}");
+        d
+    }
+
+    fn role(from: Option<&str>, to: Option<&str>) -> Role {
+        Role {
+            org: "x".into(),
+            role: "CEO".into(),
+            role_type: RoleType::Officer,
+            from: from.map(|d| DateSpan::parse(d).unwrap()),
+            to: to.map(|d| DateSpan::parse(d).unwrap()),
+            share: None,
+            cites: Vec::new(),
+        }
+    }
+
+    fn at(date: &str) -> DateSpan {
+        DateSpan::parse(date).unwrap()
+    }
+
+    #[test]
+    fn certainty_over_every_precision_and_qualifier() {
+        use Certainty::{Certain, Possible};
+        let dec = at("2023-12");
+        // Whole years, months and days, before the event.
+        for from in ["2020", "2023-11", "2023-12-01", "../2018", "2022-10/2022-12"] {
+            assert_eq!(relation(&role(Some(from), None), Some(&dec)), Some(Certain), "{from}");
+        }
+        // Starting inside the event's month: only part of it is covered.
+        assert_eq!(relation(&role(Some("2023-12-15"), None), Some(&dec)), Some(Possible));
+        // A year that contains the event month: the start may be after it.
+        assert_eq!(relation(&role(Some("2023"), None), Some(&dec)), Some(Possible));
+        // Ending inside it, or within a year that holds it.
+        assert_eq!(
+            relation(&role(Some("2020"), Some("2023-12-10")), Some(&dec)),
+            Some(Possible)
+        );
+        assert_eq!(relation(&role(Some("2020"), Some("2024")), Some(&dec)), Some(Certain));
+        assert_eq!(relation(&role(Some("2020"), Some("2023")), Some(&dec)), Some(Possible));
+        // Ended before, or began after: no relation.
+        assert_eq!(relation(&role(Some("2010"), Some("2016")), Some(&dec)), None);
+        assert_eq!(relation(&role(Some("2024-01"), None), Some(&dec)), None);
+        // Approximate and uncertain dates are never certain.
+        assert_eq!(relation(&role(Some("2020~"), None), Some(&dec)), Some(Possible));
+        assert_eq!(relation(&role(Some("2020?"), None), Some(&dec)), Some(Possible));
+        assert_eq!(
+            relation(&role(Some("2020"), None), Some(&at("2023-12~"))),
+            Some(Possible)
+        );
+        // Open-ended roles: no start known is possible; no end is still held.
+        assert_eq!(relation(&role(None, None), Some(&dec)), Some(Possible));
+        // "Some time from 2020 on": the start may be after the event.
+        assert_eq!(relation(&role(Some("2020/.."), None), Some(&dec)), Some(Possible));
+        assert_eq!(relation(&role(None, Some("2016")), Some(&dec)), None);
+        // An event with no date can only be possible.
+        assert_eq!(relation(&role(Some("2020"), None), None), Some(Possible));
+        // A day-precise event against a day-precise role.
+        assert_eq!(
+            relation(&role(Some("2023-12-05"), None), Some(&at("2023-12-05"))),
+            Some(Certain)
+        );
+        assert_eq!(relation(&role(Some("2023-12-06"), None), Some(&at("2023-12-05"))), None);
+    }
+
+    const ORGS: [(&str, &str); 4] = [
+        ("organizations/a.md", "---\nname: A\n---\n"),
+        ("organizations/b.md", "---\nname: B\n---\n"),
+        ("organizations/c.md", "---\nname: C\n---\n"),
+        ("organizations/d.md", "---\nname: D\n---\n"),
+    ];
+
+    fn with(extra: &[(&'static str, &'static str)]) -> Dossier {
+        // A file in `extra` replaces the plain organization of the same path.
+        let mut files: Vec<(&str, &str)> = ORGS
+            .iter()
+            .filter(|(p, _)| !extra.iter().any(|(q, _)| q == p))
+            .copied()
+            .collect();
+        files.extend_from_slice(extra);
+        dossier(&files)
+    }
+
+    fn idx(d: &Dossier, id: &str) -> usize {
+        d.by_id[id]
+    }
+
+    #[test]
+    fn direct_roles_on_both_sides() {
+        let d = with(&[
+            (
+                "people/p.md",
+                "---\nname: P\nroles:\n  - { org: a, role: CEO, type: officer, from: \"2020\" }\n  - { org: b, role: owner, type: owner, from: \"2023-12-15\" }\n---\n",
+            ),
+            (
+                "people/q.md",
+                "---\nname: Q\nroles:\n  - { org: a, role: CEO, type: officer, from: \"2010\", to: \"2016\" }\n  - { org: b, role: owner, type: owner, from: \"2010\" }\n---\n",
+            ),
+            (
+                "people/r.md",
+                "---\nname: R\nroles:\n  - { org: a, role: chair, type: chair, from: \"2010\" }\n---\n",
+            ),
+            ("events/e.md", "---\ntitle: E\ndate: \"2023-12\"\nfrom: a\nto: b\n---\n"),
+        ]);
+        let found = find(&d, 3);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let c = &found[0];
+        assert_eq!(c.person, idx(&d, "p"));
+        assert_eq!(c.certainty, Certainty::Possible, "the ownership began mid-month");
+        assert_eq!((c.from.org, c.to.org), (idx(&d, "a"), idx(&d, "b")));
+        assert_eq!(c.from.chain.len(), 1);
+        // Q's role at A ended in 2016; R holds a role at one side only.
+    }
+
+    #[test]
+    fn control_through_an_ownership_chain_and_a_cycle() {
+        let d = with(&[
+            (
+                "people/p.md",
+                "---\nname: P\nroles:\n  - { org: a, role: CEO, type: officer, from: \"2020\" }\n  - { org: b, role: owner, type: owner, from: \"2020\" }\n---\n",
+            ),
+            // B owns part of C, C owns part of D, and D owns part of B: a cycle.
+            (
+                "organizations/b.md",
+                "---\nname: B\nroles:\n  - { org: c, role: investor, type: investor, from: \"2021\" }\n---\n",
+            ),
+            (
+                "organizations/c.md",
+                "---\nname: C\nroles:\n  - { org: d, role: owner, type: owner, from: \"2021\" }\n---\n",
+            ),
+            (
+                "organizations/d.md",
+                "---\nname: D\nroles:\n  - { org: b, role: owner, type: owner, from: \"2021\" }\n---\n",
+            ),
+            ("events/e.md", "---\ntitle: E\ndate: \"2023-12\"\nfrom: a\nto: d\n---\n"),
+        ]);
+        let found = find(&d, 3);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let chain: Vec<&str> = found[0]
+            .to
+            .chain
+            .iter()
+            .map(|l| d.notes[l.holder].id.as_str())
+            .collect();
+        assert_eq!(chain, ["p", "b", "c"], "P owns B, B invests in C, C owns D");
+        assert_eq!(found[0].certainty, Certainty::Certain);
+        // A shorter depth does not reach D.
+        assert!(find(&d, 1).is_empty());
+    }
+
+    #[test]
+    fn an_officer_role_does_not_carry_control_further() {
+        let d = with(&[
+            (
+                "people/p.md",
+                "---\nname: P\nroles:\n  - { org: a, role: CEO, type: officer, from: \"2020\" }\n  - { org: b, role: director, type: director, from: \"2020\" }\n---\n",
+            ),
+            (
+                "organizations/b.md",
+                "---\nname: B\nroles:\n  - { org: c, role: owner, type: owner, from: \"2020\" }\n---\n",
+            ),
+            ("events/e.md", "---\ntitle: E\ndate: \"2023\"\nfrom: a\nto: c\n---\n"),
+            ("events/undated.md", "---\ntitle: U\nfrom: a\nto: b\n---\n"),
+        ]);
+        let found = find(&d, 3);
+        assert_eq!(found.len(), 1, "only the undated event between A and B: {found:?}");
+        assert_eq!(found[0].event, idx(&d, "undated"));
+        assert_eq!(found[0].certainty, Certainty::Possible, "an event with no date");
+    }
+}
