@@ -123,6 +123,7 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
     let targets = graph::links::targets(&dossier, statics.iter().map(String::as_str));
     let (bodies, home) = render_markdown(&dossier, &targets, &mut diags);
     let links = graph::links::collect(&dossier, &bodies);
+    let conflicts = graph::conflicts::find(&dossier, dossier.site.config.conflicts.depth);
     let Some(theme) = theme else {
         return Err(fail(diags, false));
     };
@@ -132,13 +133,13 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
 
     progress.phase("rendering pages");
     let mut tree = OutputTree::default();
-    let template_diags = render::render_site(&dossier, &theme, &bodies, &home, &links, &mut tree);
+    let template_diags = render::render_site(&dossier, &theme, &bodies, &home, &links, &conflicts, &mut tree);
     if !template_diags.is_empty() {
         diags.extend(template_diags);
         return Err(fail(diags, false));
     }
     let pages = tree.len();
-    add_assets(&dossier, &bodies, &theme, &mut tree, &mut diags);
+    add_assets(&dossier, &bodies, &conflicts, &theme, &mut tree, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, false));
     }
@@ -228,6 +229,7 @@ fn render_markdown(dossier: &Dossier, targets: &LinkTargets, diags: &mut Vec<Dia
 fn add_assets(
     dossier: &Dossier,
     bodies: &[Rendered],
+    conflicts: &[graph::conflicts::Conflict],
     theme: &render::Theme,
     tree: &mut OutputTree,
     diags: &mut Vec<Diagnostic>,
@@ -249,7 +251,15 @@ fn add_assets(
         tree.insert("syntax.css".into(), markdown::syntax_css().into_bytes());
     }
     tree.insert("atom.xml".into(), crate::feeds::atom(dossier).into_bytes());
-    tree.insert("dossier.json".into(), crate::feeds::dossier_json(dossier, bodies));
+    tree.insert(
+        "dossier.json".into(),
+        crate::feeds::dossier_json(dossier, bodies, conflicts),
+    );
+    let order = crate::timeline::order(dossier);
+    tree.insert(
+        "timeline.json".into(),
+        crate::timeline::timeline_js(dossier, &order, conflicts, &dossier.site.config.absolute_base()),
+    );
     let sitemap = crate::feeds::sitemap(dossier, tree);
     tree.insert("sitemap.xml".into(), sitemap.into_bytes());
 }

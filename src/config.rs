@@ -31,6 +31,22 @@ pub struct Config {
     /// Settings of `dossier check`.
     #[serde(default)]
     pub check: CheckSettings,
+    /// Settings of the conflict computation.
+    #[serde(default)]
+    pub conflicts: ConflictSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConflictSettings {
+    /// How many organizations a chain of ownership may pass through (X owns Y owns Z: 2).
+    pub depth: usize,
+}
+
+impl Default for ConflictSettings {
+    fn default() -> Self {
+        ConflictSettings { depth: 3 }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -56,6 +72,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "languages",
     "author",
     "check",
+    "conflicts",
 ];
 
 /// The site settings and the home page's body.
@@ -86,6 +103,7 @@ impl Config {
             languages: BTreeMap::new(),
             author: None,
             check: CheckSettings::default(),
+            conflicts: ConflictSettings::default(),
         })
     }
 
@@ -195,6 +213,7 @@ mod tests {
             languages: BTreeMap::new(),
             author: None,
             check: CheckSettings::default(),
+            conflicts: ConflictSettings::default(),
         }
     }
 

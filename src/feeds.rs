@@ -9,7 +9,9 @@
 //!                …the kind's own fields as in the front-matter…, extra,
 //!                links: [ ids the body links to ], citations: [ { n, source, at, quote } ] } ],
 //!   "sources" | "entities" | "events" | "claims": [ ids, in the order of their list pages ],
-//!   "roles": [ { holder, org, role, type, from, to, share, cites } ] }
+//!   "roles": [ { holder, org, role, type, from, to, share, cites } ],
+//!   "timeline": [ ids of dated events and claims, in order ],
+//!   "conflicts": [ { event, person, certainty, from: { org, certainty, chain: [ { holder, role } ] }, to } ] }
 //! ```
 //! Dates are objects `{ text, start, end, precision, qualifier, display }`, with `start`/`end`
 //! as ISO days (`null` for an open end).
@@ -18,6 +20,7 @@ use pulldown_cmark_escape::escape_html;
 use serde::Serialize;
 
 use crate::date::DateSpan;
+use crate::graph::conflicts::{Certainty, Conflict, Position};
 use crate::graph::{Dossier, note_path};
 use crate::markdown::{LinkKind, Rendered};
 use crate::model::{Cite, Kind, KindData, RoleType};
@@ -169,11 +172,33 @@ struct JsonDossier<'a> {
     events: Vec<&'a str>,
     claims: Vec<&'a str>,
     roles: Vec<JsonRole<'a>>,
+    /// Dated events and claims, in order.
+    timeline: Vec<&'a str>,
+    conflicts: Vec<JsonConflict<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonConflict<'a> {
+    event: &'a str,
+    person: &'a str,
+    certainty: Certainty,
+    from: JsonPosition<'a>,
+    to: JsonPosition<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonPosition<'a> {
+    org: &'a str,
+    certainty: Certainty,
+    /// `{ holder, role }`: the holder's id and the index of the role in its `roles`.
+    chain: Vec<serde_json::Value>,
+    #[serde(skip)]
+    _p: std::marker::PhantomData<&'a ()>,
 }
 
 /// `dossier.json`: every note, entity, role, event and claim, with what each note links to and
 /// cites (`bodies[i]` is note `i`'s rendered body).
-pub fn dossier_json(dossier: &Dossier, bodies: &[Rendered]) -> Vec<u8> {
+pub fn dossier_json(dossier: &Dossier, bodies: &[Rendered], conflicts: &[Conflict]) -> Vec<u8> {
     let config = &dossier.site.config;
     let base_path = config.base_path();
     let ids = |kinds: &[Kind]| -> Vec<&str> {
@@ -254,6 +279,32 @@ pub fn dossier_json(dossier: &Dossier, bodies: &[Rendered]) -> Vec<u8> {
         events: ids(&[Kind::Event]),
         claims: ids(&[Kind::Claim]),
         roles,
+        timeline: crate::timeline::order(dossier)
+            .into_iter()
+            .map(|i| dossier.notes[i].id.as_str())
+            .collect(),
+        conflicts: conflicts
+            .iter()
+            .map(|c| {
+                let pos = |p: &'_ Position| JsonPosition {
+                    org: &dossier.notes[p.org].id,
+                    certainty: p.certainty,
+                    chain: p
+                        .chain
+                        .iter()
+                        .map(|l| serde_json::json!({ "holder": dossier.notes[l.holder].id, "role": l.role }))
+                        .collect(),
+                    _p: std::marker::PhantomData,
+                };
+                JsonConflict {
+                    event: &dossier.notes[c.event].id,
+                    person: &dossier.notes[c.person].id,
+                    certainty: c.certainty,
+                    from: pos(&c.from),
+                    to: pos(&c.to),
+                }
+            })
+            .collect(),
     };
     let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     out.push(b'\n');

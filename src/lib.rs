@@ -20,3 +20,4 @@ pub mod model;
 pub mod output;
 pub mod progress;
 pub mod render;
+pub mod timeline;

@@ -42,6 +42,8 @@ pub const RESERVED_IDS: &[&str] = &[
     "people-here",
     "involved",
     "responses",
+    "conflicts",
+    "timeline",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -21,12 +21,14 @@ use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::date::DateSpan;
 use crate::diag::Diagnostic;
+use crate::graph::conflicts::Conflict;
 use crate::graph::links::{Backlink, Links, Mention};
 use crate::graph::{Dossier, note_path};
 use crate::load::ThemeOverrides;
 use crate::markdown::{Citation, Heading, Rendered};
 use crate::model::{Cite, Kind, KindData, Note};
 use crate::output::OutputTree;
+use crate::timeline::{self, ConflictView, Year};
 
 macro_rules! embed {
     ($dir:literal: $($name:literal),* $(,)?) => {
@@ -41,6 +43,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
     "sources.html", "entities.html", "events.html", "claims.html",
     "partials/sources.html", "partials/note_list.html", "partials/header.html",
     "partials/backlinks.html", "partials/mentions.html",
+    "timeline.html", "conflicts.html", "partials/conflict.html", "partials/timeline.html",
 );
 
 /// The default static files, compiled into the binary.
@@ -60,6 +63,8 @@ const REQUIRED_TEMPLATES: &[&str] = &[
     "entities.html",
     "events.html",
     "claims.html",
+    "timeline.html",
+    "conflicts.html",
 ];
 
 /// The compiled theme: templates with overrides applied, and the static files to copy.
@@ -481,6 +486,12 @@ struct PageView<'a> {
     role_holders: Vec<RoleHolderView<'a>>,
     /// Events and claims naming this person or organization, and as what.
     involved_in: Vec<InvolvementView<'a>>,
+    /// Computed conflicts of interest: of this event, or that concern this person or
+    /// organization.
+    conflicts: Vec<ConflictView<'a>>,
+    /// A person's or organization's own timeline: the dated events and claims that name it or
+    /// a conflict it is part of, in order, grouped by year.
+    timeline: Vec<Year<'a>>,
 }
 
 /// Renders every page of the site into `out`.
@@ -490,6 +501,7 @@ pub fn render_site(
     bodies: &[Rendered],
     home: &Rendered,
     links: &Links,
+    conflicts: &[Conflict],
     out: &mut OutputTree,
 ) -> Vec<Diagnostic> {
     let config = &dossier.site.config;
@@ -522,6 +534,7 @@ pub fn render_site(
     };
 
     let _span = tracing::info_span!("templates").entered();
+    let order = timeline::order(dossier);
     let note_pages: Vec<Result<(String, String), Diagnostic>> = dossier
         .notes
         .par_iter()
@@ -598,6 +611,24 @@ pub fn render_site(
                         roles: &v.roles,
                     })
                     .collect(),
+                conflicts: conflicts
+                    .iter()
+                    .filter(|c| c.event == i || (note.kind.is_entity() && timeline::concerns(c, i)))
+                    .map(|c| timeline::conflict_view(dossier, c, &base_path))
+                    .collect(),
+                timeline: if note.kind.is_entity() {
+                    let mine: Vec<usize> = order
+                        .iter()
+                        .copied()
+                        .filter(|&e| {
+                            links.involved_in[i].iter().any(|v| v.note == e)
+                                || conflicts.iter().any(|c| c.event == e && timeline::concerns(c, i))
+                        })
+                        .collect();
+                    timeline::years(dossier, &mine, conflicts, &base_path)
+                } else {
+                    Vec::new()
+                },
             };
             let template = format!("{}.html", note.kind.as_str());
             render(&template, &view, &note.file).map(|html| (format!("{path}index.html"), html))
@@ -612,9 +643,33 @@ pub fn render_site(
         kind: &'a str,
         body: &'a str,
         toc: &'a [Heading],
+        /// For /timeline/: the years, the picture (trusted SVG) and every conflict.
+        years: Vec<Year<'a>>,
+        svg: Option<String>,
+        /// For /conflicts/ and /timeline/: every computed conflict, and the events whose
+        /// conflict is only written by hand.
+        conflicts: Vec<ConflictView<'a>>,
+        noted: Vec<Summary<'a>>,
     }
+    let noted: Vec<usize> = dossier
+        .notes
+        .iter()
+        .enumerate()
+        .filter(|(i, n)| {
+            matches!(&n.data, KindData::Event(e) if e.conflict.is_some()) && !conflicts.iter().any(|c| c.event == *i)
+        })
+        .map(|(i, _)| i)
+        .collect();
     // (page path, output file, template, title, kind listed)
-    let lists: [(&str, &str, &str, &str, &str); 8] = [
+    let lists: [(&str, &str, &str, &str, &str); 10] = [
+        ("timeline/", "timeline/index.html", "timeline.html", "Timeline", ""),
+        (
+            "conflicts/",
+            "conflicts/index.html",
+            "conflicts.html",
+            "Conflicts of interest",
+            "",
+        ),
         ("sources/", "sources/index.html", "sources.html", "Sources", "source"),
         (
             "entities/",
@@ -643,6 +698,7 @@ pub fn render_site(
         } else {
             ("", &[])
         };
+        let with_conflicts = matches!(path, "timeline/" | "conflicts/");
         let view = ListView {
             title,
             url: format!("{base_path}{path}"),
@@ -650,6 +706,29 @@ pub fn render_site(
             kind,
             body,
             toc,
+            years: if path == "timeline/" {
+                timeline::years(dossier, &order, conflicts, &base_path)
+            } else {
+                Vec::new()
+            },
+            svg: if path == "timeline/" {
+                timeline::svg(dossier, &order, conflicts, &base_path)
+            } else {
+                None
+            },
+            conflicts: if with_conflicts {
+                conflicts
+                    .iter()
+                    .map(|c| timeline::conflict_view(dossier, c, &base_path))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            noted: if with_conflicts {
+                noted.iter().map(|&i| summary(&dossier.notes[i], &base_path)).collect()
+            } else {
+                Vec::new()
+            },
         };
         let what = if home_page {
             dossier.site.file.as_str()

@@ -1,0 +1,509 @@
+//! The timeline and the conflicts as views for templates, and as pictures and data: the
+//! build-time SVG, and TimelineJS's `timeline.json`.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::date::{DateSpan, Day, Qualifier};
+use crate::graph::Dossier;
+use crate::graph::conflicts::{Certainty, Conflict, Position};
+use crate::model::{Kind, KindData, Note, Role};
+use crate::render::{Summary, summary};
+
+/// Dated events and claims, in order: by first possible day, then last, then id.
+pub fn order(dossier: &Dossier) -> Vec<usize> {
+    let mut items: Vec<usize> = dossier
+        .notes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| matches!(n.kind, Kind::Event | Kind::Claim) && n.date().is_some())
+        .map(|(i, _)| i)
+        .collect();
+    items.sort_by(|&a, &b| {
+        let (na, nb) = (&dossier.notes[a], &dossier.notes[b]);
+        na.date().cmp(&nb.date()).then_with(|| na.id.cmp(&nb.id))
+    });
+    items
+}
+
+/// The year a span is filed under: its first year, or its last when it has no start.
+fn year(d: &DateSpan) -> i32 {
+    if d.start == Day::MIN { d.end.year } else { d.start.year }
+}
+
+#[derive(Serialize)]
+pub struct CiteRef<'a> {
+    pub source: Summary<'a>,
+    pub at: Option<&'a str>,
+}
+
+/// One role of a chain, with its holder and its sources.
+#[derive(Serialize)]
+pub struct ChainLink<'a> {
+    pub holder: Summary<'a>,
+    pub role: &'a Role,
+    pub org: Option<Summary<'a>>,
+    pub sources: Vec<CiteRef<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PositionView<'a> {
+    pub org: Summary<'a>,
+    pub certainty: Certainty,
+    /// The roles from the person to the organization; more than one means control through
+    /// ownership.
+    pub chain: Vec<ChainLink<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ConflictView<'a> {
+    pub event: Summary<'a>,
+    pub person: Summary<'a>,
+    pub certainty: Certainty,
+    pub from: PositionView<'a>,
+    pub to: PositionView<'a>,
+    /// The event's hand-written `conflict:` note, if any.
+    pub note: Option<&'a str>,
+}
+
+fn position<'a>(dossier: &'a Dossier, p: &Position, base: &str) -> PositionView<'a> {
+    PositionView {
+        org: summary(&dossier.notes[p.org], base),
+        certainty: p.certainty,
+        chain: p
+            .chain
+            .iter()
+            .filter_map(|l| {
+                let holder = &dossier.notes[l.holder];
+                let KindData::Entity(e) = &holder.data else {
+                    return None;
+                };
+                let role = e.roles.get(l.role)?;
+                Some(ChainLink {
+                    holder: summary(holder, base),
+                    role,
+                    org: dossier.get(&role.org).map(|o| summary(o, base)),
+                    sources: role
+                        .cites
+                        .iter()
+                        .filter_map(|c| {
+                            Some(CiteRef {
+                                source: summary(dossier.get(&c.source)?, base),
+                                at: c.at.as_deref(),
+                            })
+                        })
+                        .collect(),
+                })
+            })
+            .collect(),
+    }
+}
+
+pub fn conflict_view<'a>(dossier: &'a Dossier, c: &Conflict, base: &str) -> ConflictView<'a> {
+    let event = &dossier.notes[c.event];
+    ConflictView {
+        event: summary(event, base),
+        person: summary(&dossier.notes[c.person], base),
+        certainty: c.certainty,
+        from: position(dossier, &c.from, base),
+        to: position(dossier, &c.to, base),
+        note: match &event.data {
+            KindData::Event(e) => e.conflict.as_deref(),
+            _ => None,
+        },
+    }
+}
+
+/// Whether a conflict concerns an entity: as the person, a party, or a link of a chain.
+pub fn concerns(c: &Conflict, entity: usize) -> bool {
+    c.person == entity
+        || c.from.org == entity
+        || c.to.org == entity
+        || c.from.chain.iter().chain(&c.to.chain).any(|l| l.holder == entity)
+}
+
+#[derive(Serialize)]
+pub struct ConflictBrief<'a> {
+    pub person: Summary<'a>,
+    pub certainty: Certainty,
+}
+
+/// One line of a timeline.
+#[derive(Serialize)]
+pub struct Item<'a> {
+    pub note: Summary<'a>,
+    pub from: Option<Summary<'a>>,
+    pub to: Option<Summary<'a>>,
+    pub conflicts: Vec<ConflictBrief<'a>>,
+    /// For a hand-written `conflict:` note on an event.
+    pub conflict_note: Option<&'a str>,
+    pub contradicted_by: Vec<Summary<'a>>,
+    /// True when the date is approximate or uncertain, said in words by `note.date.display`.
+    pub vague: bool,
+}
+
+#[derive(Serialize)]
+pub struct Year<'a> {
+    pub year: i32,
+    pub items: Vec<Item<'a>>,
+}
+
+pub fn item<'a>(dossier: &'a Dossier, i: usize, conflicts: &[Conflict], base: &str) -> Item<'a> {
+    let note = &dossier.notes[i];
+    let get = |id: &Option<String>| id.as_deref().and_then(|x| dossier.get(x)).map(|n| summary(n, base));
+    let (from, to, conflict_note) = match &note.data {
+        KindData::Event(e) => (get(&e.from), get(&e.to), e.conflict.as_deref()),
+        _ => (None, None, None),
+    };
+    let contradicted_by = match &note.data {
+        KindData::Claim(c) => c
+            .contradicted_by
+            .iter()
+            .filter_map(|x| dossier.get(x))
+            .map(|n| summary(n, base))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Item {
+        note: summary(note, base),
+        from,
+        to,
+        conflicts: conflicts
+            .iter()
+            .filter(|c| c.event == i)
+            .map(|c| ConflictBrief {
+                person: summary(&dossier.notes[c.person], base),
+                certainty: c.certainty,
+            })
+            .collect(),
+        conflict_note,
+        contradicted_by,
+        vague: note.date().is_some_and(|d| d.qualifier != Qualifier::Exact),
+    }
+}
+
+/// Items grouped by year, for the notes in `order`.
+pub fn years<'a>(dossier: &'a Dossier, order: &[usize], conflicts: &[Conflict], base: &str) -> Vec<Year<'a>> {
+    let mut out: Vec<Year<'a>> = Vec::new();
+    for &i in order {
+        let Some(d) = dossier.notes[i].date() else {
+            continue;
+        };
+        let y = year(d);
+        let it = item(dossier, i, conflicts, base);
+        match out.last_mut() {
+            Some(last) if last.year == y => last.items.push(it),
+            _ => out.push(Year {
+                year: y,
+                items: vec![it],
+            }),
+        }
+    }
+    out
+}
+
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Days since 0000-03-01, for placing days on an axis.
+fn ordinal(d: Day) -> i64 {
+    let (y, m) = if d.month <= 2 {
+        (i64::from(d.year) - 1, i64::from(d.month) + 12)
+    } else {
+        (i64::from(d.year), i64::from(d.month))
+    };
+    365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + i64::from(d.day)
+}
+
+/// The timeline as a picture: one lane per organization named by a transfer or a role in the
+/// period, bars for the roles people hold there, an arrow for each transfer (red when it is a
+/// conflict). `labelled_by` is the id of the heading or table that says the same in words.
+pub fn svg(dossier: &Dossier, order: &[usize], conflicts: &[Conflict], base: &str) -> Option<String> {
+    let transfers: Vec<(usize, usize, usize, &DateSpan)> = order
+        .iter()
+        .filter_map(|&i| match &dossier.notes[i].data {
+            KindData::Event(e) => {
+                let from = dossier.by_id.get(e.from.as_deref()?)?;
+                let to = dossier.by_id.get(e.to.as_deref()?)?;
+                Some((i, *from, *to, e.date.as_ref()?))
+            }
+            _ => None,
+        })
+        .collect();
+    let dated: Vec<&DateSpan> = order.iter().filter_map(|&i| dossier.notes[i].date()).collect();
+    let lo = dated
+        .iter()
+        .map(|d| if d.start == Day::MIN { d.end } else { d.start })
+        .min()?;
+    let hi = dated
+        .iter()
+        .map(|d| if d.end == Day::MAX { d.start } else { d.end })
+        .max()?;
+    let (lo_year, hi_year) = (lo.year - 1, hi.year + 1);
+    let start = ordinal(Day {
+        year: lo_year,
+        month: 1,
+        day: 1,
+    });
+    let end = ordinal(Day {
+        year: hi_year,
+        month: 12,
+        day: 31,
+    });
+    // Lanes: the parties of transfers, then the organizations of the people involved in them.
+    let mut lanes: Vec<usize> = Vec::new();
+    let add = |o: usize, lanes: &mut Vec<usize>| {
+        if dossier.notes[o].kind == Kind::Organization && !lanes.contains(&o) {
+            lanes.push(o);
+        }
+    };
+    for &(_, f, t, _) in &transfers {
+        add(f, &mut lanes);
+        add(t, &mut lanes);
+    }
+    for c in conflicts {
+        for l in c.from.chain.iter().chain(&c.to.chain) {
+            if let Some(role) = role_of(dossier, l.holder, l.role)
+                && let Some(&o) = dossier.by_id.get(&role.org)
+            {
+                add(o, &mut lanes);
+            }
+        }
+    }
+    if lanes.is_empty() {
+        return None;
+    }
+    let (left, width, lane_h, top) = (170.0, 640.0, 56.0, 40.0);
+    let x = |d: Day| left + width * ((ordinal(d) - start) as f64 / (end - start).max(1) as f64);
+    let height = top + lane_h * lanes.len() as f64 + 30.0;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline-svg\" viewBox=\"0 0 {} {height}\" role=\"img\" aria-labelledby=\"timeline-svg-title timeline-svg-desc\">",
+        left + width + 20.0
+    );
+    let _ = writeln!(
+        s,
+        "<title id=\"timeline-svg-title\">Transfers between organizations, {lo_year}–{hi_year}</title>"
+    );
+    let names: Vec<String> = lanes.iter().map(|&o| dossier.notes[o].title.clone()).collect();
+    let _ = writeln!(
+        s,
+        "<desc id=\"timeline-svg-desc\">One lane per organization ({}). Bars show roles people held there; arrows show transfers, red where a person held positions on both sides. The table that follows says the same in words.</desc>",
+        xml(&names.join(", "))
+    );
+    s.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"context-stroke\"/></marker></defs>\n");
+    // Years.
+    for y in lo_year..=hi_year {
+        let gx = x(Day {
+            year: y,
+            month: 1,
+            day: 1,
+        });
+        let _ = writeln!(
+            s,
+            "<line class=\"grid\" x1=\"{gx:.1}\" y1=\"{}\" x2=\"{gx:.1}\" y2=\"{:.1}\"/><text class=\"year\" x=\"{:.1}\" y=\"{}\">{y}</text>",
+            top - 16.0,
+            height - 24.0,
+            gx + 3.0,
+            top - 20.0
+        );
+    }
+    let lane_y = |o: usize| lanes.iter().position(|&l| l == o).map(|k| top + lane_h * k as f64);
+    for (k, &o) in lanes.iter().enumerate() {
+        let y = top + lane_h * k as f64;
+        let _ = writeln!(
+            s,
+            "<g class=\"lane\"><line x1=\"{left}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/><a href=\"{}\"><text class=\"lane-name\" x=\"8\" y=\"{:.1}\">{}</text></a></g>",
+            y + lane_h - 6.0,
+            left + width,
+            y + lane_h - 6.0,
+            xml(&summary(&dossier.notes[o], base).url),
+            y + 20.0,
+            xml(&dossier.notes[o].title)
+        );
+        // Role bars of people at this organization, clipped to the axis.
+        let mut row = 0.0;
+        for (_, person) in dossier.of_kind(Kind::Person) {
+            let KindData::Entity(e) = &person.data else {
+                continue;
+            };
+            for role in e.roles.iter().filter(|r| dossier.by_id.get(&r.org) == Some(&o)) {
+                let a = role
+                    .from
+                    .as_ref()
+                    .map_or(
+                        Day {
+                            year: lo_year,
+                            month: 1,
+                            day: 1,
+                        },
+                        |d| d.start,
+                    )
+                    .max(Day {
+                        year: lo_year,
+                        month: 1,
+                        day: 1,
+                    });
+                let b = role
+                    .to
+                    .as_ref()
+                    .map_or(
+                        Day {
+                            year: hi_year,
+                            month: 12,
+                            day: 31,
+                        },
+                        |d| d.end,
+                    )
+                    .min(Day {
+                        year: hi_year,
+                        month: 12,
+                        day: 31,
+                    });
+                if a > b {
+                    continue;
+                }
+                let by = y + 26.0 + row;
+                let _ = writeln!(
+                    s,
+                    "<rect class=\"role{}\" x=\"{:.1}\" y=\"{by:.1}\" width=\"{:.1}\" height=\"6\"><title>{}: {} at {}</title></rect>",
+                    if role.from.is_none() { " open-start" } else { "" },
+                    x(a),
+                    (x(b) - x(a)).max(2.0),
+                    xml(&person.title),
+                    xml(&role.role),
+                    xml(&dossier.notes[o].title)
+                );
+                row = (row + 8.0) % 24.0;
+            }
+        }
+    }
+    for &(i, f, t, d) in &transfers {
+        let (Some(y1), Some(y2)) = (lane_y(f), lane_y(t)) else {
+            continue;
+        };
+        let mid = if d.start == Day::MIN { d.end } else { d.start };
+        let ax = x(mid);
+        let conflict = conflicts.iter().any(|c| c.event == i);
+        let _ = writeln!(
+            s,
+            "<a href=\"{}\"><line class=\"transfer{}\" x1=\"{ax:.1}\" y1=\"{:.1}\" x2=\"{ax:.1}\" y2=\"{:.1}\" marker-end=\"url(#arrow)\"><title>{} ({})</title></line></a>",
+            xml(&summary(&dossier.notes[i], base).url),
+            if conflict { " conflict" } else { "" },
+            y1 + 22.0,
+            y2 + 18.0,
+            xml(&dossier.notes[i].title),
+            xml(&d.display_en())
+        );
+    }
+    s.push_str("</svg>\n");
+    Some(s)
+}
+
+fn role_of(dossier: &Dossier, holder: usize, role: usize) -> Option<&Role> {
+    match &dossier.notes[holder].data {
+        KindData::Entity(e) => e.roles.get(role),
+        _ => None,
+    }
+}
+
+/// `timeline.json` in the format of TimelineJS (Knight Lab).
+pub fn timeline_js(dossier: &Dossier, order: &[usize], conflicts: &[Conflict], base_url: &str) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Text {
+        headline: String,
+        text: String,
+    }
+    #[derive(Serialize)]
+    struct Date {
+        year: i32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        month: Option<u8>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        day: Option<u8>,
+        display_date: String,
+    }
+    #[derive(Serialize)]
+    struct Event {
+        unique_id: String,
+        start_date: Date,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        end_date: Option<Date>,
+        text: Text,
+        group: String,
+    }
+    #[derive(Serialize)]
+    struct Doc {
+        title: serde_json::Value,
+        events: Vec<Event>,
+    }
+    let point = |d: &DateSpan, end: bool| -> Option<Date> {
+        let p = if end { d.ends.1 } else { d.ends.0 }?;
+        Some(Date {
+            year: p.year,
+            month: p.month,
+            day: p.day,
+            display_date: d.display_en(),
+        })
+    };
+    let events = order
+        .iter()
+        .filter_map(|&i| {
+            let n: &Note = &dossier.notes[i];
+            let d = n.date()?;
+            let start = point(d, false).or_else(|| point(d, true))?;
+            let end = if d.ends.0 != d.ends.1 { point(d, true) } else { None };
+            let who: Vec<String> = conflicts
+                .iter()
+                .filter(|c| c.event == i)
+                .map(|c| {
+                    format!(
+                        "{} conflict of interest: {}",
+                        match c.certainty {
+                            Certainty::Certain => "Certain",
+                            Certainty::Possible => "Possible",
+                        },
+                        xml(&dossier.notes[c.person].title)
+                    )
+                })
+                .collect();
+            let url = format!("{}{}", base_url, crate::graph::note_path(n));
+            let mut text = n.common.summary.as_deref().map(xml).unwrap_or_default();
+            for w in who {
+                let _ = write!(text, "<p>{w}.</p>");
+            }
+            let _ = write!(text, "<p><a href=\"{}\">Read more</a></p>", xml(&url));
+            Some(Event {
+                unique_id: n.id.clone(),
+                start_date: start,
+                end_date: end,
+                text: Text {
+                    headline: xml(&n.title),
+                    text,
+                },
+                group: n.kind.plural().to_string(),
+            })
+        })
+        .collect();
+    let doc = Doc {
+        title: serde_json::json!({ "text": { "headline": xml(&dossier.site.config.title), "text": dossier.site.config.description.as_deref().map(xml).unwrap_or_default() } }),
+        events,
+    };
+    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
