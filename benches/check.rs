@@ -3,7 +3,7 @@
 //! the size.
 //!
 //! The site is generated, built in memory once, then checked several times; the figure is the
-//! median of the runs.
+//! median of the runs. `DOSSIER_BENCH_KEEP=DIR` keeps the generated dossier in DIR.
 
 mod generate;
 
@@ -20,10 +20,15 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(10_000);
     let dir = tempfile::tempdir().expect("temp dir");
-    generate::generate(dir.path(), notes);
+    // DOSSIER_BENCH_KEEP=DIR keeps the generated dossier there, to build it by hand.
+    let root = match std::env::var_os("DOSSIER_BENCH_KEEP") {
+        Some(keep) => std::path::PathBuf::from(keep),
+        None => dir.path().to_path_buf(),
+    };
+    generate::generate(&root, notes);
     let started = Instant::now();
-    let (content, _) = load_content(dir.path());
-    let (theme, _) = load_theme(dir.path());
+    let (content, _) = load_content(&root);
+    let (theme, _) = load_theme(&root);
     let built = match build(
         BuildInput {
             content,

@@ -77,7 +77,9 @@ pub fn generate(root: &Path, notes: usize) {
                 1 + i % 12,
                 i % people,
                 i % orgs,
-                (i + 3) % orgs,
+                // One transfer in ten goes to a company where the sender's director also sits:
+                // a conflict of interest, as rare as it is in a real case.
+                (i + if i % 10 == 0 { 7 } else { 3 }) % orgs,
                 1000 + i,
                 i % sources,
                 1 + i % 40,

@@ -229,7 +229,7 @@ fn render_markdown(dossier: &Dossier, targets: &LinkTargets, diags: &mut Vec<Dia
 fn add_assets(
     dossier: &Dossier,
     bodies: &[Rendered],
-    conflicts: &[graph::conflicts::Conflict],
+    conflicts: &graph::conflicts::Conflicts,
     theme: &render::Theme,
     tree: &mut OutputTree,
     diags: &mut Vec<Diagnostic>,

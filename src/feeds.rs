@@ -20,7 +20,7 @@ use pulldown_cmark_escape::escape_html;
 use serde::Serialize;
 
 use crate::date::DateSpan;
-use crate::graph::conflicts::{Certainty, Conflict, Position};
+use crate::graph::conflicts::{Certainty, Conflicts, Position};
 use crate::graph::{Dossier, note_path};
 use crate::markdown::{LinkKind, Rendered};
 use crate::model::{Cite, Kind, KindData, RoleType};
@@ -198,7 +198,7 @@ struct JsonPosition<'a> {
 
 /// `dossier.json`: every note, entity, role, event and claim, with what each note links to and
 /// cites (`bodies[i]` is note `i`'s rendered body).
-pub fn dossier_json(dossier: &Dossier, bodies: &[Rendered], conflicts: &[Conflict]) -> Vec<u8> {
+pub fn dossier_json(dossier: &Dossier, bodies: &[Rendered], conflicts: &Conflicts) -> Vec<u8> {
     let config = &dossier.site.config;
     let base_path = config.base_path();
     let ids = |kinds: &[Kind]| -> Vec<&str> {
@@ -284,6 +284,7 @@ pub fn dossier_json(dossier: &Dossier, bodies: &[Rendered], conflicts: &[Conflic
             .map(|i| dossier.notes[i].id.as_str())
             .collect(),
         conflicts: conflicts
+            .list
             .iter()
             .map(|c| {
                 let pos = |p: &'_ Position| JsonPosition {

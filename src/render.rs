@@ -21,7 +21,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::date::DateSpan;
 use crate::diag::Diagnostic;
-use crate::graph::conflicts::Conflict;
+use crate::graph::conflicts::Conflicts;
 use crate::graph::links::{Backlink, Links, Mention};
 use crate::graph::{Dossier, note_path};
 use crate::load::ThemeOverrides;
@@ -501,7 +501,7 @@ pub fn render_site(
     bodies: &[Rendered],
     home: &Rendered,
     links: &Links,
-    conflicts: &[Conflict],
+    conflicts: &Conflicts,
     out: &mut OutputTree,
 ) -> Vec<Diagnostic> {
     let config = &dossier.site.config;
@@ -535,6 +535,11 @@ pub fn render_site(
 
     let _span = tracing::info_span!("templates").entered();
     let order = timeline::order(dossier);
+    // Each dated note's place in the timeline, for the per-entity timelines.
+    let mut rank: Vec<Option<usize>> = vec![None; dossier.notes.len()];
+    for (k, &i) in order.iter().enumerate() {
+        rank[i] = Some(k);
+    }
     let note_pages: Vec<Result<(String, String), Diagnostic>> = dossier
         .notes
         .par_iter()
@@ -611,20 +616,26 @@ pub fn render_site(
                         roles: &v.roles,
                     })
                     .collect(),
-                conflicts: conflicts
-                    .iter()
-                    .filter(|c| c.event == i || (note.kind.is_entity() && timeline::concerns(c, i)))
-                    .map(|c| timeline::conflict_view(dossier, c, &base_path))
-                    .collect(),
+                conflicts: if note.kind.is_entity() {
+                    conflicts
+                        .of_entity(i)
+                        .map(|c| timeline::conflict_view(dossier, c, &base_path))
+                        .collect()
+                } else {
+                    conflicts
+                        .of_event(i)
+                        .map(|c| timeline::conflict_view(dossier, c, &base_path))
+                        .collect()
+                },
                 timeline: if note.kind.is_entity() {
-                    let mine: Vec<usize> = order
+                    let mut mine: Vec<usize> = links.involved_in[i]
                         .iter()
-                        .copied()
-                        .filter(|&e| {
-                            links.involved_in[i].iter().any(|v| v.note == e)
-                                || conflicts.iter().any(|c| c.event == e && timeline::concerns(c, i))
-                        })
+                        .map(|v| v.note)
+                        .chain(conflicts.of_entity(i).map(|c| c.event))
+                        .filter(|&e| rank[e].is_some())
                         .collect();
+                    mine.sort_by_key(|&e| rank[e]);
+                    mine.dedup();
                     timeline::years(dossier, &mine, conflicts, &base_path)
                 } else {
                     Vec::new()
@@ -656,7 +667,7 @@ pub fn render_site(
         .iter()
         .enumerate()
         .filter(|(i, n)| {
-            matches!(&n.data, KindData::Event(e) if e.conflict.is_some()) && !conflicts.iter().any(|c| c.event == *i)
+            matches!(&n.data, KindData::Event(e) if e.conflict.is_some()) && conflicts.of_event(*i).next().is_none()
         })
         .map(|(i, _)| i)
         .collect();
@@ -691,52 +702,57 @@ pub fn render_site(
         ("", "index.html", "home.html", &config.title, ""),
         ("404.html", "404.html", "404.html", "Page not found", ""),
     ];
-    let list_pages = lists.into_iter().map(|(path, file, template, title, kind)| {
-        let home_page = path.is_empty();
-        let (body, toc): (&str, &[Heading]) = if home_page {
-            (&home.html, &home.headings)
-        } else {
-            ("", &[])
-        };
-        let with_conflicts = matches!(path, "timeline/" | "conflicts/");
-        let view = ListView {
-            title,
-            url: format!("{base_path}{path}"),
-            path,
-            kind,
-            body,
-            toc,
-            years: if path == "timeline/" {
-                timeline::years(dossier, &order, conflicts, &base_path)
+    // In parallel with each other: /timeline/ of a large dossier is a big page.
+    let list_pages: Vec<Result<(String, String), Diagnostic>> = lists
+        .into_par_iter()
+        .map(|(path, file, template, title, kind)| {
+            let home_page = path.is_empty();
+            let (body, toc): (&str, &[Heading]) = if home_page {
+                (&home.html, &home.headings)
             } else {
-                Vec::new()
-            },
-            svg: if path == "timeline/" {
-                timeline::svg(dossier, &order, conflicts, &base_path)
+                ("", &[])
+            };
+            let with_conflicts = matches!(path, "timeline/" | "conflicts/");
+            let view = ListView {
+                title,
+                url: format!("{base_path}{path}"),
+                path,
+                kind,
+                body,
+                toc,
+                years: if path == "timeline/" {
+                    timeline::years(dossier, &order, conflicts, &base_path)
+                } else {
+                    Vec::new()
+                },
+                svg: if path == "timeline/" {
+                    timeline::svg(dossier, &order, conflicts, &base_path)
+                } else {
+                    None
+                },
+                conflicts: if with_conflicts {
+                    conflicts
+                        .list
+                        .iter()
+                        .map(|c| timeline::conflict_view(dossier, c, &base_path))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                noted: if with_conflicts {
+                    noted.iter().map(|&i| summary(&dossier.notes[i], &base_path)).collect()
+                } else {
+                    Vec::new()
+                },
+            };
+            let what = if home_page {
+                dossier.site.file.as_str()
             } else {
-                None
-            },
-            conflicts: if with_conflicts {
-                conflicts
-                    .iter()
-                    .map(|c| timeline::conflict_view(dossier, c, &base_path))
-                    .collect()
-            } else {
-                Vec::new()
-            },
-            noted: if with_conflicts {
-                noted.iter().map(|&i| summary(&dossier.notes[i], &base_path)).collect()
-            } else {
-                Vec::new()
-            },
-        };
-        let what = if home_page {
-            dossier.site.file.as_str()
-        } else {
-            template
-        };
-        render(template, &view, what).map(|html| (file.to_string(), html))
-    });
+                template
+            };
+            render(template, &view, what).map(|html| (file.to_string(), html))
+        })
+        .collect();
 
     let mut diags = Vec::new();
     let mut seen = std::collections::HashSet::new();

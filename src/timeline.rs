@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::date::{DateSpan, Day, Qualifier};
 use crate::graph::Dossier;
-use crate::graph::conflicts::{Certainty, Conflict, Position};
+use crate::graph::conflicts::{Certainty, Conflict, Conflicts, Position};
 use crate::model::{Kind, KindData, Note, Role};
 use crate::render::{Summary, summary};
 
@@ -115,14 +115,6 @@ pub fn conflict_view<'a>(dossier: &'a Dossier, c: &Conflict, base: &str) -> Conf
     }
 }
 
-/// Whether a conflict concerns an entity: as the person, a party, or a link of a chain.
-pub fn concerns(c: &Conflict, entity: usize) -> bool {
-    c.person == entity
-        || c.from.org == entity
-        || c.to.org == entity
-        || c.from.chain.iter().chain(&c.to.chain).any(|l| l.holder == entity)
-}
-
 #[derive(Serialize)]
 pub struct ConflictBrief<'a> {
     pub person: Summary<'a>,
@@ -149,7 +141,7 @@ pub struct Year<'a> {
     pub items: Vec<Item<'a>>,
 }
 
-pub fn item<'a>(dossier: &'a Dossier, i: usize, conflicts: &[Conflict], base: &str) -> Item<'a> {
+pub fn item<'a>(dossier: &'a Dossier, i: usize, conflicts: &Conflicts, base: &str) -> Item<'a> {
     let note = &dossier.notes[i];
     let get = |id: &Option<String>| id.as_deref().and_then(|x| dossier.get(x)).map(|n| summary(n, base));
     let (from, to, conflict_note) = match &note.data {
@@ -170,8 +162,7 @@ pub fn item<'a>(dossier: &'a Dossier, i: usize, conflicts: &[Conflict], base: &s
         from,
         to,
         conflicts: conflicts
-            .iter()
-            .filter(|c| c.event == i)
+            .of_event(i)
             .map(|c| ConflictBrief {
                 person: summary(&dossier.notes[c.person], base),
                 certainty: c.certainty,
@@ -184,7 +175,7 @@ pub fn item<'a>(dossier: &'a Dossier, i: usize, conflicts: &[Conflict], base: &s
 }
 
 /// Items grouped by year, for the notes in `order`.
-pub fn years<'a>(dossier: &'a Dossier, order: &[usize], conflicts: &[Conflict], base: &str) -> Vec<Year<'a>> {
+pub fn years<'a>(dossier: &'a Dossier, order: &[usize], conflicts: &Conflicts, base: &str) -> Vec<Year<'a>> {
     let mut out: Vec<Year<'a>> = Vec::new();
     for &i in order {
         let Some(d) = dossier.notes[i].date() else {
@@ -231,7 +222,7 @@ fn ordinal(d: Day) -> i64 {
 /// The timeline as a picture: one lane per organization named by a transfer or a role in the
 /// period, bars for the roles people hold there, an arrow for each transfer (red when it is a
 /// conflict). `labelled_by` is the id of the heading or table that says the same in words.
-pub fn svg(dossier: &Dossier, order: &[usize], conflicts: &[Conflict], base: &str) -> Option<String> {
+pub fn svg(dossier: &Dossier, order: &[usize], conflicts: &Conflicts, base: &str) -> Option<String> {
     let transfers: Vec<(usize, usize, usize, &DateSpan)> = order
         .iter()
         .filter_map(|&i| match &dossier.notes[i].data {
@@ -274,7 +265,7 @@ pub fn svg(dossier: &Dossier, order: &[usize], conflicts: &[Conflict], base: &st
         add(f, &mut lanes);
         add(t, &mut lanes);
     }
-    for c in conflicts {
+    for c in &conflicts.list {
         for l in c.from.chain.iter().chain(&c.to.chain) {
             if let Some(role) = role_of(dossier, l.holder, l.role)
                 && let Some(&o) = dossier.by_id.get(&role.org)
@@ -398,7 +389,7 @@ pub fn svg(dossier: &Dossier, order: &[usize], conflicts: &[Conflict], base: &st
         };
         let mid = if d.start == Day::MIN { d.end } else { d.start };
         let ax = x(mid);
-        let conflict = conflicts.iter().any(|c| c.event == i);
+        let conflict = conflicts.of_event(i).next().is_some();
         let _ = writeln!(
             s,
             "<a href=\"{}\"><line class=\"transfer{}\" x1=\"{ax:.1}\" y1=\"{:.1}\" x2=\"{ax:.1}\" y2=\"{:.1}\" marker-end=\"url(#arrow)\"><title>{} ({})</title></line></a>",
@@ -422,7 +413,7 @@ fn role_of(dossier: &Dossier, holder: usize, role: usize) -> Option<&Role> {
 }
 
 /// `timeline.json` in the format of TimelineJS (Knight Lab).
-pub fn timeline_js(dossier: &Dossier, order: &[usize], conflicts: &[Conflict], base_url: &str) -> Vec<u8> {
+pub fn timeline_js(dossier: &Dossier, order: &[usize], conflicts: &Conflicts, base_url: &str) -> Vec<u8> {
     #[derive(Serialize)]
     struct Text {
         headline: String,
@@ -468,8 +459,7 @@ pub fn timeline_js(dossier: &Dossier, order: &[usize], conflicts: &[Conflict], b
             let start = point(d, false).or_else(|| point(d, true))?;
             let end = if d.ends.0 != d.ends.1 { point(d, true) } else { None };
             let who: Vec<String> = conflicts
-                .iter()
-                .filter(|c| c.event == i)
+                .of_event(i)
                 .map(|c| {
                     format!(
                         "{} conflict of interest: {}",

@@ -155,16 +155,72 @@ fn best(mut list: Vec<Position>) -> Option<Position> {
     list.into_iter().next()
 }
 
-/// Every conflict of the dossier, by event, then person.
-pub fn find(dossier: &Dossier, depth: usize) -> Vec<Conflict> {
+/// Every conflict of the dossier, with indexes by event and by the entities it concerns.
+#[derive(Debug, Default)]
+pub struct Conflicts {
+    /// By event, then person.
+    pub list: Vec<Conflict>,
+    by_event: Vec<Vec<usize>>,
+    by_entity: Vec<Vec<usize>>,
+}
+
+impl Conflicts {
+    pub fn of_event(&self, event: usize) -> impl Iterator<Item = &Conflict> {
+        self.by_event.get(event).into_iter().flatten().map(|&k| &self.list[k])
+    }
+
+    /// The conflicts an entity is part of: as the person, a party, or a link of a chain.
+    pub fn of_entity(&self, entity: usize) -> impl Iterator<Item = &Conflict> {
+        self.by_entity.get(entity).into_iter().flatten().map(|&k| &self.list[k])
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+/// The organizations each person can hold a position at, directly or through ownership,
+/// ignoring dates: the candidates `find` then checks against each event's dates.
+fn reach(dossier: &Dossier, person: usize, depth: usize) -> HashSet<usize> {
+    let mut out = HashSet::new();
+    let mut frontier = vec![(person, 0usize)];
+    let mut seen = HashSet::from([person]);
+    while let Some((holder, hops)) = frontier.pop() {
+        for role in roles(dossier, holder) {
+            let Some(&at) = dossier.by_id.get(&role.org) else {
+                continue;
+            };
+            if holder != person && !controls(role.role_type) {
+                continue;
+            }
+            out.insert(at);
+            if controls(role.role_type) && hops < depth && seen.insert(at) {
+                frontier.push((at, hops + 1));
+            }
+        }
+    }
+    out
+}
+
+/// Every conflict of the dossier.
+pub fn find(dossier: &Dossier, depth: usize) -> Conflicts {
     let _span = tracing::info_span!("conflicts").entered();
-    let people: Vec<usize> = dossier.of_kind(Kind::Person).map(|(i, _)| i).collect();
-    let mut out = Vec::new();
+    let n = dossier.notes.len();
+    // Who can hold a position at each organization at all.
+    let mut holders: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (p, _) in dossier.of_kind(Kind::Person) {
+        let mut orgs: Vec<usize> = reach(dossier, p, depth).into_iter().collect();
+        orgs.sort_unstable();
+        for o in orgs {
+            holders[o].push(p);
+        }
+    }
+    let mut list = Vec::new();
     for (ei, note) in dossier.notes.iter().enumerate() {
         let KindData::Event(e) = &note.data else {
             continue;
         };
-        let (Some(from), Some(to)) = (
+        let (Some(&from), Some(&to)) = (
             e.from.as_ref().and_then(|f| dossier.by_id.get(f)),
             e.to.as_ref().and_then(|t| dossier.by_id.get(t)),
         ) else {
@@ -173,14 +229,14 @@ pub fn find(dossier: &Dossier, depth: usize) -> Vec<Conflict> {
         if from == to {
             continue;
         }
-        for &p in &people {
-            if p == *from || p == *to {
+        for &p in &holders[from] {
+            if p == from || p == to || holders[to].binary_search(&p).is_err() {
                 continue;
             }
-            let a = best(positions(dossier, p, *from, e.date.as_ref(), depth));
-            let b = best(positions(dossier, p, *to, e.date.as_ref(), depth));
+            let a = best(positions(dossier, p, from, e.date.as_ref(), depth));
+            let b = best(positions(dossier, p, to, e.date.as_ref(), depth));
             if let (Some(a), Some(b)) = (a, b) {
-                out.push(Conflict {
+                list.push(Conflict {
                     event: ei,
                     person: p,
                     certainty: a.certainty.min(b.certainty),
@@ -190,7 +246,23 @@ pub fn find(dossier: &Dossier, depth: usize) -> Vec<Conflict> {
             }
         }
     }
-    out
+    let mut by_event = vec![Vec::new(); n];
+    let mut by_entity: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (k, c) in list.iter().enumerate() {
+        by_event[c.event].push(k);
+        let mut involved: Vec<usize> = vec![c.person, c.from.org, c.to.org];
+        involved.extend(c.from.chain.iter().chain(&c.to.chain).map(|l| l.holder));
+        involved.sort_unstable();
+        involved.dedup();
+        for e in involved {
+            by_entity[e].push(k);
+        }
+    }
+    Conflicts {
+        list,
+        by_event,
+        by_entity,
+    }
 }
 
 #[cfg(test)]
@@ -317,7 +389,7 @@ mod tests {
             ),
             ("events/e.md", "---\ntitle: E\ndate: \"2023-12\"\nfrom: a\nto: b\n---\n"),
         ]);
-        let found = find(&d, 3);
+        let found = find(&d, 3).list;
         assert_eq!(found.len(), 1, "{found:?}");
         let c = &found[0];
         assert_eq!(c.person, idx(&d, "p"));
@@ -349,7 +421,7 @@ mod tests {
             ),
             ("events/e.md", "---\ntitle: E\ndate: \"2023-12\"\nfrom: a\nto: d\n---\n"),
         ]);
-        let found = find(&d, 3);
+        let found = find(&d, 3).list;
         assert_eq!(found.len(), 1, "{found:?}");
         let chain: Vec<&str> = found[0]
             .to
@@ -377,7 +449,7 @@ mod tests {
             ("events/e.md", "---\ntitle: E\ndate: \"2023\"\nfrom: a\nto: c\n---\n"),
             ("events/undated.md", "---\ntitle: U\nfrom: a\nto: b\n---\n"),
         ]);
-        let found = find(&d, 3);
+        let found = find(&d, 3).list;
         assert_eq!(found.len(), 1, "only the undated event between A and B: {found:?}");
         assert_eq!(found[0].event, idx(&d, "undated"));
         assert_eq!(found[0].certainty, Certainty::Possible, "an event with no date");
