@@ -280,6 +280,46 @@ impl DateSpan {
     }
 
     /// The date in English words, with its doubt said in words too ("about June 2024").
+    /// The date as the start of something (a role's `from`): "by 2018" for `../2018`,
+    /// "between October and December 2022" for `2022-10/2022-12`.
+    pub fn display_start_en(&self) -> String {
+        let plain = |d: &DateSpan| {
+            let mut d = d.clone();
+            d.qualifier = Qualifier::Exact;
+            d.display_en()
+        };
+        let core = match (self.precision, self.ends) {
+            (Precision::Range, (None, Some(b))) => {
+                let end = DateSpan::single(b);
+                format!("by {}", plain(&end))
+            }
+            (Precision::Range, (Some(a), Some(b))) => {
+                format!(
+                    "between {} and {}",
+                    plain(&DateSpan::single(a)),
+                    plain(&DateSpan::single(b))
+                )
+            }
+            _ => return self.display_en(),
+        };
+        match self.qualifier {
+            Qualifier::Exact => core,
+            Qualifier::Approximate => format!("about {core}"),
+            Qualifier::Uncertain => format!("{core} (uncertain)"),
+        }
+    }
+
+    fn single(p: Point) -> DateSpan {
+        DateSpan {
+            start: p.first_day(),
+            end: p.last_day(),
+            precision: p.precision(),
+            qualifier: Qualifier::Exact,
+            ends: (Some(p), Some(p)),
+            text: String::new(),
+        }
+    }
+
     pub fn display_en(&self) -> String {
         let point = |p: &Point| match (p.month, p.day) {
             (None, _) => p.year.to_string(),
@@ -326,7 +366,7 @@ impl PartialOrd for DateSpan {
 impl serde::Serialize for DateSpan {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("DateSpan", 7)?;
+        let mut st = s.serialize_struct("DateSpan", 8)?;
         st.serialize_field("text", &self.text)?;
         st.serialize_field("datetime", &self.machine())?;
         st.serialize_field("start", &(self.start != Day::MIN).then(|| self.start.iso()))?;
@@ -334,6 +374,7 @@ impl serde::Serialize for DateSpan {
         st.serialize_field("precision", &self.precision)?;
         st.serialize_field("qualifier", &self.qualifier)?;
         st.serialize_field("display", &self.display_en())?;
+        st.serialize_field("display_start", &self.display_start_en())?;
         st.end()
     }
 }
@@ -492,5 +533,15 @@ mod tests {
         assert_eq!(d("2024-06-04").machine(), "2024-06-04");
         assert_eq!(d("2024-06~").machine(), "2024-06");
         assert_eq!(d("2024").display_en(), "2024");
+    }
+
+    #[test]
+    fn starts_read_as_starts() {
+        let d = |t: &str| DateSpan::parse(t).unwrap().display_start_en();
+        assert_eq!(d("../2018"), "by 2018");
+        assert_eq!(d("2022-10/2022-12"), "between October 2022 and December 2022");
+        assert_eq!(d("2023-03"), "March 2023");
+        assert_eq!(d("2020~"), "about 2020");
+        assert_eq!(d("2020/.."), "from 2020 on");
     }
 }
