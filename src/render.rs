@@ -43,7 +43,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
     "sources.html", "entities.html", "events.html", "claims.html",
     "partials/sources.html", "partials/note_list.html", "partials/header.html",
     "partials/backlinks.html", "partials/mentions.html",
-    "timeline.html", "conflicts.html", "partials/conflict.html", "partials/timeline.html",
+    "timeline.html", "conflicts.html", "partials/conflict.html", "partials/conflicts.html", "partials/timeline.html",
 );
 
 /// The default static files, compiled into the binary.

@@ -209,14 +209,7 @@ fn a_dossier_may_override_one_template_and_one_static_file() {
 
 #[test]
 fn the_example_dossier_builds_without_warnings() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = tempfile::tempdir().unwrap();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"));
-    cmd.args(["build", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(out.path().join("site"));
-    let run = common::run(cmd, out.path().join("site"));
+    let (_out, run) = common::build_example();
     run.ok();
     assert_eq!(run.stderr, "", "the example dossier has warnings");
     assert!(

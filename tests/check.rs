@@ -387,7 +387,7 @@ fn external_links_are_checked_against_a_local_server_and_cached() {
 
 #[test]
 fn the_example_dossier_passes() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = common::example_root();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
     cmd.arg("check").arg("--root").arg(root);
     let run = common::run(cmd, root.join("public"));

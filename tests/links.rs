@@ -277,7 +277,7 @@ fn the_home_page_links_and_is_checked_too() {
 
 #[test]
 fn the_example_dossier_uses_every_link_form() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = common::example_root();
     let mut all = String::new();
     for entry in walkdir::WalkDir::new(root.join("content")) {
         let entry = entry.unwrap();
@@ -307,13 +307,7 @@ fn the_example_dossier_uses_every_link_form() {
         );
     }
 
-    let out = tempfile::tempdir().unwrap();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"));
-    cmd.args(["build", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(out.path().join("site"));
-    let run = common::run(cmd, out.path().join("site"));
+    let (_out, run) = common::build_example();
     run.ok();
     let musk = run.page("people/elon-musk/index.html");
     assert!(musk.contains("<h2 id=\"backlinks\">Linked from</h2>"), "{musk}");

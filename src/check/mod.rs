@@ -328,43 +328,38 @@ impl Site<'_> {
             }
         }
         let path = out.join("/");
-        let file = if trailing || path.is_empty() {
-            let index = if path.is_empty() {
-                "index.html".to_string()
-            } else {
-                format!("{path}/index.html")
-            };
-            if self.tree.contains(&index) {
-                index
-            } else if self.dirs.contains(path.as_str()) {
-                return broken(
+        let index = if path.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{path}/index.html")
+        };
+        let found = if trailing || path.is_empty() {
+            self.tree.contains(&index).then_some(index)
+        } else if self.tree.contains(&path) {
+            Some(path.clone())
+        } else {
+            // A folder without its slash: servers redirect to the slash.
+            self.tree.contains(&index).then_some(index)
+        };
+        let Some(file) = found else {
+            return if self.dirs.contains(path.as_str()) {
+                broken(
                     format!("`{written}` leads to the folder {base}{path}/, which has no index.html"),
                     Some(Help::Text(format!(
                         "add {path}/index.html, or link to a file in the folder"
                     ))),
-                );
-            } else {
-                return broken(
+                )
+            } else if trailing || path.is_empty() {
+                broken(
                     format!("`{written}` leads to `{base}{path}/`, where there is no page"),
                     Some(Help::SuggestPage),
-                );
-            }
-        } else if self.tree.contains(&path) {
-            path
-        } else if self.tree.contains(&format!("{path}/index.html")) {
-            format!("{path}/index.html")
-        } else if self.dirs.contains(path.as_str()) {
-            return broken(
-                format!("`{written}` leads to the folder {base}{path}/, which has no index.html"),
-                Some(Help::Text(format!(
-                    "add {path}/index.html, or link to a file in the folder"
-                ))),
-            );
-        } else {
-            return broken(
-                format!("`{written}` leads to `{base}{path}`, which does not exist"),
-                Some(Help::SuggestPage),
-            );
+                )
+            } else {
+                broken(
+                    format!("`{written}` leads to `{base}{path}`, which does not exist"),
+                    Some(Help::SuggestPage),
+                )
+            };
         };
         match fragment {
             Some(f) => self.fragment(&file, f, page),

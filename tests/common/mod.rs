@@ -117,6 +117,23 @@ impl Run {
     }
 }
 
+/// The repository's own example dossier.
+pub fn example_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds the example dossier into a temporary folder (kept alive by the returned guard).
+pub fn build_example() -> (tempfile::TempDir, Run) {
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.args(["build", "--root"])
+        .arg(example_root())
+        .arg("--output")
+        .arg(out.path().join("site"));
+    let run = run(cmd, out.path().join("site"));
+    (out, run)
+}
+
 /// Every file below `dir` with its bytes, sorted by path.
 pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
