@@ -31,29 +31,23 @@ pub struct PageLinks {
     pub base: Option<String>,
 }
 
-/// The attributes that hold a URL, by element; `None` for "any element".
-const URL_ATTRIBUTES: &[(Option<&str>, &str)] = &[
-    (Some("a"), "href"),
-    (Some("area"), "href"),
-    (Some("link"), "href"),
-    (Some("img"), "src"),
-    (Some("script"), "src"),
-    (Some("iframe"), "src"),
-    (Some("embed"), "src"),
-    (Some("source"), "src"),
-    (Some("track"), "src"),
-    (Some("audio"), "src"),
-    (Some("video"), "src"),
-    (Some("input"), "src"),
-    (Some("video"), "poster"),
-    (Some("form"), "action"),
-    (Some("button"), "formaction"),
-    (Some("object"), "data"),
-    (Some("blockquote"), "cite"),
-    (Some("q"), "cite"),
-    (Some("ins"), "cite"),
-    (Some("del"), "cite"),
-];
+/// The attributes of an element that hold a URL, with what to call each.
+fn url_attributes(element: &str) -> &'static [(&'static str, &'static str)] {
+    match element {
+        "a" => &[("href", "a href")],
+        "area" => &[("href", "area href")],
+        "link" => &[("href", "link href")],
+        "img" => &[("src", "img src")],
+        "script" => &[("src", "script src")],
+        "iframe" | "embed" | "source" | "track" | "audio" | "input" => &[("src", "src")],
+        "video" => &[("src", "src"), ("poster", "video poster")],
+        "form" => &[("action", "form action")],
+        "button" => &[("formaction", "button formaction")],
+        "object" => &[("data", "object data")],
+        "blockquote" | "q" | "ins" | "del" => &[("cite", "cite")],
+        _ => &[],
+    }
+}
 
 /// `<link rel>` values that name a host, not a resource.
 const HINT_RELS: &[&str] = &["preconnect", "dns-prefetch"];
@@ -68,15 +62,17 @@ pub fn html(text: &str) -> PageLinks {
     for token in Tokenizer::new_with_emitter(text, emitter).flatten() {
         match token {
             HtmlToken::StartTag(tag) => {
-                let name = String::from_utf8_lossy(&tag.name).into_owned();
+                // Tag names are ASCII after tokenizing; anything else holds no link.
+                let name = std::str::from_utf8(&tag.name).unwrap_or("");
                 in_style = name == "style";
+                if tag.attributes.is_empty() {
+                    continue;
+                }
                 let attr = |key: &str| tag.attributes.get(key.as_bytes());
                 // The span html5gum gives starts at the attribute's name; links point at the value.
                 let value_at = |v: &html5gum::Spanned<html5gum::HtmlString, usize>| value_start(text, v.span.start);
-                for key in ["id"] {
-                    if let Some(v) = attr(key) {
-                        out.anchors.insert(String::from_utf8_lossy(v).into_owned());
-                    }
+                if let Some(v) = attr("id") {
+                    out.anchors.insert(String::from_utf8_lossy(v).into_owned());
                 }
                 if name == "a"
                     && let Some(v) = attr("name")
@@ -97,20 +93,17 @@ pub fn html(text: &str) -> PageLinks {
                         continue;
                     }
                 }
-                for (el, key) in URL_ATTRIBUTES {
-                    if el.is_some_and(|e| e != name) {
-                        continue;
-                    }
+                for (key, what) in url_attributes(name) {
                     if let Some(v) = attr(key) {
                         out.links.push(Found {
                             url: String::from_utf8_lossy(v).trim().to_string(),
-                            what: what(&name, key),
+                            what,
                             offset: value_at(v),
                         });
                     }
                 }
                 if let Some(v) = attr("srcset")
-                    && matches!(name.as_str(), "img" | "source")
+                    && matches!(name, "img" | "source")
                 {
                     for (url, at) in srcset(&String::from_utf8_lossy(v)) {
                         out.links.push(Found {
@@ -161,22 +154,6 @@ fn value_start(text: &str, attr_start: usize) -> usize {
         i
     } else {
         attr_start
-    }
-}
-
-fn what(element: &str, attr: &str) -> &'static str {
-    match (element, attr) {
-        ("a", _) => "a href",
-        ("area", _) => "area href",
-        ("link", _) => "link href",
-        ("img", _) => "img src",
-        ("script", _) => "script src",
-        ("video", "poster") => "video poster",
-        ("form", _) => "form action",
-        ("button", _) => "button formaction",
-        ("object", _) => "object data",
-        (_, "cite") => "cite",
-        _ => "src",
     }
 }
 
