@@ -133,6 +133,7 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
 
     progress.phase("rendering pages");
     let mut tree = OutputTree::default();
+    tree.base_url = Some(dossier.site.config.absolute_base());
     let template_diags = render::render_site(&dossier, &theme, &bodies, &home, &links, &conflicts, &mut tree);
     if !template_diags.is_empty() {
         diags.extend(template_diags);

@@ -41,7 +41,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub dir: Option<PathBuf>,
 
-    /// The URL the site is published under [default: base_url from content/_index.md, or / with --dir].
+    /// The URL the site is published under [default: base_url from content/_index.md; with --dir,
+    /// the one the build recorded in the folder, or /].
     #[arg(long)]
     pub base_url: Option<String>,
 

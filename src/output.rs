@@ -21,6 +21,17 @@ const MARKER_TEXT: &str = "This folder was written by dossier, which replaces it
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct OutputTree {
     files: BTreeMap<String, Vec<u8>>,
+    /// The URL the site is built for, recorded in the marker file so that
+    /// `dossier check --dir` can tell the site's own links from others.
+    pub base_url: Option<String>,
+}
+
+/// The base URL a build recorded in an output folder's marker, if any.
+pub fn recorded_base_url(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("base_url: "))
+        .map(|u| u.trim().to_string())
 }
 
 impl OutputTree {
@@ -202,7 +213,11 @@ pub fn write(root: &Path, output: &Path, tree: &OutputTree) -> Result<PathBuf, O
 
 fn fill(dir: &Path, tree: &OutputTree) -> Result<(), OutputError> {
     let marker = dir.join(MARKER);
-    std::fs::write(&marker, MARKER_TEXT).map_err(|e| io_err("write", &marker, e))?;
+    let mut text = MARKER_TEXT.to_string();
+    if let Some(url) = &tree.base_url {
+        text.push_str(&format!("base_url: {url}\n"));
+    }
+    std::fs::write(&marker, text).map_err(|e| io_err("write", &marker, e))?;
     let mut dirs: Vec<PathBuf> = tree
         .iter()
         .filter_map(|(p, _)| {

@@ -427,3 +427,20 @@ fn the_exclude_list_in_the_settings_is_used() {
     run.fails(2)
         .reports("content/_index.md:4:13", "`(unclosed` is not a regular expression");
 }
+
+#[test]
+fn a_folder_built_by_dossier_is_checked_under_the_base_url_it_was_built_for() {
+    let f = Fixture::new()
+        .file(
+            "content/_index.md",
+            "---\ntitle: T\nbase_url: https://example.org/case/\n---\n[[a]]\n",
+        )
+        .file("content/pages/a.md", "---\ntitle: A\n---\nBack [home](../../).\n");
+    f.build(&[]).ok();
+    let out = f.root().join("public");
+    let run = check(&out, &[]);
+    run.ok();
+    assert!(run.stdout.contains("none broken"), "{}", run.stdout);
+    // Told otherwise, every root-relative link is outside the site.
+    check(&out, &["--base-url", "/"]).fails(1);
+}

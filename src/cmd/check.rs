@@ -169,7 +169,13 @@ fn read_dir(dir: &std::path::Path, args: &CheckArgs) -> Result<Target, Exit> {
         );
         return Err(Exit::Usage);
     }
-    let config = match Config::for_base_url(args.base_url.as_deref().unwrap_or("/")) {
+    // A folder that dossier built says which URL it was built for.
+    let base = args
+        .base_url
+        .clone()
+        .or_else(|| output::recorded_base_url(dir))
+        .unwrap_or_else(|| "/".into());
+    let config = match Config::for_base_url(&base) {
         Ok(c) => c,
         Err(msg) => {
             print_diagnostics(&[Diagnostic::error("--base-url", msg)]);
