@@ -293,3 +293,29 @@ fn the_timeline_and_conflict_pages_are_valid_html() {
         );
     }
 }
+
+#[test]
+fn the_depth_of_ownership_chains_is_a_setting() {
+    let f = companies().file(
+        "content/_index.md",
+        "---\ntitle: T\nbase_url: https://example.org/\nconflicts: { depth: 0 }\n---\n",
+    );
+    let run = f.build(&[]);
+    run.ok();
+    let json: serde_json::Value = serde_json::from_str(&run.page("dossier.json")).unwrap();
+    let people: Vec<&str> = json["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["person"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        people,
+        ["both", "both"],
+        "with no organization in between, Owner's control of B through Holding is not followed"
+    );
+    let bad = companies().file("content/_index.md", "---\ntitle: T\nconflicts: { deep: 2 }\n---\n");
+    bad.build(&[])
+        .fails(2)
+        .reports("content/_index.md:3", "unknown field `deep`");
+}
