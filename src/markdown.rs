@@ -657,21 +657,12 @@ impl<'a> Renderer<'a> {
                     default_label: None,
                 });
             }
-            Some(Local::Static(url)) => {
-                self.events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: url.into(),
-                    title,
-                    id,
-                }));
-                self.frames.push(Frame {
-                    close_html: false,
-                    link: None,
-                    mark_start,
-                    default_label: None,
-                });
-            }
-            None => {
+            // A file in static/ gets its URL on the site; anything else stays as written.
+            other => {
+                let dest_url = match other {
+                    Some(Local::Static(url)) => url.into(),
+                    _ => dest_url,
+                };
                 self.events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
