@@ -204,6 +204,15 @@ pub fn render(md: &str) -> Rendered {
 /// Renders a note's body, resolving its links and citations against `targets`.
 pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
     let md = &body.text[body.start..];
+    // CommonMark turns NUL into U+FFFD; doing it first also keeps NUL free for the placeholders
+    // of heading links. (Columns of diagnostics after a NUL shift by two; no real text has one.)
+    let cleaned;
+    let md = if md.contains('\0') {
+        cleaned = md.replace('\0', "\u{fffd}");
+        cleaned.as_str()
+    } else {
+        md
+    };
     let mut r = Renderer {
         body,
         md,
@@ -308,8 +317,8 @@ fn is_inline_end(tag: &TagEnd) -> bool {
 }
 
 /// A placeholder for a heading link's fragment (`text == false`) or its heading's text, which
-/// only [`resolve_anchors`] knows. NUL never reaches the HTML otherwise: pulldown-cmark replaces
-/// it in the input.
+/// only [`resolve_anchors`] knows. NUL never reaches the HTML otherwise: [`render_body`] replaces
+/// it in the input, as CommonMark asks.
 fn placeholder(k: usize, text: bool) -> String {
     format!("\0{k}{}\0", if text { "t" } else { "" })
 }
@@ -1463,5 +1472,54 @@ mod tests {
     fn heading_ids_avoid_citation_ids() {
         let r = render("## Cite 1\n");
         assert_eq!(r.headings[0].id, "h-cite-1");
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        let inputs = [
+            "[[",
+            "]]",
+            "[[]]",
+            "[[|]]",
+            "[[#]]",
+            "[[ # | ]]",
+            "[[\\]]",
+            "[@",
+            "[@]",
+            "[@;]",
+            "[@a;]",
+            "[ @a ]",
+            "\\[@a]",
+            "\\\\[@cnbc]",
+            "[@cnbc, ]",
+            "[@cnbc,,]",
+            "[[elon-musk#]]",
+            "[[elon-musk#\u{0}]]",
+            "[x](#)",
+            "[x](../../../../)",
+            "[x](%zz.md)",
+            "[x](%E5%88%A9.md)",
+            "![](..)",
+            "[x](?q)",
+            "## [@cnbc]\n\n## [[elon-musk]]",
+            "> [@cnbc]\n> [[Musk]]",
+            "- [[Musk]]\n  - [@cnbc]",
+            "| [[a\\|b]] |\n|-|\n| [@cnbc] |",
+            "[^1]: [[Musk]] [@cnbc]\n\n[^1]",
+            "馬斯克[[馬斯克]]。[@cnbc]。",
+            "[[elon-musk|[[nested]]]]",
+            "[@cnbc] [@cnbc] [@cnbc, ¶1] \u{0} \u{feff}",
+            "<a href=\"[[x]]\">[@y]</a>",
+        ];
+        for md in inputs {
+            let mut pages = vec![(body(md), "content/events/h100-reallocation.md", md)];
+            let mut diags = Vec::new();
+            resolve_anchors(&mut pages, 0, &mut diags);
+            let r = &pages[0].0;
+            assert!(!r.html.contains('\0'), "{md}: {}", r.html);
+            for d in r.diagnostics.iter().chain(&diags) {
+                assert!(d.line >= 1 && d.col >= 1, "{md}: {d}");
+            }
+        }
     }
 }
