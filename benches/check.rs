@@ -35,6 +35,7 @@ fn main() {
             theme,
             base_url: None,
             drafts: false,
+            strict: false,
         },
         &Progress::hidden(),
     ) {

@@ -12,7 +12,7 @@ use crate::config;
 use crate::diag::{self, Diagnostic};
 use crate::graph::{self, Dossier, GraphOptions};
 use crate::links::LinkTargets;
-use crate::load::{Content, ThemeOverrides};
+use crate::load::{Content, SourceFile, ThemeOverrides};
 use crate::markdown::{self, Body, Rendered};
 use crate::model::Note;
 use crate::model::parse::parse_note;
@@ -28,6 +28,8 @@ pub struct BuildInput {
     pub base_url: Option<String>,
     /// Publish notes marked `draft: true`.
     pub drafts: bool,
+    /// Stale translations fail the build (`--strict`).
+    pub strict: bool,
 }
 
 /// A successful build: the site, and the warnings met on the way.
@@ -72,25 +74,13 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
         theme,
         base_url,
         drafts,
+        strict,
     } = input;
     let mut diags: Vec<Diagnostic> = Vec::new();
 
     progress.phase("reading settings");
-    let Some(index_file) = content.index else {
-        return Err(fail(
-            vec![Diagnostic::error("content/_index.md", "the dossier has no settings file").with_help(
-                "create content/_index.md with at least `title:` between two `---` lines (see README.md), or start with `dossier init`",
-            )],
-            true,
-        ));
-    };
-    let (mut site, warnings) = config::parse(&index_file.rel_path, index_file.text).map_err(|d| fail(d, true))?;
+    let (site, warnings) = read_settings(content.index, content.index_translations, base_url)?;
     diags.extend(warnings);
-    if let Some(url) = base_url {
-        site.config
-            .set_base_url(&url)
-            .map_err(|msg| fail(vec![Diagnostic::error("--base-url", msg)], true))?;
-    }
 
     // The files bodies may link to in static/: the theme's defaults, the dossier's own, and the
     // generated highlighting stylesheet.
@@ -114,15 +104,14 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
     let theme = theme.map_err(|d| diags.extend(d)).ok();
 
     progress.phase("linking notes");
-    let (dossier, graph_diags) = graph::build(site, notes, GraphOptions { drafts });
+    let (dossier, graph_diags) = graph::build(site, notes, GraphOptions { drafts, strict });
     diags.extend(graph_diags);
 
     // Bodies are rendered even when the front-matter has problems, so that every broken
     // reference of the build is reported in one run.
     progress.phase("rendering Markdown");
     let targets = graph::links::targets(&dossier, statics.iter().map(String::as_str));
-    let (bodies, home) = render_markdown(&dossier, &targets, &mut diags);
-    let links = graph::links::collect(&dossier, &bodies);
+    let bodies = render_markdown(&dossier, &targets, &mut diags);
     let conflicts = graph::conflicts::find(&dossier, dossier.site.config.conflicts.depth);
     let Some(theme) = theme else {
         return Err(fail(diags, false));
@@ -134,13 +123,21 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
     progress.phase("rendering pages");
     let mut tree = OutputTree::default();
     tree.base_url = Some(dossier.site.config.absolute_base());
-    let template_diags = render::render_site(&dossier, &theme, &bodies, &home, &links, &conflicts, &mut tree);
+    let (words, word_diags) = crate::i18n::resolve(&theme.strings, &dossier.site.config);
+    diags.extend(word_diags);
+    let input = render::SiteInput {
+        dossier: &dossier,
+        bodies: &bodies,
+        conflicts: &conflicts,
+        words,
+    };
+    let template_diags = render::render_site(input, &theme, &mut tree);
     if !template_diags.is_empty() {
         diags.extend(template_diags);
         return Err(fail(diags, false));
     }
     let pages = tree.len();
-    add_assets(&dossier, &bodies, &conflicts, &theme, &mut tree, &mut diags);
+    add_assets(&dossier, &bodies.notes, &conflicts, &theme, &mut tree, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, false));
     }
@@ -173,10 +170,81 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
     })
 }
 
-/// Renders every body (notes, translations and the home page), checks the heading links
-/// between them, and moves their diagnostics into `diags`. Returns the notes' bodies, in note
-/// order, and the home page's.
-fn render_markdown(dossier: &Dossier, targets: &LinkTargets, diags: &mut Vec<Diagnostic>) -> (Vec<Rendered>, Rendered) {
+/// Reads the site settings (`content/_index.md`) and the home page's translations, with
+/// `--base-url` applied.
+pub fn read_settings(
+    index: Option<SourceFile>,
+    index_translations: Vec<(String, SourceFile)>,
+    base_url: Option<String>,
+) -> Result<(config::SiteIndex, Vec<Diagnostic>), BuildFailure> {
+    let Some(index_file) = index else {
+        return Err(fail(
+            vec![Diagnostic::error("content/_index.md", "the dossier has no settings file").with_help(
+                "create content/_index.md with at least `title:` between two `---` lines (see README.md), or start with `dossier init`",
+            )],
+            true,
+        ));
+    };
+    let (mut site, mut diags) = config::parse(&index_file.rel_path, index_file.text).map_err(|d| fail(d, true))?;
+    for (lang, file) in index_translations {
+        let config = &site.config;
+        if lang == config.default_lang || !config.languages.contains_key(&lang) {
+            let listed: Vec<&str> = config.languages().into_iter().skip(1).collect();
+            diags.push(
+                Diagnostic::error(&file.rel_path, format!("the site has no other language `{lang}`"))
+                    .at(&file.text, 1, 1, 3)
+                    .with_help(if listed.is_empty() {
+                        "list the site's languages under `languages` in content/_index.md".to_string()
+                    } else {
+                        format!("name the file for one of: {}", listed.join(", "))
+                    }),
+            );
+            continue;
+        }
+        match config::parse_home_translation(&file.rel_path, &lang, file.text) {
+            Ok(h) => site.translations.push(h),
+            Err(d) => diags.push(d),
+        }
+    }
+    site.translations.sort_by(|a, b| a.lang.cmp(&b.lang));
+    if let Some(url) = base_url {
+        site.config
+            .set_base_url(&url)
+            .map_err(|msg| fail(vec![Diagnostic::error("--base-url", msg)], true))?;
+    }
+
+    Ok((site, diags))
+}
+
+/// Reads the notes and links them, without rendering anything: for commands that only need
+/// the dossier's structure (`dossier translations`).
+pub fn link_only(content: Content, drafts: bool, strict: bool) -> Result<(Dossier, Vec<Diagnostic>), BuildFailure> {
+    let (site, mut diags) = read_settings(content.index, content.index_translations, None)?;
+    let mut notes = Vec::new();
+    for (note, d) in content.notes.into_par_iter().map(parse_note).collect::<Vec<_>>() {
+        diags.extend(d);
+        notes.extend(note);
+    }
+    let (dossier, graph_diags) = graph::build(site, notes, GraphOptions { drafts, strict });
+    diags.extend(graph_diags);
+    diag::sort(&mut diags);
+    Ok((dossier, diags))
+}
+
+/// The rendered bodies of a build.
+pub struct Bodies {
+    /// In note order.
+    pub notes: Vec<Rendered>,
+    /// In the order of `Dossier::translations`.
+    pub translations: Vec<Rendered>,
+    pub home: Rendered,
+    /// In the order of `SiteIndex::translations`.
+    pub home_translations: Vec<Rendered>,
+}
+
+/// Renders every body (notes, translations and the home page in each language), checks the
+/// heading links between them, and moves their diagnostics into `diags`.
+fn render_markdown(dossier: &Dossier, targets: &LinkTargets, diags: &mut Vec<Diagnostic>) -> Bodies {
     let _span = tracing::info_span!("markdown").entered();
     fn body<'n>(n: &'n Note, this: Option<usize>, targets: &LinkTargets) -> Body<'n> {
         Body {
@@ -185,8 +253,10 @@ fn render_markdown(dossier: &Dossier, targets: &LinkTargets, diags: &mut Vec<Dia
             start: n.body_start,
             this,
             seed: graph::links::seed(n, targets),
+            lang: n.lang.as_deref(),
         }
     }
+    // In the order `AnchorTarget::Page` counts: notes, then translations.
     let mut pages: Vec<(Rendered, &str, &str)> = dossier
         .notes
         .par_iter()
@@ -199,7 +269,6 @@ fn render_markdown(dossier: &Dossier, targets: &LinkTargets, diags: &mut Vec<Dia
             )
         })
         .collect();
-    // Translations are not published yet, but their links are checked like any other.
     pages.par_extend(dossier.translations.par_iter().map(|n| {
         let this = dossier.by_id.get(&n.id).copied();
         (
@@ -215,15 +284,35 @@ fn render_markdown(dossier: &Dossier, targets: &LinkTargets, diags: &mut Vec<Dia
         start: site.body_start,
         this: None,
         seed: Vec::new(),
+        lang: None,
     };
     pages.push((markdown::render_body(&home, targets), &site.file, &site.text));
-    markdown::resolve_anchors(&mut pages, dossier.notes.len(), diags);
+    for h in &site.translations {
+        let body = Body {
+            file: &h.file,
+            text: &h.text,
+            start: h.body_start,
+            this: None,
+            seed: Vec::new(),
+            lang: Some(&h.lang),
+        };
+        pages.push((markdown::render_body(&body, targets), &h.file, &h.text));
+    }
+    markdown::resolve_anchors(&mut pages, diags);
     for (page, _, _) in pages.iter_mut() {
         diags.append(&mut page.diagnostics);
     }
-    let home = pages.pop().map(|p| p.0).unwrap_or_default();
-    pages.truncate(dossier.notes.len());
-    (pages.into_iter().map(|p| p.0).collect(), home)
+    let mut pages = pages.into_iter().map(|p| p.0);
+    let notes: Vec<Rendered> = pages.by_ref().take(dossier.notes.len()).collect();
+    let translations: Vec<Rendered> = pages.by_ref().take(dossier.translations.len()).collect();
+    let home = pages.next().unwrap_or_default();
+    let home_translations = pages.collect();
+    Bodies {
+        notes,
+        translations,
+        home,
+        home_translations,
+    }
 }
 
 /// Static files, the highlighting stylesheet and the machine-readable outputs.

@@ -21,6 +21,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Check every link, anchor and asset of the built site (or of any folder with --dir).
     Check(CheckArgs),
+    /// List every note in every language as up to date, stale or missing; print a note's hash.
+    Translations(TranslationsArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -79,6 +81,10 @@ pub struct CheckArgs {
     #[arg(long)]
     pub drafts: bool,
 
+    /// Fail when a translation is stale or does not record what it was translated from.
+    #[arg(long)]
+    pub strict: bool,
+
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }
@@ -100,4 +106,23 @@ pub struct BuildArgs {
     /// Publish notes marked `draft: true` too.
     #[arg(long)]
     pub drafts: bool,
+
+    /// Fail when a translation is stale or does not record what it was translated from.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TranslationsArgs {
+    /// The dossier's folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+
+    /// Print the hash of NOTE's body (an id, or the path of its file) for `translated_from:`.
+    #[arg(long, value_name = "NOTE")]
+    pub hash: Option<String>,
+
+    /// Exit with 1 when a translation is stale or does not record what it was translated from.
+    #[arg(long)]
+    pub strict: bool,
 }

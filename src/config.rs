@@ -7,11 +7,18 @@ use serde::{Deserialize, Serialize};
 use crate::diag::Diagnostic;
 use crate::frontmatter::Document;
 
+/// A language the site is published in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Language {
+    /// The language's name in itself (`繁體中文`), for the switcher.
     pub name: String,
+    /// The site's title in this language.
     #[serde(default)]
     pub title: Option<String>,
+    /// The site's description in this language.
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -83,6 +90,26 @@ pub struct SiteIndex {
     pub text: String,
     pub body_start: usize,
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The home page in other languages (`content/_index.zh-Hant.md`), sorted by language.
+    pub translations: Vec<HomeTranslation>,
+}
+
+/// `content/_index.LANG.md`: the home page's body in another language.
+#[derive(Debug, Clone)]
+pub struct HomeTranslation {
+    pub lang: String,
+    pub file: String,
+    pub text: String,
+    pub yaml_start: usize,
+    pub body_start: usize,
+    /// The hash of the default home page's body it was translated from.
+    pub translated_from: Option<String>,
+}
+
+impl HomeTranslation {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
 }
 
 impl SiteIndex {
@@ -129,6 +156,51 @@ impl Config {
                 format!("{scheme}://{host}{}", self.base_path())
             }
             None => self.base_path(),
+        }
+    }
+
+    /// The site's languages, the default first, then the others by tag. A site that lists none
+    /// is in its default language alone.
+    pub fn languages(&self) -> Vec<&str> {
+        let mut langs = vec![self.default_lang.as_str()];
+        langs.extend(
+            self.languages
+                .keys()
+                .map(String::as_str)
+                .filter(|l| *l != self.default_lang),
+        );
+        langs
+    }
+
+    /// The URL folder of a language below the base path: empty for the default language,
+    /// `zh-hant/` for `zh-Hant` (URLs are lowercase; `lang` attributes keep the tag's case).
+    pub fn lang_prefix(&self, lang: &str) -> String {
+        if lang == self.default_lang {
+            String::new()
+        } else {
+            format!("{}/", lang.to_ascii_lowercase())
+        }
+    }
+
+    /// A language's name in itself, as the settings give it, or its tag.
+    pub fn lang_name<'a>(&'a self, lang: &'a str) -> &'a str {
+        self.languages.get(lang).map_or(lang, |l| l.name.as_str())
+    }
+
+    /// The site's title in a language.
+    pub fn title_in(&self, lang: &str) -> &str {
+        self.languages
+            .get(lang)
+            .and_then(|l| l.title.as_deref())
+            .unwrap_or(&self.title)
+    }
+
+    /// The site's description in a language.
+    pub fn description_in(&self, lang: &str) -> Option<&str> {
+        match self.languages.get(lang).and_then(|l| l.description.as_deref()) {
+            Some(d) => Some(d),
+            None if lang == self.default_lang => self.description.as_deref(),
+            None => None,
         }
     }
 
@@ -181,6 +253,7 @@ pub fn parse(file: &str, text: String) -> Result<(SiteIndex, Vec<Diagnostic>), V
             );
         }
     }
+    check_languages(file, &text, doc.yaml_start, &config, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
@@ -195,9 +268,87 @@ pub fn parse(file: &str, text: String) -> Result<(SiteIndex, Vec<Diagnostic>), V
             text,
             body_start,
             extra,
+            translations: Vec::new(),
         },
         diags,
     ))
+}
+
+/// Language tags must be tags, the default language must be among the languages when they are
+/// listed, and no two tags may share a URL folder.
+fn check_languages(file: &str, text: &str, yaml_start: usize, config: &Config, diags: &mut Vec<Diagnostic>) {
+    use crate::model::PathSeg::Key;
+    let locate =
+        |path: &[crate::model::PathSeg]| crate::frontmatter::locate(text, yaml_start, path).unwrap_or((1, 1, 1));
+    if !crate::model::parse::is_language_tag(&config.default_lang) {
+        let (line, col, width) = locate(&[Key("default_lang")]);
+        diags.push(
+            Diagnostic::error(file, format!("`{}` is not a language tag", config.default_lang))
+                .at(text, line, col, width)
+                .with_help("write a BCP 47 tag such as `en`, `fr` or `zh-Hant`"),
+        );
+    }
+    let mut folders: BTreeMap<String, &str> = BTreeMap::new();
+    for tag in config.languages.keys() {
+        let (line, col, width) = locate(&[Key("languages")]);
+        if !crate::model::parse::is_language_tag(tag) {
+            diags.push(
+                Diagnostic::error(file, format!("`{tag}` under `languages` is not a language tag"))
+                    .at(text, line, col, width)
+                    .with_help("write a BCP 47 tag such as `en`, `fr` or `zh-Hant`"),
+            );
+        } else if let Some(other) = folders.insert(tag.to_ascii_lowercase(), tag) {
+            diags.push(
+                Diagnostic::error(file, format!("`{tag}` and `{other}` differ only in case"))
+                    .at(text, line, col, width)
+                    .with_help("both would be published under the same lowercase folder; keep one"),
+            );
+        }
+    }
+    if !config.languages.is_empty() && !config.languages.contains_key(&config.default_lang) {
+        let (line, col, width) = locate(&[Key("default_lang")]);
+        let listed: Vec<&str> = config.languages.keys().map(String::as_str).collect();
+        diags.push(
+            Diagnostic::error(
+                file,
+                format!(
+                    "the default language `{}` is not under `languages`",
+                    config.default_lang
+                ),
+            )
+            .at(text, line, col, width)
+            .with_help(format!(
+                "add `{}: {{ name: … }}` under `languages`, or set `default_lang` to one of: {}",
+                config.default_lang,
+                listed.join(", ")
+            )),
+        );
+    }
+}
+
+/// Reads `content/_index.LANG.md`, the home page in another language: `title` and
+/// `description` in its front-matter override the language's settings, `translated_from`
+/// records the hash of the default home page's body it was made from.
+pub fn parse_home_translation(file: &str, lang: &str, text: String) -> Result<HomeTranslation, Diagnostic> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Fields {
+        #[serde(default, deserialize_with = "crate::model::string_or_number")]
+        translated_from: Option<String>,
+    }
+    let doc = Document::parse(file, &text)?;
+    // Its title and description are set under `languages` in content/_index.md.
+    let fields: Fields = doc.get()?;
+    let (yaml_start, body_start) = (doc.yaml_start, doc.body_start);
+    drop(doc);
+    Ok(HomeTranslation {
+        lang: lang.to_string(),
+        file: file.to_string(),
+        text,
+        yaml_start,
+        body_start,
+        translated_from: fields.translated_from,
+    })
 }
 
 #[cfg(test)]

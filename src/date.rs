@@ -279,34 +279,26 @@ impl DateSpan {
         }
     }
 
-    /// The date in English words, with its doubt said in words too ("about June 2024").
-    /// The date as the start of something (a role's `from`): "by 2018" for `../2018`,
-    /// "between October and December 2022" for `2022-10/2022-12`.
+    /// The date as the start of something (a role's `from`), in English: "by 2018" for
+    /// `../2018`, "between October and December 2022" for `2022-10/2022-12`.
     pub fn display_start_en(&self) -> String {
-        let plain = |d: &DateSpan| {
-            let mut d = d.clone();
-            d.qualifier = Qualifier::Exact;
-            d.display_en()
-        };
+        self.display_start(&DateWords::english())
+    }
+
+    /// The date in English words, with its doubt said in words too ("about June 2024").
+    pub fn display_en(&self) -> String {
+        self.display(&DateWords::english())
+    }
+
+    /// The date as the start of something, in the words of a language.
+    pub fn display_start(&self, w: &DateWords) -> String {
+        let plain = |p: Point| DateSpan::single(p).display(w);
         let core = match (self.precision, self.ends) {
-            (Precision::Range, (None, Some(b))) => {
-                let end = DateSpan::single(b);
-                format!("by {}", plain(&end))
-            }
-            (Precision::Range, (Some(a), Some(b))) => {
-                format!(
-                    "between {} and {}",
-                    plain(&DateSpan::single(a)),
-                    plain(&DateSpan::single(b))
-                )
-            }
-            _ => return self.display_en(),
+            (Precision::Range, (None, Some(b))) => fill(&w.by, &[("b", &plain(b))]),
+            (Precision::Range, (Some(a), Some(b))) => fill(&w.between, &[("a", &plain(a)), ("b", &plain(b))]),
+            _ => return self.display(w),
         };
-        match self.qualifier {
-            Qualifier::Exact => core,
-            Qualifier::Approximate => format!("about {core}"),
-            Qualifier::Uncertain => format!("{core} (uncertain)"),
-        }
+        w.qualify(self.qualifier, core)
     }
 
     fn single(p: Point) -> DateSpan {
@@ -320,25 +312,115 @@ impl DateSpan {
         }
     }
 
-    pub fn display_en(&self) -> String {
-        let point = |p: &Point| match (p.month, p.day) {
-            (None, _) => p.year.to_string(),
-            (Some(m), None) => format!("{} {}", MONTHS[usize::from(m - 1)], p.year),
-            (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[usize::from(m - 1)], p.year),
+    /// The date in the words of a language, its doubt included.
+    pub fn display(&self, w: &DateWords) -> String {
+        let point = |p: &Point| {
+            let month = p.month.map(|m| m.to_string()).unwrap_or_default();
+            let month_name = p
+                .month
+                .and_then(|m| w.months.get(usize::from(m) - 1))
+                .cloned()
+                .unwrap_or_default();
+            let day = p.day.map(|d| d.to_string()).unwrap_or_default();
+            let year = p.year.to_string();
+            let pattern = match (p.month, p.day) {
+                (None, _) => &w.year,
+                (Some(_), None) => &w.month,
+                (Some(_), Some(_)) => &w.day,
+            };
+            fill(
+                pattern,
+                &[
+                    ("year", &year),
+                    ("month", &month),
+                    ("month_name", &month_name),
+                    ("day", &day),
+                ],
+            )
         };
         let core = match (self.precision, self.ends) {
-            (Precision::Range, (Some(a), Some(b))) => format!("{} to {}", point(&a), point(&b)),
-            (Precision::Range, (Some(a), None)) => format!("from {} on", point(&a)),
-            (Precision::Range, (None, Some(b))) => format!("until {}", point(&b)),
+            (Precision::Range, (Some(a), Some(b))) => fill(&w.range, &[("a", &point(&a)), ("b", &point(&b))]),
+            (Precision::Range, (Some(a), None)) => fill(&w.from, &[("a", &point(&a))]),
+            (Precision::Range, (None, Some(b))) => fill(&w.until, &[("b", &point(&b))]),
             (_, (Some(a), _)) => point(&a),
             _ => String::new(),
         };
-        match self.qualifier {
-            Qualifier::Exact => core,
-            Qualifier::Approximate => format!("about {core}"),
-            Qualifier::Uncertain => format!("{core} (uncertain)"),
+        w.qualify(self.qualifier, core)
+    }
+}
+
+/// How a language writes dates: patterns with `{year}`, `{month}` (a number), `{month_name}`,
+/// `{day}`, `{a}` and `{b}` (the ends of a range), `{date}` (a date being qualified).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateWords {
+    pub months: Vec<String>,
+    pub year: String,
+    pub month: String,
+    pub day: String,
+    pub range: String,
+    pub from: String,
+    pub until: String,
+    pub by: String,
+    pub between: String,
+    pub about: String,
+    pub uncertain: String,
+}
+
+impl DateWords {
+    /// English, the words every other language falls back to.
+    pub fn english() -> DateWords {
+        DateWords {
+            months: MONTHS.iter().map(|m| (*m).to_string()).collect(),
+            year: "{year}".into(),
+            month: "{month_name} {year}".into(),
+            day: "{day} {month_name} {year}".into(),
+            range: "{a} to {b}".into(),
+            from: "from {a} on".into(),
+            until: "until {b}".into(),
+            by: "by {b}".into(),
+            between: "between {a} and {b}".into(),
+            about: "about {date}".into(),
+            uncertain: "{date} (uncertain)".into(),
         }
     }
+
+    fn qualify(&self, q: Qualifier, core: String) -> String {
+        match q {
+            Qualifier::Exact => core,
+            Qualifier::Approximate => fill(&self.about, &[("date", &core)]),
+            Qualifier::Uncertain => fill(&self.uncertain, &[("date", &core)]),
+        }
+    }
+}
+
+/// Replaces each `{name}` in `pattern` with its value; unknown names stay as written.
+pub fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match values.iter().find(|(k, _)| *k == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl fmt::Display for DateSpan {

@@ -106,6 +106,14 @@ impl<'a> Document<'a> {
         }
     }
 
+    /// The top-level keys, as written.
+    pub fn keys(&self) -> Vec<String> {
+        match &self.value {
+            Value::Mapping(map) => map.keys().filter_map(|k| k.as_str().map(str::to_string)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// A top-level string field, if present and a string.
     pub fn str_field(&self, key: &str) -> Option<&str> {
         self.value.get(key).and_then(Value::as_str)
@@ -155,6 +163,26 @@ impl<'a> Document<'a> {
     fn locate_key(&self, key: &str) -> Option<(usize, usize, usize)> {
         locate_in(self.text, self.yaml_start, self.yaml_end, &[], Some(key))
     }
+}
+
+/// One interface string of a theme: a text, or a list of texts (the names of the months).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Text {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// Reads a theme's interface strings (`templates/i18n/LANG.yaml`): a map from keys to texts.
+pub fn parse_strings(file: &str, text: &str) -> Result<std::collections::BTreeMap<String, Text>, Diagnostic> {
+    if text.trim().is_empty() {
+        return Ok(Default::default());
+    }
+    serde_yaml::from_str(text).map_err(|e| {
+        yaml_error(file, text, 0, &e, "invalid interface strings").with_help(
+            "write one `key: text` per line, and a list as `[a, b]`; quote texts that contain `: ` or start with `{`",
+        )
+    })
 }
 
 fn yaml_error(file: &str, text: &str, yaml_start: usize, e: &serde_yaml::Error, what: &str) -> Diagnostic {

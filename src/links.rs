@@ -21,6 +21,31 @@ pub struct Target {
     pub kind: Kind,
     /// Its URL, base path included (`/h100/people/elon-musk/`).
     pub url: String,
+    /// Its translations, by language.
+    pub translations: Vec<TargetTranslation>,
+}
+
+/// A note's page in another language.
+#[derive(Debug, Clone)]
+pub struct TargetTranslation {
+    pub lang: String,
+    pub title: String,
+    pub url: String,
+    /// The index of its body among those whose heading links are checked together: after the
+    /// notes' own bodies.
+    pub page: usize,
+}
+
+/// Where a link from a body in some language leads.
+#[derive(Debug, Clone)]
+pub struct Shown<'t> {
+    pub url: &'t str,
+    pub title: &'t str,
+    /// The body whose headings `#fragment` names.
+    pub page: usize,
+    /// When the page is not in the language of the body linking to it: its language and the
+    /// language's name, to say so beside the link.
+    pub other_lang: Option<(&'t str, &'t str)>,
 }
 
 /// Everything a body may name, indexed for lookup. Indices are those of the dossier's notes.
@@ -39,6 +64,9 @@ pub struct LinkTargets {
     /// Static files by path below `static/` (`img/chart.png`).
     statics: BTreeSet<String>,
     pub base_path: String,
+    /// The site's default language and its name, said beside links from a translation to a
+    /// page that has none.
+    pub default_lang: (String, String),
 }
 
 /// Why a name did not resolve, and what to say about it.
@@ -88,6 +116,32 @@ impl LinkTargets {
             .get(key)
             .copied()
             .or_else(|| self.aliases.get(&key.to_lowercase()).map(|(i, _)| *i))
+    }
+
+    /// Where a link to note `t` leads from a body in `lang` (`None`: the default language).
+    pub fn shown(&self, t: usize, lang: Option<&str>) -> Shown<'_> {
+        let target = &self.notes[t];
+        let original = Shown {
+            url: &target.url,
+            title: &target.title,
+            page: t,
+            other_lang: None,
+        };
+        let Some(lang) = lang else {
+            return original;
+        };
+        match target.translations.iter().find(|tr| tr.lang == lang) {
+            Some(tr) => Shown {
+                url: &tr.url,
+                title: &tr.title,
+                page: tr.page,
+                other_lang: None,
+            },
+            None => Shown {
+                other_lang: Some((&self.default_lang.0, &self.default_lang.1)),
+                ..original
+            },
+        }
     }
 
     /// A note by the path of its file from the dossier root.
@@ -337,6 +391,7 @@ mod tests {
                     title: id.into(),
                     kind,
                     url: format!("/h100/x/{id}/"),
+                    translations: Vec::new(),
                 },
                 &format!("content/x/{id}.md"),
                 &aliases,

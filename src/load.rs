@@ -29,6 +29,8 @@ pub struct ThemeFile {
 pub struct Content {
     /// `content/_index.md`, if present.
     pub index: Option<SourceFile>,
+    /// `content/_index.LANG.md`: the home page in other languages, as (language, file).
+    pub index_translations: Vec<(String, SourceFile)>,
     /// Every other `.md` file, sorted by path.
     pub notes: Vec<SourceFile>,
 }
@@ -114,6 +116,11 @@ pub fn utf8_diag(file: &str, e: std::string::FromUtf8Error) -> Diagnostic {
     .with_help("save the file as UTF-8 in your editor")
 }
 
+/// The language of `content/_index.LANG.md`.
+pub fn home_translation(rel_path: &str) -> Option<&str> {
+    rel_path.strip_prefix("content/_index.")?.strip_suffix(".md")
+}
+
 /// Reads every note under `root/content`.
 pub fn load_content(root: &Path) -> (Content, Vec<Diagnostic>) {
     let _span = tracing::info_span!("load").entered();
@@ -147,6 +154,10 @@ pub fn load_content(root: &Path) -> (Content, Vec<Diagnostic>) {
     for r in results {
         match r {
             Ok(f) if f.rel_path == "content/_index.md" => content.index = Some(f),
+            Ok(f) if home_translation(&f.rel_path).is_some() => {
+                let lang = home_translation(&f.rel_path).unwrap_or_default().to_string();
+                content.index_translations.push((lang, f));
+            }
             Ok(f) => content.notes.push(f),
             Err(d) => diags.push(d),
         }

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
     let exit = match cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::Translations(args) => cmd::translations::run(args),
     };
     ExitCode::from(exit as u8)
 }

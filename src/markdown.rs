@@ -112,6 +112,9 @@ pub struct Body<'a> {
     pub this: Option<usize>,
     /// The citations of the front-matter, resolved: numbered first, in order, before the body's.
     pub seed: Vec<SeedCite>,
+    /// The language of a translation's body: its links go to the pages in that language where
+    /// there are some. `None` for the default language.
+    pub lang: Option<&'a str>,
 }
 
 impl<'a> Body<'a> {
@@ -123,6 +126,7 @@ impl<'a> Body<'a> {
             start: 0,
             this: None,
             seed: Vec::new(),
+            lang: None,
         }
     }
 }
@@ -169,7 +173,9 @@ pub struct Citation {
 pub enum AnchorTarget {
     /// The page the link is on (`[[#heading]]`).
     This,
-    Note(usize),
+    /// Another body, by its index among the bodies [`resolve_anchors`] is given: a note's
+    /// index, or that of a translation's body (see [`crate::links::TargetTranslation::page`]).
+    Page(usize),
 }
 
 /// A link to a heading, checked once every body has been rendered and its headings are known.
@@ -194,6 +200,48 @@ pub struct Rendered {
     /// [`resolve_anchors`] fills them.
     pub anchors: Vec<Anchor>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Where each top-level block (paragraph, heading, list, table, …) starts in `html`, for
+    /// showing a translation beside its original.
+    pub blocks: Vec<usize>,
+}
+
+impl Rendered {
+    /// The top-level blocks of the HTML, in order.
+    pub fn block_html(&self) -> Vec<&str> {
+        let mut out = Vec::with_capacity(self.blocks.len());
+        for (k, &start) in self.blocks.iter().enumerate() {
+            let end = self.blocks.get(k + 1).copied().unwrap_or(self.html.len());
+            let block = self.html[start..end].trim();
+            if !block.is_empty() {
+                out.push(block);
+            }
+        }
+        out
+    }
+}
+
+/// Marks the start of a top-level block in the HTML until [`split_blocks`] records it.
+const BLOCK_MARK: &str = "\0b\0";
+
+/// Records where the top-level blocks start and takes their marks out of the HTML.
+fn split_blocks(r: &mut Rendered) {
+    if !r.html.contains(BLOCK_MARK) {
+        r.blocks = vec![0];
+        return;
+    }
+    let mut html = String::with_capacity(r.html.len());
+    let mut blocks = Vec::new();
+    for (k, part) in r.html.split(BLOCK_MARK).enumerate() {
+        if k > 0 {
+            blocks.push(html.len());
+        }
+        html.push_str(part);
+    }
+    if blocks.first() != Some(&0) {
+        blocks.insert(0, 0);
+    }
+    r.html = html;
+    r.blocks = blocks;
 }
 
 /// Renders Markdown that links nowhere: for tests, and text outside any note.
@@ -226,6 +274,7 @@ pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
         block: String::new(),
         marks: Vec::new(),
         cite_numbers: HashMap::new(),
+        depth: 0,
     };
     for seed in &body.seed {
         r.cite_number(seed.source, seed.at.clone(), seed.quote.clone());
@@ -245,6 +294,10 @@ pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
     pulldown_cmark::html::push_html(&mut html, r.events.into_iter());
     let mut out = r.out;
     out.html = html;
+    // With heading links, the marks stay until `resolve_anchors` has filled them in.
+    if out.anchors.is_empty() {
+        split_blocks(&mut out);
+    }
     out
 }
 
@@ -267,6 +320,8 @@ struct Frame {
     mark_start: usize,
     /// Text to use when the written label is empty (`[[id|]]`).
     default_label: Option<(String, String)>,
+    /// Said after the link when its page is in another language than the body.
+    lang_mark: Option<String>,
 }
 
 struct Renderer<'a> {
@@ -286,6 +341,8 @@ struct Renderer<'a> {
     block: String,
     marks: Vec<(usize, Range<usize>)>,
     cite_numbers: HashMap<(usize, Option<String>), usize>,
+    /// How many blocks are open: 0 between top-level blocks.
+    depth: usize,
 }
 
 type Source<'s, 'a> = &'s mut pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>;
@@ -314,6 +371,17 @@ fn is_inline_end(tag: &TagEnd) -> bool {
             | TagEnd::Superscript
             | TagEnd::Subscript
     )
+}
+
+/// Said after a link from a translation to a page only in the original language:
+/// ` (English)`, in that language.
+fn lang_mark(lang: &str, name: &str) -> String {
+    let mut s = String::from(" <span class=\"lang-mark\" lang=\"");
+    let _ = escape_html(&mut s, lang);
+    s.push_str("\">(");
+    let _ = escape_html(&mut s, name);
+    s.push_str(")</span>");
+    s
 }
 
 /// A placeholder for a heading link's fragment (`text == false`) or its heading's text, which
@@ -351,6 +419,7 @@ impl<'a> Renderer<'a> {
                 attrs,
             }) => {
                 self.block_boundary();
+                self.mark_block();
                 self.heading = Some(OpenHeading {
                     at: self.events.len(),
                     level,
@@ -364,6 +433,7 @@ impl<'a> Renderer<'a> {
             Event::End(TagEnd::Heading(_)) => self.close_heading(),
             Event::Start(Tag::CodeBlock(kind)) => {
                 self.block_boundary();
+                self.mark_block();
                 let mut code = String::new();
                 for (ev, _) in parser.by_ref() {
                     match ev {
@@ -417,10 +487,17 @@ impl<'a> Renderer<'a> {
             }
             Event::Start(ref tag) if !is_inline(tag) => {
                 self.block_boundary();
+                self.mark_block();
+                self.depth += 1;
                 self.events.push(ev);
             }
             Event::End(ref tag) if !is_inline_end(tag) => {
                 self.block_boundary();
+                self.depth = self.depth.saturating_sub(1);
+                self.events.push(ev);
+            }
+            Event::Rule => {
+                self.mark_block();
                 self.events.push(ev);
             }
             other => self.events.push(other),
@@ -472,6 +549,13 @@ impl<'a> Renderer<'a> {
         self.block_boundary();
     }
 
+    /// Marks the start of a block, when it is a top-level one.
+    fn mark_block(&mut self) {
+        if self.depth == 0 {
+            self.events.push(Event::Html(CowStr::Borrowed(BLOCK_MARK)));
+        }
+    }
+
     /// Ends the current block: the sentences around its links are cut now.
     fn block_boundary(&mut self) {
         for (link, range) in self.marks.drain(..) {
@@ -492,9 +576,19 @@ impl<'a> Renderer<'a> {
         Some(self.out.links.len() - 1)
     }
 
-    fn open_anchor(&mut self, href: &str, fragment: Option<(AnchorTarget, &str, usize)>, title: &str) -> Option<usize> {
+    fn open_anchor(
+        &mut self,
+        href: &str,
+        fragment: Option<(AnchorTarget, &str, usize)>,
+        title: &str,
+        hreflang: Option<&str>,
+    ) -> Option<usize> {
         let mut s = String::from("<a href=\"");
         let _ = escape_href(&mut s, href);
+        if let Some(lang) = hreflang {
+            s.push_str("\" hreflang=\"");
+            let _ = escape_html(&mut s, lang);
+        }
         let k = fragment.map(|(target, frag, md_offset)| {
             let k = self.out.anchors.len();
             self.out.anchors.push(Anchor {
@@ -542,17 +636,27 @@ impl<'a> Renderer<'a> {
             }
         };
         // The label when none is written: the target's title, and the heading's.
-        let title = match resolved {
-            Some(Some(t)) => self.targets.notes[t].title.clone(),
-            _ => key.to_string(),
+        let shown = match resolved {
+            Some(Some(t)) => Some(self.targets.shown(t, self.body.lang)),
+            _ => None,
         };
+        let title = shown.as_ref().map_or_else(|| key.to_string(), |s| s.title.to_string());
+        let other_lang = shown.as_ref().and_then(|s| s.other_lang);
+        let lang_mark = other_lang.map(|(lang, name)| lang_mark(lang, name));
         let mark_start = self.block.len();
         let (link, anchor) = match resolved {
             Some(target) => {
                 let link = target.and_then(|t| self.record_link(t, LinkKind::Link));
-                let href = target.map_or("", |t| self.targets.notes[t].url.as_str()).to_string();
-                let anchor_target = target.map_or(AnchorTarget::This, AnchorTarget::Note);
-                let anchor = self.open_anchor(&href, fragment.map(|f| (anchor_target, f, frag_at)), "");
+                let href = shown.as_ref().map_or("", |s| s.url).to_string();
+                let anchor_target = shown
+                    .as_ref()
+                    .map_or(AnchorTarget::This, |s| AnchorTarget::Page(s.page));
+                let anchor = self.open_anchor(
+                    &href,
+                    fragment.map(|f| (anchor_target, f, frag_at)),
+                    "",
+                    other_lang.map(|(l, _)| l),
+                );
                 (link, anchor)
             }
             None => {
@@ -582,6 +686,7 @@ impl<'a> Renderer<'a> {
                 link,
                 mark_start,
                 default_label: Some(default_label),
+                lang_mark,
             });
             return;
         }
@@ -591,11 +696,26 @@ impl<'a> Renderer<'a> {
                 break;
             }
         }
-        self.events.push(Event::InlineHtml(default_label.0.into()));
+        // The original's title is in the original's language.
+        let label = match other_lang {
+            Some((lang, _)) if resolved.is_some() => {
+                let mut html = String::from("<span lang=\"");
+                let _ = escape_html(&mut html, lang);
+                html.push_str("\">");
+                html.push_str(&default_label.0);
+                html.push_str("</span>");
+                html
+            }
+            _ => default_label.0,
+        };
+        self.events.push(Event::InlineHtml(label.into()));
         self.push_plain(&default_label.1);
         self.events.push(Event::InlineHtml(CowStr::Borrowed("</a>")));
         if let Some(link) = link {
             self.marks.push((link, mark_start..self.block.len()));
+        }
+        if let Some(mark) = lang_mark {
+            self.events.push(Event::InlineHtml(mark.into()));
         }
     }
 
@@ -617,6 +737,9 @@ impl<'a> Renderer<'a> {
         }
         if let Some(link) = frame.link {
             self.marks.push((link, frame.mark_start..self.block.len()));
+        }
+        if let Some(mark) = frame.lang_mark {
+            self.events.push(Event::InlineHtml(mark.into()));
         }
     }
 
@@ -645,25 +768,29 @@ impl<'a> Renderer<'a> {
                 link: None,
                 mark_start,
                 default_label: None,
+                lang_mark: None,
             });
             return;
         }
         match self.local_file(&dest_url, &range) {
             Some(Local::Note { target, fragment }) => {
                 let link = self.record_link(target, LinkKind::Link);
-                let url = self.targets.notes[target].url.clone();
-                let frag = fragment.map(|(f, at)| (AnchorTarget::Note(target), f, at));
-                let frag_owned = frag.map(|(t, f, at)| (t, f.to_string(), at));
+                let shown = self.targets.shown(target, self.body.lang);
+                let (url, page) = (shown.url.to_string(), shown.page);
+                let other_lang = shown.other_lang.map(|(l, n)| (l.to_string(), n.to_string()));
+                let frag_owned = fragment.map(|(f, at)| (AnchorTarget::Page(page), f.to_string(), at));
                 self.open_anchor(
                     &url,
                     frag_owned.as_ref().map(|(t, f, at)| (*t, f.as_str(), *at)),
                     &title,
+                    other_lang.as_ref().map(|(l, _)| l.as_str()),
                 );
                 self.frames.push(Frame {
                     close_html: true,
                     link,
                     mark_start,
                     default_label: None,
+                    lang_mark: other_lang.map(|(l, n)| lang_mark(&l, &n)),
                 });
             }
             // A file in static/ gets its URL on the site; anything else stays as written.
@@ -683,6 +810,7 @@ impl<'a> Renderer<'a> {
                     link: None,
                     mark_start,
                     default_label: None,
+                    lang_mark: None,
                 });
             }
         }
@@ -953,17 +1081,17 @@ fn has_scheme(url: &str) -> bool {
 }
 
 /// Checks every heading link against the headings of the page it points into, and fills in
-/// the placeholders [`render_body`] left. `pages[i]` for `i < notes` is the note with index `i`;
-/// each page comes with its file and text, for diagnostics.
-pub fn resolve_anchors(pages: &mut [(Rendered, &str, &str)], notes: usize, diags: &mut Vec<Diagnostic>) {
+/// the placeholders [`render_body`] left. `pages[i]` is the body [`AnchorTarget::Page`] `i`
+/// names; each page comes with its file and text, for diagnostics.
+pub fn resolve_anchors(pages: &mut [(Rendered, &str, &str)], diags: &mut Vec<Diagnostic>) {
     let mut fills: Vec<Vec<(String, String)>> = Vec::with_capacity(pages.len());
     for (p, (page, file, text)) in pages.iter().enumerate() {
         let mut fill = Vec::with_capacity(page.anchors.len());
         for a in &page.anchors {
             let (headings, target_file) = match a.target {
                 AnchorTarget::This => (&page.headings, *file),
-                AnchorTarget::Note(t) if t < notes => (&pages[t].0.headings, pages[t].1),
-                AnchorTarget::Note(_) => (&pages[p].0.headings, *file),
+                AnchorTarget::Page(t) if t < pages.len() => (&pages[t].0.headings, pages[t].1),
+                AnchorTarget::Page(_) => (&pages[p].0.headings, *file),
             };
             let slug = slugify(&a.fragment);
             let found = headings
@@ -1011,6 +1139,7 @@ pub fn resolve_anchors(pages: &mut [(Rendered, &str, &str)], notes: usize, diags
     for ((page, _, _), fill) in pages.iter_mut().zip(fills) {
         if !fill.is_empty() {
             page.html = fill_placeholders(&page.html, &fill);
+            split_blocks(page);
         }
     }
 }
@@ -1026,6 +1155,12 @@ fn fill_placeholders(html: &str, fill: &[(String, String)]) -> String {
             break;
         };
         let token = &after[..end];
+        if token == "b" {
+            // A block's mark: `split_blocks` takes it out.
+            out.push_str(BLOCK_MARK);
+            rest = &after[end + 1..];
+            continue;
+        }
         let (num, text) = match token.strip_suffix('t') {
             Some(n) => (n, true),
             None => (token, false),
@@ -1212,6 +1347,7 @@ mod tests {
                     title: title.into(),
                     kind,
                     url: format!("/h100/{}/", file.trim_start_matches("content/").trim_end_matches(".md")),
+                    translations: Vec::new(),
                 },
                 file,
                 &aliases,
@@ -1228,6 +1364,7 @@ mod tests {
             start: 0,
             this: Some(2),
             seed: Vec::new(),
+            lang: None,
         };
         render_body(&b, &targets())
     }
@@ -1355,6 +1492,7 @@ mod tests {
                 at: Some("¶5".into()),
                 quote: Some("q".into()),
             }],
+            lang: None,
         };
         let r = render_body(&b, &targets());
         let c: Vec<_> = r
@@ -1438,6 +1576,7 @@ mod tests {
             start: 0,
             this: Some(0),
             seed: Vec::new(),
+            lang: None,
         };
         let event = "[[elon-musk#Roles at Tesla]] [[elon-musk#my_id|x]] [m](../people/elon-musk.md#roles-at-tesla) [[#Local]] [[elon-musk#nope]]\n\n## Local\n";
         let mut pages = vec![
@@ -1446,7 +1585,7 @@ mod tests {
             (body(event), "content/events/h100-reallocation.md", event),
         ];
         let mut diags = Vec::new();
-        resolve_anchors(&mut pages, 3, &mut diags);
+        resolve_anchors(&mut pages, &mut diags);
         let html = &pages[2].0.html;
         assert!(
             html.contains("<a href=\"/h100/people/elon-musk/#roles-at-tesla\">Elon Musk › Roles at Tesla</a>"),
@@ -1514,7 +1653,7 @@ mod tests {
         for md in inputs {
             let mut pages = vec![(body(md), "content/events/h100-reallocation.md", md)];
             let mut diags = Vec::new();
-            resolve_anchors(&mut pages, 0, &mut diags);
+            resolve_anchors(&mut pages, &mut diags);
             let r = &pages[0].0;
             assert!(!r.html.contains('\0'), "{md}: {}", r.html);
             for d in r.diagnostics.iter().chain(&diags) {

@@ -19,11 +19,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, Value};
 
+use crate::build::Bodies;
 use crate::date::DateSpan;
 use crate::diag::Diagnostic;
 use crate::graph::conflicts::Conflicts;
-use crate::graph::links::{Backlink, Links, Mention};
+use crate::graph::links::{Backlink, Field};
+use crate::graph::translations::Status;
 use crate::graph::{Dossier, note_path};
+use crate::i18n;
 use crate::load::ThemeOverrides;
 use crate::markdown::{Citation, Heading, Rendered};
 use crate::model::{Cite, Kind, KindData, Note};
@@ -44,6 +47,9 @@ pub const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
     "partials/sources.html", "partials/note_list.html", "partials/header.html",
     "partials/backlinks.html", "partials/mentions.html",
     "timeline.html", "conflicts.html", "partials/conflict.html", "partials/conflicts.html", "partials/timeline.html",
+    "translations.html", "side-by-side.html", "partials/note_link.html", "partials/translation.html",
+    "partials/languages.html",
+    "i18n/en.yaml", "i18n/zh-Hant.yaml",
 );
 
 /// The default static files, compiled into the binary.
@@ -65,6 +71,8 @@ const REQUIRED_TEMPLATES: &[&str] = &[
     "claims.html",
     "timeline.html",
     "conflicts.html",
+    "translations.html",
+    "side-by-side.html",
 ];
 
 /// The compiled theme: templates with overrides applied, and the static files to copy.
@@ -75,6 +83,8 @@ pub struct Theme {
     /// Template name → (file to name in diagnostics, source text).
     sources: BTreeMap<String, (String, String)>,
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// Interface strings by language (`templates/i18n/LANG.yaml`).
+    pub strings: i18n::Files,
 }
 
 fn template_diag(sources: &BTreeMap<String, (String, String)>, err: &tera::Error, context: Option<&str>) -> Diagnostic {
@@ -164,6 +174,32 @@ pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>
     for f in overrides.statics {
         statics.insert(f.name, f.bytes);
     }
+    // Interface strings are not templates: each file is read on its own, the dossier's keys
+    // over the built-in ones.
+    let mut strings = i18n::Files::new();
+    let string_files: Vec<String> = sources
+        .keys()
+        .filter(|n| n.starts_with(i18n::DIR) && n.ends_with(".yaml"))
+        .cloned()
+        .collect();
+    for name in string_files {
+        let Some((file, text)) = sources.remove(&name) else {
+            continue;
+        };
+        let tag = name[i18n::DIR.len()..name.len() - ".yaml".len()].to_string();
+        let builtin = DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == name);
+        let mut merged = match builtin {
+            Some((_, bytes)) if !file.ends_with("(built-in)") => {
+                crate::frontmatter::parse_strings(&name, &String::from_utf8_lossy(bytes)).unwrap_or_default()
+            }
+            _ => BTreeMap::new(),
+        };
+        match crate::frontmatter::parse_strings(&file, &text) {
+            Ok(own) => merged.extend(own),
+            Err(d) => diags.push(d),
+        }
+        strings.insert(tag, merged);
+    }
     let index: Arc<OnceLock<Index>> = Arc::new(OnceLock::new());
     let new_tera = || {
         let mut tera = Tera::new();
@@ -203,6 +239,7 @@ pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>
         index,
         sources,
         statics,
+        strings,
     })
 }
 
@@ -220,39 +257,107 @@ pub struct Summary<'a> {
     pub language: Option<&'a str>,
     pub status: Option<crate::model::ClaimStatus>,
     pub event_type: Option<&'a str>,
+    /// The language of the page `url` leads to: the page's own, or the default language's
+    /// when the note is not translated.
+    pub lang: &'a str,
+    /// That language's name in itself (`English`), to say so beside the link.
+    pub lang_name: &'a str,
+    /// The language of `title`: a source's own language for a source's title, else `lang`.
+    pub title_lang: &'a str,
 }
 
-/// Site-wide data shared by every page's template functions.
+/// A language of the site as the pages of one language see it: how to reach another note's
+/// page in it, and the words to use.
+pub struct Locale<'a> {
+    pub dossier: &'a Dossier,
+    pub lang: &'a str,
+    pub words: &'a i18n::Lang,
+    pub base_path: &'a str,
+    /// The language's folder below the base path (`zh-hant/`, or empty).
+    pub prefix: String,
+}
+
+impl<'a> Locale<'a> {
+    pub fn new(dossier: &'a Dossier, lang: &'a str, words: &'a i18n::Lang, base_path: &'a str) -> Locale<'a> {
+        Locale {
+            dossier,
+            lang,
+            words,
+            base_path,
+            prefix: dossier.site.config.lang_prefix(lang),
+        }
+    }
+
+    fn is_default(&self) -> bool {
+        self.prefix.is_empty()
+    }
+
+    /// The note as this language shows it: its translation, or else the original.
+    pub fn shown(&self, note: &'a Note) -> &'a Note {
+        if self.is_default() || note.lang.is_some() {
+            return note;
+        }
+        self.translation_of(note).unwrap_or(note)
+    }
+
+    fn translation_of(&self, note: &Note) -> Option<&'a Note> {
+        let i = *self.dossier.by_id.get(&note.id)?;
+        let k = self.dossier.translated.of(i, self.lang)?;
+        self.dossier.translations.get(k)
+    }
+
+    pub fn summary(&self, note: &'a Note) -> Summary<'a> {
+        let shown = self.shown(note);
+        let config = &self.dossier.site.config;
+        let lang: &'a str = match shown.lang.as_deref() {
+            Some(_) => self.lang,
+            None => &config.default_lang,
+        };
+        let (publisher, language) = match &shown.data {
+            KindData::Source(s) => (s.publisher.as_deref(), s.language.as_deref()),
+            _ => (None, None),
+        };
+        let prefix = if shown.lang.is_some() { self.prefix.as_str() } else { "" };
+        Summary {
+            id: &shown.id,
+            kind: shown.kind,
+            title: &shown.title,
+            url: format!("{}{prefix}{}", self.base_path, note_path(shown)),
+            summary: shown.common.summary.as_deref(),
+            date: shown.date(),
+            tags: &shown.common.tags,
+            publisher,
+            language,
+            status: match &shown.data {
+                KindData::Claim(c) => Some(c.status),
+                _ => None,
+            },
+            event_type: match &shown.data {
+                KindData::Event(e) => e.event_type.as_deref(),
+                _ => None,
+            },
+            lang,
+            lang_name: config.lang_name(lang),
+            title_lang: match (language, shown.lang.is_some()) {
+                (Some(l), false) => l,
+                _ => lang,
+            },
+        }
+    }
+}
+
+/// Site-wide data shared by every page's template functions, per language.
 pub struct Index {
+    langs: HashMap<String, LangIndex>,
+    default_lang: String,
+    base_path: String,
+    prefixes: HashMap<String, String>,
+    words: HashMap<String, i18n::Lang>,
+}
+
+struct LangIndex {
     by_id: HashMap<String, Value>,
     by_kind: HashMap<&'static str, Value>,
-    base_path: String,
-}
-
-pub fn summary<'a>(note: &'a Note, base_path: &str) -> Summary<'a> {
-    let (publisher, language) = match &note.data {
-        KindData::Source(s) => (s.publisher.as_deref(), s.language.as_deref()),
-        _ => (None, None),
-    };
-    Summary {
-        id: &note.id,
-        kind: note.kind,
-        title: &note.title,
-        url: format!("{base_path}{}", note_path(note)),
-        summary: note.common.summary.as_deref(),
-        date: note.date(),
-        tags: &note.common.tags,
-        publisher,
-        language,
-        status: match &note.data {
-            KindData::Claim(c) => Some(c.status),
-            _ => None,
-        },
-        event_type: match &note.data {
-            KindData::Event(e) => e.event_type.as_deref(),
-            _ => None,
-        },
-    }
 }
 
 /// The order of a kind's list: dated kinds by date (undated last), the rest by title.
@@ -281,75 +386,174 @@ pub fn list_order(dossier: &Dossier, kind: Kind) -> Vec<usize> {
 }
 
 impl Index {
-    pub fn new(dossier: &Dossier) -> Index {
-        let base_path = dossier.site.config.base_path();
-        let by_id: HashMap<String, Value> = dossier
-            .notes
-            .par_iter()
-            .map(|n| (n.id.clone(), Value::from_serializable(&summary(n, &base_path))))
-            .collect();
-        let mut by_kind = HashMap::new();
-        for kind in Kind::ALL {
-            let list: Vec<Value> = list_order(dossier, kind)
-                .into_iter()
-                .map(|i| by_id[&dossier.notes[i].id].clone())
+    pub fn new(dossier: &Dossier, words: HashMap<String, i18n::Lang>) -> Index {
+        let config = &dossier.site.config;
+        let base_path = config.base_path();
+        let orders: Vec<(Kind, Vec<usize>)> = Kind::ALL.iter().map(|&k| (k, list_order(dossier, k))).collect();
+        let mut langs = HashMap::new();
+        let mut prefixes = HashMap::new();
+        for lang in config.languages() {
+            prefixes.insert(lang.to_string(), config.lang_prefix(lang));
+            let Some(w) = words.get(lang) else {
+                continue;
+            };
+            let loc = Locale::new(dossier, lang, w, &base_path);
+            let by_id: HashMap<String, Value> = dossier
+                .notes
+                .par_iter()
+                .map(|n| (n.id.clone(), Value::from_serializable(&loc.summary(n))))
                 .collect();
-            by_kind.insert(kind.as_str(), Value::from_serializable(&list));
+            let by_kind = orders
+                .iter()
+                .map(|(kind, order)| {
+                    let list: Vec<Value> = order.iter().map(|&i| by_id[&dossier.notes[i].id].clone()).collect();
+                    (kind.as_str(), Value::from_serializable(&list))
+                })
+                .collect();
+            langs.insert(lang.to_string(), LangIndex { by_id, by_kind });
         }
         Index {
-            by_id,
-            by_kind,
+            langs,
+            default_lang: config.default_lang.clone(),
             base_path,
+            prefixes,
+            words,
         }
+    }
+
+    /// The language of the page being rendered: the context's `lang`.
+    fn lang_of(&self, state: &State) -> String {
+        state
+            .get::<String>("lang")
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| self.default_lang.clone())
+    }
+
+    fn lang(&self, state: &State) -> tera::TeraResult<&LangIndex> {
+        let lang = self.lang_of(state);
+        self.langs
+            .get(&lang)
+            .or_else(|| self.langs.get(&self.default_lang))
+            .ok_or_else(|| tera::Error::message(format!("the site has no language `{lang}`")))
+    }
+
+    fn words(&self, state: &State) -> Option<&i18n::Lang> {
+        let lang = self.lang_of(state);
+        self.words.get(&lang).or_else(|| self.words.get(&self.default_lang))
     }
 }
 
 /// `1234567.5` → `1,234,567.5`: numbers as readers of English write them.
 pub fn group_digits(n: f64) -> String {
-    let neg = n < 0.0;
-    let text = format!("{}", n.abs());
-    let (int, frac) = text
-        .split_once('.')
-        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    if neg { format!("-{out}") } else { out }
+    i18n::NumberWords::english().format(n)
 }
 
 fn register_functions(tera: &mut Tera, index: Arc<OnceLock<Index>>) {
-    tera.register_filter("number", |n: f64, _: Kwargs, _: &State| group_digits(n));
     fn ready(slot: &OnceLock<Index>) -> tera::TeraResult<&Index> {
         slot.get()
             .ok_or_else(|| tera::Error::message("the site index is not ready"))
     }
     let i = index.clone();
-    tera.register_function("note", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let id: &str = kwargs.must_get("id")?;
-        Ok(ready(&i)?.by_id.get(id).cloned().unwrap_or_else(Value::none))
-    });
+    tera.register_filter(
+        "number",
+        move |n: f64, _: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let words = ready(&i)?.words(state);
+            Ok(words.map_or_else(|| group_digits(n), |w| w.numbers.format(n)))
+        },
+    );
     let i = index.clone();
-    tera.register_function("notes", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let kind: &str = kwargs.must_get("kind")?;
-        ready(&i)?.by_kind.get(kind).cloned().ok_or_else(|| {
-            tera::Error::message(format!(
-                "notes(kind=\"{kind}\"): the kinds are source, person, organization, event, claim and page"
-            ))
-        })
-    });
+    tera.register_filter(
+        "date",
+        move |v: Value, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let start: bool = kwargs.get("start")?.unwrap_or(false);
+            let Some(text) = v.get_from_path("text").and_then(|t| t.as_str()).map(str::to_string) else {
+                return Ok(String::new());
+            };
+            let Ok(span) = DateSpan::parse(&text) else {
+                return Ok(text);
+            };
+            let en = crate::date::DateWords::english();
+            let words = ready(&i)?.words(state).map_or(&en, |w| &w.dates);
+            Ok(if start {
+                span.display_start(words)
+            } else {
+                span.display(words)
+            })
+        },
+    );
+    // `{{ t.key | fmt(name=value) }}`: fills `{name}` in an interface string. Values are escaped
+    // unless they are already safe HTML (a `{% set %}` block, or `| safe`).
+    tera.register_filter(
+        "fmt",
+        |pattern: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
+            let mut values: Vec<(String, String)> = Vec::new();
+            for (k, v) in kwargs.iter() {
+                let text = if v.is_safe() {
+                    v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())
+                } else {
+                    state.escape_if_needed(v)?
+                };
+                values.push((k.to_string(), text));
+            }
+            let escaped = state.escape(pattern)?;
+            let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            Ok(Value::safe_string(&crate::date::fill(&escaped, &pairs)))
+        },
+    );
+    let i = index.clone();
+    tera.register_function(
+        "note",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
+            let id: &str = kwargs.must_get("id")?;
+            Ok(ready(&i)?
+                .lang(state)?
+                .by_id
+                .get(id)
+                .cloned()
+                .unwrap_or_else(Value::none))
+        },
+    );
+    let i = index.clone();
+    tera.register_function(
+        "notes",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
+            let kind: &str = kwargs.must_get("kind")?;
+            ready(&i)?.lang(state)?.by_kind.get(kind).cloned().ok_or_else(|| {
+                tera::Error::message(format!(
+                    "notes(kind=\"{kind}\"): the kinds are source, person, organization, event, claim and page"
+                ))
+            })
+        },
+    );
     let i = index;
-    tera.register_function("url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let path: &str = kwargs.must_get("path")?;
-        Ok(format!("{}{}", ready(&i)?.base_path, path.trim_start_matches('/')))
-    });
+    // A page (`sources/`, or `` for the home page) in the current language, or in `lang`; a
+    // file (`style.css`) under the base path.
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            let index = ready(&i)?;
+            let path = path.trim_start_matches('/');
+            let is_page = path.is_empty() || path.ends_with('/');
+            let lang = match kwargs.get::<String>("lang")? {
+                Some(l) => l,
+                None => index.lang_of(state),
+            };
+            let prefix = if is_page {
+                index.prefixes.get(&lang).map_or("", String::as_str)
+            } else {
+                ""
+            };
+            Ok(format!("{}{prefix}{path}", index.base_path))
+        },
+    );
+}
+
+#[derive(Serialize)]
+struct LanguageView<'a> {
+    lang: &'a str,
+    name: &'a str,
 }
 
 #[derive(Serialize)]
@@ -359,7 +563,11 @@ struct SiteView<'a> {
     author: Option<&'a str>,
     base_path: String,
     base_url: String,
+    /// The language of the pages being rendered, and the site's default.
     lang: &'a str,
+    default_lang: &'a str,
+    /// Every language of the site, the default first.
+    languages: Vec<LanguageView<'a>>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
     generator: &'static str,
 }
@@ -399,10 +607,20 @@ struct ResponseView<'a> {
     sources: Vec<usize>,
 }
 
+/// How a note names this one, in the page's words.
+#[derive(Serialize)]
+struct MentionView<'a> {
+    context: Option<&'a crate::links::Context>,
+    /// The front-matter field that names the note, in words (`for the role CEO at Tesla`).
+    field: Option<String>,
+    at: Option<&'a str>,
+    quote: Option<&'a str>,
+}
+
 #[derive(Serialize)]
 struct BacklinkView<'a> {
     note: Summary<'a>,
-    mentions: &'a [Mention],
+    mentions: Vec<MentionView<'a>>,
 }
 
 /// Backlinks of one kind.
@@ -410,31 +628,85 @@ struct BacklinkView<'a> {
 struct BacklinkGroup<'a> {
     kind: Kind,
     /// The kind's plural, for a heading (`Events`).
-    label: &'static str,
+    label: &'a str,
     items: Vec<BacklinkView<'a>>,
 }
 
 #[derive(Serialize)]
 struct InvolvementView<'a> {
     note: Summary<'a>,
-    /// As what: `actor`, `from`, `to`, `claimant`, `subject`, `responded`.
-    roles: &'a [&'static str],
+    /// As what: `actor`, `from`, `to`, `claimant`, `subject`, `responded`, in words.
+    roles: Vec<&'a str>,
 }
 
-fn group<'a>(dossier: &'a Dossier, list: &'a [Backlink], base_path: &str) -> Vec<BacklinkGroup<'a>> {
+fn field_words(loc: &Locale<'_>, f: &Field) -> String {
+    let w = loc.words;
+    let title = |i: &Option<usize>| i.map(|i| loc.shown(&loc.dossier.notes[i]).title.clone());
+    match f {
+        Field::TranslatesIt => w.get("mention_translates").into(),
+        Field::KnownThrough => w.get("mention_via").into(),
+        Field::Role { role, org } => match title(org) {
+            Some(org) => w.fmt("mention_role_at", &[("role", role), ("org", &org)]),
+            None => w.fmt("mention_role", &[("role", role)]),
+        },
+        Field::Event => w.get("mention_event").into(),
+        Field::Claim => w.get("mention_claim").into(),
+        Field::Response { by } => match title(by) {
+            Some(by) => w.fmt("mention_response_of", &[("by", &by)]),
+            None => w.get("mention_response").into(),
+        },
+        Field::About => w.get("mention_about").into(),
+        Field::Contradicts => w.get("mention_contradicts").into(),
+    }
+}
+
+/// The key of the words for a part in an event or claim (`actor` → `as_actor`).
+fn as_key(role: &str) -> &'static str {
+    match role {
+        "actor" => "as_actor",
+        "from" => "as_from",
+        "to" => "as_to",
+        "claimant" => "as_claimant",
+        "subject" => "as_subject",
+        _ => "as_responded",
+    }
+}
+
+fn plural_key(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Source => "sources",
+        Kind::Person => "people",
+        Kind::Organization => "organizations",
+        Kind::Event => "events",
+        Kind::Claim => "claims",
+        Kind::Page => "pages",
+    }
+}
+
+fn group<'a>(loc: &Locale<'a>, list: &'a [Backlink]) -> Vec<BacklinkGroup<'a>> {
+    let dossier = loc.dossier;
     let mut groups: Vec<BacklinkGroup<'a>> = Vec::new();
     for b in list {
         let note = &dossier.notes[b.from];
         let view = BacklinkView {
-            note: summary(note, base_path),
-            mentions: &b.mentions,
+            note: loc.summary(note),
+            mentions: b
+                .mentions
+                .iter()
+                .map(|m| MentionView {
+                    context: m.context.as_ref(),
+                    field: m.field.as_ref().map(|f| field_words(loc, f)),
+                    at: m.at.as_deref(),
+                    quote: m.quote.as_deref(),
+                })
+                .collect(),
         };
         match groups.last_mut() {
             // Notes are sorted by kind, so one pass groups them.
             Some(g) if g.kind == note.kind => g.items.push(view),
             _ => groups.push(BacklinkGroup {
                 kind: note.kind,
-                label: note.kind.plural(),
+                label: loc.words.get(plural_key(note.kind)),
                 items: vec![view],
             }),
         }
@@ -453,14 +725,70 @@ fn numbers(cites: &[Cite], entries: &[Citation], dossier: &Dossier) -> Vec<usize
         .collect()
 }
 
+/// One language version of a page, for the switcher and the `hreflang` links.
+#[derive(Serialize, Clone)]
+struct Alternate<'a> {
+    lang: &'a str,
+    name: &'a str,
+    /// Below the base path (`zh-hant/events/x/`); `None` when the page has no version in
+    /// this language.
+    path: Option<String>,
+    url: Option<String>,
+    /// This is the page being rendered.
+    current: bool,
+}
+
+fn alternates<'a>(
+    config: &'a crate::config::Config,
+    current: &str,
+    local: &str,
+    has: impl Fn(&str) -> bool,
+) -> Vec<Alternate<'a>> {
+    let base_path = config.base_path();
+    config
+        .languages()
+        .into_iter()
+        .map(|lang| {
+            let path = has(lang).then(|| format!("{}{local}", config.lang_prefix(lang)));
+            Alternate {
+                lang,
+                name: config.lang_name(lang),
+                url: path.as_ref().map(|p| format!("{base_path}{p}")),
+                path,
+                current: lang == current,
+            }
+        })
+        .collect()
+}
+
+/// On a translated page: how it stands against its original.
+#[derive(Serialize)]
+struct TranslationView<'a> {
+    status: Status,
+    original_url: String,
+    original_lang: &'a str,
+    original_lang_name: &'a str,
+    /// The page showing the two side by side.
+    side_by_side_url: String,
+}
+
 #[derive(Serialize)]
 struct PageView<'a> {
     id: &'a str,
     kind: Kind,
     title: &'a str,
     url: String,
-    /// The page's path below the base path, for `hreflang` and canonical links.
+    /// The page's path below the base path, its language's folder included, for canonical
+    /// and `hreflang` links (`zh-hant/events/x/`).
     path: String,
+    /// The path without the language's folder (`events/x/`), the same in every language.
+    local: String,
+    /// The language the page is in.
+    lang: &'a str,
+    /// The page in each of the site's languages.
+    alternates: Vec<Alternate<'a>>,
+    /// On a translation: its state and its original.
+    translation: Option<TranslationView<'a>>,
     file: &'a str,
     summary: Option<&'a str>,
     tags: &'a [String],
@@ -492,47 +820,111 @@ struct PageView<'a> {
     /// A person's or organization's own timeline: the dated events and claims that name it or
     /// a conflict it is part of, in order, grouped by year.
     timeline: Vec<Year<'a>>,
+    /// For a source: the sources that translate it.
+    translated_as: Vec<Summary<'a>>,
+    /// For a source with a `language`: that language's name (`繁體中文`), or its tag when the
+    /// site does not list it.
+    language_name: Option<&'a str>,
 }
 
-/// Renders every page of the site into `out`.
-pub fn render_site(
-    dossier: &Dossier,
-    theme: &Theme,
-    bodies: &[Rendered],
-    home: &Rendered,
-    links: &Links,
-    conflicts: &Conflicts,
-    out: &mut OutputTree,
-) -> Vec<Diagnostic> {
+/// The counts of one language on `/translations/`.
+#[derive(Serialize)]
+struct LangCounts<'a> {
+    lang: &'a str,
+    name: &'a str,
+    up_to_date: usize,
+    stale: usize,
+    unrecorded: usize,
+    missing: usize,
+    total: usize,
+}
+
+/// One note on `/translations/`, in each language.
+#[derive(Serialize)]
+struct TranslationRow<'a> {
+    note: Summary<'a>,
+    cells: Vec<TranslationCell<'a>>,
+}
+
+#[derive(Serialize)]
+struct TranslationCell<'a> {
+    lang: &'a str,
+    status: Status,
+    url: Option<String>,
+    side_by_side_url: Option<String>,
+}
+
+/// One row of a side-by-side page: a block of the original and the block of the translation
+/// in the same place.
+#[derive(Serialize)]
+struct BlockPair<'a> {
+    original: &'a str,
+    translation: &'a str,
+}
+
+#[derive(Serialize, Default)]
+struct ListView<'a> {
+    title: &'a str,
+    url: String,
+    path: String,
+    local: String,
+    lang: &'a str,
+    alternates: Vec<Alternate<'a>>,
+    kind: &'a str,
+    body: &'a str,
+    toc: &'a [Heading],
+    /// The body's language, when it is not the page's (a home page not yet translated).
+    body_lang: Option<&'a str>,
+    /// For /timeline/: the years, the picture (trusted SVG) and every conflict.
+    years: Vec<Year<'a>>,
+    svg: Option<String>,
+    /// For /conflicts/ and /timeline/: every computed conflict, and the events whose
+    /// conflict is only written by hand.
+    conflicts: Vec<ConflictView<'a>>,
+    noted: Vec<Summary<'a>>,
+    /// For /translations/: counts per language and a row per note.
+    languages: Vec<LangCounts<'a>>,
+    rows: Vec<TranslationRow<'a>>,
+    /// For a side-by-side page: the note, its original's language, and the pairs of blocks.
+    note: Option<Summary<'a>>,
+    original: Option<Summary<'a>>,
+    original_lang: Option<&'a str>,
+    pairs: Vec<BlockPair<'a>>,
+    translation: Option<TranslationView<'a>>,
+}
+
+/// The path of a side-by-side page below the language's folder.
+fn side_by_side_path(note: &Note) -> String {
+    format!("{}side-by-side/", note_path(note))
+}
+
+/// Everything the pages of a build are made from.
+pub struct SiteInput<'a> {
+    pub dossier: &'a Dossier,
+    pub bodies: &'a Bodies,
+    pub conflicts: &'a Conflicts,
+    pub words: HashMap<String, i18n::Lang>,
+}
+
+/// Renders every page of the site, in every language, into `out`.
+pub fn render_site(input: SiteInput<'_>, theme: &Theme, out: &mut OutputTree) -> Vec<Diagnostic> {
+    let SiteInput {
+        dossier,
+        bodies,
+        conflicts,
+        words,
+    } = input;
     let config = &dossier.site.config;
     let base_path = config.base_path();
-    if theme.index.set(Index::new(dossier)).is_err() {
+    if theme.index.set(Index::new(dossier, words)).is_err() {
         return vec![Diagnostic::error(
             "templates",
             "internal error: a compiled theme was used for two builds; compile it again",
         )];
     }
-    let site = SiteView {
-        title: &config.title,
-        description: config.description.as_deref(),
-        author: config.author.as_deref(),
-        base_path: base_path.clone(),
-        base_url: config.absolute_base(),
-        lang: &config.default_lang,
-        extra: &dossier.site.extra,
-        generator: concat!("dossier ", env!("CARGO_PKG_VERSION")),
+    let Some(index) = theme.index.get() else {
+        return Vec::new();
     };
-    let site_value = Value::from_serializable(&site);
-    let render = |template: &str, page: &dyn erased::Page, what: &str| -> Result<String, Diagnostic> {
-        let mut ctx = Context::new();
-        ctx.insert_value("site", site_value.clone());
-        ctx.insert_value("page", page.value());
-        theme
-            .tera
-            .render(template, &ctx)
-            .map_err(|e| template_diag(&theme.sources, &e, Some(what)))
-    };
-
     let _span = tracing::info_span!("templates").entered();
     let order = timeline::order(dossier);
     // Each dated note's place in the timeline, for the per-entity timelines.
@@ -540,28 +932,171 @@ pub fn render_site(
     for (k, &i) in order.iter().enumerate() {
         rank[i] = Some(k);
     }
-    let note_pages: Vec<Result<(String, String), Diagnostic>> = dossier
-        .notes
+    // Sources that translate each source.
+    let mut translated_as: Vec<Vec<usize>> = vec![Vec::new(); dossier.notes.len()];
+    for (i, n) in dossier.notes.iter().enumerate() {
+        if let KindData::Source(s) = &n.data
+            && let Some(&o) = s.translation_of.as_deref().and_then(|id| dossier.by_id.get(id))
+        {
+            translated_as[o].push(i);
+        }
+    }
+    let shared = Shared {
+        dossier,
+        bodies,
+        conflicts,
+        theme,
+        base_path: &base_path,
+        order: &order,
+        rank: &rank,
+        translated_as: &translated_as,
+    };
+    let mut results = Vec::new();
+    for lang in config.languages() {
+        let Some(words) = index.words.get(lang) else {
+            continue;
+        };
+        let loc = Locale::new(dossier, lang, words, &base_path);
+        results.extend(render_language(&shared, &loc));
+    }
+
+    let mut diags = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for r in results {
+        match r {
+            Ok((path, html)) => out.insert(path, html.into_bytes()),
+            // A broken template fails the same way on every page: report it once.
+            Err(d) if seen.insert((d.file.clone(), d.line, d.col)) => diags.push(d),
+            Err(_) => {}
+        }
+    }
+    diags
+}
+
+/// What every language's pages share.
+struct Shared<'a> {
+    dossier: &'a Dossier,
+    bodies: &'a Bodies,
+    conflicts: &'a Conflicts,
+    theme: &'a Theme,
+    base_path: &'a str,
+    order: &'a [usize],
+    rank: &'a [Option<usize>],
+    translated_as: &'a [Vec<usize>],
+}
+
+type PageResult = Result<(String, String), Diagnostic>;
+
+/// The pages of one language: every note's in the default language, the translated notes' in
+/// another, and the lists in each.
+fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
+    let Shared {
+        dossier,
+        bodies,
+        conflicts,
+        theme,
+        base_path,
+        order,
+        rank,
+        translated_as,
+    } = *sh;
+    let config = &dossier.site.config;
+    let lang = loc.lang;
+    let prefix = loc.prefix.as_str();
+    let is_default = loc.is_default();
+    let words = loc.words;
+    let site = SiteView {
+        title: config.title_in(lang),
+        description: config.description_in(lang),
+        author: config.author.as_deref(),
+        base_path: base_path.to_string(),
+        base_url: config.absolute_base(),
+        lang,
+        default_lang: &config.default_lang,
+        languages: config
+            .languages()
+            .into_iter()
+            .map(|l| LanguageView {
+                lang: l,
+                name: config.lang_name(l),
+            })
+            .collect(),
+        extra: &dossier.site.extra,
+        generator: concat!("dossier ", env!("CARGO_PKG_VERSION")),
+    };
+    let site_value = Value::from_serializable(&site);
+    let t_value = Value::from_serializable(&words.strings);
+    let lang_value = Value::from(lang);
+    let render = |template: &str, page: &dyn erased::Page, what: &str| -> Result<String, Diagnostic> {
+        let mut ctx = Context::new();
+        ctx.insert_value("site", site_value.clone());
+        ctx.insert_value("t", t_value.clone());
+        ctx.insert_value("lang", lang_value.clone());
+        ctx.insert_value("page", page.value());
+        theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| template_diag(&theme.sources, &e, Some(what)))
+    };
+
+    // Each note's body as this language shows it, for backlinks with sentences in it.
+    let shown_body = |i: usize| -> (&Rendered, Option<usize>) {
+        match dossier.translated.of(i, lang) {
+            Some(k) if !is_default => (&bodies.translations[k], Some(k)),
+            _ => (&bodies.notes[i], None),
+        }
+    };
+    let shown_bodies: Vec<&Rendered> = (0..dossier.notes.len()).map(|i| shown_body(i).0).collect();
+    let links = crate::graph::links::collect(dossier, &shown_bodies);
+    let has_translation = |i: usize, l: &str| l == config.default_lang || dossier.translated.of(i, l).is_some();
+
+    let translation_view = |i: usize| -> Option<TranslationView<'_>> {
+        let state = dossier.translated.state(i, lang)?;
+        state.translation?;
+        let original = &dossier.notes[i];
+        Some(TranslationView {
+            status: state.status,
+            original_url: format!("{base_path}{}", note_path(original)),
+            original_lang: &config.default_lang,
+            original_lang_name: config.lang_name(&config.default_lang),
+            side_by_side_url: format!("{base_path}{prefix}{}", side_by_side_path(original)),
+        })
+    };
+
+    let notes_here: Vec<usize> = (0..dossier.notes.len())
+        .filter(|&i| is_default || dossier.translated.of(i, lang).is_some())
+        .collect();
+    let note_pages: Vec<PageResult> = notes_here
         .par_iter()
-        .enumerate()
-        .map(|(i, note)| {
-            let path = note_path(note);
+        .map(|&i| {
+            let original = &dossier.notes[i];
+            let (body, k) = shown_body(i);
+            let note = match k {
+                Some(k) => &dossier.translations[k],
+                None => original,
+            };
+            let local = note_path(original);
+            let path = format!("{prefix}{local}");
             let view = PageView {
                 id: &note.id,
                 kind: note.kind,
                 title: &note.title,
                 url: format!("{base_path}{path}"),
                 path: path.clone(),
+                alternates: alternates(config, lang, &local, |l| has_translation(i, l)),
+                local,
+                lang,
+                translation: translation_view(i),
                 file: &note.file,
                 summary: note.common.summary.as_deref(),
                 tags: &note.common.tags,
                 aliases: &note.common.aliases,
                 date: note.date(),
-                body: &bodies[i].html,
-                toc: &bodies[i].headings,
+                body: &body.html,
+                toc: &body.headings,
                 fields: &note.data,
                 extra: &note.extra,
-                sources: bodies[i]
+                sources: body
                     .citations
                     .iter()
                     .map(|c| SourceEntry {
@@ -578,7 +1113,7 @@ pub fn render_site(
                         .iter()
                         .map(|r| RoleView {
                             role: r,
-                            sources: numbers(&r.cites, &bodies[i].citations, dossier),
+                            sources: numbers(&r.cites, &body.citations, dossier),
                         })
                         .collect(),
                     _ => Vec::new(),
@@ -589,20 +1124,20 @@ pub fn render_site(
                         .iter()
                         .map(|r| ResponseView {
                             response: r,
-                            sources: numbers(&r.cites, &bodies[i].citations, dossier),
+                            sources: numbers(&r.cites, &body.citations, dossier),
                         })
                         .collect(),
                     _ => Vec::new(),
                 },
-                cited_by: group(dossier, &links.cited_by[i], &base_path),
-                backlinks: group(dossier, &links.backlinks[i], &base_path),
+                cited_by: group(loc, &links.cited_by[i]),
+                backlinks: group(loc, &links.backlinks[i]),
                 role_holders: dossier.role_holders[i]
                     .iter()
                     .filter_map(|r| {
                         let holder = &dossier.notes[r.holder];
                         match &holder.data {
                             KindData::Entity(e) => Some(RoleHolderView {
-                                holder: summary(holder, &base_path),
+                                holder: loc.summary(holder),
                                 role: &e.roles[r.role],
                             }),
                             _ => None,
@@ -612,20 +1147,17 @@ pub fn render_site(
                 involved_in: links.involved_in[i]
                     .iter()
                     .map(|v| InvolvementView {
-                        note: summary(&dossier.notes[v.note], &base_path),
-                        roles: &v.roles,
+                        note: loc.summary(&dossier.notes[v.note]),
+                        roles: v.roles.iter().map(|r| words.get(as_key(r))).collect(),
                     })
                     .collect(),
                 conflicts: if note.kind.is_entity() {
                     conflicts
                         .of_entity(i)
-                        .map(|c| timeline::conflict_view(dossier, c, &base_path))
+                        .map(|c| timeline::conflict_view(loc, c))
                         .collect()
                 } else {
-                    conflicts
-                        .of_event(i)
-                        .map(|c| timeline::conflict_view(dossier, c, &base_path))
-                        .collect()
+                    conflicts.of_event(i).map(|c| timeline::conflict_view(loc, c)).collect()
                 },
                 timeline: if note.kind.is_entity() {
                     let mut mine: Vec<usize> = links.involved_in[i]
@@ -636,9 +1168,17 @@ pub fn render_site(
                         .collect();
                     mine.sort_by_key(|&e| rank[e]);
                     mine.dedup();
-                    timeline::years(dossier, &mine, conflicts, &base_path)
+                    timeline::years(loc, &mine, conflicts)
                 } else {
                     Vec::new()
+                },
+                translated_as: translated_as[i]
+                    .iter()
+                    .map(|&s| loc.summary(&dossier.notes[s]))
+                    .collect(),
+                language_name: match &note.data {
+                    KindData::Source(s) => s.language.as_deref().map(|l| config.lang_name(l)),
+                    _ => None,
                 },
             };
             let template = format!("{}.html", note.kind.as_str());
@@ -646,22 +1186,45 @@ pub fn render_site(
         })
         .collect();
 
-    #[derive(Serialize)]
-    struct ListView<'a> {
-        title: &'a str,
-        url: String,
-        path: &'a str,
-        kind: &'a str,
-        body: &'a str,
-        toc: &'a [Heading],
-        /// For /timeline/: the years, the picture (trusted SVG) and every conflict.
-        years: Vec<Year<'a>>,
-        svg: Option<String>,
-        /// For /conflicts/ and /timeline/: every computed conflict, and the events whose
-        /// conflict is only written by hand.
-        conflicts: Vec<ConflictView<'a>>,
-        noted: Vec<Summary<'a>>,
-    }
+    // Side by side: each translated note in this language, block by block with its original.
+    let side_pages: Vec<PageResult> = if is_default {
+        Vec::new()
+    } else {
+        notes_here
+            .par_iter()
+            .filter_map(|&i| {
+                let k = dossier.translated.of(i, lang)?;
+                let original = &dossier.notes[i];
+                let tr = &dossier.translations[k];
+                let (a, b) = (bodies.notes[i].block_html(), bodies.translations[k].block_html());
+                let pairs = (0..a.len().max(b.len()))
+                    .map(|j| BlockPair {
+                        original: a.get(j).copied().unwrap_or(""),
+                        translation: b.get(j).copied().unwrap_or(""),
+                    })
+                    .collect();
+                let local = side_by_side_path(original);
+                let path = format!("{prefix}{local}");
+                let view = ListView {
+                    title: &tr.title,
+                    url: format!("{base_path}{path}"),
+                    path: path.clone(),
+                    alternates: alternates(config, lang, &local, |l| l == lang),
+                    local,
+                    lang,
+                    kind: "side-by-side",
+                    note: Some(loc.summary(original)),
+                    original: Some(Locale::new(dossier, &config.default_lang, words, base_path).summary(original)),
+                    original_lang: Some(&config.default_lang),
+                    pairs,
+                    translation: translation_view(i),
+                    ..Default::default()
+                };
+                Some(render("side-by-side.html", &view, &tr.file).map(|html| (format!("{path}index.html"), html)))
+            })
+            .collect()
+    };
+
     let noted: Vec<usize> = dossier
         .notes
         .iter()
@@ -671,100 +1234,136 @@ pub fn render_site(
         })
         .map(|(i, _)| i)
         .collect();
-    // (page path, output file, template, title, kind listed)
-    let lists: [(&str, &str, &str, &str, &str); 10] = [
-        ("timeline/", "timeline/index.html", "timeline.html", "Timeline", ""),
-        (
-            "conflicts/",
-            "conflicts/index.html",
-            "conflicts.html",
-            "Conflicts of interest",
-            "",
-        ),
-        ("sources/", "sources/index.html", "sources.html", "Sources", "source"),
-        (
-            "entities/",
-            "entities/index.html",
-            "entities.html",
-            "People and organizations",
-            "",
-        ),
-        ("people/", "people/index.html", "entities.html", "People", "person"),
-        (
-            "organizations/",
-            "organizations/index.html",
-            "entities.html",
-            "Organizations",
-            "organization",
-        ),
-        ("events/", "events/index.html", "events.html", "Events", "event"),
-        ("claims/", "claims/index.html", "claims.html", "Claims", "claim"),
-        ("", "index.html", "home.html", &config.title, ""),
-        ("404.html", "404.html", "404.html", "Page not found", ""),
+    let home_translation = dossier.site.translations.iter().position(|h| h.lang == lang);
+    let (home_body, home_lang): (&Rendered, Option<&str>) = match home_translation {
+        Some(k) => (&bodies.home_translations[k], None),
+        None if is_default => (&bodies.home, None),
+        None => (&bodies.home, Some(config.default_lang.as_str())),
+    };
+    // (page path, template, title key, kind listed)
+    let mut lists: Vec<(&str, &str, &str, &str)> = vec![
+        ("timeline/", "timeline.html", "timeline", ""),
+        ("conflicts/", "conflicts.html", "conflicts_title", ""),
+        ("sources/", "sources.html", "sources", "source"),
+        ("entities/", "entities.html", "people_and_organizations", ""),
+        ("people/", "entities.html", "people", "person"),
+        ("organizations/", "entities.html", "organizations", "organization"),
+        ("events/", "events.html", "events", "event"),
+        ("claims/", "claims.html", "claims", "claim"),
+        ("", "home.html", "", ""),
     ];
+    if config.languages().len() > 1 {
+        lists.push(("translations/", "translations.html", "translations", ""));
+    }
+    if is_default {
+        lists.push(("404.html", "404.html", "not_found", ""));
+    }
+    // The 404 page exists once, in the default language.
+    let versions = |local: &str, l: &str| local != "404.html" || l == lang;
     // In parallel with each other: /timeline/ of a large dossier is a big page.
-    let list_pages: Vec<Result<(String, String), Diagnostic>> = lists
+    let list_pages: Vec<PageResult> = lists
         .into_par_iter()
-        .map(|(path, file, template, title, kind)| {
-            let home_page = path.is_empty();
+        .map(|(local, template, title_key, kind)| {
+            let home_page = local.is_empty();
+            let path = format!("{prefix}{local}");
+            let file = if local.ends_with(".html") {
+                path.clone()
+            } else {
+                format!("{path}index.html")
+            };
             let (body, toc): (&str, &[Heading]) = if home_page {
-                (&home.html, &home.headings)
+                (&home_body.html, &home_body.headings)
             } else {
                 ("", &[])
             };
-            let with_conflicts = matches!(path, "timeline/" | "conflicts/");
-            let view = ListView {
+            let with_conflicts = matches!(local, "timeline/" | "conflicts/");
+            let title = if home_page {
+                config.title_in(lang)
+            } else {
+                words.get(title_key)
+            };
+            let mut view = ListView {
                 title,
                 url: format!("{base_path}{path}"),
                 path,
+                alternates: alternates(config, lang, local, |l| versions(local, l)),
+                local: local.to_string(),
+                lang,
                 kind,
                 body,
                 toc,
-                years: if path == "timeline/" {
-                    timeline::years(dossier, &order, conflicts, &base_path)
-                } else {
-                    Vec::new()
-                },
-                svg: if path == "timeline/" {
-                    timeline::svg(dossier, &order, conflicts, &base_path)
-                } else {
-                    None
-                },
-                conflicts: if with_conflicts {
-                    conflicts
-                        .list
-                        .iter()
-                        .map(|c| timeline::conflict_view(dossier, c, &base_path))
-                        .collect()
-                } else {
-                    Vec::new()
-                },
-                noted: if with_conflicts {
-                    noted.iter().map(|&i| summary(&dossier.notes[i], &base_path)).collect()
-                } else {
-                    Vec::new()
-                },
+                body_lang: if home_page { home_lang } else { None },
+                ..Default::default()
             };
-            let what = if home_page {
-                dossier.site.file.as_str()
-            } else {
-                template
+            if local == "timeline/" {
+                view.years = timeline::years(loc, order, conflicts);
+                view.svg = timeline::svg(loc, order, conflicts);
+            }
+            if with_conflicts {
+                view.conflicts = conflicts.list.iter().map(|c| timeline::conflict_view(loc, c)).collect();
+                view.noted = noted.iter().map(|&i| loc.summary(&dossier.notes[i])).collect();
+            }
+            if local == "translations/" {
+                translations_view(sh, loc, &mut view);
+            }
+            let what = match home_translation {
+                Some(k) if home_page => dossier.site.translations[k].file.as_str(),
+                _ if home_page => dossier.site.file.as_str(),
+                _ => template,
             };
-            render(template, &view, what).map(|html| (file.to_string(), html))
+            render(template, &view, what).map(|html| (file, html))
         })
         .collect();
+    let mut all = note_pages;
+    all.extend(side_pages);
+    all.extend(list_pages);
+    all
+}
 
-    let mut diags = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for r in note_pages.into_iter().chain(list_pages) {
-        match r {
-            Ok((path, html)) => out.insert(path, html.into_bytes()),
-            // A broken template fails the same way on every page: report it once.
-            Err(d) if seen.insert((d.file.clone(), d.line, d.col)) => diags.push(d),
-            Err(_) => {}
+/// The counts and rows of `/translations/`.
+fn translations_view<'a>(sh: &Shared<'a>, loc: &Locale<'a>, view: &mut ListView<'a>) {
+    let dossier = sh.dossier;
+    let config = &dossier.site.config;
+    let base_path = sh.base_path;
+    let others: Vec<&'a str> = config.languages().into_iter().skip(1).collect();
+    for &lang in &others {
+        let Some(states) = dossier.translated.by_lang.get(lang) else {
+            continue;
+        };
+        let count = |s: Status| states.iter().filter(|x| x.status == s).count();
+        view.languages.push(LangCounts {
+            lang,
+            name: config.lang_name(lang),
+            up_to_date: count(Status::UpToDate),
+            stale: count(Status::Stale),
+            unrecorded: count(Status::Unrecorded),
+            missing: count(Status::Missing),
+            total: states.len(),
+        });
+    }
+    for kind in Kind::ALL {
+        for i in list_order(dossier, kind) {
+            let note = &dossier.notes[i];
+            let cells = others
+                .iter()
+                .filter_map(|&lang| {
+                    let state = dossier.translated.state(i, lang)?;
+                    let prefix = config.lang_prefix(lang);
+                    let translated = state.translation.is_some();
+                    Some(TranslationCell {
+                        lang,
+                        status: state.status,
+                        url: translated.then(|| format!("{base_path}{prefix}{}", note_path(note))),
+                        side_by_side_url: translated.then(|| format!("{base_path}{prefix}{}", side_by_side_path(note))),
+                    })
+                })
+                .collect();
+            view.rows.push(TranslationRow {
+                note: loc.summary(note),
+                cells,
+            });
         }
     }
-    diags
 }
 
 /// Type erasure for the different page views, so one closure renders them all.

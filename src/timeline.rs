@@ -9,7 +9,7 @@ use crate::date::{DateSpan, Day, Qualifier};
 use crate::graph::Dossier;
 use crate::graph::conflicts::{Certainty, Conflict, Conflicts, Position};
 use crate::model::{Kind, KindData, Note, Role};
-use crate::render::{Summary, summary};
+use crate::render::{Locale, Summary};
 
 /// Dated events and claims, in order: by first possible day, then last, then id.
 pub fn order(dossier: &Dossier) -> Vec<usize> {
@@ -67,9 +67,10 @@ pub struct ConflictView<'a> {
     pub note: Option<&'a str>,
 }
 
-fn position<'a>(dossier: &'a Dossier, p: &Position, base: &str) -> PositionView<'a> {
+fn position<'a>(loc: &Locale<'a>, p: &Position) -> PositionView<'a> {
+    let dossier = loc.dossier;
     PositionView {
-        org: summary(&dossier.notes[p.org], base),
+        org: loc.summary(&dossier.notes[p.org]),
         certainty: p.certainty,
         chain: p
             .chain
@@ -81,15 +82,15 @@ fn position<'a>(dossier: &'a Dossier, p: &Position, base: &str) -> PositionView<
                 };
                 let role = e.roles.get(l.role)?;
                 Some(ChainLink {
-                    holder: summary(holder, base),
+                    holder: loc.summary(holder),
                     role,
-                    org: dossier.get(&role.org).map(|o| summary(o, base)),
+                    org: dossier.get(&role.org).map(|o| loc.summary(o)),
                     sources: role
                         .cites
                         .iter()
                         .filter_map(|c| {
                             Some(CiteRef {
-                                source: summary(dossier.get(&c.source)?, base),
+                                source: loc.summary(dossier.get(&c.source)?),
                                 at: c.at.as_deref(),
                             })
                         })
@@ -100,14 +101,15 @@ fn position<'a>(dossier: &'a Dossier, p: &Position, base: &str) -> PositionView<
     }
 }
 
-pub fn conflict_view<'a>(dossier: &'a Dossier, c: &Conflict, base: &str) -> ConflictView<'a> {
+pub fn conflict_view<'a>(loc: &Locale<'a>, c: &Conflict) -> ConflictView<'a> {
+    let dossier = loc.dossier;
     let event = &dossier.notes[c.event];
     ConflictView {
-        event: summary(event, base),
-        person: summary(&dossier.notes[c.person], base),
+        event: loc.summary(event),
+        person: loc.summary(&dossier.notes[c.person]),
         certainty: c.certainty,
-        from: position(dossier, &c.from, base),
-        to: position(dossier, &c.to, base),
+        from: position(loc, &c.from),
+        to: position(loc, &c.to),
         note: match &event.data {
             KindData::Event(e) => e.conflict.as_deref(),
             _ => None,
@@ -141,9 +143,10 @@ pub struct Year<'a> {
     pub items: Vec<Item<'a>>,
 }
 
-pub fn item<'a>(dossier: &'a Dossier, i: usize, conflicts: &Conflicts, base: &str) -> Item<'a> {
+pub fn item<'a>(loc: &Locale<'a>, i: usize, conflicts: &Conflicts) -> Item<'a> {
+    let dossier = loc.dossier;
     let note = &dossier.notes[i];
-    let get = |id: &Option<String>| id.as_deref().and_then(|x| dossier.get(x)).map(|n| summary(n, base));
+    let get = |id: &Option<String>| id.as_deref().and_then(|x| dossier.get(x)).map(|n| loc.summary(n));
     let (from, to, conflict_note) = match &note.data {
         KindData::Event(e) => (get(&e.from), get(&e.to), e.conflict.as_deref()),
         _ => (None, None, None),
@@ -153,18 +156,18 @@ pub fn item<'a>(dossier: &'a Dossier, i: usize, conflicts: &Conflicts, base: &st
             .contradicted_by
             .iter()
             .filter_map(|x| dossier.get(x))
-            .map(|n| summary(n, base))
+            .map(|n| loc.summary(n))
             .collect(),
         _ => Vec::new(),
     };
     Item {
-        note: summary(note, base),
+        note: loc.summary(note),
         from,
         to,
         conflicts: conflicts
             .of_event(i)
             .map(|c| ConflictBrief {
-                person: summary(&dossier.notes[c.person], base),
+                person: loc.summary(&dossier.notes[c.person]),
                 certainty: c.certainty,
             })
             .collect(),
@@ -175,14 +178,15 @@ pub fn item<'a>(dossier: &'a Dossier, i: usize, conflicts: &Conflicts, base: &st
 }
 
 /// Items grouped by year, for the notes in `order`.
-pub fn years<'a>(dossier: &'a Dossier, order: &[usize], conflicts: &Conflicts, base: &str) -> Vec<Year<'a>> {
+pub fn years<'a>(loc: &Locale<'a>, order: &[usize], conflicts: &Conflicts) -> Vec<Year<'a>> {
+    let dossier = loc.dossier;
     let mut out: Vec<Year<'a>> = Vec::new();
     for &i in order {
         let Some(d) = dossier.notes[i].date() else {
             continue;
         };
         let y = year(d);
-        let it = item(dossier, i, conflicts, base);
+        let it = item(loc, i, conflicts);
         match out.last_mut() {
             Some(last) if last.year == y => last.items.push(it),
             _ => out.push(Year {
@@ -222,7 +226,9 @@ fn ordinal(d: Day) -> i64 {
 /// The timeline as a picture: one lane per organization named by a transfer or a role in the
 /// period, bars for the roles people hold there, an arrow for each transfer (red when it is a
 /// conflict). `labelled_by` is the id of the heading or table that says the same in words.
-pub fn svg(dossier: &Dossier, order: &[usize], conflicts: &Conflicts, base: &str) -> Option<String> {
+pub fn svg(loc: &Locale<'_>, order: &[usize], conflicts: &Conflicts) -> Option<String> {
+    let dossier = loc.dossier;
+    let w = loc.words;
     let transfers: Vec<(usize, usize, usize, &DateSpan)> = order
         .iter()
         .filter_map(|&i| match &dossier.notes[i].data {
@@ -286,15 +292,20 @@ pub fn svg(dossier: &Dossier, order: &[usize], conflicts: &Conflicts, base: &str
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline-svg\" viewBox=\"0 0 {} {height}\" role=\"img\" aria-labelledby=\"timeline-svg-title timeline-svg-desc\">",
         left + width + 20.0
     );
+    let (lo_text, hi_text) = (lo_year.to_string(), hi_year.to_string());
     let _ = writeln!(
         s,
-        "<title id=\"timeline-svg-title\">Transfers between organizations, {lo_year}–{hi_year}</title>"
+        "<title id=\"timeline-svg-title\">{}</title>",
+        xml(&w.fmt("svg_title", &[("from", &lo_text), ("to", &hi_text)]))
     );
-    let names: Vec<String> = lanes.iter().map(|&o| dossier.notes[o].title.clone()).collect();
+    let names: Vec<&str> = lanes
+        .iter()
+        .map(|&o| loc.shown(&dossier.notes[o]).title.as_str())
+        .collect();
     let _ = writeln!(
         s,
-        "<desc id=\"timeline-svg-desc\">One lane per organization ({}). Bars show roles people held there; arrows show transfers, red where a person held positions on both sides. The table that follows says the same in words.</desc>",
-        xml(&names.join(", "))
+        "<desc id=\"timeline-svg-desc\">{}</desc>",
+        xml(&w.fmt("svg_desc", &[("lanes", &names.join(w.get("list_separator")))]))
     );
     s.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"context-stroke\"/></marker></defs>\n");
     // Years.
@@ -322,9 +333,9 @@ pub fn svg(dossier: &Dossier, order: &[usize], conflicts: &Conflicts, base: &str
             y + lane_h - 6.0,
             left + width,
             y + lane_h - 6.0,
-            xml(&summary(&dossier.notes[o], base).url),
+            xml(&loc.summary(&dossier.notes[o]).url),
             y + 20.0,
-            xml(&dossier.notes[o].title)
+            xml(&loc.shown(&dossier.notes[o]).title)
         );
         // Role bars of people at this organization, clipped to the axis.
         let mut row = 0.0;
@@ -371,13 +382,18 @@ pub fn svg(dossier: &Dossier, order: &[usize], conflicts: &Conflicts, base: &str
                 let by = y + 26.0 + row;
                 let _ = writeln!(
                     s,
-                    "<rect class=\"role{}\" x=\"{:.1}\" y=\"{by:.1}\" width=\"{:.1}\" height=\"6\"><title>{}: {} at {}</title></rect>",
+                    "<rect class=\"role{}\" x=\"{:.1}\" y=\"{by:.1}\" width=\"{:.1}\" height=\"6\"><title>{}</title></rect>",
                     if role.from.is_none() { " open-start" } else { "" },
                     x(a),
                     (x(b) - x(a)).max(2.0),
-                    xml(&person.title),
-                    xml(&role.role),
-                    xml(&dossier.notes[o].title)
+                    xml(&w.fmt(
+                        "svg_role",
+                        &[
+                            ("person", &loc.shown(person).title),
+                            ("role", &role.role),
+                            ("org", &loc.shown(&dossier.notes[o]).title),
+                        ]
+                    )),
                 );
                 row = (row + 8.0) % 24.0;
             }
@@ -393,12 +409,12 @@ pub fn svg(dossier: &Dossier, order: &[usize], conflicts: &Conflicts, base: &str
         let _ = writeln!(
             s,
             "<a href=\"{}\"><line class=\"transfer{}\" x1=\"{ax:.1}\" y1=\"{:.1}\" x2=\"{ax:.1}\" y2=\"{:.1}\" marker-end=\"url(#arrow)\"><title>{} ({})</title></line></a>",
-            xml(&summary(&dossier.notes[i], base).url),
+            xml(&loc.summary(&dossier.notes[i]).url),
             if conflict { " conflict" } else { "" },
             y1 + 22.0,
             y2 + 18.0,
-            xml(&dossier.notes[i].title),
-            xml(&d.display_en())
+            xml(&loc.shown(&dossier.notes[i]).title),
+            xml(&d.display(&w.dates))
         );
     }
     s.push_str("</svg>\n");

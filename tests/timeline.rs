@@ -108,7 +108,7 @@ fn the_pages_show_each_conflict_with_its_evidence() {
     let conflicts = run.page("conflicts/index.html");
     assert_eq!(conflicts.matches("<article class=\"conflict").count(), 4, "{conflicts}");
     assert!(conflicts.contains("conflict-possible"));
-    assert!(conflicts.contains("<strong>Editors' note:</strong> The board minutes show the chair abstained."));
+    assert!(conflicts.contains("<strong>Editors’ note:</strong> The board minutes show the chair abstained."));
     assert!(
         !conflicts.contains("Former"),
         "a role that ended before the event is no conflict"

@@ -12,8 +12,16 @@ use crate::load::{load_content, load_theme};
 use crate::output;
 use crate::progress::Progress;
 
+/// What `build` and `check` share on their command lines.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub strict: bool,
+}
+
 /// Loads and builds a dossier in memory, printing every problem; `Err` is the exit code.
-pub fn build_in_memory(root: &Path, base_url: Option<String>, drafts: bool) -> Result<Built, Exit> {
+pub fn build_in_memory(root: &Path, opts: Options) -> Result<Built, Exit> {
     if !root.join("content").is_dir() {
         print_diagnostics(&[Diagnostic::error(
             "content",
@@ -31,8 +39,9 @@ pub fn build_in_memory(root: &Path, base_url: Option<String>, drafts: bool) -> R
         BuildInput {
             content,
             theme,
-            base_url,
-            drafts,
+            base_url: opts.base_url,
+            drafts: opts.drafts,
+            strict: opts.strict,
         },
         &progress,
     );
@@ -87,6 +96,7 @@ pub fn run(args: BuildArgs) -> Exit {
             theme,
             base_url: args.base_url,
             drafts: args.drafts,
+            strict: args.strict,
         },
         &progress,
     );

@@ -203,7 +203,14 @@ fn read_dir(dir: &std::path::Path, args: &CheckArgs) -> Result<Target, Exit> {
 }
 
 fn build(args: &CheckArgs) -> Result<Target, Exit> {
-    let built = super::build::build_in_memory(&args.root, args.base_url.clone(), args.drafts)?;
+    let built = super::build::build_in_memory(
+        &args.root,
+        super::build::Options {
+            base_url: args.base_url.clone(),
+            drafts: args.drafts,
+            strict: args.strict,
+        },
+    )?;
     let base_path = built.config.base_path();
     Ok(Target {
         sources: built.sources.into_iter().map(|s| (s.page.clone(), s)).collect(),

@@ -6,8 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use super::Dossier;
 use crate::links::{Context, LinkTargets, Target};
 use crate::markdown::{LinkKind, Rendered, SeedCite};
@@ -16,8 +14,13 @@ use crate::model::{Cite, Kind, KindData, Note};
 /// The targets bodies may link to: every published note by id, alias and file, the drafts (to
 /// say why they cannot be linked) and the static files.
 pub fn targets<'s>(dossier: &Dossier, statics: impl IntoIterator<Item = &'s str>) -> LinkTargets {
-    let base_path = dossier.site.config.base_path();
+    let config = &dossier.site.config;
+    let base_path = config.base_path();
     let mut t = LinkTargets::new(base_path.clone());
+    t.default_lang = (
+        config.default_lang.clone(),
+        config.lang_name(&config.default_lang).to_string(),
+    );
     for note in &dossier.notes {
         t.add(
             Target {
@@ -25,14 +28,22 @@ pub fn targets<'s>(dossier: &Dossier, statics: impl IntoIterator<Item = &'s str>
                 title: note.title.clone(),
                 kind: note.kind,
                 url: format!("{base_path}{}", super::note_path(note)),
+                translations: Vec::new(),
             },
             &note.file,
             &note.common.aliases,
         );
     }
-    for tr in &dossier.translations {
-        if let Some(&i) = dossier.by_id.get(&tr.id) {
+    // A translation's body comes after the notes' among the bodies whose headings are checked.
+    for (k, tr) in dossier.translations.iter().enumerate() {
+        if let (Some(&i), Some(lang)) = (dossier.by_id.get(&tr.id), tr.lang.as_deref()) {
             t.add_file(&tr.file, i);
+            t.notes[i].translations.push(crate::links::TargetTranslation {
+                lang: lang.to_string(),
+                title: tr.title.clone(),
+                url: format!("{base_path}{}{}", config.lang_prefix(lang), super::note_path(tr)),
+                page: dossier.notes.len() + k,
+            });
         }
     }
     for (id, file) in &dossier.drafts {
@@ -60,13 +71,35 @@ pub fn seed(note: &Note, targets: &LinkTargets) -> Vec<SeedCite> {
         .collect()
 }
 
+/// A front-matter field that names a note, for the words that say so ("for the role CEO at
+/// Tesla"); the theme's strings give the words, `mention_` and the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    /// A source's `translation_of`.
+    TranslatesIt,
+    /// A source's `via`.
+    KnownThrough,
+    /// A role's `cites`: the role as written, and the organization.
+    Role { role: String, org: Option<usize> },
+    /// An event's `cites`.
+    Event,
+    /// A claim's `cites`.
+    Claim,
+    /// A response's `cites`, and who responded.
+    Response { by: Option<usize> },
+    /// A claim's `about` naming something other than an entity.
+    About,
+    /// A claim's `contradicted_by`.
+    Contradicts,
+}
+
 /// One way a note names another.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
     /// The sentence around a link or citation in the body.
     pub context: Option<Context>,
-    /// The front-matter field that names the note, in words (`actor`, `for the role CEO`).
-    pub field: Option<String>,
+    /// The front-matter field that names the note.
+    pub field: Option<Field>,
     /// For a citation: where in the source, and the words quoted.
     pub at: Option<String>,
     pub quote: Option<String>,
@@ -116,7 +149,7 @@ fn flatten(map: Grouped) -> Vec<Vec<Backlink>> {
         .collect()
 }
 
-fn cite_mention(c: &Cite, field: String) -> Mention {
+fn cite_mention(c: &Cite, field: Field) -> Mention {
     Mention {
         context: None,
         field: Some(field),
@@ -125,25 +158,25 @@ fn cite_mention(c: &Cite, field: String) -> Mention {
     }
 }
 
-fn field(text: impl Into<String>) -> Mention {
+fn field(f: Field) -> Mention {
     Mention {
         context: None,
-        field: Some(text.into()),
+        field: Some(f),
         at: None,
         quote: None,
     }
 }
 
 /// Computes backlinks, citations and involvement from the front-matter and the rendered bodies
-/// (`bodies[i]` belongs to note `i`).
-pub fn collect(dossier: &Dossier, bodies: &[Rendered]) -> Links {
+/// (`bodies[i]` belongs to note `i`: in a language other than the default, its translation's
+/// body where it has one, so the sentences shown are in that language where they can be).
+pub fn collect(dossier: &Dossier, bodies: &[&Rendered]) -> Links {
     let _span = tracing::info_span!("backlinks").entered();
     let n = dossier.notes.len();
     let mut backlinks: Grouped = vec![BTreeMap::new(); n];
     let mut cited_by: Grouped = vec![BTreeMap::new(); n];
     let mut involved: Vec<BTreeMap<usize, Vec<&'static str>>> = vec![BTreeMap::new(); n];
     let id = |s: &str| dossier.by_id.get(s).copied();
-    let title = |i: usize| dossier.notes[i].title.as_str();
     let is = |i: usize, k: Kind| dossier.notes[i].kind == k;
 
     for (from, note) in dossier.notes.iter().enumerate() {
@@ -158,10 +191,10 @@ pub fn collect(dossier: &Dossier, bodies: &[Rendered]) -> Links {
         match &note.data {
             KindData::Source(s) => {
                 if let Some(t) = s.translation_of.as_deref().and_then(id) {
-                    add(&mut backlinks, t, from, field("translates it"));
+                    add(&mut backlinks, t, from, field(Field::TranslatesIt));
                 }
                 if let Some(t) = s.via.as_deref().and_then(id) {
-                    add(&mut backlinks, t, from, field("known through it"));
+                    add(&mut backlinks, t, from, field(Field::KnownThrough));
                 }
             }
             KindData::Entity(e) => {
@@ -169,9 +202,9 @@ pub fn collect(dossier: &Dossier, bodies: &[Rendered]) -> Links {
                     let org = id(&role.org);
                     for c in &role.cites {
                         if let Some(t) = id(&c.source).filter(|&t| is(t, Kind::Source)) {
-                            let what = match org {
-                                Some(o) => format!("for the role {} at {}", role.role, title(o)),
-                                None => format!("for the role {}", role.role),
+                            let what = Field::Role {
+                                role: role.role.clone(),
+                                org,
                             };
                             add(&mut cited_by, t, from, cite_mention(c, what));
                         }
@@ -186,7 +219,7 @@ pub fn collect(dossier: &Dossier, bodies: &[Rendered]) -> Links {
                 involve(e.to.as_deref().and_then(id), "to");
                 for c in &e.cites {
                     if let Some(t) = id(&c.source).filter(|&t| is(t, Kind::Source)) {
-                        add(&mut cited_by, t, from, cite_mention(c, "for the event".into()));
+                        add(&mut cited_by, t, from, cite_mention(c, Field::Event));
                     }
                 }
             }
@@ -195,18 +228,18 @@ pub fn collect(dossier: &Dossier, bodies: &[Rendered]) -> Links {
                 for a in &c.about {
                     match id(a) {
                         Some(t) if dossier.notes[t].kind.is_entity() => involve(Some(t), "subject"),
-                        Some(t) => add(&mut backlinks, t, from, field("the claim is about it")),
+                        Some(t) => add(&mut backlinks, t, from, field(Field::About)),
                         None => {}
                     }
                 }
                 for a in &c.contradicted_by {
                     if let Some(t) = id(a) {
-                        add(&mut backlinks, t, from, field("contradicts the claim"));
+                        add(&mut backlinks, t, from, field(Field::Contradicts));
                     }
                 }
                 for cite in &c.cites {
                     if let Some(t) = id(&cite.source).filter(|&t| is(t, Kind::Source)) {
-                        add(&mut cited_by, t, from, cite_mention(cite, "for the claim".into()));
+                        add(&mut cited_by, t, from, cite_mention(cite, Field::Claim));
                     }
                 }
                 for r in &c.responses {
@@ -214,11 +247,7 @@ pub fn collect(dossier: &Dossier, bodies: &[Rendered]) -> Links {
                     involve(by, "responded");
                     for cite in &r.cites {
                         if let Some(t) = id(&cite.source).filter(|&t| is(t, Kind::Source)) {
-                            let what = match by {
-                                Some(b) => format!("for the response of {}", title(b)),
-                                None => "for a response".into(),
-                            };
-                            add(&mut cited_by, t, from, cite_mention(cite, what));
+                            add(&mut cited_by, t, from, cite_mention(cite, Field::Response { by }));
                         }
                     }
                 }

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub mod conflicts;
 pub mod links;
+pub mod translations;
 
 use crate::config::SiteIndex;
 use crate::diag::{Diagnostic, did_you_mean};
@@ -32,6 +33,8 @@ pub const RESERVED_PATHS: &[&str] = &[
 pub struct GraphOptions {
     /// Publish notes marked `draft: true`.
     pub drafts: bool,
+    /// A stale translation is an error, not a warning.
+    pub strict: bool,
 }
 
 /// A role held in an organization: the holder's index and the role's index in its `roles`.
@@ -45,8 +48,11 @@ pub struct Dossier {
     pub site: SiteIndex,
     /// Published original notes, sorted by kind and id.
     pub notes: Vec<Note>,
-    /// Translations (`note.LANG.md`), sorted by id and language.
+    /// Translations (`note.LANG.md`), sorted by id and language, each with the facts of its
+    /// original it does not write itself.
     pub translations: Vec<Note>,
+    /// Which note exists in which language, and how up to date.
+    pub translated: translations::Translations,
     pub by_id: HashMap<String, usize>,
     /// For each organization, the roles held in it.
     pub role_holders: Vec<Vec<RoleRef>>,
@@ -166,6 +172,28 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
 
     check_aliases(&originals, &by_id, &mut diags);
 
+    // A translation needs an original of the same kind, in a language the site has, and one
+    // file per note and language.
+    let config = &site.config;
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    translations.retain(|t| {
+        let original = by_id.get(&t.id).map(|&i| &originals[i]);
+        if let Some(d) = translations::invalid(t, original, config) {
+            diags.push(d);
+            return false;
+        }
+        let lang = t.lang.clone().unwrap_or_default();
+        if !seen.insert((t.id.clone(), lang.clone())) {
+            diags.push(
+                Diagnostic::error(&t.file, format!("`{}` already has a translation into {lang}", t.id))
+                    .at(&t.text, 1, 1, 3)
+                    .with_help("keep one translation per note and language; remove or rename this file"),
+            );
+            return false;
+        }
+        true
+    });
+
     // Every id named in the front-matter must exist and be of the right kind.
     let mut role_holders = vec![Vec::new(); originals.len()];
     for (i, note) in originals.iter().chain(translations.iter()).enumerate() {
@@ -207,15 +235,79 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
             }
         }
     }
+    for t in translations.iter_mut() {
+        if let Some(&o) = by_id.get(&t.id) {
+            translations::inherit(t, &originals[o]);
+        }
+    }
+    let translated = translation_states(&site, &originals, &translations, &by_id, opts.strict, &mut diags);
     let dossier = Dossier {
         site,
         notes: originals,
         translations,
+        translated,
         by_id,
         role_holders,
         drafts: draft_files,
     };
     (dossier, diags)
+}
+
+/// The state of every note in every language other than the default, with a warning for each
+/// translation (the home page's included) made from an earlier version of its original.
+fn translation_states(
+    site: &SiteIndex,
+    notes: &[Note],
+    translations: &[Note],
+    by_id: &HashMap<String, usize>,
+    strict: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> translations::Translations {
+    use translations::{State, Status, body_hash, stale_diagnostic, status};
+    let hashes: Vec<String> = notes.iter().map(|n| body_hash(n.body())).collect();
+    let mut by_lang: BTreeMap<String, Vec<State>> = BTreeMap::new();
+    for lang in site.config.languages().into_iter().skip(1) {
+        let states = (0..notes.len())
+            .map(|note| State {
+                note,
+                translation: None,
+                status: Status::Missing,
+            })
+            .collect();
+        by_lang.insert(lang.to_string(), states);
+    }
+    for (k, t) in translations.iter().enumerate() {
+        let (Some(&i), Some(lang)) = (by_id.get(&t.id), t.lang.as_deref()) else {
+            continue;
+        };
+        let recorded = t.common.translated_from.as_deref();
+        if let Some(state) = by_lang.get_mut(lang).and_then(|s| s.get_mut(i)) {
+            state.translation = Some(k);
+            state.status = status(recorded, &hashes[i]);
+        }
+        diags.extend(stale_diagnostic(
+            &t.file,
+            &t.text,
+            t.yaml_start,
+            &notes[i].file,
+            recorded,
+            &hashes[i],
+            strict,
+        ));
+    }
+    let home = body_hash(site.home_body());
+    for h in &site.translations {
+        diags.extend(stale_diagnostic(
+            &h.file,
+            &h.text,
+            h.yaml_start,
+            &site.file,
+            h.translated_from.as_deref(),
+            &home,
+            strict,
+        ));
+    }
+    translations::Translations { by_lang, hashes }
 }
 
 /// An alias is a second name for one note: two notes may not share one, and no alias may be

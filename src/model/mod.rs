@@ -101,7 +101,9 @@ pub struct Common {
     pub aliases: Vec<String>,
     pub draft: bool,
     pub kind: Option<Kind>,
-    /// On a translation: the hash of the original's body it was made from.
+    /// On a translation: the hash of the original's body it was made from. A hash of digits
+    /// alone reads as a number in YAML; it is taken as written.
+    #[serde(deserialize_with = "string_or_number")]
     pub translated_from: Option<String>,
 }
 
@@ -363,6 +365,9 @@ pub struct Note {
     pub data: KindData,
     /// Front-matter keys this kind does not know, for templates (`page.extra`).
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// On a translation: the keys its front-matter writes, so the others can be taken from
+    /// the original. Empty on an original.
+    pub keys: Vec<String>,
 }
 
 /// One step of a path into the front-matter: a key or a sequence index.
@@ -529,7 +534,7 @@ impl Note {
     }
 }
 
-fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     struct V;
     impl serde::de::Visitor<'_> for V {
         type Value = Option<String>;

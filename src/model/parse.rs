@@ -81,6 +81,8 @@ pub fn parse_note(file: SourceFile) -> (Option<Note>, Vec<Diagnostic>) {
     };
     let title = match common.title.clone().or(name) {
         Some(t) if !t.trim().is_empty() => t,
+        // A translation without a title of its own keeps the original's.
+        None if lang.is_some() => String::new(),
         _ => {
             let what = if kind.is_entity() {
                 "`name:` or `title:`"
@@ -98,6 +100,7 @@ pub fn parse_note(file: SourceFile) -> (Option<Note>, Vec<Diagnostic>) {
     let (extra, warnings) = doc.extra(&[COMMON_KEYS, kind.keys()]);
     diags.extend(warnings);
     let (yaml_start, body_start) = (doc.yaml_start, doc.body_start);
+    let keys = if lang.is_some() { doc.keys() } else { Vec::new() };
     drop(doc);
     if !diags.iter().all(|d| !d.is_error()) {
         return (None, diags);
@@ -114,6 +117,7 @@ pub fn parse_note(file: SourceFile) -> (Option<Note>, Vec<Diagnostic>) {
         common,
         data,
         extra,
+        keys,
         text,
     };
     (Some(note), diags)
