@@ -857,9 +857,36 @@ struct TranslationCell<'a> {
 /// One row of a side-by-side page: a block of the original and the block of the translation
 /// in the same place.
 #[derive(Serialize)]
-struct BlockPair<'a> {
-    original: &'a str,
-    translation: &'a str,
+struct BlockPair {
+    original: String,
+    translation: String,
+}
+
+/// A block of a body shown away from its page: its ids are dropped (the page would have each
+/// twice) and its links within the page (`#cite-1`, `#roles`) lead back to the page.
+fn detach(block: &str, page_url: &str) -> String {
+    let mut out = String::with_capacity(block.len() + 64);
+    let mut rest = block;
+    loop {
+        let id = rest.find(" id=\"");
+        let href = rest.find(" href=\"#");
+        match (id, href) {
+            (Some(i), h) if h.is_none_or(|h| i < h) => {
+                out.push_str(&rest[..i]);
+                let after = &rest[i + 5..];
+                rest = after.find('"').map_or("", |e| &after[e + 1..]);
+            }
+            (_, Some(h)) => {
+                out.push_str(&rest[..h]);
+                out.push_str(" href=\"");
+                out.push_str(page_url);
+                rest = &rest[h + 7..];
+            }
+            _ => break,
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[derive(Serialize, Default)]
@@ -889,7 +916,7 @@ struct ListView<'a> {
     note: Option<Summary<'a>>,
     original: Option<Summary<'a>>,
     original_lang: Option<&'a str>,
-    pairs: Vec<BlockPair<'a>>,
+    pairs: Vec<BlockPair>,
     translation: Option<TranslationView<'a>>,
 }
 
@@ -1197,10 +1224,12 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                 let original = &dossier.notes[i];
                 let tr = &dossier.translations[k];
                 let (a, b) = (bodies.notes[i].block_html(), bodies.translations[k].block_html());
+                let original_url = format!("{base_path}{}", note_path(original));
+                let translation_url = format!("{base_path}{prefix}{}", note_path(original));
                 let pairs = (0..a.len().max(b.len()))
                     .map(|j| BlockPair {
-                        original: a.get(j).copied().unwrap_or(""),
-                        translation: b.get(j).copied().unwrap_or(""),
+                        original: a.get(j).map_or_else(String::new, |x| detach(x, &original_url)),
+                        translation: b.get(j).map_or_else(String::new, |x| detach(x, &translation_url)),
                     })
                     .collect();
                 let local = side_by_side_path(original);
@@ -1209,7 +1238,11 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                     title: &tr.title,
                     url: format!("{base_path}{path}"),
                     path: path.clone(),
-                    alternates: alternates(config, lang, &local, |l| l == lang),
+                    // Only this language has it: the switcher offers no other.
+                    alternates: alternates(config, lang, &local, |l| l == lang)
+                        .into_iter()
+                        .filter(|a| a.current)
+                        .collect(),
                     local,
                     lang,
                     kind: "side-by-side",
@@ -1389,6 +1422,15 @@ mod tests {
         assert_eq!(group_digits(999.0), "999");
         assert_eq!(group_digits(1234.5), "1,234.5");
         assert_eq!(group_digits(-1000.0), "-1,000");
+    }
+
+    #[test]
+    fn detached_blocks_lose_their_ids_and_link_back() {
+        let html = r##"<h2 id="roles">Roles <a class="anchor" href="#roles">#</a></h2><p>x<sup class="cite">[<a href="#cite-1" id="cite-ref-1-1">1</a>]</sup> <a href="https://e.org/#a">e</a></p>"##;
+        assert_eq!(
+            detach(html, "/p/"),
+            r##"<h2>Roles <a class="anchor" href="/p/#roles">#</a></h2><p>x<sup class="cite">[<a href="/p/#cite-1">1</a>]</sup> <a href="https://e.org/#a">e</a></p>"##
+        );
     }
 
     #[test]

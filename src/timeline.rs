@@ -110,7 +110,8 @@ pub fn conflict_view<'a>(loc: &Locale<'a>, c: &Conflict) -> ConflictView<'a> {
         certainty: c.certainty,
         from: position(loc, &c.from),
         to: position(loc, &c.to),
-        note: match &event.data {
+        // The hand-written note in the page's language.
+        note: match &loc.shown(event).data {
             KindData::Event(e) => e.conflict.as_deref(),
             _ => None,
         },
@@ -147,7 +148,7 @@ pub fn item<'a>(loc: &Locale<'a>, i: usize, conflicts: &Conflicts) -> Item<'a> {
     let dossier = loc.dossier;
     let note = &dossier.notes[i];
     let get = |id: &Option<String>| id.as_deref().and_then(|x| dossier.get(x)).map(|n| loc.summary(n));
-    let (from, to, conflict_note) = match &note.data {
+    let (from, to, conflict_note) = match &loc.shown(note).data {
         KindData::Event(e) => (get(&e.from), get(&e.to), e.conflict.as_deref()),
         _ => (None, None, None),
     };
