@@ -203,6 +203,120 @@ pub fn resolve(files: &Files, config: &Config) -> (HashMap<String, Lang>, Vec<Di
 mod tests {
     use super::*;
 
+    fn builtin(tag: &str) -> BTreeMap<String, Text> {
+        let name = format!("{DIR}{tag}.yaml");
+        let (_, bytes) = crate::render::DEFAULT_TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .expect("embedded");
+        crate::frontmatter::parse_strings(&name, &String::from_utf8_lossy(bytes)).expect("valid")
+    }
+
+    #[test]
+    fn the_default_theme_has_every_string_it_uses_in_every_language() {
+        let en = builtin(BASE);
+        let zh = builtin("zh-Hant");
+        let mut used: Vec<String> = Vec::new();
+        let re = regex::Regex::new(r"(?:^|[^A-Za-z0-9_.])t\.([a-z_]+)").unwrap();
+        for (name, bytes) in crate::render::DEFAULT_TEMPLATES {
+            if !name.ends_with(".html") {
+                continue;
+            }
+            let text = String::from_utf8_lossy(bytes);
+            used.extend(re.captures_iter(&text).map(|c| c[1].to_string()));
+        }
+        // Keys templates build: t["kind_" ~ …], t["status_" ~ …], t["certainty_" ~ …], …
+        for kind in ["source", "person", "organization", "event", "claim", "page"] {
+            used.push(format!("kind_{kind}"));
+        }
+        for status in [
+            "reported",
+            "confirmed",
+            "disputed",
+            "denied",
+            "up_to_date",
+            "stale",
+            "unrecorded",
+            "missing",
+        ] {
+            used.push(format!("status_{status}"));
+        }
+        for c in ["certain", "possible"] {
+            used.push(format!("certainty_{c}"));
+            used.push(format!("certainty_{c}_conflict"));
+        }
+        for t in ["primary", "secondary", "commentary"] {
+            used.push(format!("source_type_{t}"));
+        }
+        let code_keys = [
+            "sources",
+            "people",
+            "organizations",
+            "events",
+            "claims",
+            "pages",
+            "timeline",
+            "conflicts_title",
+            "people_and_organizations",
+            "translations",
+            "not_found",
+            "svg_title",
+            "svg_desc",
+            "svg_role",
+            "list_separator",
+            "as_actor",
+            "as_from",
+            "as_to",
+            "as_claimant",
+            "as_subject",
+            "as_responded",
+            "mention_translates",
+            "mention_via",
+            "mention_role",
+            "mention_role_at",
+            "mention_event",
+            "mention_claim",
+            "mention_response",
+            "mention_response_of",
+            "mention_about",
+            "mention_contradicts",
+        ];
+        used.extend(code_keys.iter().map(|k| k.to_string()));
+        assert!(used.len() > 100, "{used:?}");
+        for key in &used {
+            assert!(en.contains_key(key), "templates use `{key}`, which en.yaml lacks");
+        }
+        let missing: Vec<&String> = en.keys().filter(|k| !zh.contains_key(*k)).collect();
+        assert!(missing.is_empty(), "zh-Hant.yaml lacks {missing:?}");
+        // Counting in myriads is Chinese; English has no such key.
+        let extra: Vec<&String> = zh
+            .keys()
+            .filter(|k| !en.contains_key(*k) && *k != "number_myriads")
+            .collect();
+        assert!(extra.is_empty(), "zh-Hant.yaml has keys en.yaml does not: {extra:?}");
+    }
+
+    #[test]
+    fn the_english_file_writes_dates_as_the_code_does() {
+        let (dates, numbers) = words(&builtin(BASE));
+        assert_eq!(dates, DateWords::english());
+        assert_eq!(numbers, NumberWords::english());
+    }
+
+    #[test]
+    fn chinese_dates() {
+        let (dates, _) = words(&builtin("zh-Hant"));
+        let show = |s: &str| crate::date::DateSpan::parse(s).unwrap().display(&dates);
+        assert_eq!(show("2024-06"), "2024年6月");
+        assert_eq!(show("2024-06-04"), "2024年6月4日");
+        assert_eq!(show("2023"), "2023年");
+        assert_eq!(show("2024-06~"), "約2024年6月");
+        assert_eq!(show("2024-09?"), "2024年9月（未確定）");
+        assert_eq!(show("2022-10/2022-12"), "2022年10月至2022年12月");
+        let start = crate::date::DateSpan::parse("../2018").unwrap().display_start(&dates);
+        assert_eq!(start, "2018年或更早");
+    }
+
     fn zh() -> NumberWords {
         NumberWords {
             group: ",".into(),
