@@ -35,17 +35,44 @@ fn xml_escape(s: &str) -> String {
 
 /// `sitemap.xml`: every HTML page, with absolute URLs.
 pub fn sitemap(dossier: &Dossier, tree: &OutputTree) -> String {
-    let base = dossier.site.config.absolute_base();
+    let config = &dossier.site.config;
+    let base = config.absolute_base();
     let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
+    // Each language's folder; the default language's is empty, so it matches last.
+    let mut prefixes: Vec<(&str, String)> = config
+        .languages()
+        .into_iter()
+        .map(|l| (l, config.lang_prefix(l)))
+        .collect();
+    prefixes.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
     for (path, _) in tree.iter() {
-        if let Some(dir) = path.strip_suffix("index.html") {
-            xml.push_str(&format!(
-                "  <url><loc>{}</loc></url>\n",
-                xml_escape(&format!("{base}{dir}"))
-            ));
+        let Some(dir) = path.strip_suffix("index.html") else {
+            continue;
+        };
+        xml.push_str(&format!("  <url><loc>{}</loc>", xml_escape(&format!("{base}{dir}"))));
+        // The page in every language it exists in, as search engines read `hreflang`.
+        let local = prefixes
+            .iter()
+            .find_map(|(_, p)| dir.strip_prefix(p.as_str()))
+            .unwrap_or(dir);
+        let versions: Vec<(&str, String)> = prefixes
+            .iter()
+            .map(|(l, p)| (*l, format!("{p}{local}")))
+            .filter(|(_, d)| tree.contains(&format!("{d}index.html")))
+            .collect();
+        if versions.len() > 1 {
+            let mut versions = versions;
+            versions.sort();
+            for (lang, d) in versions {
+                xml.push_str(&format!(
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
+                    xml_escape(&format!("{base}{d}"))
+                ));
+            }
         }
+        xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
     xml
@@ -130,6 +157,19 @@ struct JsonNote<'a> {
     links: Vec<&'a str>,
     /// The page's numbered sources: front-matter citations first, then the body's.
     citations: Vec<JsonCitation<'a>>,
+    /// The hash of the body a translation records in `translated_from`.
+    hash: &'a str,
+    /// The note in each other language of the site.
+    translations: Vec<JsonTranslation<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTranslation<'a> {
+    lang: &'a str,
+    status: crate::graph::translations::Status,
+    title: Option<&'a str>,
+    url: Option<String>,
+    file: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -212,7 +252,25 @@ pub fn dossier_json(dossier: &Dossier, bodies: &[Rendered], conflicts: &Conflict
         .notes
         .iter()
         .zip(bodies)
-        .map(|(n, body)| JsonNote {
+        .enumerate()
+        .map(|(i, (n, body))| JsonNote {
+            hash: dossier.translated.hashes.get(i).map_or("", String::as_str),
+            translations: dossier
+                .translated
+                .by_lang
+                .iter()
+                .filter_map(|(lang, states)| {
+                    let state = states.get(i)?;
+                    let t = state.translation.map(|k| &dossier.translations[k]);
+                    Some(JsonTranslation {
+                        lang,
+                        status: state.status,
+                        title: t.map(|t| t.title.as_str()),
+                        url: t.map(|_| format!("{base_path}{}{}", config.lang_prefix(lang), note_path(n))),
+                        file: t.map(|t| t.file.as_str()),
+                    })
+                })
+                .collect(),
             id: &n.id,
             kind: n.kind,
             title: &n.title,

@@ -143,6 +143,11 @@ fn each_language_has_its_folder_and_every_alternate_links_back() {
         }
     }
     assert!(pairs > 20, "only {pairs} alternates checked");
+
+    // The sitemap says the same to search engines.
+    let sitemap = run.page("sitemap.xml");
+    assert!(sitemap.contains("<url><loc>https://example.org/d/zh-hant/events/deal/</loc><xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/d/events/deal/\"/><xhtml:link rel=\"alternate\" hreflang=\"zh-Hant\" href=\"https://example.org/d/zh-hant/events/deal/\"/></url>"), "{sitemap}");
+    assert!(sitemap.contains("<url><loc>https://example.org/d/people/ann/</loc></url>"));
 }
 
 #[test]
@@ -401,6 +406,18 @@ fn the_translations_page_counts_every_note_in_every_language() {
     assert!(page.contains("<a href=\"/d/zh-hant/events/deal/side-by-side/\">Side by side</a>"));
     let zh = run.page("zh-hant/translations/index.html");
     assert!(zh.contains("<h1>翻譯</h1>"), "{zh}");
+    // For other tools: each note's hash and its translations.
+    let json: serde_json::Value = serde_json::from_str(&run.page("dossier.json")).unwrap();
+    let deal = json["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "deal")
+        .unwrap();
+    assert_eq!(deal["hash"], body_hash(DEAL_BODY).as_str());
+    assert_eq!(deal["translations"][0]["lang"], "zh-Hant");
+    assert_eq!(deal["translations"][0]["status"], "up_to_date");
+    assert_eq!(deal["translations"][0]["url"], "/d/zh-hant/events/deal/");
     let out = translations(&f, &[]);
     assert!(
         out.ok()
@@ -481,6 +498,14 @@ fn translations_that_cannot_be_published_are_errors() {
         .reports("content/events/deal.en.md:1:1", "`en` is the site's default language")
         .reports("content/_index.fr.md:1:1", "the site has no other language `fr`");
     assert_eq!(run.error_count(), 4, "{}", run.stderr);
+}
+
+#[test]
+fn a_page_may_not_take_a_languages_folder() {
+    let f = bilingual().file("content/zh-hant/about.md", "---\ntitle: About\n---\n");
+    f.build(&[])
+        .fails(1)
+        .reports("content/zh-hant/about.md:1:1", "the folder of the language `zh-Hant`");
 }
 
 #[test]

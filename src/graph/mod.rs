@@ -147,7 +147,25 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
     let mut paths: HashMap<String, usize> = HashMap::with_capacity(originals.len());
     for (i, n) in originals.iter().enumerate() {
         let path = note_path(n);
-        if RESERVED_PATHS.contains(&path.as_str()) {
+        let first = path.split('/').next().unwrap_or("");
+        let lang_folder = site
+            .config
+            .languages()
+            .into_iter()
+            .skip(1)
+            .find(|l| l.to_ascii_lowercase() == first);
+        if let Some(lang) = lang_folder {
+            diags.push(
+                Diagnostic::error(
+                    &n.file,
+                    format!("this page would be published in /{first}/, the folder of the language `{lang}`"),
+                )
+                .at(&n.text, 1, 1, 1)
+                .with_help(
+                    "move the file to another folder; to translate a note, name it `note.LANG.md` beside the original",
+                ),
+            );
+        } else if RESERVED_PATHS.contains(&path.as_str()) {
             diags.push(
                 Diagnostic::error(
                     &n.file,
