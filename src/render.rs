@@ -255,6 +255,8 @@ pub struct Summary<'a> {
     pub tags: &'a [String],
     pub publisher: Option<&'a str>,
     pub language: Option<&'a str>,
+    /// A source's language by its name in itself (`繁體中文`), or its tag.
+    pub language_name: Option<&'a str>,
     pub status: Option<crate::model::ClaimStatus>,
     pub event_type: Option<&'a str>,
     /// The language of the page `url` leads to: the page's own, or the default language's
@@ -328,6 +330,7 @@ impl<'a> Locale<'a> {
             tags: &shown.common.tags,
             publisher,
             language,
+            language_name: language.map(|l| config.lang_name(l)),
             status: match &shown.data {
                 KindData::Claim(c) => Some(c.status),
                 _ => None,
