@@ -276,6 +276,12 @@ fn interface_strings_fall_back_to_the_default_language() {
         "{fr}"
     );
     assert!(fr.contains("June 2024"));
+    // The home page has no French body: the default one, marked as such.
+    let home = run.page("fr/index.html");
+    assert!(
+        home.contains("<div lang=\"en\">\n<p class=\"notice\">This introduction has not been translated yet"),
+        "{home}"
+    );
 
     // A dossier's own file changes one string and keeps the theme's others.
     let f = bilingual().file("templates/i18n/zh-Hant.yaml", "sources: 參考資料\n");
@@ -498,6 +504,20 @@ fn translations_that_cannot_be_published_are_errors() {
         .reports("content/events/deal.en.md:1:1", "`en` is the site's default language")
         .reports("content/_index.fr.md:1:1", "the site has no other language `fr`");
     assert_eq!(run.error_count(), 4, "{}", run.stderr);
+}
+
+#[test]
+fn the_translation_of_a_draft_stays_out_with_it() {
+    let f = bilingual()
+        .file("content/events/plan.md", "---\ntitle: Plan\ndraft: true\n---\nDraft.\n")
+        .file("content/events/plan.zh-Hant.md", "---\ntitle: 計畫\n---\n草稿。\n");
+    let run = f.build(&[]);
+    run.ok();
+    assert!(!run.out.join("zh-hant/events/plan/index.html").exists());
+    let out = f.root().join("with-drafts");
+    let run = f.build(&["--drafts", "--output", out.to_str().unwrap()]);
+    run.ok();
+    assert!(out.join("zh-hant/events/plan/index.html").exists());
 }
 
 #[test]

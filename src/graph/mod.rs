@@ -195,6 +195,11 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
     let config = &site.config;
     let mut seen: HashSet<(String, String)> = HashSet::new();
     translations.retain(|t| {
+        // The translation of a draft is left out with it.
+        if drafts.contains(&t.id) {
+            draft_files.push((t.id.clone(), t.file.clone()));
+            return false;
+        }
         let original = by_id.get(&t.id).map(|&i| &originals[i]);
         if let Some(d) = translations::invalid(t, original, config) {
             diags.push(d);
