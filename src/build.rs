@@ -67,8 +67,47 @@ fn fail(mut diagnostics: Vec<Diagnostic>, config: bool) -> BuildFailure {
     BuildFailure { diagnostics, config }
 }
 
+/// What one build can lend the next (`serve` keeps one between rebuilds): each note as parsed,
+/// by file, with the text it was parsed from.
+#[derive(Default)]
+pub struct Cache {
+    parsed: std::collections::HashMap<String, (String, Option<Note>, Vec<Diagnostic>)>,
+}
+
+impl Cache {
+    /// Parses the notes, reusing the result for every file whose text is unchanged.
+    fn parse(&mut self, files: Vec<SourceFile>) -> Vec<(Option<Note>, Vec<Diagnostic>)> {
+        let _span = tracing::info_span!("parse").entered();
+        let cached = &self.parsed;
+        let results: Vec<(String, String, Option<Note>, Vec<Diagnostic>)> = files
+            .into_par_iter()
+            .map(|f| match cached.get(&f.rel_path) {
+                Some((text, note, diags)) if *text == f.text => (f.rel_path, f.text, note.clone(), diags.clone()),
+                _ => {
+                    let (path, text) = (f.rel_path.clone(), f.text.clone());
+                    let (note, diags) = parse_note(f);
+                    (path, text, note, diags)
+                }
+            })
+            .collect();
+        self.parsed.clear();
+        let mut out = Vec::with_capacity(results.len());
+        for (path, text, note, diags) in results {
+            out.push((note.clone(), diags.clone()));
+            self.parsed.insert(path, (text, note, diags));
+        }
+        out
+    }
+}
+
 /// Builds the site in memory.
 pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailure> {
+    build_cached(input, progress, &mut Cache::default())
+}
+
+/// Builds the site in memory, reusing what `cache` holds from the previous build and leaving
+/// in it what the next one can use. The result is the same as [`build`]'s.
+pub fn build_cached(input: BuildInput, progress: &Progress, cache: &mut Cache) -> Result<Built, BuildFailure> {
     let BuildInput {
         content,
         theme,
@@ -89,13 +128,7 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
     statics.insert("syntax.css".into());
 
     progress.phase("parsing notes");
-    let (parsed, theme) = rayon::join(
-        || {
-            let _span = tracing::info_span!("parse").entered();
-            content.notes.into_par_iter().map(parse_note).collect::<Vec<_>>()
-        },
-        || render::compile_theme(theme),
-    );
+    let (parsed, theme) = rayon::join(|| cache.parse(content.notes), || render::compile_theme(theme));
     let mut notes = Vec::with_capacity(parsed.len());
     for (note, d) in parsed {
         diags.extend(d);

@@ -23,6 +23,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List every note in every language as up to date, stale or missing; print a note's hash.
     Translations(TranslationsArgs),
+    /// Build into memory, serve the site, and rebuild and reload the browser on every save.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -110,6 +112,30 @@ pub struct BuildArgs {
     /// Fail when a translation is stale or does not record what it was translated from.
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The dossier's folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+
+    /// The port to listen on; 0 takes any free port.
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+
+    /// The address to listen on. Anything but the loopback lets other machines read the
+    /// preview.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+
+    /// Show notes marked `draft: true` too.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 #[derive(Debug, Args)]

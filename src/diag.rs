@@ -100,7 +100,16 @@ impl Diagnostic {
 
     /// The report with a source snippet, styled with ANSI colours (strip them for plain output;
     /// `anstream` does that for a stream that is not a terminal or when `NO_COLOR` is set).
+    /// The report without colours, for a page or a log.
+    pub fn render_plain(&self) -> String {
+        self.render_with(Renderer::plain())
+    }
+
     pub fn render(&self) -> String {
+        self.render_with(Renderer::styled())
+    }
+
+    fn render_with(&self, renderer: Renderer) -> String {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -127,7 +136,7 @@ impl Diagnostic {
         if let Some(help) = &self.help {
             groups.push(Group::with_title(Level::HELP.secondary_title(help)));
         }
-        Renderer::styled().render(&groups)
+        renderer.render(&groups)
     }
 }
 

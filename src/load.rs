@@ -25,7 +25,7 @@ pub struct ThemeFile {
 }
 
 /// What `content/` holds.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Content {
     /// `content/_index.md`, if present.
     pub index: Option<SourceFile>,
@@ -36,7 +36,7 @@ pub struct Content {
 }
 
 /// A dossier's own theme files, which override the embedded defaults one by one.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ThemeOverrides {
     pub templates: Vec<ThemeFile>,
     pub statics: Vec<ThemeFile>,
@@ -65,8 +65,20 @@ fn walk(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()));
+    let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for entry in walker {
         match entry {
+            // A link to a file outside the dossier would publish it: a link into `/etc` or
+            // into someone's home has no place on a site.
+            Ok(e) if e.path_is_symlink() && !e.path().canonicalize().is_ok_and(|t| t.starts_with(&inside)) => {
+                diags.push(
+                    Diagnostic::warning(
+                        rel(root, e.path()),
+                        "this link leads outside the dossier and is not published",
+                    )
+                    .with_help("copy the file into the dossier instead of linking to it"),
+                );
+            }
             Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
             Ok(_) => {}
             Err(e) => {

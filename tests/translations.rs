@@ -451,7 +451,10 @@ fn the_side_by_side_page_pairs_the_blocks_each_in_its_language() {
     let css = run.page("style.css");
     assert!(css.contains("@media (max-width: 40rem)") && css.contains(".sbs-row { grid-template-columns: 1fr; }"));
     // Chinese pages put Traditional Chinese faces first.
-    assert!(css.contains("html:lang(zh-Hant) {\n  --serif: \"Noto Serif TC\""), "{css}");
+    assert!(
+        css.contains("html:lang(zh-Hant) {\n  --serif: \"Noto Serif TC\""),
+        "{css}"
+    );
 }
 
 #[test]

@@ -1,0 +1,278 @@
+//! `dossier serve`: build into memory, serve it, watch the files, rebuild what changed, and
+//! reload the open pages.
+//!
+//! The [`Session`] holds the dossier as last read and the caches of the last build; each batch
+//! of changed paths is read again and built incrementally (see `build::Cache`). The site it
+//! serves is always a complete, successful build: when a rebuild fails, the previous site stays
+//! up and every page shows the problems until a save fixes them.
+
+pub mod http;
+pub mod watch;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::build::{BuildInput, Cache, build_cached};
+use crate::cli::ServeArgs;
+use crate::cmd::{Exit, print_diagnostics};
+use crate::diag::Diagnostic;
+use crate::load::{Content, ThemeOverrides, load_content, load_theme};
+use crate::output::OutputTree;
+use crate::progress::Progress;
+
+/// A dossier being previewed: its files as last read, and what the last build can lend the
+/// next one.
+pub struct Session {
+    root: PathBuf,
+    base_url: String,
+    drafts: bool,
+    content: Content,
+    theme: ThemeOverrides,
+    load_diags: Vec<Diagnostic>,
+    cache: Cache,
+}
+
+/// The outcome of a build in a session.
+pub enum Outcome {
+    Built {
+        tree: OutputTree,
+        warnings: Vec<Diagnostic>,
+    },
+    Failed(Vec<Diagnostic>),
+}
+
+impl Session {
+    /// Reads the dossier at `root`, to be served under `base_url`.
+    pub fn new(root: &Path, base_url: &str, drafts: bool) -> Session {
+        let (content, mut load_diags) = load_content(root);
+        let (theme, theme_diags) = load_theme(root);
+        load_diags.extend(theme_diags);
+        Session {
+            root: root.to_path_buf(),
+            base_url: base_url.to_string(),
+            drafts,
+            content,
+            theme,
+            load_diags,
+            cache: Cache::default(),
+        }
+    }
+
+    /// Reads the files again after a change to `paths` (relative to the root).
+    pub fn reload(&mut self, paths: &[PathBuf]) {
+        let touches = |folder: &str| paths.iter().any(|p| p.starts_with(folder));
+        let mut diags = Vec::new();
+        if touches("content") {
+            let (content, d) = load_content(&self.root);
+            self.content = content;
+            diags.extend(d);
+        } else {
+            diags.extend(
+                self.load_diags
+                    .iter()
+                    .filter(|d| d.file.starts_with("content"))
+                    .cloned(),
+            );
+        }
+        if touches("templates") || touches("static") {
+            let (theme, d) = load_theme(&self.root);
+            self.theme = theme;
+            diags.extend(d);
+        } else {
+            diags.extend(
+                self.load_diags
+                    .iter()
+                    .filter(|d| !d.file.starts_with("content"))
+                    .cloned(),
+            );
+        }
+        self.load_diags = diags;
+    }
+
+    /// Builds the dossier as last read.
+    pub fn build(&mut self) -> Outcome {
+        let input = BuildInput {
+            content: self.content.clone(),
+            theme: self.theme.clone(),
+            base_url: Some(self.base_url.clone()),
+            drafts: self.drafts,
+            strict: false,
+        };
+        let mut diags = self.load_diags.clone();
+        match build_cached(input, &Progress::hidden(), &mut self.cache) {
+            Ok(built) => {
+                diags.extend(built.warnings);
+                if diags.iter().any(Diagnostic::is_error) {
+                    crate::diag::sort(&mut diags);
+                    return Outcome::Failed(diags);
+                }
+                Outcome::Built {
+                    tree: built.tree,
+                    warnings: diags,
+                }
+            }
+            Err(failure) => {
+                diags.extend(failure.diagnostics);
+                crate::diag::sort(&mut diags);
+                Outcome::Failed(diags)
+            }
+        }
+    }
+}
+
+fn report(diags: &[Diagnostic]) -> String {
+    diags
+        .iter()
+        .map(Diagnostic::render_plain)
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Opens a URL in the default browser.
+fn open_browser(url: &str) {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    if cmd.arg(url).spawn().is_err() {
+        eprintln!("could not open a browser; open {url} yourself");
+    }
+}
+
+pub fn run(args: ServeArgs) -> Exit {
+    let Ok(root) = args.root.canonicalize() else {
+        print_diagnostics(&[
+            Diagnostic::error(args.root.display().to_string(), "this folder does not exist")
+                .with_help("run dossier serve in a dossier's folder or pass --root DIR"),
+        ]);
+        return Exit::Usage;
+    };
+    if !root.join("content").is_dir() {
+        print_diagnostics(&[Diagnostic::error(
+            "content",
+            format!("there is no folder `content/` in {}", root.display()),
+        )
+        .with_help("run dossier serve in a dossier's folder or pass --root DIR")]);
+        return Exit::Usage;
+    }
+    let loopback = matches!(args.bind.as_str(), "127.0.0.1" | "localhost" | "::1");
+    if !loopback {
+        eprintln!(
+            "warning: serving on {}: anyone who can reach this machine can read the preview, drafts included",
+            args.bind
+        );
+    }
+    let site = Arc::new(RwLock::new(http::Served::default()));
+    let server = match http::start(&args.bind, args.port, site.clone()) {
+        Ok(s) => s,
+        Err(http::StartError::PortTaken(next)) => {
+            let help = match next {
+                Some(p) => {
+                    format!("port {p} is free: run `dossier serve --port {p}`, or `--port 0` to take any free port")
+                }
+                None => "pass another port with --port, or `--port 0` to take any free port".into(),
+            };
+            print_diagnostics(&[Diagnostic::error("--port", format!("port {} is taken", args.port)).with_help(help)]);
+            return Exit::Usage;
+        }
+        Err(http::StartError::Other(e)) => {
+            print_diagnostics(&[
+                Diagnostic::error("--bind", format!("cannot listen on {}: {e}", args.bind))
+                    .with_help("pass an address of this machine with --bind, such as 127.0.0.1"),
+            ]);
+            return Exit::Usage;
+        }
+    };
+    let host = if args.bind.contains(':') {
+        format!("[{}]", args.bind)
+    } else if args.bind == "0.0.0.0" {
+        "127.0.0.1".to_string()
+    } else {
+        args.bind.clone()
+    };
+    let url = format!("http://{host}:{}/", server.port);
+    let started = Instant::now();
+    let mut session = Session::new(&root, &url, args.drafts);
+    match session.build() {
+        Outcome::Built { tree, warnings } => {
+            print_diagnostics(&warnings);
+            site.write().unwrap_or_else(|e| e.into_inner()).tree = tree;
+        }
+        Outcome::Failed(diags) => {
+            print_diagnostics(&diags);
+            site.write().unwrap_or_else(|e| e.into_inner()).errors = Some(report(&diags));
+        }
+    }
+    let mut watcher = match watch::Watcher::new(&root) {
+        Ok(w) => w,
+        Err(e) => {
+            server.stop();
+            print_diagnostics(&[Diagnostic::error(root.display().to_string(), e)
+                .with_help("raise the limit of watched files (fs.inotify.max_user_watches) or free some")]);
+            return Exit::Usage;
+        }
+    };
+    println!(
+        "Serving {} at {url} (built in {:.2} s{}); Ctrl-C to stop",
+        root.display(),
+        started.elapsed().as_secs_f64(),
+        if watcher.polling { "; polling for changes" } else { "" }
+    );
+    let _ = std::io::stdout().flush();
+    if args.open {
+        open_browser(&url);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::Relaxed));
+    }
+    while !stop.load(Ordering::Relaxed) {
+        let Some((paths, saved)) = watcher.next_batch(Duration::from_millis(100)) else {
+            continue;
+        };
+        let css_only = paths
+            .iter()
+            .all(|p| p.starts_with("static") && p.extension().is_some_and(|e| e == "css"));
+        session.reload(&paths);
+        let event = match session.build() {
+            Outcome::Built { tree, warnings } => {
+                print_diagnostics(&warnings);
+                let mut served = site.write().unwrap_or_else(|e| e.into_inner());
+                served.tree = tree;
+                served.errors = None;
+                if css_only {
+                    http::Event::Css
+                } else {
+                    http::Event::Reload
+                }
+            }
+            Outcome::Failed(diags) => {
+                print_diagnostics(&diags);
+                site.write().unwrap_or_else(|e| e.into_inner()).errors = Some(report(&diags));
+                http::Event::Reload
+            }
+        };
+        let pages = server.clients.broadcast(event);
+        let what: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        println!(
+            "{} changed: rebuilt and told {pages} page{} in {:.0} ms",
+            what.join(", "),
+            if pages == 1 { "" } else { "s" },
+            saved.elapsed().as_secs_f64() * 1000.0
+        );
+        let _ = std::io::stdout().flush();
+    }
+    drop(watcher);
+    server.stop();
+    println!("Stopped.");
+    Exit::Ok
+}
