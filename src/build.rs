@@ -4,7 +4,8 @@
 //! everything here is a pure function of its input: the same input gives the same bytes, and
 //! `serve` can run it without touching the disk.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -67,11 +68,53 @@ fn fail(mut diagnostics: Vec<Diagnostic>, config: bool) -> BuildFailure {
     BuildFailure { diagnostics, config }
 }
 
-/// What one build can lend the next (`serve` keeps one between rebuilds): each note as parsed,
-/// by file, with the text it was parsed from.
+/// What one build can lend the next (`serve` keeps one between rebuilds).
+///
+/// - Each note as parsed, by file, with the text it was parsed from.
+/// - Each body as rendered (before its heading links are filled in), by file, with its text and
+///   the fingerprint of the link targets it was rendered against.
+/// - The last successful site, each page with what it was made from ([`render::Deps`]), and the
+///   computed views that pages show. A rebuild renders again only the pages whose inputs
+///   changed, and copies the others; the result is byte for byte a full build's (tested in
+///   `tests/serve.rs`).
 #[derive(Default)]
 pub struct Cache {
-    parsed: std::collections::HashMap<String, (String, Option<Note>, Vec<Diagnostic>)>,
+    parsed: HashMap<String, (String, Option<Note>, Vec<Diagnostic>)>,
+    bodies: HashMap<String, CachedBody>,
+    last: Option<Last>,
+}
+
+struct CachedBody {
+    text: String,
+    targets: u64,
+    unresolved: Rendered,
+    /// A hash of the body as the pages show it (heading links filled in).
+    shown: u64,
+}
+
+/// The last successful build, as the next one compares itself with it.
+struct Last {
+    tree: OutputTree,
+    pages: BTreeMap<String, render::Deps>,
+    layout: u64,
+    index: Arc<render::Index>,
+    links: BTreeMap<String, graph::links::Links>,
+    conflicts: graph::conflicts::Conflicts,
+    role_holders: Vec<Vec<graph::RoleRef>>,
+    statuses: BTreeMap<String, Vec<graph::translations::Status>>,
+    translated_as: Vec<Vec<usize>>,
+    /// A hash of each note's text and its translations' texts, in note order.
+    texts: Vec<u64>,
+    /// A hash of each note's front-matter alone.
+    fronts: Vec<u64>,
+    home: u64,
+}
+
+fn hash_of(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
 }
 
 impl Cache {
@@ -128,6 +171,8 @@ pub fn build_cached(input: BuildInput, progress: &Progress, cache: &mut Cache) -
     statics.insert("syntax.css".into());
 
     progress.phase("parsing notes");
+    let theme_sources: Vec<(String, Vec<u8>)> =
+        theme.templates.iter().map(|f| (f.name.clone(), f.bytes.clone())).collect();
     let (parsed, theme) = rayon::join(|| cache.parse(content.notes), || render::compile_theme(theme));
     let mut notes = Vec::with_capacity(parsed.len());
     for (note, d) in parsed {
@@ -144,7 +189,7 @@ pub fn build_cached(input: BuildInput, progress: &Progress, cache: &mut Cache) -
     // reference of the build is reported in one run.
     progress.phase("rendering Markdown");
     let targets = graph::links::targets(&dossier, statics.iter().map(String::as_str));
-    let bodies = render_markdown(&dossier, &targets, &mut diags);
+    let (bodies, changed_bodies) = render_markdown(&dossier, &targets, &mut cache.bodies, &mut diags);
     let conflicts = graph::conflicts::find(&dossier, dossier.site.config.conflicts.depth);
     let Some(theme) = theme else {
         return Err(fail(diags, false));
@@ -154,27 +199,94 @@ pub fn build_cached(input: BuildInput, progress: &Progress, cache: &mut Cache) -
     }
 
     progress.phase("rendering pages");
-    let mut tree = OutputTree::default();
-    tree.base_url = Some(dossier.site.config.absolute_base());
     let (words, word_diags) = crate::i18n::resolve(&theme.strings, &dossier.site.config);
     diags.extend(word_diags);
+    let links = render::links_by_lang(&dossier, &bodies);
+    let translated_as = translated_as(&dossier);
+    let texts = note_texts(&dossier);
+    let fronts: Vec<u64> = dossier.notes.par_iter().map(|n| hash_of(&&n.text[..n.body_start])).collect();
+    let layout = layout_hash(&dossier, &theme_sources);
+    let home = hash_of(&(
+        &dossier.site.text,
+        dossier.site.translations.iter().map(|h| &h.text).collect::<Vec<_>>(),
+    ));
+    let now = Now {
+        dossier: &dossier,
+        links: &links,
+        conflicts: &conflicts,
+        translated_as: &translated_as,
+        texts: &texts,
+        fronts: &fronts,
+        home,
+        changed_bodies: &changed_bodies,
+    };
+    // With the same notes, languages, settings and templates as the last build, only the pages
+    // whose inputs changed are rendered again.
+    let dirty: Option<(HashSet<String>, &Last)> = cache
+        .last
+        .as_ref()
+        .filter(|last| last.layout == layout)
+        .map(|last| (dirty_pages(&now, last, &words), last));
+    if let Some((pages, _)) = &dirty {
+        tracing::info!(pages = pages.len(), "pages to render again");
+    }
+    let only = |path: &str| match &dirty {
+        Some((pages, last)) => pages.contains(path) || !last.pages.contains_key(path),
+        None => true,
+    };
     let input = render::SiteInput {
         dossier: &dossier,
         bodies: &bodies,
         conflicts: &conflicts,
+        links: &links,
         words,
+        only: Some(&only),
     };
-    let template_diags = render::render_site(input, &theme, &mut tree);
+    let mut rendered = OutputTree::default();
+    let (template_diags, deps) = render::render_site(input, &theme, &mut rendered);
     if !template_diags.is_empty() {
         diags.extend(template_diags);
         return Err(fail(diags, false));
     }
-    let pages = tree.len();
-    add_assets(&dossier, &bodies.notes, &conflicts, &theme, &mut tree, &mut diags);
+    let mut tree = OutputTree::default();
+    let mut pages: BTreeMap<String, render::Deps> = BTreeMap::new();
+    if let Some((_, last)) = &dirty {
+        // The pages not rendered again are the last build's.
+        for (path, d) in &last.pages {
+            if let Some(bytes) = last.tree.get_shared(path) {
+                tree.insert_shared(path.clone(), bytes.clone());
+                pages.insert(path.clone(), d.clone());
+            }
+        }
+    }
+    for (path, bytes) in rendered.iter() {
+        tree.insert_shared(path.clone(), bytes.clone());
+    }
+    pages.extend(deps);
+    tree.base_url = Some(dossier.site.config.absolute_base());
+    let page_count = pages.len();
+    {
+        let _span = tracing::info_span!("assets").entered();
+        add_assets(&dossier, &bodies.notes, &conflicts, &theme, &mut tree, &mut diags);
+    }
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, false));
     }
     diag::sort(&mut diags);
+    cache.last = theme.index().map(|index| Last {
+        tree: tree.clone(),
+        pages,
+        layout,
+        index,
+        links,
+        conflicts,
+        role_holders: dossier.role_holders.clone(),
+        statuses: statuses(&dossier),
+        translated_as,
+        texts,
+        fronts,
+        home,
+    });
     let notes = dossier.notes.len();
     let site = dossier.site;
     let mut sources: Vec<PageSource> = dossier
@@ -197,10 +309,194 @@ pub fn build_cached(input: BuildInput, progress: &Progress, cache: &mut Cache) -
         tree,
         warnings: diags,
         notes,
-        pages,
+        pages: page_count,
         config: site.config,
         sources,
     })
+}
+
+/// The sources that translate each source.
+fn translated_as(dossier: &Dossier) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); dossier.notes.len()];
+    for (i, n) in dossier.notes.iter().enumerate() {
+        if let crate::model::KindData::Source(s) = &n.data
+            && let Some(&o) = s.translation_of.as_deref().and_then(|id| dossier.by_id.get(id))
+        {
+            out[o].push(i);
+        }
+    }
+    out
+}
+
+/// A hash of each note's text and its translations' texts.
+fn note_texts(dossier: &Dossier) -> Vec<u64> {
+    let mut texts: Vec<Vec<&str>> = dossier.notes.iter().map(|n| vec![n.text.as_str()]).collect();
+    for t in &dossier.translations {
+        if let Some(&i) = dossier.by_id.get(&t.id) {
+            texts[i].push(&t.text);
+        }
+    }
+    texts.par_iter().map(hash_of).collect()
+}
+
+fn statuses(dossier: &Dossier) -> BTreeMap<String, Vec<graph::translations::Status>> {
+    dossier
+        .translated
+        .by_lang
+        .iter()
+        .map(|(l, states)| (l.clone(), states.iter().map(|s| s.status).collect()))
+        .collect()
+}
+
+/// What decides the set of pages and what every page shares: the notes and translations (ids,
+/// kinds, files, in order), the settings, the languages and the templates with their strings.
+/// When it changes, every page is rendered again.
+fn layout_hash(dossier: &Dossier, theme_sources: &[(String, Vec<u8>)]) -> u64 {
+    let notes: Vec<(&str, &str, &str)> = dossier
+        .notes
+        .iter()
+        .map(|n| (n.id.as_str(), n.kind.as_str(), n.file.as_str()))
+        .collect();
+    let translations: Vec<(&str, Option<&str>, &str)> = dossier
+        .translations
+        .iter()
+        .map(|t| (t.id.as_str(), t.lang.as_deref(), t.file.as_str()))
+        .collect();
+    let site = &dossier.site;
+    let settings = &site.text[..site.body_start];
+    let homes: Vec<&str> = site.translations.iter().map(|h| h.lang.as_str()).collect();
+    hash_of(&(notes, translations, settings, &site.config.base_url, homes, theme_sources))
+}
+
+/// The build being made, as [`dirty_pages`] compares it with the last.
+struct Now<'a> {
+    dossier: &'a Dossier,
+    links: &'a BTreeMap<String, graph::links::Links>,
+    conflicts: &'a graph::conflicts::Conflicts,
+    translated_as: &'a [Vec<usize>],
+    texts: &'a [u64],
+    fronts: &'a [u64],
+    home: u64,
+    changed_bodies: &'a HashSet<String>,
+}
+
+/// The pages whose output can differ from the last build's: a changed note's own pages, pages
+/// that show a summary (title, date, URL, …) that changed, pages of notes whose computed views
+/// (backlinks, citations, roles held, conflicts, translations) changed, and the lists those
+/// changes reach.
+fn dirty_pages(now: &Now<'_>, last: &Last, words: &HashMap<String, crate::i18n::Lang>) -> HashSet<String> {
+    let _span = tracing::info_span!("dirty").entered();
+    let dossier = now.dossier;
+    let config = &dossier.site.config;
+    let n = dossier.notes.len();
+    // Notes whose text, or whose body as shown, changed.
+    let mut changed: BTreeSet<usize> = (0..n).filter(|&i| now.texts[i] != last.texts[i]).collect();
+    for (i, note) in dossier.notes.iter().enumerate() {
+        if now.changed_bodies.contains(&note.file) {
+            changed.insert(i);
+        }
+    }
+    for t in &dossier.translations {
+        if now.changed_bodies.contains(&t.file)
+            && let Some(&i) = dossier.by_id.get(&t.id)
+        {
+            changed.insert(i);
+        }
+    }
+    // A changed person or organization can change the roles shown where it holds them, and
+    // the conflicts it is part of.
+    let mut also: BTreeSet<usize> = BTreeSet::new();
+    for &i in &changed {
+        for (org, holders) in now.dossier.role_holders.iter().enumerate().chain(last.role_holders.iter().enumerate()) {
+            if holders.iter().any(|r| r.holder == i) {
+                also.insert(org);
+            }
+        }
+    }
+    // Conflict views show the roles behind them: a conflict is shown anew when it appears,
+    // goes, or involves a note whose front-matter changed.
+    let front_changed = |k: usize| now.fronts[k] != last.fronts[k];
+    let mut conflicts_changed = now.conflicts.list != last.conflicts.list;
+    for c in now.conflicts.list.iter().chain(&last.conflicts.list) {
+        if graph::conflicts::Conflicts::notes_of(c).any(|k| changed.contains(&k) && front_changed(k)) {
+            conflicts_changed = true;
+            also.extend(graph::conflicts::Conflicts::notes_of(c));
+        }
+    }
+    for i in 0..n {
+        if !now.conflicts.of_event(i).eq(last.conflicts.of_event(i))
+            || !now.conflicts.of_entity(i).eq(last.conflicts.of_entity(i))
+        {
+            also.insert(i);
+        }
+    }
+    for i in 0..n {
+        if dossier.role_holders[i] != last.role_holders[i] || now.translated_as[i] != last.translated_as[i] {
+            also.insert(i);
+        }
+    }
+    let mut dirty: HashSet<String> = HashSet::new();
+    // The timeline's picture shows people's roles, and its items the hand-written notes on
+    // conflicts and the claims that contradict: all in the front-matter.
+    let timeline_changed = changed.iter().any(|&i| {
+        now.fronts[i] != last.fronts[i]
+            && (matches!(
+                dossier.notes[i].kind,
+                crate::model::Kind::Person | crate::model::Kind::Organization | crate::model::Kind::Event
+            ) || dossier.notes[i].date().is_some())
+    });
+    for lang in config.languages() {
+        let prefix = config.lang_prefix(lang);
+        let (Some(links), Some(last_links)) = (now.links.get(lang), last.links.get(lang)) else {
+            continue;
+        };
+        let statuses_now = dossier.translated.by_lang.get(lang);
+        let statuses_last = last.statuses.get(lang);
+        let mut mine: BTreeSet<usize> = changed.iter().chain(&also).copied().collect();
+        for i in 0..n {
+            if links.backlinks[i] != last_links.backlinks[i]
+                || links.cited_by[i] != last_links.cited_by[i]
+                || links.involved_in[i] != last_links.involved_in[i]
+                || statuses_now.map(|s| s[i].status) != statuses_last.map(|s| s[i])
+            {
+                mine.insert(i);
+            }
+        }
+        for &i in &mine {
+            let path = graph::note_path(&dossier.notes[i]);
+            dirty.insert(format!("{prefix}{path}index.html"));
+            dirty.insert(format!("{prefix}{path}side-by-side/index.html"));
+        }
+        // Summaries that changed, and the kinds whose lists they are in.
+        let mut summary_changed: HashSet<u32> = HashSet::new();
+        let mut kinds = 0u8;
+        for &i in &changed {
+            let id = &dossier.notes[i].id;
+            let now_value = crate::render::Index::summary_of(dossier, lang, words, i);
+            if Some(&now_value) != last.index.summary_value(lang, id) {
+                summary_changed.insert(i as u32);
+                kinds |= render::kind_bit(dossier.notes[i].kind);
+            }
+        }
+        for (path, deps) in &last.pages {
+            if deps.kinds & kinds != 0 || deps.notes.iter().any(|k| summary_changed.contains(k)) {
+                dirty.insert(path.clone());
+            }
+        }
+        let statuses_changed = statuses_now.map(|s| s.iter().map(|x| x.status).collect::<Vec<_>>())
+            != statuses_last.cloned();
+        if statuses_changed || !summary_changed.is_empty() {
+            dirty.insert(format!("{prefix}translations/index.html"));
+        }
+        if conflicts_changed || timeline_changed {
+            dirty.insert(format!("{prefix}timeline/index.html"));
+            dirty.insert(format!("{prefix}conflicts/index.html"));
+        }
+        if now.home != last.home {
+            dirty.insert(format!("{prefix}index.html"));
+        }
+    }
+    dirty
 }
 
 /// Reads the site settings (`content/_index.md`) and the home page's translations, with
@@ -276,76 +572,131 @@ pub struct Bodies {
 }
 
 /// Renders every body (notes, translations and the home page in each language), checks the
-/// heading links between them, and moves their diagnostics into `diags`.
-fn render_markdown(dossier: &Dossier, targets: &LinkTargets, diags: &mut Vec<Diagnostic>) -> Bodies {
+/// heading links between them, and moves their diagnostics into `diags`. A body whose text and
+/// link targets are those of the cached one is not rendered again. Returns the bodies, and the
+/// files whose body, as shown, differs from the last build's.
+fn render_markdown(
+    dossier: &Dossier,
+    targets: &LinkTargets,
+    cache: &mut HashMap<String, CachedBody>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Bodies, HashSet<String>) {
     let _span = tracing::info_span!("markdown").entered();
-    fn body<'n>(n: &'n Note, this: Option<usize>, targets: &LinkTargets) -> Body<'n> {
-        Body {
-            file: &n.file,
-            text: &n.text,
-            start: n.body_start,
-            this,
-            seed: graph::links::seed(n, targets),
-            lang: n.lang.as_deref(),
+    let fingerprint = targets.fingerprint();
+    struct Job<'n> {
+        body: Body<'n>,
+    }
+    fn job<'n>(n: &'n Note, this: Option<usize>, targets: &LinkTargets) -> Job<'n> {
+        Job {
+            body: Body {
+                file: &n.file,
+                text: &n.text,
+                start: n.body_start,
+                this,
+                seed: graph::links::seed(n, targets),
+                lang: n.lang.as_deref(),
+            },
         }
     }
-    // In the order `AnchorTarget::Page` counts: notes, then translations.
-    let mut pages: Vec<(Rendered, &str, &str)> = dossier
-        .notes
-        .par_iter()
-        .enumerate()
-        .map(|(i, n)| {
-            (
-                markdown::render_body(&body(n, Some(i), targets), targets),
-                n.file.as_str(),
-                n.text.as_str(),
-            )
-        })
-        .collect();
-    pages.par_extend(dossier.translations.par_iter().map(|n| {
-        let this = dossier.by_id.get(&n.id).copied();
-        (
-            markdown::render_body(&body(n, this, targets), targets),
-            n.file.as_str(),
-            n.text.as_str(),
-        )
-    }));
+    // In the order `AnchorTarget::Page` counts: notes, then translations, then the home page
+    // in each language.
+    let mut jobs: Vec<Job<'_>> = Vec::with_capacity(dossier.notes.len() + dossier.translations.len() + 1);
+    jobs.extend(dossier.notes.iter().enumerate().map(|(i, n)| job(n, Some(i), targets)));
+    jobs.extend(
+        dossier
+            .translations
+            .iter()
+            .map(|n| job(n, dossier.by_id.get(&n.id).copied(), targets)),
+    );
     let site = &dossier.site;
-    let home = Body {
-        file: &site.file,
-        text: &site.text,
-        start: site.body_start,
-        this: None,
-        seed: Vec::new(),
-        lang: None,
-    };
-    pages.push((markdown::render_body(&home, targets), &site.file, &site.text));
-    for h in &site.translations {
-        let body = Body {
-            file: &h.file,
-            text: &h.text,
-            start: h.body_start,
+    jobs.push(Job {
+        body: Body {
+            file: &site.file,
+            text: &site.text,
+            start: site.body_start,
             this: None,
             seed: Vec::new(),
-            lang: Some(&h.lang),
-        };
-        pages.push((markdown::render_body(&body, targets), &h.file, &h.text));
+            lang: None,
+        },
+    });
+    for h in &site.translations {
+        jobs.push(Job {
+            body: Body {
+                file: &h.file,
+                text: &h.text,
+                start: h.body_start,
+                this: None,
+                seed: Vec::new(),
+                lang: Some(&h.lang),
+            },
+        });
     }
+    let cached: &HashMap<String, CachedBody> = cache;
+    let rendered: Vec<(Rendered, bool)> = jobs
+        .par_iter()
+        .map(|j| match cached.get(j.body.file) {
+            Some(c) if c.targets == fingerprint && c.text == j.body.text => (c.unresolved.clone(), false),
+            _ => (markdown::render_body(&j.body, targets), true),
+        })
+        .collect();
+    let fresh: Vec<bool> = rendered.iter().map(|(_, f)| *f).collect();
+    let mut pages: Vec<(Rendered, &str, &str)> = rendered
+        .into_iter()
+        .zip(&jobs)
+        .map(|((r, _), j)| (r, j.body.file, j.body.text))
+        .collect();
+    // What to keep for the next build: the bodies as rendered, before their heading links.
+    let unresolved: Vec<Option<Rendered>> = pages
+        .iter()
+        .zip(&fresh)
+        .map(|((r, _, _), &f)| f.then(|| r.clone()))
+        .collect();
+    let anchored: Vec<bool> = pages.iter().map(|(r, _, _)| !r.anchors.is_empty()).collect();
     markdown::resolve_anchors(&mut pages, diags);
-    for (page, _, _) in pages.iter_mut() {
+    let mut changed = HashSet::new();
+    let mut keep: HashMap<String, CachedBody> = HashMap::with_capacity(pages.len());
+    for (k, ((page, file, text), unresolved)) in pages.iter_mut().zip(unresolved).enumerate() {
         diags.append(&mut page.diagnostics);
+        let old = cache.remove(*file);
+        // Only a body rendered again, or whose heading links were filled in again, can differ.
+        let shown = if fresh[k] || anchored[k] {
+            hash_of(&(&page.html, format!("{:?}", (&page.headings, &page.citations, &page.links))))
+        } else {
+            old.as_ref().map_or(0, |o| o.shown)
+        };
+        if old.as_ref().is_none_or(|o| o.shown != shown) {
+            changed.insert(file.to_string());
+        }
+        let unresolved = match (unresolved, old) {
+            (Some(u), _) => u,
+            (None, Some(o)) => o.unresolved,
+            (None, None) => page.clone(),
+        };
+        keep.insert(
+            file.to_string(),
+            CachedBody {
+                text: text.to_string(),
+                targets: fingerprint,
+                unresolved,
+                shown,
+            },
+        );
     }
+    *cache = keep;
     let mut pages = pages.into_iter().map(|p| p.0);
     let notes: Vec<Rendered> = pages.by_ref().take(dossier.notes.len()).collect();
     let translations: Vec<Rendered> = pages.by_ref().take(dossier.translations.len()).collect();
     let home = pages.next().unwrap_or_default();
     let home_translations = pages.collect();
-    Bodies {
-        notes,
-        translations,
-        home,
-        home_translations,
-    }
+    (
+        Bodies {
+            notes,
+            translations,
+            home,
+            home_translations,
+        },
+        changed,
+    )
 }
 
 /// Static files, the highlighting stylesheet and the machine-readable outputs.

@@ -118,6 +118,31 @@ impl LinkTargets {
             .or_else(|| self.aliases.get(&key.to_lowercase()).map(|(i, _)| *i))
     }
 
+    /// A hash of everything a body's rendering can read here: when two builds have the same,
+    /// a body with the same text renders the same.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for t in &self.notes {
+            (&t.id, &t.title, t.kind.as_str(), &t.url).hash(&mut h);
+            for tr in &t.translations {
+                (&tr.lang, &tr.title, &tr.url, tr.page).hash(&mut h);
+            }
+        }
+        let sorted = |it: &mut dyn Iterator<Item = String>| {
+            let mut v: Vec<String> = it.collect();
+            v.sort_unstable();
+            v
+        };
+        sorted(&mut self.aliases.iter().map(|(k, (i, a))| format!("{k}\0{i}\0{a}"))).hash(&mut h);
+        sorted(&mut self.files.iter().map(|(f, i)| format!("{f}\0{i}"))).hash(&mut h);
+        sorted(&mut self.draft_ids.iter().cloned()).hash(&mut h);
+        sorted(&mut self.draft_files.iter().cloned()).hash(&mut h);
+        self.statics.hash(&mut h);
+        (&self.base_path, &self.default_lang).hash(&mut h);
+        h.finish()
+    }
+
     /// Where a link to note `t` leads from a body in `lang` (`None`: the default language).
     pub fn shown(&self, t: usize, lang: Option<&str>) -> Shown<'_> {
         let target = &self.notes[t];

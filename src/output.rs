@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::io;
+use std::sync::Arc;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -17,10 +18,11 @@ pub const MARKER: &str = ".dossier-output";
 const MARKER_TEXT: &str = "This folder was written by dossier, which replaces it on every build.\n";
 
 /// The built site: output path (relative, `/`-separated) → bytes. Sorted, so writing and
-/// hashing it is deterministic.
+/// hashing it is deterministic. The bytes are shared, so keeping the previous site beside the
+/// next one (as `serve` does) costs no copy.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct OutputTree {
-    files: BTreeMap<String, Vec<u8>>,
+    files: BTreeMap<String, Arc<[u8]>>,
     /// The URL the site is built for, recorded in the marker file so that
     /// `dossier check --dir` can tell the site's own links from others.
     pub base_url: Option<String>,
@@ -36,18 +38,32 @@ pub fn recorded_base_url(dir: &Path) -> Option<String> {
 
 impl OutputTree {
     pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
+        self.files.insert(path, bytes.into());
+    }
+
+    /// Inserts bytes another tree already holds, without copying them.
+    pub fn insert_shared(&mut self, path: String, bytes: Arc<[u8]>) {
         self.files.insert(path, bytes);
     }
 
     pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+        self.files.get(path).map(|b| &b[..])
+    }
+
+    /// The bytes of a file, shared.
+    pub fn get_shared(&self, path: &str) -> Option<&Arc<[u8]>> {
+        self.files.get(path)
+    }
+
+    pub fn remove(&mut self, path: &str) {
+        self.files.remove(path);
     }
 
     pub fn contains(&self, path: &str) -> bool {
         self.files.contains_key(path)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<u8>)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Arc<[u8]>)> {
         self.files.iter()
     }
 
@@ -231,7 +247,7 @@ fn fill(dir: &Path, tree: &OutputTree) -> Result<(), OutputError> {
     for d in &dirs {
         std::fs::create_dir_all(d).map_err(|e| io_err("create", d, e))?;
     }
-    let files: Vec<(&String, &Vec<u8>)> = tree.iter().collect();
+    let files: Vec<(&String, &Arc<[u8]>)> = tree.iter().collect();
     files.par_iter().try_for_each(|(p, bytes)| {
         let path = dir.join(p);
         std::fs::write(&path, bytes).map_err(|e| io_err("write", &path, e))

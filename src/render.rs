@@ -23,7 +23,7 @@ use crate::build::Bodies;
 use crate::date::DateSpan;
 use crate::diag::Diagnostic;
 use crate::graph::conflicts::Conflicts;
-use crate::graph::links::{Backlink, Field};
+use crate::graph::links::{Backlink, Field, Links};
 use crate::graph::translations::Status;
 use crate::graph::{Dossier, note_path};
 use crate::i18n;
@@ -79,7 +79,7 @@ const REQUIRED_TEMPLATES: &[&str] = &[
 pub struct Theme {
     tera: Tera,
     /// The site-wide index the template functions read; filled once per build.
-    index: Arc<OnceLock<Index>>,
+    index: Arc<OnceLock<Arc<Index>>>,
     /// Template name → (file to name in diagnostics, source text).
     sources: BTreeMap<String, (String, String)>,
     pub statics: BTreeMap<String, Vec<u8>>,
@@ -200,7 +200,7 @@ pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>
         }
         strings.insert(tag, merged);
     }
-    let index: Arc<OnceLock<Index>> = Arc::new(OnceLock::new());
+    let index: Arc<OnceLock<Arc<Index>>> = Arc::new(OnceLock::new());
     let new_tera = || {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml", ".svg"]);
@@ -241,6 +241,13 @@ pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>
         statics,
         strings,
     })
+}
+
+impl Theme {
+    /// The index the last build filled, for the next build to compare with.
+    pub fn index(&self) -> Option<Arc<Index>> {
+        self.index.get().cloned()
+    }
 }
 
 /// A short view of a note: enough to link to it and say what it is.
@@ -309,6 +316,11 @@ impl<'a> Locale<'a> {
     }
 
     pub fn summary(&self, note: &'a Note) -> Summary<'a> {
+        if is_recording()
+            && let Some(&i) = self.dossier.by_id.get(&note.id)
+        {
+            record_note(i);
+        }
         let shown = self.shown(note);
         let config = &self.dossier.site.config;
         let lang: &'a str = match shown.lang.as_deref() {
@@ -349,6 +361,58 @@ impl<'a> Locale<'a> {
     }
 }
 
+/// What a page was made from besides its own note: the notes whose summaries it shows (their
+/// titles, URLs, dates) and the kinds whose whole lists it shows. `serve` renders a page again
+/// only when one of these, or the page's own note, changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deps {
+    /// Indices of notes, sorted.
+    pub notes: Vec<u32>,
+    /// One bit per [`Kind`], in the order of `Kind::ALL`.
+    pub kinds: u8,
+}
+
+thread_local! {
+    /// The dependencies of the page being rendered on this thread, while one is.
+    static RECORDING: std::cell::RefCell<Option<Deps>> = const { std::cell::RefCell::new(None) };
+}
+
+fn is_recording() -> bool {
+    RECORDING.with(|r| r.borrow().is_some())
+}
+
+fn record_note(i: usize) {
+    RECORDING.with(|r| {
+        if let Some(d) = r.borrow_mut().as_mut() {
+            d.notes.push(i as u32);
+        }
+    });
+}
+
+/// The bit of a kind in [`Deps::kinds`].
+pub fn kind_bit(kind: Kind) -> u8 {
+    1 << Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+fn record_kind(kind: &str) {
+    let bit = Kind::ALL.iter().find(|k| k.as_str() == kind).map_or(0, |k| kind_bit(*k));
+    RECORDING.with(|r| {
+        if let Some(d) = r.borrow_mut().as_mut() {
+            d.kinds |= bit;
+        }
+    });
+}
+
+/// Runs `f` and returns what it used.
+fn recorded<T>(f: impl FnOnce() -> T) -> (T, Deps) {
+    RECORDING.with(|r| *r.borrow_mut() = Some(Deps::default()));
+    let out = f();
+    let mut deps = RECORDING.with(|r| r.borrow_mut().take()).unwrap_or_default();
+    deps.notes.sort_unstable();
+    deps.notes.dedup();
+    (out, deps)
+}
+
 /// Site-wide data shared by every page's template functions, per language.
 pub struct Index {
     langs: HashMap<String, LangIndex>,
@@ -359,7 +423,8 @@ pub struct Index {
 }
 
 struct LangIndex {
-    by_id: HashMap<String, Value>,
+    /// Each note's summary, and its index in the dossier.
+    by_id: HashMap<String, (u32, Value)>,
     by_kind: HashMap<&'static str, Value>,
 }
 
@@ -401,15 +466,16 @@ impl Index {
                 continue;
             };
             let loc = Locale::new(dossier, lang, w, &base_path);
-            let by_id: HashMap<String, Value> = dossier
+            let by_id: HashMap<String, (u32, Value)> = dossier
                 .notes
                 .par_iter()
-                .map(|n| (n.id.clone(), Value::from_serializable(&loc.summary(n))))
+                .enumerate()
+                .map(|(i, n)| (n.id.clone(), (i as u32, Value::from_serializable(&loc.summary(n)))))
                 .collect();
             let by_kind = orders
                 .iter()
                 .map(|(kind, order)| {
-                    let list: Vec<Value> = order.iter().map(|&i| by_id[&dossier.notes[i].id].clone()).collect();
+                    let list: Vec<Value> = order.iter().map(|&i| by_id[&dossier.notes[i].id].1.clone()).collect();
                     (kind.as_str(), Value::from_serializable(&list))
                 })
                 .collect();
@@ -422,6 +488,20 @@ impl Index {
             prefixes,
             words,
         }
+    }
+
+    /// The summary of note `i` in `lang` as a build would put it in its index.
+    pub fn summary_of(dossier: &Dossier, lang: &str, words: &HashMap<String, i18n::Lang>, i: usize) -> Value {
+        let base_path = dossier.site.config.base_path();
+        match words.get(lang) {
+            Some(w) => Value::from_serializable(&Locale::new(dossier, lang, w, &base_path).summary(&dossier.notes[i])),
+            None => Value::none(),
+        }
+    }
+
+    /// A note's summary in a language, as templates see it.
+    pub fn summary_value(&self, lang: &str, id: &str) -> Option<&Value> {
+        self.langs.get(lang)?.by_id.get(id).map(|(_, v)| v)
     }
 
     /// The language of the page being rendered: the context's `lang`.
@@ -452,9 +532,10 @@ pub fn group_digits(n: f64) -> String {
     i18n::NumberWords::english().format(n)
 }
 
-fn register_functions(tera: &mut Tera, index: Arc<OnceLock<Index>>) {
-    fn ready(slot: &OnceLock<Index>) -> tera::TeraResult<&Index> {
+fn register_functions(tera: &mut Tera, index: Arc<OnceLock<Arc<Index>>>) {
+    fn ready(slot: &OnceLock<Arc<Index>>) -> tera::TeraResult<&Index> {
         slot.get()
+            .map(|i| &**i)
             .ok_or_else(|| tera::Error::message("the site index is not ready"))
     }
     let i = index.clone();
@@ -509,12 +590,13 @@ fn register_functions(tera: &mut Tera, index: Arc<OnceLock<Index>>) {
         "note",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
             let id: &str = kwargs.must_get("id")?;
-            Ok(ready(&i)?
-                .lang(state)?
-                .by_id
-                .get(id)
-                .cloned()
-                .unwrap_or_else(Value::none))
+            Ok(match ready(&i)?.lang(state)?.by_id.get(id) {
+                Some((k, v)) => {
+                    record_note(*k as usize);
+                    v.clone()
+                }
+                None => Value::none(),
+            })
         },
     );
     let i = index.clone();
@@ -522,6 +604,7 @@ fn register_functions(tera: &mut Tera, index: Arc<OnceLock<Index>>) {
         "notes",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
             let kind: &str = kwargs.must_get("kind")?;
+            record_kind(kind);
             ready(&i)?.lang(state)?.by_kind.get(kind).cloned().ok_or_else(|| {
                 tera::Error::message(format!(
                     "notes(kind=\"{kind}\"): the kinds are source, person, organization, event, claim and page"
@@ -933,27 +1016,66 @@ pub struct SiteInput<'a> {
     pub dossier: &'a Dossier,
     pub bodies: &'a Bodies,
     pub conflicts: &'a Conflicts,
+    /// Backlinks, citations and involvement as each language shows them ([`links_by_lang`]).
+    pub links: &'a BTreeMap<String, Links>,
     pub words: HashMap<String, i18n::Lang>,
+    /// Render only the pages whose output path this accepts (`serve`'s rebuilds); all when
+    /// `None`.
+    pub only: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
 }
 
-/// Renders every page of the site, in every language, into `out`.
-pub fn render_site(input: SiteInput<'_>, theme: &Theme, out: &mut OutputTree) -> Vec<Diagnostic> {
+/// The body each note shows in a language: its translation's where it has one.
+pub fn shown_bodies<'b>(dossier: &Dossier, bodies: &'b Bodies, lang: &str) -> Vec<&'b Rendered> {
+    let is_default = lang == dossier.site.config.default_lang;
+    (0..dossier.notes.len())
+        .map(|i| match dossier.translated.of(i, lang) {
+            Some(k) if !is_default => &bodies.translations[k],
+            _ => &bodies.notes[i],
+        })
+        .collect()
+}
+
+/// The computed link views in each language: backlinks quote the sentences of the language's
+/// bodies.
+pub fn links_by_lang(dossier: &Dossier, bodies: &Bodies) -> BTreeMap<String, Links> {
+    dossier
+        .site
+        .config
+        .languages()
+        .into_par_iter()
+        .map(|lang| {
+            let shown = shown_bodies(dossier, bodies, lang);
+            (lang.to_string(), crate::graph::links::collect(dossier, &shown))
+        })
+        .collect()
+}
+
+/// Renders the pages of the site, in every language, into `out`; returns the problems, and
+/// what each rendered page was made from.
+pub fn render_site(input: SiteInput<'_>, theme: &Theme, out: &mut OutputTree) -> (Vec<Diagnostic>, Vec<(String, Deps)>) {
     let SiteInput {
         dossier,
         bodies,
         conflicts,
+        links,
         words,
+        only,
     } = input;
     let config = &dossier.site.config;
     let base_path = config.base_path();
-    if theme.index.set(Index::new(dossier, words)).is_err() {
-        return vec![Diagnostic::error(
+    let index = {
+        let _span = tracing::info_span!("index").entered();
+        Index::new(dossier, words)
+    };
+    if theme.index.set(Arc::new(index)).is_err() {
+        let d = Diagnostic::error(
             "templates",
             "internal error: a compiled theme was used for two builds; compile it again",
-        )];
+        );
+        return (vec![d], Vec::new());
     }
     let Some(index) = theme.index.get() else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let _span = tracing::info_span!("templates").entered();
     let order = timeline::order(dossier);
@@ -971,10 +1093,13 @@ pub fn render_site(input: SiteInput<'_>, theme: &Theme, out: &mut OutputTree) ->
             translated_as[o].push(i);
         }
     }
+    let wanted = |path: &str| only.is_none_or(|f| f(path));
     let shared = Shared {
         dossier,
         bodies,
         conflicts,
+        links,
+        wanted: &wanted,
         theme,
         base_path: &base_path,
         order: &order,
@@ -991,16 +1116,20 @@ pub fn render_site(input: SiteInput<'_>, theme: &Theme, out: &mut OutputTree) ->
     }
 
     let mut diags = Vec::new();
+    let mut deps = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for r in results {
         match r {
-            Ok((path, html)) => out.insert(path, html.into_bytes()),
+            Ok((path, html, d)) => {
+                out.insert(path.clone(), html.into_bytes());
+                deps.push((path, d));
+            }
             // A broken template fails the same way on every page: report it once.
             Err(d) if seen.insert((d.file.clone(), d.line, d.col)) => diags.push(d),
             Err(_) => {}
         }
     }
-    diags
+    (diags, deps)
 }
 
 /// What every language's pages share.
@@ -1008,6 +1137,9 @@ struct Shared<'a> {
     dossier: &'a Dossier,
     bodies: &'a Bodies,
     conflicts: &'a Conflicts,
+    links: &'a BTreeMap<String, Links>,
+    /// Whether a page (by output path) is to be rendered.
+    wanted: &'a (dyn Fn(&str) -> bool + Sync),
     theme: &'a Theme,
     base_path: &'a str,
     order: &'a [usize],
@@ -1015,7 +1147,7 @@ struct Shared<'a> {
     translated_as: &'a [Vec<usize>],
 }
 
-type PageResult = Result<(String, String), Diagnostic>;
+type PageResult = Result<(String, String, Deps), Diagnostic>;
 
 /// The pages of one language: every note's in the default language, the translated notes' in
 /// another, and the lists in each.
@@ -1024,6 +1156,8 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
         dossier,
         bodies,
         conflicts,
+        links,
+        wanted,
         theme,
         base_path,
         order,
@@ -1057,7 +1191,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
     let site_value = Value::from_serializable(&site);
     let t_value = Value::from_serializable(&words.strings);
     let lang_value = Value::from(lang);
-    let render = |template: &str, page: &dyn erased::Page, what: &str| -> Result<String, Diagnostic> {
+    let render_page = |template: &str, page: &dyn erased::Page, what: &str| -> Result<String, Diagnostic> {
         let mut ctx = Context::new();
         ctx.insert_value("site", site_value.clone());
         ctx.insert_value("t", t_value.clone());
@@ -1076,8 +1210,8 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
             _ => (&bodies.notes[i], None),
         }
     };
-    let shown_bodies: Vec<&Rendered> = (0..dossier.notes.len()).map(|i| shown_body(i).0).collect();
-    let links = crate::graph::links::collect(dossier, &shown_bodies);
+    let empty = Links::default();
+    let links = links.get(lang).unwrap_or(&empty);
     let has_translation = |i: usize, l: &str| l == config.default_lang || dossier.translated.of(i, l).is_some();
 
     let translation_view = |i: usize| -> Option<TranslationView<'_>> {
@@ -1098,7 +1232,8 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
         .collect();
     let note_pages: Vec<PageResult> = notes_here
         .par_iter()
-        .map(|&i| {
+        .filter(|&&i| wanted(&format!("{prefix}{}index.html", note_path(&dossier.notes[i]))))
+        .map(|&i| recorded(|| {
             let original = &dossier.notes[i];
             let (body, k) = shown_body(i);
             let note = match k {
@@ -1212,8 +1347,9 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                 },
             };
             let template = format!("{}.html", note.kind.as_str());
-            render(&template, &view, &note.file).map(|html| (format!("{path}index.html"), html))
-        })
+            render_page(&template, &view, &note.file).map(|html| (format!("{path}index.html"), html))
+        }))
+        .map(|(r, deps)| r.map(|(p, h)| (p, h, deps)))
         .collect();
 
     // Side by side: each translated note in this language, block by block with its original.
@@ -1222,6 +1358,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
     } else {
         notes_here
             .par_iter()
+            .filter(|&&i| wanted(&format!("{prefix}{}index.html", side_by_side_path(&dossier.notes[i]))))
             .filter_map(|&i| {
                 let k = dossier.translated.of(i, lang)?;
                 let original = &dossier.notes[i];
@@ -1256,7 +1393,8 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                     translation: translation_view(i),
                     ..Default::default()
                 };
-                Some(render("side-by-side.html", &view, &tr.file).map(|html| (format!("{path}index.html"), html)))
+                let (r, deps) = recorded(|| render_page("side-by-side.html", &view, &tr.file));
+                Some(r.map(|html| (format!("{path}index.html"), html, deps)))
             })
             .collect()
     };
@@ -1297,16 +1435,20 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
     // The 404 page exists once, in the default language.
     let versions = |local: &str, l: &str| local != "404.html" || l == lang;
     // In parallel with each other: /timeline/ of a large dossier is a big page.
+    let file_of = |local: &str| {
+        if local.ends_with(".html") {
+            format!("{prefix}{local}")
+        } else {
+            format!("{prefix}{local}index.html")
+        }
+    };
     let list_pages: Vec<PageResult> = lists
         .into_par_iter()
-        .map(|(local, template, title_key, kind)| {
+        .filter(|(local, ..)| wanted(&file_of(local)))
+        .map(|(local, template, title_key, kind)| recorded(|| {
             let home_page = local.is_empty();
             let path = format!("{prefix}{local}");
-            let file = if local.ends_with(".html") {
-                path.clone()
-            } else {
-                format!("{path}index.html")
-            };
+            let file = file_of(local);
             let (body, toc): (&str, &[Heading]) = if home_page {
                 (&home_body.html, &home_body.headings)
             } else {
@@ -1347,8 +1489,9 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                 _ if home_page => dossier.site.file.as_str(),
                 _ => template,
             };
-            render(template, &view, what).map(|html| (file, html))
-        })
+            render_page(template, &view, what).map(|html| (file, html))
+        }))
+        .map(|(r, deps)| r.map(|(p, h)| (p, h, deps)))
         .collect();
     let mut all = note_pages;
     all.extend(side_pages);

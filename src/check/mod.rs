@@ -69,7 +69,7 @@ fn is_html(path: &str) -> bool {
 /// Checks every internal link of a site.
 pub fn check_tree(tree: &OutputTree, opts: &CheckOptions) -> Report {
     let _span = tracing::info_span!("check").entered();
-    let files: Vec<(&String, &Vec<u8>)> = tree.iter().collect();
+    let files: Vec<(&String, &std::sync::Arc<[u8]>)> = tree.iter().collect();
     let parsed: Vec<(&str, extract::PageLinks)> = files
         .par_iter()
         .filter_map(|(path, bytes)| {

@@ -156,7 +156,7 @@ fn best(mut list: Vec<Position>) -> Option<Position> {
 }
 
 /// Every conflict of the dossier, with indexes by event and by the entities it concerns.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Conflicts {
     /// By event, then person.
     pub list: Vec<Conflict>,
@@ -176,6 +176,14 @@ impl Conflicts {
 
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
+    }
+
+    /// The notes a conflict shows: its event, its person, and every holder and organization of
+    /// its two positions.
+    pub fn notes_of(c: &Conflict) -> impl Iterator<Item = usize> + '_ {
+        [c.event, c.person, c.from.org, c.to.org]
+            .into_iter()
+            .chain(c.from.chain.iter().chain(&c.to.chain).map(|l| l.holder))
     }
 }
 

@@ -120,7 +120,7 @@ pub struct Involvement {
 }
 
 /// The computed views of the links, indexed like the dossier's notes.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Links {
     /// Notes that link to this one (body links and front-matter references not shown elsewhere).
     pub backlinks: Vec<Vec<Backlink>>,

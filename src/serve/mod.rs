@@ -61,35 +61,86 @@ impl Session {
         }
     }
 
-    /// Reads the files again after a change to `paths` (relative to the root).
+    /// Reads the files again after a change to `paths` (relative to the root): a note that
+    /// changed is read again, one that is gone is dropped; a folder that appeared, went away
+    /// or any change in the theme reads its whole folder again.
     pub fn reload(&mut self, paths: &[PathBuf]) {
-        let touches = |folder: &str| paths.iter().any(|p| p.starts_with(folder));
-        let mut diags = Vec::new();
-        if touches("content") {
-            let (content, d) = load_content(&self.root);
-            self.content = content;
-            diags.extend(d);
+        let mut diags: Vec<Diagnostic> = Vec::new();
+        let content_files: Vec<&PathBuf> = paths.iter().filter(|p| p.starts_with("content")).collect();
+        let one_by_one = content_files.iter().all(|p| {
+            let full = self.root.join(p);
+            p.extension().is_some_and(|e| e == "md") && !full.is_dir()
+        });
+        if !content_files.is_empty() {
+            if one_by_one {
+                for p in &content_files {
+                    self.reload_note(p, &mut diags);
+                }
+                // Problems of files read before, except those read again now.
+                let again: Vec<String> = content_files.iter().map(|p| rel(p)).collect();
+                diags.extend(
+                    self.load_diags
+                        .iter()
+                        .filter(|d| d.file.starts_with("content") && !again.contains(&d.file))
+                        .cloned(),
+                );
+            } else {
+                let (content, d) = load_content(&self.root);
+                self.content = content;
+                diags.extend(d);
+            }
         } else {
-            diags.extend(
-                self.load_diags
-                    .iter()
-                    .filter(|d| d.file.starts_with("content"))
-                    .cloned(),
-            );
+            diags.extend(self.load_diags.iter().filter(|d| d.file.starts_with("content")).cloned());
         }
-        if touches("templates") || touches("static") {
+        if paths.iter().any(|p| p.starts_with("templates") || p.starts_with("static")) {
             let (theme, d) = load_theme(&self.root);
             self.theme = theme;
             diags.extend(d);
         } else {
-            diags.extend(
-                self.load_diags
-                    .iter()
-                    .filter(|d| !d.file.starts_with("content"))
-                    .cloned(),
-            );
+            diags.extend(self.load_diags.iter().filter(|d| !d.file.starts_with("content")).cloned());
         }
         self.load_diags = diags;
+    }
+
+    /// Reads one note again, or drops it when it is gone.
+    fn reload_note(&mut self, path: &Path, diags: &mut Vec<Diagnostic>) {
+        let rel_path = rel(path);
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let hidden = name.starts_with('.') || name.ends_with('~');
+        let full = self.root.join(path);
+        let read = if full.is_file() && !hidden {
+            match crate::load::read_text(&self.root, &full) {
+                Ok(f) => Some(f),
+                Err(d) => {
+                    diags.push(d);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let c = &mut self.content;
+        if rel_path == "content/_index.md" {
+            c.index = read;
+            return;
+        }
+        if let Some(lang) = crate::load::home_translation(&rel_path) {
+            let lang = lang.to_string();
+            c.index_translations.retain(|(_, f)| f.rel_path != rel_path);
+            if let Some(f) = read {
+                c.index_translations.push((lang, f));
+                c.index_translations.sort_by(|a, b| a.1.rel_path.cmp(&b.1.rel_path));
+            }
+            return;
+        }
+        match (c.notes.binary_search_by(|f| f.rel_path.as_str().cmp(&rel_path)), read) {
+            (Ok(k), Some(f)) => c.notes[k] = f,
+            (Ok(k), None) => {
+                c.notes.remove(k);
+            }
+            (Err(k), Some(f)) => c.notes.insert(k, f),
+            (Err(_), None) => {}
+        }
     }
 
     /// Builds the dossier as last read.
@@ -121,6 +172,14 @@ impl Session {
             }
         }
     }
+}
+
+/// A path relative to the root, `/`-separated, as files are named in diagnostics.
+fn rel(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn report(diags: &[Diagnostic]) -> String {

@@ -1,0 +1,94 @@
+//! How long `dossier serve` takes from saving a note to telling the open pages to reload, on a
+//! generated dossier of 10,000 notes. Run with `cargo bench --bench serve`;
+//! `DOSSIER_BENCH_NOTES` sets the size.
+//!
+//! The real binary serves the dossier; the bench listens on its event stream like a page
+//! does, saves an edit to one note's body (and, every other time, to a title), and times the
+//! arrival of the reload event. The figure is the median over the edits. The time includes the
+//! watcher's debounce.
+
+mod generate;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn main() {
+    let notes: usize = std::env::var("DOSSIER_BENCH_NOTES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().to_path_buf();
+    generate::generate(&root, notes);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start dossier serve");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    out.read_line(&mut line).expect("the server's first line");
+    let port: u16 = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no URL in {line:?}"));
+    eprintln!("{}", line.trim());
+    // Keep reading the server's output, so that it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in out.lines() {});
+
+    let mut events = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(events, "GET /__dossier/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+    events.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut events = BufReader::new(events);
+    let mut l = String::new();
+    while events.read_line(&mut l).is_ok_and(|n| n > 0) && !l.starts_with("retry:") {
+        l.clear();
+    }
+
+    let note = std::fs::read_dir(root.join("content/events"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .min()
+        .expect("an event");
+    let original = std::fs::read_to_string(&note).unwrap();
+    let mut times = Vec::new();
+    for k in 0..15 {
+        std::thread::sleep(Duration::from_millis(300));
+        let text = if k % 2 == 0 {
+            format!("{original}\nEdit number {k}.\n")
+        } else {
+            original.replacen("title: ", &format!("title: ({k}) "), 1)
+        };
+        let saved = Instant::now();
+        std::fs::write(&note, text).unwrap();
+        loop {
+            l.clear();
+            if events.read_line(&mut l).map_or(true, |n| n == 0) {
+                panic!("the event stream ended");
+            }
+            if l.starts_with("event: reload") {
+                break;
+            }
+        }
+        times.push(saved.elapsed());
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut sorted = times.clone();
+    sorted.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "serve: save to reload event on {notes} notes: median {:.0} ms, best {:.0} ms, worst {:.0} ms over {} edits (body and title edits alternating)",
+        ms(sorted[sorted.len() / 2]),
+        ms(sorted[0]),
+        ms(sorted[sorted.len() - 1]),
+        sorted.len()
+    );
+}

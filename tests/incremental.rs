@@ -1,0 +1,143 @@
+//! `serve` rebuilds incrementally: after each edit, the site it serves must be byte for byte
+//! what a full build of the same files gives.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::Fixture;
+use dossier::output::OutputTree;
+use dossier::serve::{Outcome, Session};
+
+const BASE: &str = "http://127.0.0.1:1111/";
+
+fn dossier() -> Fixture {
+    Fixture::empty()
+        .file(
+            "content/_index.md",
+            "---\ntitle: The Deal\nlanguages:\n  en: { name: English }\n  zh-Hant: { name: 繁體中文 }\n---\nHome: see [[deal]].\n",
+        )
+        .file("content/sources/filing.md", "---\ntitle: Filing\npublished: \"2024-01\"\n---\nA filing.\n")
+        .file("content/organizations/acme.md", "---\nname: Acme\n---\n## History\n\nAcme makes parts.\n")
+        .file("content/organizations/acme.zh-Hant.md", "---\nname: 艾克米\n---\n## 歷史\n\n零件。\n")
+        .file("content/organizations/beta.md", "---\nname: Beta\n---\nBeta buys parts.\n")
+        .file(
+            "content/people/ann.md",
+            "---\nname: Ann\nroles:\n  - { org: acme, role: CEO, type: officer, from: \"2020\", cites: [filing] }\n  - { org: beta, role: owner, type: owner, from: \"2019\" }\n---\nAnn runs [[acme]].\n",
+        )
+        .file("content/people/bob.md", "---\nname: Bob\n---\nBob watches [[acme#history]].\n")
+        .file(
+            "content/events/deal.md",
+            "---\ntitle: Acme sells to Beta\ndate: \"2024-06\"\nfrom: acme\nto: beta\ncites: [filing]\n---\nThe deal [@filing, p. 3]. See [[ann]].\n",
+        )
+        .file(
+            "content/events/deal.zh-Hant.md",
+            "---\ntitle: 交易\n---\n交易[@filing, p. 3]。見[[ann]]。\n",
+        )
+        .file(
+            "content/claims/denial.md",
+            "---\ntitle: Ann denies it\nclaimant: ann\ndate: \"2024-07\"\nabout: [deal]\n---\nShe denies it.\n",
+        )
+}
+
+fn full(root: &Path) -> OutputTree {
+    match Session::new(root, BASE, false).build() {
+        Outcome::Built { tree, .. } => tree,
+        Outcome::Failed(d) => panic!("the full build failed: {d:?}"),
+    }
+}
+
+#[track_caller]
+fn same(incremental: &OutputTree, full: &OutputTree, step: &str) {
+    if incremental == full {
+        return;
+    }
+    let a: Vec<&String> = incremental.iter().map(|(p, _)| p).collect();
+    let b: Vec<&String> = full.iter().map(|(p, _)| p).collect();
+    assert_eq!(a, b, "{step}: the files differ");
+    let differing: Vec<&String> = incremental
+        .iter()
+        .filter(|(p, bytes)| full.get(p) != Some(&bytes[..]))
+        .map(|(p, _)| p)
+        .collect();
+    panic!("{step}: these files differ from a full build: {differing:?}");
+}
+
+fn write(root: &Path, path: &str, text: &str) -> PathBuf {
+    let p = root.join(path);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, text).unwrap();
+    PathBuf::from(path)
+}
+
+fn edit(root: &Path, path: &str, from: &str, to: &str) -> PathBuf {
+    let text = std::fs::read_to_string(root.join(path)).unwrap();
+    assert!(text.contains(from), "{path} has no `{from}`");
+    write(root, path, &text.replacen(from, to, 1))
+}
+
+#[test]
+fn every_rebuild_equals_a_full_build() {
+    let f = dossier();
+    let root = f.root().to_path_buf();
+    let mut session = Session::new(&root, BASE, false);
+    let Outcome::Built { tree, .. } = session.build() else {
+        panic!("the first build failed")
+    };
+    same(&tree, &full(&root), "first build");
+
+    type Step = Box<dyn Fn(&Path) -> Vec<PathBuf>>;
+    let steps: Vec<(&str, Step)> = vec![
+        ("a body edited", Box::new(|r| vec![edit(r, "content/organizations/beta.md", "buys", "orders")])),
+        ("a title changed", Box::new(|r| vec![edit(r, "content/people/ann.md", "name: Ann", "name: Ann Lee")])),
+        ("a link added", Box::new(|r| vec![edit(r, "content/claims/denial.md", "denies it.", "denies it, says [[beta]].")])),
+        ("a heading renamed and its link with it", Box::new(|r| {
+            vec![
+                edit(r, "content/organizations/acme.md", "## History", "## Past"),
+                edit(r, "content/people/bob.md", "#history", "#past"),
+            ]
+        })),
+        ("a role's dates changed", Box::new(|r| vec![edit(r, "content/people/ann.md", "from: \"2019\"", "from: \"2024-06-15\"")])),
+        ("a date changed", Box::new(|r| vec![edit(r, "content/claims/denial.md", "2024-07", "2023-02")])),
+        ("a translation edited", Box::new(|r| vec![edit(r, "content/events/deal.zh-Hant.md", "交易[@", "這筆交易[@")])),
+        ("the home page edited", Box::new(|r| vec![edit(r, "content/_index.md", "Home: see", "Start: see")])),
+        ("a stylesheet changed", Box::new(|r| vec![write(r, "static/style.css", "body { color: red }\n")])),
+        ("a template changed", Box::new(|r| {
+            vec![write(r, "templates/page.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{% endblock content %}")]
+        })),
+        ("a note added", Box::new(|r| vec![write(r, "content/organizations/gamma.md", "---\nname: Gamma\n---\nLinks [[beta]].\n")])),
+        ("a note deleted", Box::new(|r| {
+            std::fs::remove_file(r.join("content/organizations/gamma.md")).unwrap();
+            vec![PathBuf::from("content/organizations/gamma.md")]
+        })),
+        ("a source's title changed", Box::new(|r| vec![edit(r, "content/sources/filing.md", "title: Filing", "title: The filing")])),
+    ];
+    for (step, apply) in steps {
+        let paths = apply(&root);
+        session.reload(&paths);
+        let Outcome::Built { tree, .. } = session.build() else {
+            panic!("{step}: the rebuild failed")
+        };
+        same(&tree, &full(&root), step);
+    }
+}
+
+#[test]
+fn a_failed_rebuild_is_followed_by_a_correct_one() {
+    let f = dossier();
+    let root = f.root().to_path_buf();
+    let mut session = Session::new(&root, BASE, false);
+    assert!(matches!(session.build(), Outcome::Built { .. }));
+    let p = edit(&root, "content/claims/denial.md", "about: [deal]", "about: [dael]");
+    session.reload(&[p]);
+    let Outcome::Failed(diags) = session.build() else {
+        panic!("a broken reference must fail")
+    };
+    assert!(diags.iter().any(|d| d.message.contains("unknown id `dael`")));
+    let p = edit(&root, "content/claims/denial.md", "about: [dael]", "about: [beta]");
+    session.reload(&[p]);
+    let Outcome::Built { tree, .. } = session.build() else {
+        panic!("the fixed build failed")
+    };
+    same(&tree, &full(&root), "fixed");
+}
