@@ -43,7 +43,11 @@ fn main() {
     std::thread::spawn(move || for _ in out.lines() {});
 
     let mut events = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(events, "GET /__dossier/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+    write!(
+        events,
+        "GET /__dossier/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+    )
+    .unwrap();
     events.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let mut events = BufReader::new(events);
     let mut l = String::new();

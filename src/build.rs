@@ -171,8 +171,11 @@ pub fn build_cached(input: BuildInput, progress: &Progress, cache: &mut Cache) -
     statics.insert("syntax.css".into());
 
     progress.phase("parsing notes");
-    let theme_sources: Vec<(String, Vec<u8>)> =
-        theme.templates.iter().map(|f| (f.name.clone(), f.bytes.clone())).collect();
+    let theme_sources: Vec<(String, Vec<u8>)> = theme
+        .templates
+        .iter()
+        .map(|f| (f.name.clone(), f.bytes.clone()))
+        .collect();
     let (parsed, theme) = rayon::join(|| cache.parse(content.notes), || render::compile_theme(theme));
     let mut notes = Vec::with_capacity(parsed.len());
     for (note, d) in parsed {
@@ -204,7 +207,11 @@ pub fn build_cached(input: BuildInput, progress: &Progress, cache: &mut Cache) -
     let links = render::links_by_lang(&dossier, &bodies);
     let translated_as = translated_as(&dossier);
     let texts = note_texts(&dossier);
-    let fronts: Vec<u64> = dossier.notes.par_iter().map(|n| hash_of(&&n.text[..n.body_start])).collect();
+    let fronts: Vec<u64> = dossier
+        .notes
+        .par_iter()
+        .map(|n| hash_of(&&n.text[..n.body_start]))
+        .collect();
     let layout = layout_hash(&dossier, &theme_sources);
     let home = hash_of(&(
         &dossier.site.text,
@@ -365,7 +372,14 @@ fn layout_hash(dossier: &Dossier, theme_sources: &[(String, Vec<u8>)]) -> u64 {
     let site = &dossier.site;
     let settings = &site.text[..site.body_start];
     let homes: Vec<&str> = site.translations.iter().map(|h| h.lang.as_str()).collect();
-    hash_of(&(notes, translations, settings, &site.config.base_url, homes, theme_sources))
+    hash_of(&(
+        notes,
+        translations,
+        settings,
+        &site.config.base_url,
+        homes,
+        theme_sources,
+    ))
 }
 
 /// The build being made, as [`dirty_pages`] compares it with the last.
@@ -407,7 +421,13 @@ fn dirty_pages(now: &Now<'_>, last: &Last, words: &HashMap<String, crate::i18n::
     // the conflicts it is part of.
     let mut also: BTreeSet<usize> = BTreeSet::new();
     for &i in &changed {
-        for (org, holders) in now.dossier.role_holders.iter().enumerate().chain(last.role_holders.iter().enumerate()) {
+        for (org, holders) in now
+            .dossier
+            .role_holders
+            .iter()
+            .enumerate()
+            .chain(last.role_holders.iter().enumerate())
+        {
             if holders.iter().any(|r| r.holder == i) {
                 also.insert(org);
             }
@@ -483,8 +503,8 @@ fn dirty_pages(now: &Now<'_>, last: &Last, words: &HashMap<String, crate::i18n::
                 dirty.insert(path.clone());
             }
         }
-        let statuses_changed = statuses_now.map(|s| s.iter().map(|x| x.status).collect::<Vec<_>>())
-            != statuses_last.cloned();
+        let statuses_changed =
+            statuses_now.map(|s| s.iter().map(|x| x.status).collect::<Vec<_>>()) != statuses_last.cloned();
         if statuses_changed || !summary_changed.is_empty() {
             dirty.insert(format!("{prefix}translations/index.html"));
         }
@@ -660,7 +680,10 @@ fn render_markdown(
         let old = cache.remove(*file);
         // Only a body rendered again, or whose heading links were filled in again, can differ.
         let shown = if fresh[k] || anchored[k] {
-            hash_of(&(&page.html, format!("{:?}", (&page.headings, &page.citations, &page.links))))
+            hash_of(&(
+                &page.html,
+                format!("{:?}", (&page.headings, &page.citations, &page.links)),
+            ))
         } else {
             old.as_ref().map_or(0, |o| o.shown)
         };

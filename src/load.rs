@@ -176,7 +176,9 @@ pub fn load_content(root: &Path) -> (Content, Vec<Diagnostic>) {
     }
     // By path as a string, so that one file can be found again (`serve` reads only what changed).
     content.notes.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    content.index_translations.sort_by(|a, b| a.1.rel_path.cmp(&b.1.rel_path));
+    content
+        .index_translations
+        .sort_by(|a, b| a.1.rel_path.cmp(&b.1.rel_path));
     (content, diags)
 }
 

@@ -395,7 +395,10 @@ pub fn kind_bit(kind: Kind) -> u8 {
 }
 
 fn record_kind(kind: &str) {
-    let bit = Kind::ALL.iter().find(|k| k.as_str() == kind).map_or(0, |k| kind_bit(*k));
+    let bit = Kind::ALL
+        .iter()
+        .find(|k| k.as_str() == kind)
+        .map_or(0, |k| kind_bit(*k));
     RECORDING.with(|r| {
         if let Some(d) = r.borrow_mut().as_mut() {
             d.kinds |= bit;
@@ -1052,7 +1055,11 @@ pub fn links_by_lang(dossier: &Dossier, bodies: &Bodies) -> BTreeMap<String, Lin
 
 /// Renders the pages of the site, in every language, into `out`; returns the problems, and
 /// what each rendered page was made from.
-pub fn render_site(input: SiteInput<'_>, theme: &Theme, out: &mut OutputTree) -> (Vec<Diagnostic>, Vec<(String, Deps)>) {
+pub fn render_site(
+    input: SiteInput<'_>,
+    theme: &Theme,
+    out: &mut OutputTree,
+) -> (Vec<Diagnostic>, Vec<(String, Deps)>) {
     let SiteInput {
         dossier,
         bodies,
@@ -1233,122 +1240,124 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
     let note_pages: Vec<PageResult> = notes_here
         .par_iter()
         .filter(|&&i| wanted(&format!("{prefix}{}index.html", note_path(&dossier.notes[i]))))
-        .map(|&i| recorded(|| {
-            let original = &dossier.notes[i];
-            let (body, k) = shown_body(i);
-            let note = match k {
-                Some(k) => &dossier.translations[k],
-                None => original,
-            };
-            let local = note_path(original);
-            let path = format!("{prefix}{local}");
-            let view = PageView {
-                id: &note.id,
-                kind: note.kind,
-                title: &note.title,
-                url: format!("{base_path}{path}"),
-                path: path.clone(),
-                alternates: alternates(config, lang, &local, |l| has_translation(i, l)),
-                local,
-                lang,
-                translation: translation_view(i),
-                file: &note.file,
-                summary: note.common.summary.as_deref(),
-                tags: &note.common.tags,
-                aliases: &note.common.aliases,
-                date: note.date(),
-                body: &body.html,
-                toc: &body.headings,
-                fields: &note.data,
-                extra: &note.extra,
-                sources: body
-                    .citations
-                    .iter()
-                    .map(|c| SourceEntry {
-                        n: c.n,
-                        source: &dossier.notes[c.source].id,
-                        at: c.at.as_deref(),
-                        quote: c.quote.as_deref(),
-                        refs: &c.refs,
-                    })
-                    .collect(),
-                roles: match &note.data {
-                    KindData::Entity(e) => e
-                        .roles
+        .map(|&i| {
+            recorded(|| {
+                let original = &dossier.notes[i];
+                let (body, k) = shown_body(i);
+                let note = match k {
+                    Some(k) => &dossier.translations[k],
+                    None => original,
+                };
+                let local = note_path(original);
+                let path = format!("{prefix}{local}");
+                let view = PageView {
+                    id: &note.id,
+                    kind: note.kind,
+                    title: &note.title,
+                    url: format!("{base_path}{path}"),
+                    path: path.clone(),
+                    alternates: alternates(config, lang, &local, |l| has_translation(i, l)),
+                    local,
+                    lang,
+                    translation: translation_view(i),
+                    file: &note.file,
+                    summary: note.common.summary.as_deref(),
+                    tags: &note.common.tags,
+                    aliases: &note.common.aliases,
+                    date: note.date(),
+                    body: &body.html,
+                    toc: &body.headings,
+                    fields: &note.data,
+                    extra: &note.extra,
+                    sources: body
+                        .citations
                         .iter()
-                        .map(|r| RoleView {
-                            role: r,
-                            sources: numbers(&r.cites, &body.citations, dossier),
+                        .map(|c| SourceEntry {
+                            n: c.n,
+                            source: &dossier.notes[c.source].id,
+                            at: c.at.as_deref(),
+                            quote: c.quote.as_deref(),
+                            refs: &c.refs,
                         })
                         .collect(),
-                    _ => Vec::new(),
-                },
-                responses: match &note.data {
-                    KindData::Claim(c) => c
-                        .responses
+                    roles: match &note.data {
+                        KindData::Entity(e) => e
+                            .roles
+                            .iter()
+                            .map(|r| RoleView {
+                                role: r,
+                                sources: numbers(&r.cites, &body.citations, dossier),
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    },
+                    responses: match &note.data {
+                        KindData::Claim(c) => c
+                            .responses
+                            .iter()
+                            .map(|r| ResponseView {
+                                response: r,
+                                sources: numbers(&r.cites, &body.citations, dossier),
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    },
+                    cited_by: group(loc, &links.cited_by[i]),
+                    backlinks: group(loc, &links.backlinks[i]),
+                    role_holders: dossier.role_holders[i]
                         .iter()
-                        .map(|r| ResponseView {
-                            response: r,
-                            sources: numbers(&r.cites, &body.citations, dossier),
+                        .filter_map(|r| {
+                            let holder = &dossier.notes[r.holder];
+                            match &holder.data {
+                                KindData::Entity(e) => Some(RoleHolderView {
+                                    holder: loc.summary(holder),
+                                    role: &e.roles[r.role],
+                                }),
+                                _ => None,
+                            }
                         })
                         .collect(),
-                    _ => Vec::new(),
-                },
-                cited_by: group(loc, &links.cited_by[i]),
-                backlinks: group(loc, &links.backlinks[i]),
-                role_holders: dossier.role_holders[i]
-                    .iter()
-                    .filter_map(|r| {
-                        let holder = &dossier.notes[r.holder];
-                        match &holder.data {
-                            KindData::Entity(e) => Some(RoleHolderView {
-                                holder: loc.summary(holder),
-                                role: &e.roles[r.role],
-                            }),
-                            _ => None,
-                        }
-                    })
-                    .collect(),
-                involved_in: links.involved_in[i]
-                    .iter()
-                    .map(|v| InvolvementView {
-                        note: loc.summary(&dossier.notes[v.note]),
-                        roles: v.roles.iter().map(|r| words.get(as_key(r))).collect(),
-                    })
-                    .collect(),
-                conflicts: if note.kind.is_entity() {
-                    conflicts
-                        .of_entity(i)
-                        .map(|c| timeline::conflict_view(loc, c))
-                        .collect()
-                } else {
-                    conflicts.of_event(i).map(|c| timeline::conflict_view(loc, c)).collect()
-                },
-                timeline: if note.kind.is_entity() {
-                    let mut mine: Vec<usize> = links.involved_in[i]
+                    involved_in: links.involved_in[i]
                         .iter()
-                        .map(|v| v.note)
-                        .chain(conflicts.of_entity(i).map(|c| c.event))
-                        .filter(|&e| rank[e].is_some())
-                        .collect();
-                    mine.sort_by_key(|&e| rank[e]);
-                    mine.dedup();
-                    timeline::years(loc, &mine, conflicts)
-                } else {
-                    Vec::new()
-                },
-                translated_as: translated_as[i]
-                    .iter()
-                    .map(|&s| loc.summary(&dossier.notes[s]))
-                    .collect(),
-                language_name: match &note.data {
-                    KindData::Source(s) => s.language.as_deref().map(|l| config.lang_name(l)),
-                    _ => None,
-                },
-            };
-            let template = format!("{}.html", note.kind.as_str());
-            render_page(&template, &view, &note.file).map(|html| (format!("{path}index.html"), html))
-        }))
+                        .map(|v| InvolvementView {
+                            note: loc.summary(&dossier.notes[v.note]),
+                            roles: v.roles.iter().map(|r| words.get(as_key(r))).collect(),
+                        })
+                        .collect(),
+                    conflicts: if note.kind.is_entity() {
+                        conflicts
+                            .of_entity(i)
+                            .map(|c| timeline::conflict_view(loc, c))
+                            .collect()
+                    } else {
+                        conflicts.of_event(i).map(|c| timeline::conflict_view(loc, c)).collect()
+                    },
+                    timeline: if note.kind.is_entity() {
+                        let mut mine: Vec<usize> = links.involved_in[i]
+                            .iter()
+                            .map(|v| v.note)
+                            .chain(conflicts.of_entity(i).map(|c| c.event))
+                            .filter(|&e| rank[e].is_some())
+                            .collect();
+                        mine.sort_by_key(|&e| rank[e]);
+                        mine.dedup();
+                        timeline::years(loc, &mine, conflicts)
+                    } else {
+                        Vec::new()
+                    },
+                    translated_as: translated_as[i]
+                        .iter()
+                        .map(|&s| loc.summary(&dossier.notes[s]))
+                        .collect(),
+                    language_name: match &note.data {
+                        KindData::Source(s) => s.language.as_deref().map(|l| config.lang_name(l)),
+                        _ => None,
+                    },
+                };
+                let template = format!("{}.html", note.kind.as_str());
+                render_page(&template, &view, &note.file).map(|html| (format!("{path}index.html"), html))
+            })
+        })
         .map(|(r, deps)| r.map(|(p, h)| (p, h, deps)))
         .collect();
 
@@ -1445,52 +1454,54 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
     let list_pages: Vec<PageResult> = lists
         .into_par_iter()
         .filter(|(local, ..)| wanted(&file_of(local)))
-        .map(|(local, template, title_key, kind)| recorded(|| {
-            let home_page = local.is_empty();
-            let path = format!("{prefix}{local}");
-            let file = file_of(local);
-            let (body, toc): (&str, &[Heading]) = if home_page {
-                (&home_body.html, &home_body.headings)
-            } else {
-                ("", &[])
-            };
-            let with_conflicts = matches!(local, "timeline/" | "conflicts/");
-            let title = if home_page {
-                config.title_in(lang)
-            } else {
-                words.get(title_key)
-            };
-            let mut view = ListView {
-                title,
-                url: format!("{base_path}{path}"),
-                path,
-                alternates: alternates(config, lang, local, |l| versions(local, l)),
-                local: local.to_string(),
-                lang,
-                kind,
-                body,
-                toc,
-                body_lang: if home_page { home_lang } else { None },
-                ..Default::default()
-            };
-            if local == "timeline/" {
-                view.years = timeline::years(loc, order, conflicts);
-                view.svg = timeline::svg(loc, order, conflicts);
-            }
-            if with_conflicts {
-                view.conflicts = conflicts.list.iter().map(|c| timeline::conflict_view(loc, c)).collect();
-                view.noted = noted.iter().map(|&i| loc.summary(&dossier.notes[i])).collect();
-            }
-            if local == "translations/" {
-                translations_view(sh, loc, &mut view);
-            }
-            let what = match home_translation {
-                Some(k) if home_page => dossier.site.translations[k].file.as_str(),
-                _ if home_page => dossier.site.file.as_str(),
-                _ => template,
-            };
-            render_page(template, &view, what).map(|html| (file, html))
-        }))
+        .map(|(local, template, title_key, kind)| {
+            recorded(|| {
+                let home_page = local.is_empty();
+                let path = format!("{prefix}{local}");
+                let file = file_of(local);
+                let (body, toc): (&str, &[Heading]) = if home_page {
+                    (&home_body.html, &home_body.headings)
+                } else {
+                    ("", &[])
+                };
+                let with_conflicts = matches!(local, "timeline/" | "conflicts/");
+                let title = if home_page {
+                    config.title_in(lang)
+                } else {
+                    words.get(title_key)
+                };
+                let mut view = ListView {
+                    title,
+                    url: format!("{base_path}{path}"),
+                    path,
+                    alternates: alternates(config, lang, local, |l| versions(local, l)),
+                    local: local.to_string(),
+                    lang,
+                    kind,
+                    body,
+                    toc,
+                    body_lang: if home_page { home_lang } else { None },
+                    ..Default::default()
+                };
+                if local == "timeline/" {
+                    view.years = timeline::years(loc, order, conflicts);
+                    view.svg = timeline::svg(loc, order, conflicts);
+                }
+                if with_conflicts {
+                    view.conflicts = conflicts.list.iter().map(|c| timeline::conflict_view(loc, c)).collect();
+                    view.noted = noted.iter().map(|&i| loc.summary(&dossier.notes[i])).collect();
+                }
+                if local == "translations/" {
+                    translations_view(sh, loc, &mut view);
+                }
+                let what = match home_translation {
+                    Some(k) if home_page => dossier.site.translations[k].file.as_str(),
+                    _ if home_page => dossier.site.file.as_str(),
+                    _ => template,
+                };
+                render_page(template, &view, what).map(|html| (file, html))
+            })
+        })
         .map(|(r, deps)| r.map(|(p, h)| (p, h, deps)))
         .collect();
     let mut all = note_pages;

@@ -88,29 +88,99 @@ fn every_rebuild_equals_a_full_build() {
 
     type Step = Box<dyn Fn(&Path) -> Vec<PathBuf>>;
     let steps: Vec<(&str, Step)> = vec![
-        ("a body edited", Box::new(|r| vec![edit(r, "content/organizations/beta.md", "buys", "orders")])),
-        ("a title changed", Box::new(|r| vec![edit(r, "content/people/ann.md", "name: Ann", "name: Ann Lee")])),
-        ("a link added", Box::new(|r| vec![edit(r, "content/claims/denial.md", "denies it.", "denies it, says [[beta]].")])),
-        ("a heading renamed and its link with it", Box::new(|r| {
-            vec![
-                edit(r, "content/organizations/acme.md", "## History", "## Past"),
-                edit(r, "content/people/bob.md", "#history", "#past"),
-            ]
-        })),
-        ("a role's dates changed", Box::new(|r| vec![edit(r, "content/people/ann.md", "from: \"2019\"", "from: \"2024-06-15\"")])),
-        ("a date changed", Box::new(|r| vec![edit(r, "content/claims/denial.md", "2024-07", "2023-02")])),
-        ("a translation edited", Box::new(|r| vec![edit(r, "content/events/deal.zh-Hant.md", "交易[@", "這筆交易[@")])),
-        ("the home page edited", Box::new(|r| vec![edit(r, "content/_index.md", "Home: see", "Start: see")])),
-        ("a stylesheet changed", Box::new(|r| vec![write(r, "static/style.css", "body { color: red }\n")])),
-        ("a template changed", Box::new(|r| {
-            vec![write(r, "templates/page.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{% endblock content %}")]
-        })),
-        ("a note added", Box::new(|r| vec![write(r, "content/organizations/gamma.md", "---\nname: Gamma\n---\nLinks [[beta]].\n")])),
-        ("a note deleted", Box::new(|r| {
-            std::fs::remove_file(r.join("content/organizations/gamma.md")).unwrap();
-            vec![PathBuf::from("content/organizations/gamma.md")]
-        })),
-        ("a source's title changed", Box::new(|r| vec![edit(r, "content/sources/filing.md", "title: Filing", "title: The filing")])),
+        (
+            "a body edited",
+            Box::new(|r| vec![edit(r, "content/organizations/beta.md", "buys", "orders")]),
+        ),
+        (
+            "a title changed",
+            Box::new(|r| vec![edit(r, "content/people/ann.md", "name: Ann", "name: Ann Lee")]),
+        ),
+        (
+            "a link added",
+            Box::new(|r| {
+                vec![edit(
+                    r,
+                    "content/claims/denial.md",
+                    "denies it.",
+                    "denies it, says [[beta]].",
+                )]
+            }),
+        ),
+        (
+            "a heading renamed and its link with it",
+            Box::new(|r| {
+                vec![
+                    edit(r, "content/organizations/acme.md", "## History", "## Past"),
+                    edit(r, "content/people/bob.md", "#history", "#past"),
+                ]
+            }),
+        ),
+        (
+            "a role's dates changed",
+            Box::new(|r| {
+                vec![edit(
+                    r,
+                    "content/people/ann.md",
+                    "from: \"2019\"",
+                    "from: \"2024-06-15\"",
+                )]
+            }),
+        ),
+        (
+            "a date changed",
+            Box::new(|r| vec![edit(r, "content/claims/denial.md", "2024-07", "2023-02")]),
+        ),
+        (
+            "a translation edited",
+            Box::new(|r| vec![edit(r, "content/events/deal.zh-Hant.md", "交易[@", "這筆交易[@")]),
+        ),
+        (
+            "the home page edited",
+            Box::new(|r| vec![edit(r, "content/_index.md", "Home: see", "Start: see")]),
+        ),
+        (
+            "a stylesheet changed",
+            Box::new(|r| vec![write(r, "static/style.css", "body { color: red }\n")]),
+        ),
+        (
+            "a template changed",
+            Box::new(|r| {
+                vec![write(
+                    r,
+                    "templates/page.html",
+                    "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{% endblock content %}",
+                )]
+            }),
+        ),
+        (
+            "a note added",
+            Box::new(|r| {
+                vec![write(
+                    r,
+                    "content/organizations/gamma.md",
+                    "---\nname: Gamma\n---\nLinks [[beta]].\n",
+                )]
+            }),
+        ),
+        (
+            "a note deleted",
+            Box::new(|r| {
+                std::fs::remove_file(r.join("content/organizations/gamma.md")).unwrap();
+                vec![PathBuf::from("content/organizations/gamma.md")]
+            }),
+        ),
+        (
+            "a source's title changed",
+            Box::new(|r| {
+                vec![edit(
+                    r,
+                    "content/sources/filing.md",
+                    "title: Filing",
+                    "title: The filing",
+                )]
+            }),
+        ),
     ];
     for (step, apply) in steps {
         let paths = apply(&root);

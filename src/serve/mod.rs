@@ -90,14 +90,27 @@ impl Session {
                 diags.extend(d);
             }
         } else {
-            diags.extend(self.load_diags.iter().filter(|d| d.file.starts_with("content")).cloned());
+            diags.extend(
+                self.load_diags
+                    .iter()
+                    .filter(|d| d.file.starts_with("content"))
+                    .cloned(),
+            );
         }
-        if paths.iter().any(|p| p.starts_with("templates") || p.starts_with("static")) {
+        if paths
+            .iter()
+            .any(|p| p.starts_with("templates") || p.starts_with("static"))
+        {
             let (theme, d) = load_theme(&self.root);
             self.theme = theme;
             diags.extend(d);
         } else {
-            diags.extend(self.load_diags.iter().filter(|d| !d.file.starts_with("content")).cloned());
+            diags.extend(
+                self.load_diags
+                    .iter()
+                    .filter(|d| !d.file.starts_with("content"))
+                    .cloned(),
+            );
         }
         self.load_diags = diags;
     }
@@ -105,7 +118,10 @@ impl Session {
     /// Reads one note again, or drops it when it is gone.
     fn reload_note(&mut self, path: &Path, diags: &mut Vec<Diagnostic>) {
         let rel_path = rel(path);
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let hidden = name.starts_with('.') || name.ends_with('~');
         let full = self.root.join(path);
         let read = if full.is_file() && !hidden {
@@ -298,9 +314,13 @@ pub fn run(args: ServeArgs) -> Exit {
         let Some((paths, saved)) = watcher.next_batch(Duration::from_millis(100)) else {
             continue;
         };
-        let css_only = paths
-            .iter()
-            .all(|p| p.starts_with("static") && p.extension().is_some_and(|e| e == "css"));
+        // Stylesheets alone: the pages can swap them without reloading. Folders in the batch
+        // only carry the files also listed.
+        let files: Vec<&PathBuf> = paths.iter().filter(|p| !root.join(p).is_dir()).collect();
+        let css_only = !files.is_empty()
+            && files
+                .iter()
+                .all(|p| p.starts_with("static") && p.extension().is_some_and(|e| e == "css"));
         session.reload(&paths);
         let event = match session.build() {
             Outcome::Built { tree, warnings } => {

@@ -27,8 +27,7 @@ pub struct Watcher {
     _poll: Option<PollWatcher>,
     events: Receiver<notify::Result<notify::Event>>,
     root: PathBuf,
-    /// The dossier's folders that did not exist when watching began; the root is watched
-    /// (not recursively) so that their creation is seen.
+    /// True when the system gives no events and the files are polled.
     pub polling: bool,
 }
 
@@ -76,8 +75,9 @@ impl Watcher {
         }
     }
 
-    /// Starts watching a dossier folder created after the start (`static/` made later).
-    fn watch_new_folders(&mut self, batch: &BTreeSet<PathBuf>) {
+    /// Starts watching a dossier folder created after the start (`static/` made later), and
+    /// adds the files already in it to the batch: they were written before the watch began.
+    fn watch_new_folders(&mut self, batch: &mut BTreeSet<PathBuf>) {
         for f in FOLDERS {
             let dir = self.root.join(f);
             if batch.contains(&dir) && dir.is_dir() {
@@ -87,6 +87,13 @@ impl Watcher {
                 if let Some(w) = self._poll.as_mut() {
                     let _ = w.watch(&dir, RecursiveMode::Recursive);
                 }
+                batch.extend(
+                    walkdir::WalkDir::new(&dir)
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .filter(|e| e.file_type().is_file())
+                        .map(|e| e.into_path()),
+                );
             }
         }
     }
@@ -118,7 +125,7 @@ impl Watcher {
                 break;
             }
         }
-        self.watch_new_folders(&paths);
+        self.watch_new_folders(&mut paths);
         let relevant: Vec<PathBuf> = paths
             .into_iter()
             .filter_map(|p| p.strip_prefix(&self.root).ok().map(Path::to_path_buf))
