@@ -119,38 +119,49 @@ fn hash_of(value: &impl std::hash::Hash) -> u64 {
 
 impl Cache {
     /// Parses the notes, reusing the result for every file whose text is unchanged.
-    fn parse(&mut self, files: Vec<SourceFile>) -> Vec<(Option<Note>, Vec<Diagnostic>)> {
+    fn parse(&mut self, files: &[SourceFile]) -> Vec<(Option<Note>, Vec<Diagnostic>)> {
         let _span = tracing::info_span!("parse").entered();
         let cached = &self.parsed;
-        let results: Vec<(String, String, Option<Note>, Vec<Diagnostic>)> = files
-            .into_par_iter()
+        type Parsed = (Option<Note>, Vec<Diagnostic>);
+        let results: Vec<(Parsed, bool)> = files
+            .par_iter()
             .map(|f| match cached.get(&f.rel_path) {
-                Some((text, note, diags)) if *text == f.text => (f.rel_path, f.text, note.clone(), diags.clone()),
-                _ => {
-                    let (path, text) = (f.rel_path.clone(), f.text.clone());
-                    let (note, diags) = parse_note(f);
-                    (path, text, note, diags)
-                }
+                Some((text, note, diags)) if *text == f.text => ((note.clone(), diags.clone()), false),
+                _ => (parse_note(f.clone()), true),
             })
             .collect();
-        self.parsed.clear();
-        let mut out = Vec::with_capacity(results.len());
-        for (path, text, note, diags) in results {
-            out.push((note.clone(), diags.clone()));
-            self.parsed.insert(path, (text, note, diags));
+        // Keep what was parsed anew, and forget the files that are gone.
+        if self.parsed.len() != files.len() {
+            let present: HashSet<&str> = files.iter().map(|f| f.rel_path.as_str()).collect();
+            self.parsed.retain(|path, _| present.contains(path.as_str()));
         }
-        out
+        for (f, ((note, diags), fresh)) in files.iter().zip(&results) {
+            if *fresh {
+                self.parsed
+                    .insert(f.rel_path.clone(), (f.text.clone(), note.clone(), diags.clone()));
+            }
+        }
+        results.into_iter().map(|(r, _)| r).collect()
     }
 }
 
 /// Builds the site in memory.
 pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailure> {
-    build_cached(input, progress, &mut Cache::default())
+    build_cached(&input, progress, &mut Cache::default(), &|_| {})
 }
 
 /// Builds the site in memory, reusing what `cache` holds from the previous build and leaving
 /// in it what the next one can use. The result is the same as [`build`]'s.
-pub fn build_cached(input: BuildInput, progress: &Progress, cache: &mut Cache) -> Result<Built, BuildFailure> {
+///
+/// `pages_ready` is called once every page is rendered, with a site whose data files
+/// (`dossier.json`, `atom.xml`, `timeline.json`, `sitemap.xml`) are still the last build's:
+/// `serve` shows the pages then, and the data files a moment later.
+pub fn build_cached(
+    input: &BuildInput,
+    progress: &Progress,
+    cache: &mut Cache,
+    pages_ready: &dyn Fn(&OutputTree),
+) -> Result<Built, BuildFailure> {
     let BuildInput {
         content,
         theme,
@@ -158,10 +169,15 @@ pub fn build_cached(input: BuildInput, progress: &Progress, cache: &mut Cache) -
         drafts,
         strict,
     } = input;
+    let (drafts, strict) = (*drafts, *strict);
     let mut diags: Vec<Diagnostic> = Vec::new();
 
     progress.phase("reading settings");
-    let (site, warnings) = read_settings(content.index, content.index_translations, base_url)?;
+    let (site, warnings) = read_settings(
+        content.index.clone(),
+        content.index_translations.clone(),
+        base_url.clone(),
+    )?;
     diags.extend(warnings);
 
     // The files bodies may link to in static/: the theme's defaults, the dossier's own, and the
@@ -176,7 +192,7 @@ pub fn build_cached(input: BuildInput, progress: &Progress, cache: &mut Cache) -
         .iter()
         .map(|f| (f.name.clone(), f.bytes.clone()))
         .collect();
-    let (parsed, theme) = rayon::join(|| cache.parse(content.notes), || render::compile_theme(theme));
+    let (parsed, theme) = rayon::join(|| cache.parse(&content.notes), || render::compile_theme(theme.clone()));
     let mut notes = Vec::with_capacity(parsed.len());
     for (note, d) in parsed {
         diags.extend(d);
@@ -272,12 +288,22 @@ pub fn build_cached(input: BuildInput, progress: &Progress, cache: &mut Cache) -
     pages.extend(deps);
     tree.base_url = Some(dossier.site.config.absolute_base());
     let page_count = pages.len();
-    {
-        let _span = tracing::info_span!("assets").entered();
-        add_assets(&dossier, &bodies.notes, &conflicts, &theme, &mut tree, &mut diags);
-    }
+    add_statics(&theme, &mut tree, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, false));
+    }
+    if let Some(last) = &cache.last {
+        let mut early = tree.clone();
+        for name in FEEDS {
+            if let Some(bytes) = last.tree.get_shared(name) {
+                early.insert_shared(name.to_string(), bytes.clone());
+            }
+        }
+        pages_ready(&early);
+    }
+    {
+        let _span = tracing::info_span!("feeds").entered();
+        add_feeds(&dossier, &bodies.notes, &conflicts, &mut tree);
     }
     diag::sort(&mut diags);
     cache.last = theme.index().map(|index| Last {
@@ -722,15 +748,11 @@ fn render_markdown(
     )
 }
 
-/// Static files, the highlighting stylesheet and the machine-readable outputs.
-fn add_assets(
-    dossier: &Dossier,
-    bodies: &[Rendered],
-    conflicts: &graph::conflicts::Conflicts,
-    theme: &render::Theme,
-    tree: &mut OutputTree,
-    diags: &mut Vec<Diagnostic>,
-) {
+/// The files `add_feeds` makes.
+const FEEDS: [&str; 4] = ["atom.xml", "dossier.json", "timeline.json", "sitemap.xml"];
+
+/// The static files and the highlighting stylesheet.
+fn add_statics(theme: &render::Theme, tree: &mut OutputTree, diags: &mut Vec<Diagnostic>) {
     for (name, bytes) in &theme.statics {
         if tree.contains(name) {
             diags.push(
@@ -747,16 +769,25 @@ fn add_assets(
     if !theme.statics.contains_key("syntax.css") {
         tree.insert("syntax.css".into(), markdown::syntax_css().into_bytes());
     }
-    tree.insert("atom.xml".into(), crate::feeds::atom(dossier).into_bytes());
-    tree.insert(
-        "dossier.json".into(),
-        crate::feeds::dossier_json(dossier, bodies, conflicts),
+}
+
+/// The machine-readable outputs, made side by side.
+fn add_feeds(dossier: &Dossier, bodies: &[Rendered], conflicts: &graph::conflicts::Conflicts, tree: &mut OutputTree) {
+    let ((atom, json), timeline) = rayon::join(
+        || {
+            rayon::join(
+                || crate::feeds::atom(dossier).into_bytes(),
+                || crate::feeds::dossier_json(dossier, bodies, conflicts),
+            )
+        },
+        || {
+            let order = crate::timeline::order(dossier);
+            crate::timeline::timeline_js(dossier, &order, conflicts, &dossier.site.config.absolute_base())
+        },
     );
-    let order = crate::timeline::order(dossier);
-    tree.insert(
-        "timeline.json".into(),
-        crate::timeline::timeline_js(dossier, &order, conflicts, &dossier.site.config.absolute_base()),
-    );
+    tree.insert("atom.xml".into(), atom);
+    tree.insert("dossier.json".into(), json);
+    tree.insert("timeline.json".into(), timeline);
     let sitemap = crate::feeds::sitemap(dossier, tree);
     tree.insert("sitemap.xml".into(), sitemap.into_bytes());
 }

@@ -19,7 +19,7 @@ use crate::build::{BuildInput, Cache, build_cached};
 use crate::cli::ServeArgs;
 use crate::cmd::{Exit, print_diagnostics};
 use crate::diag::Diagnostic;
-use crate::load::{Content, ThemeOverrides, load_content, load_theme};
+use crate::load::{load_content, load_theme};
 use crate::output::OutputTree;
 use crate::progress::Progress;
 
@@ -27,10 +27,7 @@ use crate::progress::Progress;
 /// next one.
 pub struct Session {
     root: PathBuf,
-    base_url: String,
-    drafts: bool,
-    content: Content,
-    theme: ThemeOverrides,
+    input: BuildInput,
     load_diags: Vec<Diagnostic>,
     cache: Cache,
 }
@@ -52,10 +49,13 @@ impl Session {
         load_diags.extend(theme_diags);
         Session {
             root: root.to_path_buf(),
-            base_url: base_url.to_string(),
-            drafts,
-            content,
-            theme,
+            input: BuildInput {
+                content,
+                theme,
+                base_url: Some(base_url.to_string()),
+                drafts,
+                strict: false,
+            },
             load_diags,
             cache: Cache::default(),
         }
@@ -86,7 +86,7 @@ impl Session {
                 );
             } else {
                 let (content, d) = load_content(&self.root);
-                self.content = content;
+                self.input.content = content;
                 diags.extend(d);
             }
         } else {
@@ -102,7 +102,7 @@ impl Session {
             .any(|p| p.starts_with("templates") || p.starts_with("static"))
         {
             let (theme, d) = load_theme(&self.root);
-            self.theme = theme;
+            self.input.theme = theme;
             diags.extend(d);
         } else {
             diags.extend(
@@ -135,7 +135,7 @@ impl Session {
         } else {
             None
         };
-        let c = &mut self.content;
+        let c = &mut self.input.content;
         if rel_path == "content/_index.md" {
             c.index = read;
             return;
@@ -161,15 +161,20 @@ impl Session {
 
     /// Builds the dossier as last read.
     pub fn build(&mut self) -> Outcome {
-        let input = BuildInput {
-            content: self.content.clone(),
-            theme: self.theme.clone(),
-            base_url: Some(self.base_url.clone()),
-            drafts: self.drafts,
-            strict: false,
-        };
+        self.build_then(&|_| {})
+    }
+
+    /// Builds the dossier as last read; `pages_ready` gets the site as soon as its pages are
+    /// (see `build::build_cached`).
+    pub fn build_then(&mut self, pages_ready: &dyn Fn(&OutputTree)) -> Outcome {
         let mut diags = self.load_diags.clone();
-        match build_cached(input, &Progress::hidden(), &mut self.cache) {
+        let load_failed = diags.iter().any(Diagnostic::is_error);
+        let ready = |tree: &OutputTree| {
+            if !load_failed {
+                pages_ready(tree)
+            }
+        };
+        match build_cached(&self.input, &Progress::hidden(), &mut self.cache, &ready) {
             Ok(built) => {
                 diags.extend(built.warnings);
                 if diags.iter().any(Diagnostic::is_error) {
@@ -322,31 +327,45 @@ pub fn run(args: ServeArgs) -> Exit {
                 .iter()
                 .all(|p| p.starts_with("static") && p.extension().is_some_and(|e| e == "css"));
         session.reload(&paths);
-        let event = match session.build() {
+        let event = if css_only {
+            http::Event::Css
+        } else {
+            http::Event::Reload
+        };
+        // The pages are shown, and the open pages told, as soon as they are ready; the data
+        // files follow when the build ends.
+        let told: std::cell::Cell<Option<(usize, Duration)>> = std::cell::Cell::new(None);
+        let publish = |tree: &OutputTree| {
+            let mut served = site.write().unwrap_or_else(|e| e.into_inner());
+            served.tree = tree.clone();
+            served.errors = None;
+            drop(served);
+            told.set(Some((server.clients.broadcast(event), saved.elapsed())));
+        };
+        match session.build_then(&publish) {
             Outcome::Built { tree, warnings } => {
                 print_diagnostics(&warnings);
                 let mut served = site.write().unwrap_or_else(|e| e.into_inner());
                 served.tree = tree;
                 served.errors = None;
-                if css_only {
-                    http::Event::Css
-                } else {
-                    http::Event::Reload
+                drop(served);
+                if told.get().is_none() {
+                    told.set(Some((server.clients.broadcast(event), saved.elapsed())));
                 }
             }
             Outcome::Failed(diags) => {
                 print_diagnostics(&diags);
                 site.write().unwrap_or_else(|e| e.into_inner()).errors = Some(report(&diags));
-                http::Event::Reload
+                told.set(Some((server.clients.broadcast(http::Event::Reload), saved.elapsed())));
             }
-        };
-        let pages = server.clients.broadcast(event);
+        }
+        let (pages, after) = told.get().unwrap_or_default();
         let what: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         println!(
             "{} changed: rebuilt and told {pages} page{} in {:.0} ms",
             what.join(", "),
             if pages == 1 { "" } else { "s" },
-            saved.elapsed().as_secs_f64() * 1000.0
+            after.as_secs_f64() * 1000.0
         );
         let _ = std::io::stdout().flush();
     }
