@@ -245,16 +245,16 @@ pub fn build_cached(
     };
     // With the same notes, languages, settings and templates as the last build, only the pages
     // whose inputs changed are rendered again.
-    let dirty: Option<(HashSet<String>, &Last)> = cache
-        .last
-        .as_ref()
-        .filter(|last| last.layout == layout)
-        .map(|last| (dirty_pages(&now, last, &words), last));
-    if let Some((pages, _)) = &dirty {
+    let dirty: Option<(HashSet<String>, HashSet<usize>, &Last)> =
+        cache.last.as_ref().filter(|last| last.layout == layout).map(|last| {
+            let (pages, changed) = dirty_pages(&now, last, &words);
+            (pages, changed, last)
+        });
+    if let Some((pages, _, _)) = &dirty {
         tracing::info!(pages = pages.len(), "pages to render again");
     }
     let only = |path: &str| match &dirty {
-        Some((pages, last)) => pages.contains(path) || !last.pages.contains_key(path),
+        Some((pages, _, last)) => pages.contains(path) || !last.pages.contains_key(path),
         None => true,
     };
     let input = render::SiteInput {
@@ -264,6 +264,7 @@ pub fn build_cached(
         links: &links,
         words,
         only: Some(&only),
+        previous: dirty.as_ref().map(|(_, changed, last)| (&*last.index, changed)),
     };
     let mut rendered = OutputTree::default();
     let (template_diags, deps) = render::render_site(input, &theme, &mut rendered);
@@ -273,7 +274,7 @@ pub fn build_cached(
     }
     let mut tree = OutputTree::default();
     let mut pages: BTreeMap<String, render::Deps> = BTreeMap::new();
-    if let Some((_, last)) = &dirty {
+    if let Some((_, _, last)) = &dirty {
         // The pages not rendered again are the last build's.
         for (path, d) in &last.pages {
             if let Some(bytes) = last.tree.get_shared(path) {
@@ -424,7 +425,11 @@ struct Now<'a> {
 /// that show a summary (title, date, URL, …) that changed, pages of notes whose computed views
 /// (backlinks, citations, roles held, conflicts, translations) changed, and the lists those
 /// changes reach.
-fn dirty_pages(now: &Now<'_>, last: &Last, words: &HashMap<String, crate::i18n::Lang>) -> HashSet<String> {
+fn dirty_pages(
+    now: &Now<'_>,
+    last: &Last,
+    words: &HashMap<String, crate::i18n::Lang>,
+) -> (HashSet<String>, HashSet<usize>) {
     let _span = tracing::info_span!("dirty").entered();
     let dossier = now.dossier;
     let config = &dossier.site.config;
@@ -542,7 +547,7 @@ fn dirty_pages(now: &Now<'_>, last: &Last, words: &HashMap<String, crate::i18n::
             dirty.insert(format!("{prefix}index.html"));
         }
     }
-    dirty
+    (dirty, changed.into_iter().collect())
 }
 
 /// Reads the site settings (`content/_index.md`) and the home page's translations, with

@@ -12,7 +12,7 @@
 //! - `notes(kind="source")`: every published note of a kind, in the order of the kind's list;
 //! - `url(path="sources/")`: a path under the site's base path.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
@@ -457,10 +457,18 @@ pub fn list_order(dossier: &Dossier, kind: Kind) -> Vec<usize> {
 }
 
 impl Index {
-    pub fn new(dossier: &Dossier, words: HashMap<String, i18n::Lang>) -> Index {
+    /// The index of a build. With `previous` (the last build's index over the same notes, and
+    /// the notes that changed since), only the summaries of the changed notes are made again,
+    /// and the lists only when one of them differs.
+    pub fn new(
+        dossier: &Dossier,
+        words: HashMap<String, i18n::Lang>,
+        previous: Option<(&Index, &HashSet<usize>)>,
+    ) -> Index {
         let config = &dossier.site.config;
         let base_path = config.base_path();
-        let orders: Vec<(Kind, Vec<usize>)> = Kind::ALL.iter().map(|&k| (k, list_order(dossier, k))).collect();
+        let orders: OnceLock<Vec<(Kind, Vec<usize>)>> = OnceLock::new();
+        let orders = || orders.get_or_init(|| Kind::ALL.iter().map(|&k| (k, list_order(dossier, k))).collect());
         let mut langs = HashMap::new();
         let mut prefixes = HashMap::new();
         for lang in config.languages() {
@@ -469,19 +477,43 @@ impl Index {
                 continue;
             };
             let loc = Locale::new(dossier, lang, w, &base_path);
-            let by_id: HashMap<String, (u32, Value)> = dossier
-                .notes
-                .par_iter()
-                .enumerate()
-                .map(|(i, n)| (n.id.clone(), (i as u32, Value::from_serializable(&loc.summary(n)))))
-                .collect();
-            let by_kind = orders
-                .iter()
-                .map(|(kind, order)| {
-                    let list: Vec<Value> = order.iter().map(|&i| by_id[&dossier.notes[i].id].1.clone()).collect();
-                    (kind.as_str(), Value::from_serializable(&list))
-                })
-                .collect();
+            let summary = |i: usize| Value::from_serializable(&loc.summary(&dossier.notes[i]));
+            let reuse = previous.and_then(|(index, changed)| Some((index.langs.get(lang)?, changed)));
+            let (by_id, lists_changed) = match reuse {
+                Some((last, changed)) => {
+                    let mut by_id = last.by_id.clone();
+                    let mut differs = false;
+                    for &i in changed {
+                        let value = summary(i);
+                        if let Some(entry) = by_id.get_mut(&dossier.notes[i].id)
+                            && entry.1 != value
+                        {
+                            entry.1 = value;
+                            differs = true;
+                        }
+                    }
+                    (by_id, differs)
+                }
+                None => {
+                    let by_id: HashMap<String, (u32, Value)> = dossier
+                        .notes
+                        .par_iter()
+                        .enumerate()
+                        .map(|(i, n)| (n.id.clone(), (i as u32, summary(i))))
+                        .collect();
+                    (by_id, true)
+                }
+            };
+            let by_kind = match reuse {
+                Some((last, _)) if !lists_changed => last.by_kind.clone(),
+                _ => orders()
+                    .iter()
+                    .map(|(kind, order)| {
+                        let list: Vec<Value> = order.iter().map(|&i| by_id[&dossier.notes[i].id].1.clone()).collect();
+                        (kind.as_str(), Value::from_serializable(&list))
+                    })
+                    .collect(),
+            };
             langs.insert(lang.to_string(), LangIndex { by_id, by_kind });
         }
         Index {
@@ -1025,6 +1057,8 @@ pub struct SiteInput<'a> {
     /// Render only the pages whose output path this accepts (`serve`'s rebuilds); all when
     /// `None`.
     pub only: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
+    /// The last build's index and the notes changed since, to make the index from.
+    pub previous: Option<(&'a Index, &'a HashSet<usize>)>,
 }
 
 /// The body each note shows in a language: its translation's where it has one.
@@ -1067,12 +1101,13 @@ pub fn render_site(
         links,
         words,
         only,
+        previous,
     } = input;
     let config = &dossier.site.config;
     let base_path = config.base_path();
     let index = {
         let _span = tracing::info_span!("index").entered();
-        Index::new(dossier, words)
+        Index::new(dossier, words, previous)
     };
     if theme.index.set(Arc::new(index)).is_err() {
         let d = Diagnostic::error(
