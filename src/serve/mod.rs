@@ -243,6 +243,12 @@ pub fn run(args: ServeArgs) -> Exit {
         .with_help("run dossier serve in a dossier's folder or pass --root DIR")]);
         return Exit::Usage;
     }
+    // Ctrl-C from here on stops the loop below, which then shuts everything down in order.
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::Relaxed));
+    }
     let loopback = matches!(args.bind.as_str(), "127.0.0.1" | "localhost" | "::1");
     if !loopback {
         eprintln!(
@@ -309,11 +315,6 @@ pub fn run(args: ServeArgs) -> Exit {
     let _ = std::io::stdout().flush();
     if args.open {
         open_browser(&url);
-    }
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::Relaxed));
     }
     while !stop.load(Ordering::Relaxed) {
         let Some((paths, saved)) = watcher.next_batch(Duration::from_millis(100)) else {
