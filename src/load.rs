@@ -50,7 +50,8 @@ fn rel(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-fn is_hidden(name: &str) -> bool {
+/// Hidden files and editors' temporary files, which are never notes.
+pub fn is_hidden(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
 }
 

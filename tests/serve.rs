@@ -236,6 +236,20 @@ fn an_edit_is_served_at_once_and_every_open_page_is_told() {
     let page = server.get("/events/a/");
     assert!(page.body.contains("New text about"), "{}", page.body);
 
+    // Saved as many editors do: a temporary file renamed over the note.
+    write(
+        f.root(),
+        "content/events/.a.md.swp",
+        "---\ntitle: Event A\ndate: \"2024-06\"\n---\nAtomic text about [[b]].\n",
+    );
+    std::fs::rename(
+        f.root().join("content/events/.a.md.swp"),
+        f.root().join("content/events/a.md"),
+    )
+    .unwrap();
+    assert!(events.wait_for("event: reload", Duration::from_secs(10)));
+    eventually(&server, "/events/a/", |r| r.body.contains("Atomic text about"));
+
     // A note deleted: its page is gone.
     std::fs::remove_file(f.root().join("content/people/c.md")).unwrap();
     assert!(events.wait_for("event: reload", Duration::from_secs(10)));
@@ -251,13 +265,10 @@ fn an_edit_is_served_at_once_and_every_open_page_is_told() {
     // says where the broken link is.
     std::fs::remove_file(f.root().join("content/people/b.md")).unwrap();
     assert!(events.wait_for("event: reload", Duration::from_secs(10)));
-    let page = server.get("/events/a/");
-    assert!(
-        page.body.contains("<div id=\"dossier-errors\" role=\"alert\""),
-        "{}",
-        page.body
-    );
-    assert!(page.body.contains("content/events/a.md:5:18"), "{}", page.body);
+    let page = eventually(&server, "/events/a/", |r| {
+        r.body.contains("<div id=\"dossier-errors\" role=\"alert\"")
+    });
+    assert!(page.body.contains("content/events/a.md:5:21"), "{}", page.body);
     assert!(page.body.contains("unknown id `b`"), "{}", page.body);
     assert_eq!(server.get("/people/b/").status, 200, "the last good site stays up");
 

@@ -66,7 +66,15 @@ impl Session {
     /// or any change in the theme reads its whole folder again.
     pub fn reload(&mut self, paths: &[PathBuf]) {
         let mut diags: Vec<Diagnostic> = Vec::new();
-        let content_files: Vec<&PathBuf> = paths.iter().filter(|p| p.starts_with("content")).collect();
+        // An editor's temporary files (`.a.md.swp`, `a.md~`) come and go beside the notes.
+        let content_files: Vec<&PathBuf> = paths
+            .iter()
+            .filter(|p| p.starts_with("content"))
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| crate::load::is_hidden(&n.to_string_lossy()))
+            })
+            .collect();
         let one_by_one = content_files.iter().all(|p| {
             let full = self.root.join(p);
             p.extension().is_some_and(|e| e == "md") && !full.is_dir()
@@ -122,7 +130,7 @@ impl Session {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let hidden = name.starts_with('.') || name.ends_with('~');
+        let hidden = crate::load::is_hidden(&name);
         let full = self.root.join(path);
         let read = if full.is_file() && !hidden {
             match crate::load::read_text(&self.root, &full) {

@@ -134,6 +134,12 @@ impl Watcher {
                     .next()
                     .is_some_and(|c| FOLDERS.iter().any(|f| c.as_os_str() == *f))
             })
+            // An editor's temporary files are not part of the dossier; the rename that ends
+            // a save is seen on the note itself.
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| crate::load::is_hidden(&n.to_string_lossy()))
+            })
             .collect();
         if relevant.is_empty() {
             return None;
