@@ -79,6 +79,9 @@ fn fail(mut diagnostics: Vec<Diagnostic>, config: bool) -> BuildFailure {
 ///   `tests/serve.rs`).
 #[derive(Default)]
 pub struct Cache {
+    /// Whether to keep anything: a one-off build (`Cache::default()`) keeps nothing, and so
+    /// pays nothing for it.
+    keep: bool,
     parsed: HashMap<String, (String, Option<Note>, Vec<Diagnostic>)>,
     bodies: HashMap<String, CachedBody>,
     last: Option<Last>,
@@ -118,9 +121,20 @@ fn hash_of(value: &impl std::hash::Hash) -> u64 {
 }
 
 impl Cache {
+    /// A cache for a series of builds of one dossier (`serve`).
+    pub fn for_rebuilds() -> Cache {
+        Cache {
+            keep: true,
+            ..Cache::default()
+        }
+    }
+
     /// Parses the notes, reusing the result for every file whose text is unchanged.
     fn parse(&mut self, files: &[SourceFile]) -> Vec<(Option<Note>, Vec<Diagnostic>)> {
         let _span = tracing::info_span!("parse").entered();
+        if !self.keep {
+            return files.par_iter().map(|f| parse_note(f.clone())).collect();
+        }
         let cached = &self.parsed;
         type Parsed = (Option<Note>, Vec<Diagnostic>);
         let results: Vec<(Parsed, bool)> = files
@@ -208,7 +222,8 @@ pub fn build_cached(
     // reference of the build is reported in one run.
     progress.phase("rendering Markdown");
     let targets = graph::links::targets(&dossier, statics.iter().map(String::as_str));
-    let (bodies, changed_bodies) = render_markdown(&dossier, &targets, &mut cache.bodies, &mut diags);
+    let (bodies, changed_bodies) =
+        render_markdown(&dossier, &targets, cache.keep.then_some(&mut cache.bodies), &mut diags);
     let conflicts = graph::conflicts::find(&dossier, dossier.site.config.conflicts.depth);
     let Some(theme) = theme else {
         return Err(fail(diags, false));
@@ -221,14 +236,19 @@ pub fn build_cached(
     let (words, word_diags) = crate::i18n::resolve(&theme.strings, &dossier.site.config);
     diags.extend(word_diags);
     let links = render::links_by_lang(&dossier, &bodies);
-    let translated_as = translated_as(&dossier);
-    let texts = note_texts(&dossier);
-    let fronts: Vec<u64> = dossier
-        .notes
-        .par_iter()
-        .map(|n| hash_of(&&n.text[..n.body_start]))
-        .collect();
-    let layout = layout_hash(&dossier, &theme_sources);
+    let keep = cache.keep;
+    let translated_as = if keep { translated_as(&dossier) } else { Vec::new() };
+    let texts = if keep { note_texts(&dossier) } else { Vec::new() };
+    let fronts: Vec<u64> = if keep {
+        dossier
+            .notes
+            .par_iter()
+            .map(|n| hash_of(&&n.text[..n.body_start]))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let layout = if keep { layout_hash(&dossier, &theme_sources) } else { 0 };
     let home = hash_of(&(
         &dossier.site.text,
         dossier.site.translations.iter().map(|h| &h.text).collect::<Vec<_>>(),
@@ -263,7 +283,7 @@ pub fn build_cached(
         conflicts: &conflicts,
         links: &links,
         words,
-        only: Some(&only),
+        only: keep.then_some(&only as &(dyn Fn(&str) -> bool + Sync)),
         previous: dirty.as_ref().map(|(_, changed, last)| (&*last.index, changed)),
     };
     let mut rendered = OutputTree::default();
@@ -307,7 +327,7 @@ pub fn build_cached(
         add_feeds(&dossier, &bodies.notes, &conflicts, &mut tree);
     }
     diag::sort(&mut diags);
-    cache.last = theme.index().map(|index| Last {
+    cache.last = theme.index().filter(|_| keep).map(|index| Last {
         tree: tree.clone(),
         pages,
         layout,
@@ -629,11 +649,14 @@ pub struct Bodies {
 fn render_markdown(
     dossier: &Dossier,
     targets: &LinkTargets,
-    cache: &mut HashMap<String, CachedBody>,
+    cache: Option<&mut HashMap<String, CachedBody>>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Bodies, HashSet<String>) {
     let _span = tracing::info_span!("markdown").entered();
-    let fingerprint = targets.fingerprint();
+    let mut none = HashMap::new();
+    let keep = cache.is_some();
+    let cache = cache.unwrap_or(&mut none);
+    let fingerprint = if keep { targets.fingerprint() } else { 0 };
     struct Job<'n> {
         body: Body<'n>,
     }
@@ -700,13 +723,18 @@ fn render_markdown(
     let unresolved: Vec<Option<Rendered>> = pages
         .iter()
         .zip(&fresh)
-        .map(|((r, _, _), &f)| f.then(|| r.clone()))
+        .map(|((r, _, _), &f)| (f && keep).then(|| r.clone()))
         .collect();
     let anchored: Vec<bool> = pages.iter().map(|(r, _, _)| !r.anchors.is_empty()).collect();
     markdown::resolve_anchors(&mut pages, diags);
     let mut changed = HashSet::new();
-    let mut keep: HashMap<String, CachedBody> = HashMap::with_capacity(pages.len());
-    for (k, ((page, file, text), unresolved)) in pages.iter_mut().zip(unresolved).enumerate() {
+    if !keep {
+        for (page, _, _) in pages.iter_mut() {
+            diags.append(&mut page.diagnostics);
+        }
+    }
+    let mut kept: HashMap<String, CachedBody> = HashMap::with_capacity(if keep { pages.len() } else { 0 });
+    for (k, ((page, file, text), unresolved)) in pages.iter_mut().zip(unresolved).enumerate().filter(|_| keep) {
         diags.append(&mut page.diagnostics);
         let old = cache.remove(*file);
         // Only a body rendered again, or whose heading links were filled in again, can differ.
@@ -726,7 +754,7 @@ fn render_markdown(
             (None, Some(o)) => o.unresolved,
             (None, None) => page.clone(),
         };
-        keep.insert(
+        kept.insert(
             file.to_string(),
             CachedBody {
                 text: text.to_string(),
@@ -736,7 +764,9 @@ fn render_markdown(
             },
         );
     }
-    *cache = keep;
+    if keep {
+        *cache = kept;
+    }
     let mut pages = pages.into_iter().map(|p| p.0);
     let notes: Vec<Rendered> = pages.by_ref().take(dossier.notes.len()).collect();
     let translations: Vec<Rendered> = pages.by_ref().take(dossier.translations.len()).collect();

@@ -406,6 +406,11 @@ fn record_kind(kind: &str) {
     });
 }
 
+/// Runs `f`, and when `record` is set returns what it used.
+fn recorded_if<T>(record: bool, f: impl FnOnce() -> T) -> (T, Deps) {
+    if record { recorded(f) } else { (f(), Deps::default()) }
+}
+
 /// Runs `f` and returns what it used.
 fn recorded<T>(f: impl FnOnce() -> T) -> (T, Deps) {
     RECORDING.with(|r| *r.borrow_mut() = Some(Deps::default()));
@@ -1137,6 +1142,7 @@ pub fn render_site(
     }
     let wanted = |path: &str| only.is_none_or(|f| f(path));
     let shared = Shared {
+        record: only.is_some(),
         dossier,
         bodies,
         conflicts,
@@ -1176,6 +1182,8 @@ pub fn render_site(
 
 /// What every language's pages share.
 struct Shared<'a> {
+    /// Record what each page is made from (for the next build to compare with).
+    record: bool,
     dossier: &'a Dossier,
     bodies: &'a Bodies,
     conflicts: &'a Conflicts,
@@ -1195,6 +1203,7 @@ type PageResult = Result<(String, String, Deps), Diagnostic>;
 /// another, and the lists in each.
 fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
     let Shared {
+        record,
         dossier,
         bodies,
         conflicts,
@@ -1276,7 +1285,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
         .par_iter()
         .filter(|&&i| wanted(&format!("{prefix}{}index.html", note_path(&dossier.notes[i]))))
         .map(|&i| {
-            recorded(|| {
+            recorded_if(record, || {
                 let original = &dossier.notes[i];
                 let (body, k) = shown_body(i);
                 let note = match k {
@@ -1437,7 +1446,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                     translation: translation_view(i),
                     ..Default::default()
                 };
-                let (r, deps) = recorded(|| render_page("side-by-side.html", &view, &tr.file));
+                let (r, deps) = recorded_if(record, || render_page("side-by-side.html", &view, &tr.file));
                 Some(r.map(|html| (format!("{path}index.html"), html, deps)))
             })
             .collect()
@@ -1490,7 +1499,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
         .into_par_iter()
         .filter(|(local, ..)| wanted(&file_of(local)))
         .map(|(local, template, title_key, kind)| {
-            recorded(|| {
+            recorded_if(record, || {
                 let home_page = local.is_empty();
                 let path = format!("{prefix}{local}");
                 let file = file_of(local);

@@ -57,7 +57,7 @@ impl Session {
                 strict: false,
             },
             load_diags,
-            cache: Cache::default(),
+            cache: Cache::for_rebuilds(),
         }
     }
 
