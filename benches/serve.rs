@@ -78,7 +78,7 @@ fn main() {
         std::thread::sleep(Duration::from_millis(300));
         // Each edit changes one thing from the state before it: the body (even edits) or the
         // title (odd ones).
-        let text = edited((k + 1) / 2, k / 2 + 1);
+        let text = edited(k.div_ceil(2), k / 2 + 1);
         let saved = Instant::now();
         std::fs::write(&note, text).unwrap();
         loop {
