@@ -15,10 +15,7 @@ use dossier::load::{load_content, load_theme};
 use dossier::progress::Progress;
 
 fn main() {
-    let notes: usize = std::env::var("DOSSIER_BENCH_NOTES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10_000);
+    let notes = generate::size();
     let dir = tempfile::tempdir().expect("temp dir");
     // DOSSIER_BENCH_KEEP=DIR keeps the generated dossier there, to build it by hand.
     let root = match std::env::var_os("DOSSIER_BENCH_KEEP") {

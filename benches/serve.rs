@@ -15,10 +15,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn main() {
-    let notes: usize = std::env::var("DOSSIER_BENCH_NOTES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10_000);
+    let notes = generate::size();
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().to_path_buf();
     generate::generate(&root, notes);
@@ -74,7 +71,7 @@ fn main() {
         l.clear();
     }
     let mut times = Vec::new();
-    for k in 0..16 {
+    for k in 0..16usize {
         std::thread::sleep(Duration::from_millis(300));
         // Each edit changes one thing from the state before it: the body (even edits) or the
         // title (odd ones).

@@ -6,6 +6,14 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// Writes a dossier of about `notes` notes into `root` (which must be empty).
+/// The number of notes to generate: `DOSSIER_BENCH_NOTES`, or 10,000.
+pub fn size() -> usize {
+    std::env::var("DOSSIER_BENCH_NOTES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000)
+}
+
 pub fn generate(root: &Path, notes: usize) {
     let sources = (notes / 5).max(1);
     let people = (notes / 10).max(1);
