@@ -370,6 +370,13 @@ fn a_changed_original_makes_its_translation_stale_and_whitespace_does_not() {
         "changed since this translation was made",
     );
     assert!(!f.root().join("strict-out").exists());
+    let mut check = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    check.args(["check", "--strict", "--root"]).arg(f.root());
+    let checked = common::run(check, f.root().join("public"));
+    checked.fails(1).reports(
+        "content/events/deal.zh-Hant.md:3:18",
+        "changed since this translation was made",
+    );
     let listed = translations(&f, &["--strict"]);
     listed.fails(1);
     assert!(
