@@ -538,7 +538,10 @@ fn dirty_pages(
             dirty.insert(format!("{prefix}{path}index.html"));
             dirty.insert(format!("{prefix}{path}side-by-side/index.html"));
         }
-        // Summaries that changed, and the kinds whose lists they are in.
+        // Summaries that changed, and the kinds whose lists they are in. A page that shows a
+        // note shows its summary, and sometimes more of its front-matter (a timeline item
+        // shows what contradicts a claim): a changed front-matter counts as a changed summary
+        // for the pages that show the note, though not for the lists of its kind.
         let mut summary_changed: HashSet<u32> = HashSet::new();
         let mut kinds = 0u8;
         for &i in &changed {
@@ -547,6 +550,8 @@ fn dirty_pages(
             if Some(&now_value) != last.index.summary_value(lang, id) {
                 summary_changed.insert(i as u32);
                 kinds |= render::kind_bit(dossier.notes[i].kind);
+            } else if front_changed(i) {
+                summary_changed.insert(i as u32);
             }
         }
         for (path, deps) in &last.pages {

@@ -181,6 +181,17 @@ fn every_rebuild_equals_a_full_build() {
                 )]
             }),
         ),
+        (
+            "a claim's front-matter changed where a person's timeline shows it",
+            Box::new(|r| {
+                vec![edit(
+                    r,
+                    "content/claims/denial.md",
+                    "about: [deal]",
+                    "about: [deal]\ncontradicted_by: [deal]",
+                )]
+            }),
+        ),
     ];
     for (step, apply) in steps {
         let paths = apply(&root);
