@@ -221,7 +221,10 @@ pub fn build_cached(
     // Bodies are rendered even when the front-matter has problems, so that every broken
     // reference of the build is reported in one run.
     progress.phase("rendering Markdown");
-    let targets = graph::links::targets(&dossier, statics.iter().map(String::as_str));
+    let targets = {
+        let _span = tracing::info_span!("targets").entered();
+        graph::links::targets(&dossier, statics.iter().map(String::as_str))
+    };
     let (bodies, changed_bodies) =
         render_markdown(&dossier, &targets, cache.keep.then_some(&mut cache.bodies), &mut diags);
     let conflicts = graph::conflicts::find(&dossier, dossier.site.config.conflicts.depth);
@@ -237,6 +240,7 @@ pub fn build_cached(
     diags.extend(word_diags);
     let links = render::links_by_lang(&dossier, &bodies);
     let keep = cache.keep;
+    let compare_span = tracing::info_span!("compare").entered();
     let translated_as = if keep { translated_as(&dossier) } else { Vec::new() };
     let texts = if keep { note_texts(&dossier) } else { Vec::new() };
     let fronts: Vec<u64> = if keep {
@@ -270,6 +274,7 @@ pub fn build_cached(
             let (pages, changed) = dirty_pages(&now, last, &words);
             (pages, changed, last)
         });
+    drop(compare_span);
     if let Some((pages, _, _)) = &dirty {
         tracing::info!(pages = pages.len(), "pages to render again");
     }
@@ -292,6 +297,7 @@ pub fn build_cached(
         diags.extend(template_diags);
         return Err(fail(diags, false));
     }
+    let assemble_span = tracing::info_span!("assemble").entered();
     let mut tree = OutputTree::default();
     let mut pages: BTreeMap<String, render::Deps> = BTreeMap::new();
     if let Some((_, _, last)) = &dirty {
@@ -310,6 +316,7 @@ pub fn build_cached(
     tree.base_url = Some(dossier.site.config.absolute_base());
     let page_count = pages.len();
     add_statics(&theme, &mut tree, &mut diags);
+    drop(assemble_span);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, false));
     }
