@@ -761,20 +761,20 @@ fn render_markdown(
         if old.as_ref().is_none_or(|o| o.shown != shown) {
             changed.insert(file.to_string());
         }
-        let unresolved = match (unresolved, old) {
-            (Some(u), _) => u,
-            (None, Some(o)) => o.unresolved,
-            (None, None) => page.clone(),
-        };
-        kept.insert(
-            file.to_string(),
-            CachedBody {
+        let entry = match (unresolved, old) {
+            // Unchanged: the entry as it was, without copying its text again.
+            (None, Some(mut o)) => {
+                o.shown = shown;
+                o
+            }
+            (unresolved, _) => CachedBody {
                 text: text.to_string(),
                 targets: fingerprint,
-                unresolved,
+                unresolved: unresolved.unwrap_or_else(|| page.clone()),
                 shown,
             },
-        );
+        };
+        kept.insert(file.to_string(), entry);
     }
     if keep {
         *cache = kept;
