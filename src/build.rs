@@ -90,9 +90,12 @@ pub struct Cache {
 struct CachedBody {
     text: String,
     targets: u64,
-    unresolved: Rendered,
-    /// A hash of the body as the pages show it (heading links filled in).
-    shown: u64,
+    unresolved: Arc<Rendered>,
+    /// A hash of `unresolved`.
+    base: u64,
+    /// What its heading links were filled with, and the body so filled in: what pages show.
+    fill: markdown::Fill,
+    resolved: Arc<Rendered>,
 }
 
 /// The last successful build, as the next one compares itself with it.
@@ -244,11 +247,7 @@ pub fn build_cached(
     let translated_as = if keep { translated_as(&dossier) } else { Vec::new() };
     let texts = if keep { note_texts(&dossier) } else { Vec::new() };
     let fronts: Vec<u64> = if keep {
-        dossier
-            .notes
-            .par_iter()
-            .map(|n| hash_of(&&n.text[..n.body_start]))
-            .collect()
+        dossier.notes.iter().map(|n| n.digest.front).collect()
     } else {
         Vec::new()
     };
@@ -391,13 +390,13 @@ fn translated_as(dossier: &Dossier) -> Vec<Vec<usize>> {
 
 /// A hash of each note's text and its translations' texts.
 fn note_texts(dossier: &Dossier) -> Vec<u64> {
-    let mut texts: Vec<Vec<&str>> = dossier.notes.iter().map(|n| vec![n.text.as_str()]).collect();
+    let mut texts: Vec<Vec<u64>> = dossier.notes.iter().map(|n| vec![n.digest.text]).collect();
     for t in &dossier.translations {
         if let Some(&i) = dossier.by_id.get(&t.id) {
-            texts[i].push(&t.text);
+            texts[i].push(t.digest.text);
         }
     }
-    texts.par_iter().map(hash_of).collect()
+    texts.iter().map(hash_of).collect()
 }
 
 fn statuses(dossier: &Dossier) -> BTreeMap<String, Vec<graph::translations::Status>> {
@@ -646,12 +645,12 @@ pub fn link_only(content: Content, drafts: bool, strict: bool) -> Result<(Dossie
 /// The rendered bodies of a build.
 pub struct Bodies {
     /// In note order.
-    pub notes: Vec<Rendered>,
+    pub notes: Vec<Arc<Rendered>>,
     /// In the order of `Dossier::translations`.
-    pub translations: Vec<Rendered>,
-    pub home: Rendered,
+    pub translations: Vec<Arc<Rendered>>,
+    pub home: Arc<Rendered>,
     /// In the order of `SiteIndex::translations`.
-    pub home_translations: Vec<Rendered>,
+    pub home_translations: Vec<Arc<Rendered>>,
 }
 
 /// Renders every body (notes, translations and the home page in each language), checks the
@@ -718,70 +717,69 @@ fn render_markdown(
         });
     }
     let cached: &HashMap<String, CachedBody> = cache;
-    let rendered: Vec<(Rendered, bool)> = jobs
+    let rendered: Vec<(Arc<Rendered>, bool)> = jobs
         .par_iter()
         .map(|j| match cached.get(j.body.file) {
             Some(c) if c.targets == fingerprint && c.text == j.body.text => (c.unresolved.clone(), false),
-            _ => (markdown::render_body(&j.body, targets), true),
+            _ => (Arc::new(markdown::render_body(&j.body, targets)), true),
         })
         .collect();
     let fresh: Vec<bool> = rendered.iter().map(|(_, f)| *f).collect();
-    let mut pages: Vec<(Rendered, &str, &str)> = rendered
+    let mut pages: Vec<(Arc<Rendered>, &str, &str)> = rendered
         .into_iter()
         .zip(&jobs)
         .map(|((r, _), j)| (r, j.body.file, j.body.text))
         .collect();
-    // What to keep for the next build: the bodies as rendered, before their heading links.
-    let unresolved: Vec<Option<Rendered>> = pages
-        .iter()
-        .zip(&fresh)
-        .map(|((r, _, _), &f)| (f && keep).then(|| r.clone()))
-        .collect();
-    let anchored: Vec<bool> = pages.iter().map(|(r, _, _)| !r.anchors.is_empty()).collect();
-    markdown::resolve_anchors(&mut pages, diags);
+    let fills = markdown::anchor_fills(&pages, diags);
     let mut changed = HashSet::new();
-    if !keep {
-        for (page, _, _) in pages.iter_mut() {
-            diags.append(&mut page.diagnostics);
+    for (k, ((page, file, text), fill)) in pages.iter_mut().zip(fills).enumerate() {
+        diags.extend(page.diagnostics.iter().cloned());
+        if !keep {
+            markdown::fill_anchors(page, &fill);
+            continue;
         }
-    }
-    let mut kept: HashMap<String, CachedBody> = HashMap::with_capacity(if keep { pages.len() } else { 0 });
-    for (k, ((page, file, text), unresolved)) in pages.iter_mut().zip(unresolved).enumerate().filter(|_| keep) {
-        diags.append(&mut page.diagnostics);
-        let old = cache.remove(*file);
-        // Only a body rendered again, or whose heading links were filled in again, can differ.
-        let shown = if fresh[k] || anchored[k] {
-            hash_of(&(
-                &page.html,
-                format!("{:?}", (&page.headings, &page.citations, &page.links)),
-            ))
-        } else {
-            old.as_ref().map_or(0, |o| o.shown)
-        };
-        if old.as_ref().is_none_or(|o| o.shown != shown) {
-            changed.insert(file.to_string());
-        }
-        let entry = match (unresolved, old) {
-            // Unchanged: the entry as it was, without copying its text again.
-            (None, Some(mut o)) => {
-                o.shown = shown;
-                o
+        match cache.get_mut(*file) {
+            // The same body with its heading links filled in as before: as shown last time.
+            Some(old) if !fresh[k] && old.fill == fill => *page = old.resolved.clone(),
+            old => {
+                let unresolved = page.clone();
+                markdown::fill_anchors(page, &fill);
+                // A hash of the body as rendered, before its heading links are filled in.
+                let base = match &old {
+                    Some(o) if !fresh[k] => o.base,
+                    _ => hash_of(&(
+                        &unresolved.html,
+                        format!("{:?}", (&unresolved.headings, &unresolved.citations, &unresolved.links)),
+                    )),
+                };
+                if old.as_ref().is_none_or(|o| o.base != base || o.fill != fill) {
+                    changed.insert(file.to_string());
+                }
+                let entry = CachedBody {
+                    text: text.to_string(),
+                    targets: fingerprint,
+                    unresolved,
+                    base,
+                    fill,
+                    resolved: page.clone(),
+                };
+                match old {
+                    Some(o) => *o = entry,
+                    None => {
+                        cache.insert(file.to_string(), entry);
+                    }
+                }
             }
-            (unresolved, _) => CachedBody {
-                text: text.to_string(),
-                targets: fingerprint,
-                unresolved: unresolved.unwrap_or_else(|| page.clone()),
-                shown,
-            },
-        };
-        kept.insert(file.to_string(), entry);
+        }
     }
-    if keep {
-        *cache = kept;
+    // Forget the files that are gone.
+    if keep && cache.len() != pages.len() {
+        let present: HashSet<&str> = pages.iter().map(|(_, f, _)| *f).collect();
+        cache.retain(|f, _| present.contains(f.as_str()));
     }
     let mut pages = pages.into_iter().map(|p| p.0);
-    let notes: Vec<Rendered> = pages.by_ref().take(dossier.notes.len()).collect();
-    let translations: Vec<Rendered> = pages.by_ref().take(dossier.translations.len()).collect();
+    let notes: Vec<Arc<Rendered>> = pages.by_ref().take(dossier.notes.len()).collect();
+    let translations: Vec<Arc<Rendered>> = pages.by_ref().take(dossier.translations.len()).collect();
     let home = pages.next().unwrap_or_default();
     let home_translations = pages.collect();
     (
@@ -819,7 +817,7 @@ fn add_statics(theme: &render::Theme, tree: &mut OutputTree, diags: &mut Vec<Dia
 }
 
 /// The machine-readable outputs, made side by side.
-fn add_feeds(dossier: &Dossier, bodies: &[Rendered], conflicts: &graph::conflicts::Conflicts, tree: &mut OutputTree) {
+fn add_feeds(dossier: &Dossier, bodies: &[Arc<Rendered>], conflicts: &graph::conflicts::Conflicts, tree: &mut OutputTree) {
     let ((atom, json), timeline) = rayon::join(
         || {
             rayon::join(

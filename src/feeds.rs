@@ -238,7 +238,7 @@ struct JsonPosition<'a> {
 
 /// `dossier.json`: every note, entity, role, event and claim, with what each note links to and
 /// cites (`bodies[i]` is note `i`'s rendered body).
-pub fn dossier_json(dossier: &Dossier, bodies: &[Rendered], conflicts: &Conflicts) -> Vec<u8> {
+pub fn dossier_json(dossier: &Dossier, bodies: &[std::sync::Arc<Rendered>], conflicts: &Conflicts) -> Vec<u8> {
     let config = &dossier.site.config;
     let base_path = config.base_path();
     let ids = |kinds: &[Kind]| -> Vec<&str> {

@@ -1083,8 +1083,22 @@ fn has_scheme(url: &str) -> bool {
 /// Checks every heading link against the headings of the page it points into, and fills in
 /// the placeholders [`render_body`] left. `pages[i]` is the body [`AnchorTarget::Page`] `i`
 /// names; each page comes with its file and text, for diagnostics.
-pub fn resolve_anchors(pages: &mut [(Rendered, &str, &str)], diags: &mut Vec<Diagnostic>) {
-    let mut fills: Vec<Vec<(String, String)>> = Vec::with_capacity(pages.len());
+///
+/// Bodies are shared with the cache `serve` keeps; only those with heading links are copied
+/// before they are filled in.
+pub fn resolve_anchors(pages: &mut [(std::sync::Arc<Rendered>, &str, &str)], diags: &mut Vec<Diagnostic>) {
+    let fills = anchor_fills(pages, diags);
+    for ((page, _, _), fill) in pages.iter_mut().zip(fills) {
+        fill_anchors(page, &fill);
+    }
+}
+
+/// What each heading link of each body is filled with: the heading's id and its text. The
+/// first step of [`resolve_anchors`], for callers that keep bodies already filled in.
+pub type Fill = Vec<(String, String)>;
+
+pub fn anchor_fills(pages: &[(std::sync::Arc<Rendered>, &str, &str)], diags: &mut Vec<Diagnostic>) -> Vec<Fill> {
+    let mut fills: Vec<Fill> = Vec::with_capacity(pages.len());
     for (p, (page, file, text)) in pages.iter().enumerate() {
         let mut fill = Vec::with_capacity(page.anchors.len());
         for a in &page.anchors {
@@ -1136,11 +1150,16 @@ pub fn resolve_anchors(pages: &mut [(Rendered, &str, &str)], diags: &mut Vec<Dia
         }
         fills.push(fill);
     }
-    for ((page, _, _), fill) in pages.iter_mut().zip(fills) {
-        if !fill.is_empty() {
-            page.html = fill_placeholders(&page.html, &fill);
-            split_blocks(page);
-        }
+    fills
+}
+
+/// Fills a body's heading links in (the second step of [`resolve_anchors`]); a body without
+/// them is left as it is, not copied.
+pub fn fill_anchors(page: &mut std::sync::Arc<Rendered>, fill: &[(String, String)]) {
+    if !fill.is_empty() {
+        let page = std::sync::Arc::make_mut(page);
+        page.html = fill_placeholders(&page.html, fill);
+        split_blocks(page);
     }
 }
 
@@ -1580,9 +1599,9 @@ mod tests {
         };
         let event = "[[elon-musk#Roles at Tesla]] [[elon-musk#my_id|x]] [m](../people/elon-musk.md#roles-at-tesla) [[#Local]] [[elon-musk#nope]]\n\n## Local\n";
         let mut pages = vec![
-            (render_body(&musk, &targets()), "content/people/elon-musk.md", musk.text),
-            (render(""), "content/sources/cnbc.md", ""),
-            (body(event), "content/events/h100-reallocation.md", event),
+            (Arc::new(render_body(&musk, &targets())), "content/people/elon-musk.md", musk.text),
+            (Arc::new(render("")), "content/sources/cnbc.md", ""),
+            (Arc::new(body(event)), "content/events/h100-reallocation.md", event),
         ];
         let mut diags = Vec::new();
         resolve_anchors(&mut pages, &mut diags);
@@ -1651,7 +1670,7 @@ mod tests {
             "<a href=\"[[x]]\">[@y]</a>",
         ];
         for md in inputs {
-            let mut pages = vec![(body(md), "content/events/h100-reallocation.md", md)];
+            let mut pages = vec![(Arc::new(body(md)), "content/events/h100-reallocation.md", md)];
             let mut diags = Vec::new();
             resolve_anchors(&mut pages, &mut diags);
             let r = &pages[0].0;

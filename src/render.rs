@@ -1071,8 +1071,8 @@ pub fn shown_bodies<'b>(dossier: &Dossier, bodies: &'b Bodies, lang: &str) -> Ve
     let is_default = lang == dossier.site.config.default_lang;
     (0..dossier.notes.len())
         .map(|i| match dossier.translated.of(i, lang) {
-            Some(k) if !is_default => &bodies.translations[k],
-            _ => &bodies.notes[i],
+            Some(k) if !is_default => &*bodies.translations[k],
+            _ => &*bodies.notes[i],
         })
         .collect()
 }

@@ -287,7 +287,7 @@ fn translation_states(
     diags: &mut Vec<Diagnostic>,
 ) -> translations::Translations {
     use translations::{State, Status, body_hash, stale_diagnostic, status};
-    let hashes: Vec<String> = notes.iter().map(|n| body_hash(n.body())).collect();
+    let hashes: Vec<String> = notes.iter().map(|n| n.digest.body.clone()).collect();
     let mut by_lang: BTreeMap<String, Vec<State>> = BTreeMap::new();
     for lang in site.config.languages().into_iter().skip(1) {
         let states = (0..notes.len())

@@ -368,6 +368,33 @@ pub struct Note {
     /// On a translation: the keys its front-matter writes, so the others can be taken from
     /// the original. Empty on an original.
     pub keys: Vec<String>,
+    /// Hashes of the text, computed once when the file is parsed.
+    pub digest: Digest,
+}
+
+/// What a note's text hashes to, for telling versions apart without comparing texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    /// The whole file.
+    pub text: u64,
+    /// The front-matter alone.
+    pub front: u64,
+    /// The body as translators record it (see `graph::translations::body_hash`).
+    pub body: String,
+}
+
+impl Digest {
+    pub fn of(text: &str, body_start: usize) -> Digest {
+        let quick = |s: &str| {
+            let h = blake3::hash(s.as_bytes());
+            u64::from_le_bytes(h.as_bytes()[..8].try_into().unwrap_or_default())
+        };
+        Digest {
+            text: quick(text),
+            front: quick(&text[..body_start]),
+            body: crate::graph::translations::body_hash(&text[body_start..]),
+        }
+    }
 }
 
 /// One step of a path into the front-matter: a key or a sequence index.

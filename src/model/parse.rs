@@ -118,6 +118,7 @@ pub fn parse_note(file: SourceFile) -> (Option<Note>, Vec<Diagnostic>) {
         data,
         extra,
         keys,
+        digest: crate::model::Digest::of(&text, body_start),
         text,
     };
     (Some(note), diags)
