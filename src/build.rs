@@ -104,7 +104,7 @@ struct Last {
     pages: BTreeMap<String, render::Deps>,
     layout: u64,
     index: Arc<render::Index>,
-    links: BTreeMap<String, graph::links::Links>,
+    links: render::LinkViews,
     conflicts: graph::conflicts::Conflicts,
     role_holders: Vec<Vec<graph::RoleRef>>,
     statuses: BTreeMap<String, Vec<graph::translations::Status>>,
@@ -241,7 +241,6 @@ pub fn build_cached(
     progress.phase("rendering pages");
     let (words, word_diags) = crate::i18n::resolve(&theme.strings, &dossier.site.config);
     diags.extend(word_diags);
-    let links = render::links_by_lang(&dossier, &bodies);
     let keep = cache.keep;
     let compare_span = tracing::info_span!("compare").entered();
     let translated_as = if keep { translated_as(&dossier) } else { Vec::new() };
@@ -256,23 +255,30 @@ pub fn build_cached(
         &dossier.site.text,
         dossier.site.translations.iter().map(|h| &h.text).collect::<Vec<_>>(),
     ));
+    // With the same notes, languages, settings and templates as the last build, only the pages
+    // whose inputs changed are rendered again, and only the changed notes' links are collected
+    // again.
+    let same = cache.last.as_ref().filter(|last| last.layout == layout);
+    let changed = same.map(|last| changed_notes(&dossier, &texts, &changed_bodies, last));
+    drop(compare_span);
+    let (links, touched) = render::links_by_lang(
+        &dossier,
+        &bodies,
+        same.zip(changed.as_ref()).map(|(last, changed)| (&last.links, changed)),
+    );
+    let compare_span = tracing::info_span!("compare").entered();
     let now = Now {
         dossier: &dossier,
-        links: &links,
         conflicts: &conflicts,
         translated_as: &translated_as,
-        texts: &texts,
         fronts: &fronts,
         home,
-        changed_bodies: &changed_bodies,
+        touched: &touched,
     };
-    // With the same notes, languages, settings and templates as the last build, only the pages
-    // whose inputs changed are rendered again.
-    let dirty: Option<(HashSet<String>, HashSet<usize>, &Last)> =
-        cache.last.as_ref().filter(|last| last.layout == layout).map(|last| {
-            let (pages, changed) = dirty_pages(&now, last, &words);
-            (pages, changed, last)
-        });
+    let dirty: Option<(HashSet<String>, HashSet<usize>, &Last)> = same.zip(changed).map(|(last, changed)| {
+        let pages = dirty_pages(&now, last, &words, &changed);
+        (pages, changed.into_iter().collect(), last)
+    });
     drop(compare_span);
     if let Some((pages, _, _)) = &dirty {
         tracing::info!(pages = pages.len(), "pages to render again");
@@ -285,7 +291,7 @@ pub fn build_cached(
         dossier: &dossier,
         bodies: &bodies,
         conflicts: &conflicts,
-        links: &links,
+        links: &links.by_lang,
         words,
         only: keep.then_some(&only as &(dyn Fn(&str) -> bool + Sync)),
         previous: dirty.as_ref().map(|(_, changed, last)| (&*last.index, changed)),
@@ -438,13 +444,30 @@ fn layout_hash(dossier: &Dossier, theme_sources: &[(String, Vec<u8>)]) -> u64 {
 /// The build being made, as [`dirty_pages`] compares it with the last.
 struct Now<'a> {
     dossier: &'a Dossier,
-    links: &'a BTreeMap<String, graph::links::Links>,
     conflicts: &'a graph::conflicts::Conflicts,
     translated_as: &'a [Vec<usize>],
-    texts: &'a [u64],
     fronts: &'a [u64],
     home: u64,
-    changed_bodies: &'a HashSet<String>,
+    /// Per language, the notes whose link views changed.
+    touched: &'a BTreeMap<String, BTreeSet<usize>>,
+}
+
+/// The notes whose text (or a translation's), or whose body as shown, changed since `last`.
+fn changed_notes(dossier: &Dossier, texts: &[u64], changed_bodies: &HashSet<String>, last: &Last) -> BTreeSet<usize> {
+    let mut changed: BTreeSet<usize> = (0..texts.len()).filter(|&i| texts[i] != last.texts[i]).collect();
+    for (i, note) in dossier.notes.iter().enumerate() {
+        if changed_bodies.contains(&note.file) {
+            changed.insert(i);
+        }
+    }
+    for t in &dossier.translations {
+        if changed_bodies.contains(&t.file)
+            && let Some(&i) = dossier.by_id.get(&t.id)
+        {
+            changed.insert(i);
+        }
+    }
+    changed
 }
 
 /// The pages whose output can differ from the last build's: a changed note's own pages, pages
@@ -455,29 +478,16 @@ fn dirty_pages(
     now: &Now<'_>,
     last: &Last,
     words: &HashMap<String, crate::i18n::Lang>,
-) -> (HashSet<String>, HashSet<usize>) {
+    changed: &BTreeSet<usize>,
+) -> HashSet<String> {
     let _span = tracing::info_span!("dirty").entered();
     let dossier = now.dossier;
     let config = &dossier.site.config;
     let n = dossier.notes.len();
-    // Notes whose text, or whose body as shown, changed.
-    let mut changed: BTreeSet<usize> = (0..n).filter(|&i| now.texts[i] != last.texts[i]).collect();
-    for (i, note) in dossier.notes.iter().enumerate() {
-        if now.changed_bodies.contains(&note.file) {
-            changed.insert(i);
-        }
-    }
-    for t in &dossier.translations {
-        if now.changed_bodies.contains(&t.file)
-            && let Some(&i) = dossier.by_id.get(&t.id)
-        {
-            changed.insert(i);
-        }
-    }
     // A changed person or organization can change the roles shown where it holds them, and
     // the conflicts it is part of.
     let mut also: BTreeSet<usize> = BTreeSet::new();
-    for &i in &changed {
+    for &i in changed {
         for (org, holders) in now
             .dossier
             .role_holders
@@ -524,18 +534,12 @@ fn dirty_pages(
     });
     for lang in config.languages() {
         let prefix = config.lang_prefix(lang);
-        let (Some(links), Some(last_links)) = (now.links.get(lang), last.links.get(lang)) else {
-            continue;
-        };
         let statuses_now = dossier.translated.by_lang.get(lang);
         let statuses_last = last.statuses.get(lang);
         let mut mine: BTreeSet<usize> = changed.iter().chain(&also).copied().collect();
+        mine.extend(now.touched.get(lang).into_iter().flatten());
         for i in 0..n {
-            if links.backlinks[i] != last_links.backlinks[i]
-                || links.cited_by[i] != last_links.cited_by[i]
-                || links.involved_in[i] != last_links.involved_in[i]
-                || statuses_now.map(|s| s[i].status) != statuses_last.map(|s| s[i])
-            {
+            if statuses_now.map(|s| s[i].status) != statuses_last.map(|s| s[i]) {
                 mine.insert(i);
             }
         }
@@ -550,7 +554,7 @@ fn dirty_pages(
         // for the pages that show the note, though not for the lists of its kind.
         let mut summary_changed: HashSet<u32> = HashSet::new();
         let mut kinds = 0u8;
-        for &i in &changed {
+        for &i in changed {
             let id = &dossier.notes[i].id;
             let now_value = crate::render::Index::summary_of(dossier, lang, words, i);
             if Some(&now_value) != last.index.summary_value(lang, id) {
@@ -578,7 +582,7 @@ fn dirty_pages(
             dirty.insert(format!("{prefix}index.html"));
         }
     }
-    (dirty, changed.into_iter().collect())
+    dirty
 }
 
 /// Reads the site settings (`content/_index.md`) and the home page's translations, with

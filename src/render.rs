@@ -12,7 +12,7 @@
 //! - `notes(kind="source")`: every published note of a kind, in the order of the kind's list;
 //! - `url(path="sources/")`: a path under the site's base path.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
@@ -23,7 +23,7 @@ use crate::build::Bodies;
 use crate::date::DateSpan;
 use crate::diag::Diagnostic;
 use crate::graph::conflicts::Conflicts;
-use crate::graph::links::{Backlink, Field, Links};
+use crate::graph::links::{Backlink, Contribution, Field, Links};
 use crate::graph::translations::Status;
 use crate::graph::{Dossier, note_path};
 use crate::i18n;
@@ -1077,19 +1077,58 @@ pub fn shown_bodies<'b>(dossier: &Dossier, bodies: &'b Bodies, lang: &str) -> Ve
         .collect()
 }
 
-/// The computed link views in each language: backlinks quote the sentences of the language's
-/// bodies.
-pub fn links_by_lang(dossier: &Dossier, bodies: &Bodies) -> BTreeMap<String, Links> {
-    dossier
-        .site
-        .config
-        .languages()
+/// The computed link views in each language (backlinks quote the sentences of the language's
+/// bodies), with what each note contributed to them.
+#[derive(Default)]
+pub struct LinkViews {
+    pub by_lang: BTreeMap<String, Links>,
+    contributions: BTreeMap<String, Vec<Arc<Contribution>>>,
+}
+
+/// Computes the link views of every language. With `previous` (the last build's views, and the
+/// notes whose text or shown body changed since, among the same notes in the same order), only
+/// those notes' contributions are made again; the second result then names, per language, the
+/// notes whose lists changed.
+pub fn links_by_lang(
+    dossier: &Dossier,
+    bodies: &Bodies,
+    previous: Option<(&LinkViews, &BTreeSet<usize>)>,
+) -> (LinkViews, BTreeMap<String, BTreeSet<usize>>) {
+    let langs = dossier.site.config.languages();
+    let made: Vec<(String, Links, Vec<Arc<Contribution>>, BTreeSet<usize>)> = langs
         .into_par_iter()
         .map(|lang| {
             let shown = shown_bodies(dossier, bodies, lang);
-            (lang.to_string(), crate::graph::links::collect(dossier, &shown))
+            let last = previous.and_then(|(views, changed)| {
+                Some((views.by_lang.get(lang)?, views.contributions.get(lang)?, changed))
+            });
+            let mut touched = BTreeSet::new();
+            let (links, contributions) = match last {
+                Some((links, contributions, changed)) => {
+                    let _span = tracing::info_span!("backlinks").entered();
+                    let (mut links, mut contributions) = (links.clone(), contributions.clone());
+                    for &i in changed {
+                        let new = crate::graph::links::contribution(dossier, i, shown[i]);
+                        if new != *contributions[i] {
+                            links.patch(i, &contributions[i], &new, &mut touched);
+                            contributions[i] = Arc::new(new);
+                        }
+                    }
+                    (links, contributions)
+                }
+                None => crate::graph::links::collect(dossier, &shown),
+            };
+            (lang.to_string(), links, contributions, touched)
         })
-        .collect()
+        .collect();
+    let mut views = LinkViews::default();
+    let mut touched = BTreeMap::new();
+    for (lang, links, contributions, t) in made {
+        views.by_lang.insert(lang.clone(), links);
+        views.contributions.insert(lang.clone(), contributions);
+        touched.insert(lang, t);
+    }
+    (views, touched)
 }
 
 /// Renders the pages of the site, in every language, into `out`; returns the problems, and

@@ -4,7 +4,10 @@
 //! Bodies are rendered between [`targets`] and [`collect`]: rendering needs the targets, and
 //! the views need every rendered body's links with the sentences around them.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use super::Dossier;
 use crate::links::{Context, LinkTargets, Target};
@@ -119,34 +122,157 @@ pub struct Involvement {
     pub roles: Vec<&'static str>,
 }
 
-/// The computed views of the links, indexed like the dossier's notes.
+/// The computed views of the links, indexed like the dossier's notes. Each note's lists are
+/// shared, so that a copy costs little and a rebuild that changes one note's links copies only
+/// the lists it touches ([`Links::patch`]).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Links {
     /// Notes that link to this one (body links and front-matter references not shown elsewhere).
-    pub backlinks: Vec<Vec<Backlink>>,
+    pub backlinks: Vec<Arc<Vec<Backlink>>>,
     /// For a source: the notes that cite it, in the body or the front-matter.
-    pub cited_by: Vec<Vec<Backlink>>,
+    pub cited_by: Vec<Arc<Vec<Backlink>>>,
     /// For a person or organization: the events and claims that name it.
-    pub involved_in: Vec<Vec<Involvement>>,
+    pub involved_in: Vec<Arc<Vec<Involvement>>>,
 }
 
-type Grouped = Vec<BTreeMap<usize, Vec<Mention>>>;
+/// What one note adds to the link views: every (target, mention) in the order the note makes
+/// them, front-matter first, then the body.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Contribution {
+    backlinks: Vec<(usize, Mention)>,
+    cited_by: Vec<(usize, Mention)>,
+    involved: Vec<(usize, &'static str)>,
+}
 
-fn add(map: &mut Grouped, target: usize, from: usize, m: Mention) {
-    let list = map[target].entry(from).or_default();
-    if !list.contains(&m) {
-        list.push(m);
+impl Contribution {
+    fn targets(&self) -> impl Iterator<Item = usize> + '_ {
+        self.backlinks
+            .iter()
+            .map(|(t, _)| *t)
+            .chain(self.cited_by.iter().map(|(t, _)| *t))
+            .chain(self.involved.iter().map(|(t, _)| *t))
     }
 }
 
-fn flatten(map: Grouped) -> Vec<Vec<Backlink>> {
-    map.into_iter()
-        .map(|m| {
-            m.into_iter()
-                .map(|(from, mentions)| Backlink { from, mentions })
-                .collect()
-        })
-        .collect()
+/// The mentions of `target` among `from`'s, each once, in order.
+fn mentions_of(list: &[(usize, Mention)], target: usize) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::new();
+    for (t, m) in list {
+        if *t == target && !out.contains(m) {
+            out.push(m.clone());
+        }
+    }
+    out
+}
+
+fn roles_of(list: &[(usize, &'static str)], target: usize) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for (t, r) in list {
+        if *t == target && !out.contains(r) {
+            out.push(*r);
+        }
+    }
+    out
+}
+
+/// Puts `from`'s entry into a list sorted by `from`: replaced, added, or taken out when empty.
+/// Returns whether the list changed.
+fn put<T: PartialEq + Clone>(list: &mut Arc<Vec<T>>, from: usize, key: impl Fn(&T) -> usize, entry: Option<T>) -> bool {
+    let at = list.binary_search_by_key(&from, &key);
+    match (at, entry) {
+        (Ok(k), Some(e)) if list[k] == e => false,
+        (Ok(k), Some(e)) => {
+            Arc::make_mut(list)[k] = e;
+            true
+        }
+        (Ok(k), None) => {
+            Arc::make_mut(list).remove(k);
+            true
+        }
+        (Err(k), Some(e)) => {
+            Arc::make_mut(list).insert(k, e);
+            true
+        }
+        (Err(_), None) => false,
+    }
+}
+
+impl Links {
+    /// The views made from every note's contribution (`contributions[i]` is note `i`'s).
+    pub fn assemble(contributions: &[Arc<Contribution>]) -> Links {
+        let n = contributions.len();
+        let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); n];
+        let mut cited_by: Vec<Vec<Backlink>> = vec![Vec::new(); n];
+        let mut involved: Vec<Vec<Involvement>> = vec![Vec::new(); n];
+        fn add(lists: &mut [Vec<Backlink>], from: usize, target: usize, m: &Mention) {
+            let list = &mut lists[target];
+            match list.last_mut() {
+                Some(b) if b.from == from => {
+                    if !b.mentions.contains(m) {
+                        b.mentions.push(m.clone());
+                    }
+                }
+                _ => list.push(Backlink {
+                    from,
+                    mentions: vec![m.clone()],
+                }),
+            }
+        }
+        for (from, c) in contributions.iter().enumerate() {
+            for (t, m) in &c.backlinks {
+                add(&mut backlinks, from, *t, m);
+            }
+            for (t, m) in &c.cited_by {
+                add(&mut cited_by, from, *t, m);
+            }
+            for &(t, role) in &c.involved {
+                let list = &mut involved[t];
+                match list.last_mut() {
+                    Some(i) if i.note == from => {
+                        if !i.roles.contains(&role) {
+                            i.roles.push(role);
+                        }
+                    }
+                    _ => list.push(Involvement {
+                        note: from,
+                        roles: vec![role],
+                    }),
+                }
+            }
+        }
+        Links {
+            backlinks: backlinks.into_iter().map(Arc::new).collect(),
+            cited_by: cited_by.into_iter().map(Arc::new).collect(),
+            involved_in: involved.into_iter().map(Arc::new).collect(),
+        }
+    }
+
+    /// Replaces note `from`'s contribution `old` with `new`, and adds to `touched` every note
+    /// whose lists changed. The result is what [`Links::assemble`] gives with `new`.
+    pub fn patch(&mut self, from: usize, old: &Contribution, new: &Contribution, touched: &mut BTreeSet<usize>) {
+        let targets: BTreeSet<usize> = old.targets().chain(new.targets()).collect();
+        for t in targets {
+            let entry = |mentions: Vec<Mention>| (!mentions.is_empty()).then_some(Backlink { from, mentions });
+            let mut changed = put(
+                &mut self.backlinks[t],
+                from,
+                |b| b.from,
+                entry(mentions_of(&new.backlinks, t)),
+            );
+            changed |= put(
+                &mut self.cited_by[t],
+                from,
+                |b| b.from,
+                entry(mentions_of(&new.cited_by, t)),
+            );
+            let roles = roles_of(&new.involved, t);
+            let involvement = (!roles.is_empty()).then_some(Involvement { note: from, roles });
+            changed |= put(&mut self.involved_in[t], from, |i| i.note, involvement);
+            if changed {
+                touched.insert(t);
+            }
+        }
+    }
 }
 
 fn cite_mention(c: &Cite, field: Field) -> Mention {
@@ -170,31 +296,36 @@ fn field(f: Field) -> Mention {
 /// Computes backlinks, citations and involvement from the front-matter and the rendered bodies
 /// (`bodies[i]` belongs to note `i`: in a language other than the default, its translation's
 /// body where it has one, so the sentences shown are in that language where they can be).
-pub fn collect(dossier: &Dossier, bodies: &[&Rendered]) -> Links {
+pub fn collect(dossier: &Dossier, bodies: &[&Rendered]) -> (Links, Vec<Arc<Contribution>>) {
     let _span = tracing::info_span!("backlinks").entered();
-    let n = dossier.notes.len();
-    let mut backlinks: Grouped = vec![BTreeMap::new(); n];
-    let mut cited_by: Grouped = vec![BTreeMap::new(); n];
-    let mut involved: Vec<BTreeMap<usize, Vec<&'static str>>> = vec![BTreeMap::new(); n];
+    let contributions: Vec<Arc<Contribution>> = (0..dossier.notes.len())
+        .into_par_iter()
+        .map(|i| Arc::new(contribution(dossier, i, bodies[i])))
+        .collect();
+    (Links::assemble(&contributions), contributions)
+}
+
+/// What note `from`, with `body` as the language shows it, adds to the link views.
+pub fn contribution(dossier: &Dossier, from: usize, body: &Rendered) -> Contribution {
+    let mut backlinks: Vec<(usize, Mention)> = Vec::new();
+    let mut cited_by: Vec<(usize, Mention)> = Vec::new();
+    let mut involved: Vec<(usize, &'static str)> = Vec::new();
     let id = |s: &str| dossier.by_id.get(s).copied();
     let is = |i: usize, k: Kind| dossier.notes[i].kind == k;
-
-    for (from, note) in dossier.notes.iter().enumerate() {
+    let note = &dossier.notes[from];
+    {
         let mut involve = |target: Option<usize>, role: &'static str| {
             if let Some(t) = target.filter(|&t| dossier.notes[t].kind.is_entity()) {
-                let roles = involved[t].entry(from).or_default();
-                if !roles.contains(&role) {
-                    roles.push(role);
-                }
+                involved.push((t, role));
             }
         };
         match &note.data {
             KindData::Source(s) => {
                 if let Some(t) = s.translation_of.as_deref().and_then(id) {
-                    add(&mut backlinks, t, from, field(Field::TranslatesIt));
+                    backlinks.push((t, field(Field::TranslatesIt)));
                 }
                 if let Some(t) = s.via.as_deref().and_then(id) {
-                    add(&mut backlinks, t, from, field(Field::KnownThrough));
+                    backlinks.push((t, field(Field::KnownThrough)));
                 }
             }
             KindData::Entity(e) => {
@@ -206,7 +337,7 @@ pub fn collect(dossier: &Dossier, bodies: &[&Rendered]) -> Links {
                                 role: role.role.clone(),
                                 org,
                             };
-                            add(&mut cited_by, t, from, cite_mention(c, what));
+                            cited_by.push((t, cite_mention(c, what)));
                         }
                     }
                 }
@@ -219,7 +350,7 @@ pub fn collect(dossier: &Dossier, bodies: &[&Rendered]) -> Links {
                 involve(e.to.as_deref().and_then(id), "to");
                 for c in &e.cites {
                     if let Some(t) = id(&c.source).filter(|&t| is(t, Kind::Source)) {
-                        add(&mut cited_by, t, from, cite_mention(c, Field::Event));
+                        cited_by.push((t, cite_mention(c, Field::Event)));
                     }
                 }
             }
@@ -228,18 +359,18 @@ pub fn collect(dossier: &Dossier, bodies: &[&Rendered]) -> Links {
                 for a in &c.about {
                     match id(a) {
                         Some(t) if dossier.notes[t].kind.is_entity() => involve(Some(t), "subject"),
-                        Some(t) => add(&mut backlinks, t, from, field(Field::About)),
+                        Some(t) => backlinks.push((t, field(Field::About))),
                         None => {}
                     }
                 }
                 for a in &c.contradicted_by {
                     if let Some(t) = id(a) {
-                        add(&mut backlinks, t, from, field(Field::Contradicts));
+                        backlinks.push((t, field(Field::Contradicts)));
                     }
                 }
                 for cite in &c.cites {
                     if let Some(t) = id(&cite.source).filter(|&t| is(t, Kind::Source)) {
-                        add(&mut cited_by, t, from, cite_mention(cite, Field::Claim));
+                        cited_by.push((t, cite_mention(cite, Field::Claim)));
                     }
                 }
                 for r in &c.responses {
@@ -247,14 +378,14 @@ pub fn collect(dossier: &Dossier, bodies: &[&Rendered]) -> Links {
                     involve(by, "responded");
                     for cite in &r.cites {
                         if let Some(t) = id(&cite.source).filter(|&t| is(t, Kind::Source)) {
-                            add(&mut cited_by, t, from, cite_mention(cite, Field::Response { by }));
+                            cited_by.push((t, cite_mention(cite, Field::Response { by })));
                         }
                     }
                 }
             }
             KindData::Page => {}
         }
-        for link in &bodies[from].links {
+        for link in &body.links {
             let mention = Mention {
                 context: Some(link.context.clone()),
                 field: None,
@@ -265,17 +396,14 @@ pub fn collect(dossier: &Dossier, bodies: &[&Rendered]) -> Links {
                 quote: None,
             };
             match link.kind {
-                LinkKind::Cite { .. } => add(&mut cited_by, link.target, from, mention),
-                LinkKind::Link => add(&mut backlinks, link.target, from, mention),
+                LinkKind::Cite { .. } => cited_by.push((link.target, mention)),
+                LinkKind::Link => backlinks.push((link.target, mention)),
             }
         }
     }
-    Links {
-        backlinks: flatten(backlinks),
-        cited_by: flatten(cited_by),
-        involved_in: involved
-            .into_iter()
-            .map(|m| m.into_iter().map(|(note, roles)| Involvement { note, roles }).collect())
-            .collect(),
+    Contribution {
+        backlinks,
+        cited_by,
+        involved,
     }
 }
