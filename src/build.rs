@@ -50,7 +50,7 @@ pub struct PageSource {
     /// The page in the output tree (`people/elon-musk/index.html`).
     pub page: String,
     pub file: String,
-    pub text: String,
+    pub text: Arc<str>,
     /// Where the body starts in `text`.
     pub body_start: usize,
 }
@@ -303,21 +303,21 @@ pub fn build_cached(
         return Err(fail(diags, false));
     }
     let assemble_span = tracing::info_span!("assemble").entered();
-    let mut tree = OutputTree::default();
-    let mut pages: BTreeMap<String, render::Deps> = BTreeMap::new();
-    if let Some((_, _, last)) = &dirty {
-        // The pages not rendered again are the last build's.
-        for (path, d) in &last.pages {
-            if let Some(bytes) = last.tree.get_shared(path) {
-                tree.insert_shared(path.clone(), bytes.clone());
-                pages.insert(path.clone(), d.clone());
-            }
-        }
-    }
+    let incremental = dirty.is_some();
+    // The last site, with the pages rendered again put in: the last build is taken apart for
+    // it, so a rebuild that fails from here on is followed by a full one.
+    let last = if incremental { cache.last.take() } else { None };
+    let (mut tree, mut pages) = match last {
+        Some(last) => (last.tree, last.pages),
+        None => Default::default(),
+    };
     for (path, bytes) in rendered.iter() {
         tree.insert_shared(path.clone(), bytes.clone());
     }
     pages.extend(deps);
+    // The static files are put in anew below; the data files stay the last build's until
+    // `add_feeds` replaces them.
+    tree.retain(|path| pages.contains_key(path) || FEEDS.contains(&path));
     tree.base_url = Some(dossier.site.config.absolute_base());
     let page_count = pages.len();
     add_statics(&theme, &mut tree, &mut diags);
@@ -325,7 +325,9 @@ pub fn build_cached(
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, false));
     }
-    if let Some(last) = &cache.last {
+    if incremental {
+        pages_ready(&tree);
+    } else if let Some(last) = &cache.last {
         let mut early = tree.clone();
         for name in FEEDS {
             if let Some(bytes) = last.tree.get_shared(name) {
@@ -368,7 +370,7 @@ pub fn build_cached(
     sources.push(PageSource {
         page: "index.html".into(),
         file: site.file,
-        text: site.text,
+        text: site.text.into(),
         body_start: site.body_start,
     });
     Ok(Built {

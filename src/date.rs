@@ -282,12 +282,12 @@ impl DateSpan {
     /// The date as the start of something (a role's `from`), in English: "by 2018" for
     /// `../2018`, "between October and December 2022" for `2022-10/2022-12`.
     pub fn display_start_en(&self) -> String {
-        self.display_start(&DateWords::english())
+        self.display_start(DateWords::english_shared())
     }
 
     /// The date in English words, with its doubt said in words too ("about June 2024").
     pub fn display_en(&self) -> String {
-        self.display(&DateWords::english())
+        self.display(DateWords::english_shared())
     }
 
     /// The date as the start of something, in the words of a language.
@@ -368,6 +368,12 @@ pub struct DateWords {
 
 impl DateWords {
     /// English, the words every other language falls back to.
+    /// The English words, made once: the JSON export says every date in them.
+    pub fn english_shared() -> &'static DateWords {
+        static ENGLISH: std::sync::OnceLock<DateWords> = std::sync::OnceLock::new();
+        ENGLISH.get_or_init(DateWords::english)
+    }
+
     pub fn english() -> DateWords {
         DateWords {
             months: MONTHS.iter().map(|m| (*m).to_string()).collect(),

@@ -1274,6 +1274,7 @@ pub fn syntax_css() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[test]
     fn slugs_keep_every_script() {

@@ -55,6 +55,11 @@ impl OutputTree {
         self.files.get(path)
     }
 
+    /// Keeps only the files whose path `keep` accepts.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.files.retain(|path, _| keep(path));
+    }
+
     pub fn remove(&mut self, path: &str) {
         self.files.remove(path);
     }

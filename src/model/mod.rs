@@ -354,8 +354,9 @@ pub struct Note {
     pub file: String,
     /// The folder under `content/` (`people`, `analysis/2024`, or empty).
     pub folder: String,
-    /// The whole file, kept for diagnostics that point into it after parsing.
-    pub text: String,
+    /// The whole file, kept for diagnostics that point into it after parsing; shared, so that
+    /// a note kept between rebuilds is copied cheaply.
+    pub text: std::sync::Arc<str>,
     /// Byte offset of the YAML inside `text`.
     pub yaml_start: usize,
     /// Byte offset of the Markdown body inside `text`.
