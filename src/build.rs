@@ -114,6 +114,19 @@ struct Last {
     /// A hash of each note's front-matter alone.
     fronts: Vec<u64>,
     home: u64,
+    /// The dossier and what was made from its front-matter alone, for a rebuild after only
+    /// bodies changed ([`Cache::reuse`]). Taken out by the next build.
+    kept: Option<Kept>,
+}
+
+struct Kept {
+    dossier: Dossier,
+    targets: LinkTargets,
+    /// The problems the notes' front-matter and links between them have (warnings: a build
+    /// with errors is not kept).
+    structural: Vec<Diagnostic>,
+    options: GraphOptions,
+    statics: BTreeSet<String>,
 }
 
 fn hash_of(value: &impl std::hash::Hash) -> u64 {
@@ -130,6 +143,69 @@ impl Cache {
             keep: true,
             ..Cache::default()
         }
+    }
+
+    /// When the files differ from the last build's only in bodies (every changed file is a
+    /// published note whose front-matter is as it was, and the settings, options and static
+    /// files are the same), the last build's dossier with the new bodies put in, its link
+    /// targets, its front-matter problems, and the problems parsing gives and the stale
+    /// translations: what parsing and linking the notes would give, without doing either.
+    fn reuse(
+        &mut self,
+        content: &Content,
+        site: &config::SiteIndex,
+        options: GraphOptions,
+        statics: &BTreeSet<String>,
+    ) -> Option<(Dossier, LinkTargets, Vec<Diagnostic>, Vec<Diagnostic>)> {
+        let _span = tracing::info_span!("reuse").entered();
+        let kept = self.last.as_ref()?.kept.as_ref()?;
+        let old = &kept.dossier.site;
+        let same_site = old.text == site.text
+            && old.config.base_url == site.config.base_url
+            && old.translations.len() == site.translations.len()
+            && old
+                .translations
+                .iter()
+                .zip(&site.translations)
+                .all(|(a, b)| a.lang == b.lang && a.text == b.text);
+        if !same_site
+            || kept.options.drafts != options.drafts
+            || kept.options.strict != options.strict
+            || kept.statics != *statics
+            || content.notes.len() != self.parsed.len()
+        {
+            return None;
+        }
+        let mut changed = Vec::new();
+        for f in &content.notes {
+            let (text, note, _) = self.parsed.get(&f.rel_path)?;
+            if *text != f.text {
+                note.as_ref()?;
+                changed.push(f);
+            }
+        }
+        let mut kept = self.last.as_mut()?.kept.take()?;
+        for f in &changed {
+            if !kept.dossier.replace_body(&f.rel_path, &f.text) {
+                return None;
+            }
+        }
+        for f in &changed {
+            if let Some((text, Some(note), _)) = self.parsed.get_mut(&f.rel_path) {
+                note.digest = crate::model::Digest::of(&f.text, note.body_start);
+                note.text = f.text.as_str().into();
+                *text = f.text.clone();
+            }
+        }
+        let mut more: Vec<Diagnostic> = content
+            .notes
+            .iter()
+            .filter_map(|f| self.parsed.get(&f.rel_path))
+            .flat_map(|(_, _, d)| d.iter().cloned())
+            .collect();
+        more.extend(kept.structural.iter().cloned());
+        more.extend(kept.dossier.retranslate(options.strict));
+        Some((kept.dossier, kept.targets, kept.structural, more))
     }
 
     /// Parses the notes, reusing the result for every file whose text is unchanged.
@@ -209,25 +285,42 @@ pub fn build_cached(
         .iter()
         .map(|f| (f.name.clone(), f.bytes.clone()))
         .collect();
-    let (parsed, theme) = rayon::join(|| cache.parse(&content.notes), || render::compile_theme(theme.clone()));
-    let mut notes = Vec::with_capacity(parsed.len());
-    for (note, d) in parsed {
-        diags.extend(d);
-        notes.extend(note);
-    }
+    let options = GraphOptions { drafts, strict };
+    // After a change to bodies alone, the last build's dossier and link targets serve again.
+    let reused = cache.reuse(content, &site, options, &statics);
+    let (dossier, targets, structural, theme) = match reused {
+        Some((dossier, targets, structural, more)) => {
+            diags.extend(more);
+            (dossier, targets, structural, render::compile_theme(theme.clone()))
+        }
+        None => {
+            // The parse cache moves on from the kept dossier: it may not serve again.
+            if let Some(last) = cache.last.as_mut() {
+                last.kept = None;
+            }
+            let (parsed, theme) =
+                rayon::join(|| cache.parse(&content.notes), || render::compile_theme(theme.clone()));
+            let mut notes = Vec::with_capacity(parsed.len());
+            for (note, d) in parsed {
+                diags.extend(d);
+                notes.extend(note);
+            }
+            progress.phase("linking notes");
+            let (dossier, structural, stale) = graph::build_parts(site, notes, options);
+            diags.extend(structural.iter().cloned());
+            diags.extend(stale);
+            let targets = {
+                let _span = tracing::info_span!("targets").entered();
+                graph::links::targets(&dossier, statics.iter().map(String::as_str))
+            };
+            (dossier, targets, structural, theme)
+        }
+    };
     let theme = theme.map_err(|d| diags.extend(d)).ok();
-
-    progress.phase("linking notes");
-    let (dossier, graph_diags) = graph::build(site, notes, GraphOptions { drafts, strict });
-    diags.extend(graph_diags);
 
     // Bodies are rendered even when the front-matter has problems, so that every broken
     // reference of the build is reported in one run.
     progress.phase("rendering Markdown");
-    let targets = {
-        let _span = tracing::info_span!("targets").entered();
-        graph::links::targets(&dossier, statics.iter().map(String::as_str))
-    };
     let (bodies, changed_bodies) =
         render_markdown(&dossier, &targets, cache.keep.then_some(&mut cache.bodies), &mut diags);
     let conflicts = graph::conflicts::find(&dossier, dossier.site.config.conflicts.depth);
@@ -341,6 +434,9 @@ pub fn build_cached(
         add_feeds(&dossier, &bodies.notes, &conflicts, &mut tree);
     }
     diag::sort(&mut diags);
+    let notes = dossier.notes.len();
+    let sources = page_sources(&dossier);
+    let config = dossier.site.config.clone();
     cache.last = theme.index().filter(|_| keep).map(|index| Last {
         tree: tree.clone(),
         pages,
@@ -354,33 +450,44 @@ pub fn build_cached(
         texts,
         fronts,
         home,
-    });
-    let notes = dossier.notes.len();
-    let site = dossier.site;
-    let mut sources: Vec<PageSource> = dossier
-        .notes
-        .into_iter()
-        .map(|n| PageSource {
-            page: format!("{}index.html", graph::note_path(&n)),
-            file: n.file,
-            text: n.text,
-            body_start: n.body_start,
-        })
-        .collect();
-    sources.push(PageSource {
-        page: "index.html".into(),
-        file: site.file,
-        text: site.text.into(),
-        body_start: site.body_start,
+        kept: Some(Kept {
+            dossier,
+            targets,
+            structural,
+            options,
+            statics,
+        }),
     });
     Ok(Built {
         tree,
         warnings: diags,
         notes,
         pages: page_count,
-        config: site.config,
+        config,
         sources,
     })
+}
+
+/// Each note's page and the file it was made from, and the home page's.
+fn page_sources(dossier: &Dossier) -> Vec<PageSource> {
+    let mut sources: Vec<PageSource> = dossier
+        .notes
+        .iter()
+        .map(|n| PageSource {
+            page: format!("{}index.html", graph::note_path(n)),
+            file: n.file.clone(),
+            text: n.text.clone(),
+            body_start: n.body_start,
+        })
+        .collect();
+    let site = &dossier.site;
+    sources.push(PageSource {
+        page: "index.html".into(),
+        file: site.file.clone(),
+        text: site.text.as_str().into(),
+        body_start: site.body_start,
+    });
+    sources
 }
 
 /// The sources that translate each source.

@@ -93,6 +93,18 @@ fn kind_list(kinds: &[Kind]) -> String {
 
 /// Links the notes into a dossier and checks every reference between them.
 pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier, Vec<Diagnostic>) {
+    let (dossier, mut diags, stale) = build_parts(site, parsed, opts);
+    diags.extend(stale);
+    (dossier, diags)
+}
+
+/// [`build`], with the problems of the notes and their links apart from the warnings about
+/// stale translations, which depend on the bodies alone (see [`Dossier::retranslate`]).
+pub fn build_parts(
+    site: SiteIndex,
+    parsed: Vec<Note>,
+    opts: GraphOptions,
+) -> (Dossier, Vec<Diagnostic>, Vec<Diagnostic>) {
     let _span = tracing::info_span!("graph").entered();
     let mut diags = Vec::new();
     let mut drafts: HashSet<String> = HashSet::new();
@@ -263,7 +275,8 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
             translations::inherit(t, &originals[o]);
         }
     }
-    let translated = translation_states(&site, &originals, &translations, &by_id, opts.strict, &mut diags);
+    let mut stale = Vec::new();
+    let translated = translation_states(&site, &originals, &translations, &by_id, opts.strict, &mut stale);
     let dossier = Dossier {
         site,
         notes: originals,
@@ -273,7 +286,42 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
         role_holders,
         drafts: draft_files,
     };
-    (dossier, diags)
+    (dossier, diags, stale)
+}
+
+impl Dossier {
+    /// Puts a new text into the note or translation made from `file`, whose front-matter must
+    /// be the one it was parsed with (so that nothing else about the note changes). Returns
+    /// false when no published note comes from `file`, or its front-matter differs.
+    pub fn replace_body(&mut self, file: &str, text: &str) -> bool {
+        let note = self
+            .notes
+            .iter_mut()
+            .chain(self.translations.iter_mut())
+            .find(|n| n.file == file);
+        let Some(note) = note else { return false };
+        if !text.starts_with(&note.text[..note.body_start]) {
+            return false;
+        }
+        note.digest = crate::model::Digest::of(text, note.body_start);
+        note.text = text.into();
+        true
+    }
+
+    /// Works out again which translations are stale, after bodies changed; returns the
+    /// warnings (errors with `strict`) about them.
+    pub fn retranslate(&mut self, strict: bool) -> Vec<Diagnostic> {
+        let mut stale = Vec::new();
+        self.translated = translation_states(
+            &self.site,
+            &self.notes,
+            &self.translations,
+            &self.by_id,
+            strict,
+            &mut stale,
+        );
+        stale
+    }
 }
 
 /// The state of every note in every language other than the default, with a warning for each
