@@ -84,6 +84,9 @@ pub struct Cache {
     keep: bool,
     parsed: HashMap<String, (String, Option<Note>, Vec<Diagnostic>)>,
     bodies: HashMap<String, CachedBody>,
+    /// The files whose body, as shown, changed since the last successful build: a failed
+    /// build renders bodies anew too, and the next build must still see them as changed.
+    unsettled: HashSet<String>,
     last: Option<Last>,
 }
 
@@ -298,8 +301,7 @@ pub fn build_cached(
             if let Some(last) = cache.last.as_mut() {
                 last.kept = None;
             }
-            let (parsed, theme) =
-                rayon::join(|| cache.parse(&content.notes), || render::compile_theme(theme.clone()));
+            let (parsed, theme) = rayon::join(|| cache.parse(&content.notes), || render::compile_theme(theme.clone()));
             let mut notes = Vec::with_capacity(parsed.len());
             for (note, d) in parsed {
                 diags.extend(d);
@@ -323,6 +325,8 @@ pub fn build_cached(
     progress.phase("rendering Markdown");
     let (bodies, changed_bodies) =
         render_markdown(&dossier, &targets, cache.keep.then_some(&mut cache.bodies), &mut diags);
+    cache.unsettled.extend(changed_bodies);
+    let changed_bodies = cache.unsettled.clone();
     let conflicts = graph::conflicts::find(&dossier, dossier.site.config.conflicts.depth);
     let Some(theme) = theme else {
         return Err(fail(diags, false));
@@ -437,6 +441,7 @@ pub fn build_cached(
     let notes = dossier.notes.len();
     let sources = page_sources(&dossier);
     let config = dossier.site.config.clone();
+    cache.unsettled.clear();
     cache.last = theme.index().filter(|_| keep).map(|index| Last {
         tree: tree.clone(),
         pages,
@@ -641,17 +646,22 @@ fn dirty_pages(
                 crate::model::Kind::Person | crate::model::Kind::Organization | crate::model::Kind::Event
             ) || dossier.notes[i].date().is_some())
     });
-    for lang in config.languages() {
-        let prefix = config.lang_prefix(lang);
-        let statuses_now = dossier.translated.by_lang.get(lang);
-        let statuses_last = last.statuses.get(lang);
-        let mut mine: BTreeSet<usize> = changed.iter().chain(&also).copied().collect();
-        mine.extend(now.touched.get(lang).into_iter().flatten());
-        for i in 0..n {
-            if statuses_now.map(|s| s[i].status) != statuses_last.map(|s| s[i]) {
-                mine.insert(i);
+    // A note's translations are listed, with how up to date they are, on its pages in every
+    // language and on the translations pages of every language.
+    let mut status_changed: BTreeSet<usize> = BTreeSet::new();
+    for (lang, states) in &dossier.translated.by_lang {
+        let before = last.statuses.get(lang);
+        for (i, state) in states.iter().enumerate() {
+            if before.and_then(|b| b.get(i)) != Some(&state.status) {
+                status_changed.insert(i);
             }
         }
+    }
+    let statuses_changed = !status_changed.is_empty() || dossier.translated.by_lang.len() != last.statuses.len();
+    for lang in config.languages() {
+        let prefix = config.lang_prefix(lang);
+        let mut mine: BTreeSet<usize> = changed.iter().chain(&also).chain(&status_changed).copied().collect();
+        mine.extend(now.touched.get(lang).into_iter().flatten());
         for &i in &mine {
             let path = graph::note_path(&dossier.notes[i]);
             dirty.insert(format!("{prefix}{path}index.html"));
@@ -678,8 +688,6 @@ fn dirty_pages(
                 dirty.insert(path.clone());
             }
         }
-        let statuses_changed =
-            statuses_now.map(|s| s.iter().map(|x| x.status).collect::<Vec<_>>()) != statuses_last.cloned();
         if statuses_changed || !summary_changed.is_empty() {
             dirty.insert(format!("{prefix}translations/index.html"));
         }
@@ -930,7 +938,12 @@ fn add_statics(theme: &render::Theme, tree: &mut OutputTree, diags: &mut Vec<Dia
 }
 
 /// The machine-readable outputs, made side by side.
-fn add_feeds(dossier: &Dossier, bodies: &[Arc<Rendered>], conflicts: &graph::conflicts::Conflicts, tree: &mut OutputTree) {
+fn add_feeds(
+    dossier: &Dossier,
+    bodies: &[Arc<Rendered>],
+    conflicts: &graph::conflicts::Conflicts,
+    tree: &mut OutputTree,
+) {
     let ((atom, json), timeline) = rayon::join(
         || {
             rayon::join(

@@ -1600,7 +1600,11 @@ mod tests {
         };
         let event = "[[elon-musk#Roles at Tesla]] [[elon-musk#my_id|x]] [m](../people/elon-musk.md#roles-at-tesla) [[#Local]] [[elon-musk#nope]]\n\n## Local\n";
         let mut pages = vec![
-            (Arc::new(render_body(&musk, &targets())), "content/people/elon-musk.md", musk.text),
+            (
+                Arc::new(render_body(&musk, &targets())),
+                "content/people/elon-musk.md",
+                musk.text,
+            ),
             (Arc::new(render("")), "content/sources/cnbc.md", ""),
             (Arc::new(body(event)), "content/events/h100-reallocation.md", event),
         ];

@@ -1099,9 +1099,8 @@ pub fn links_by_lang(
         .into_par_iter()
         .map(|lang| {
             let shown = shown_bodies(dossier, bodies, lang);
-            let last = previous.and_then(|(views, changed)| {
-                Some((views.by_lang.get(lang)?, views.contributions.get(lang)?, changed))
-            });
+            let last = previous
+                .and_then(|(views, changed)| Some((views.by_lang.get(lang)?, views.contributions.get(lang)?, changed)));
             let mut touched = BTreeSet::new();
             let (links, contributions) = match last {
                 Some((links, contributions, changed)) => {

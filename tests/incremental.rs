@@ -60,6 +60,13 @@ fn same(incremental: &OutputTree, full: &OutputTree, step: &str) {
         .filter(|(p, bytes)| full.get(p) != Some(&bytes[..]))
         .map(|(p, _)| p)
         .collect();
+    if let Ok(dir) = std::env::var("DOSSIER_TEST_DIFF_DIR") {
+        for p in &differing {
+            let name = p.replace('/', "_");
+            std::fs::write(format!("{dir}/{name}.incremental"), incremental.get(p).unwrap()).unwrap();
+            std::fs::write(format!("{dir}/{name}.full"), full.get(p).unwrap()).unwrap();
+        }
+    }
     panic!("{step}: these files differ from a full build: {differing:?}");
 }
 
@@ -182,6 +189,41 @@ fn every_rebuild_equals_a_full_build() {
             }),
         ),
         (
+            "a translation records the version of its original",
+            Box::new(|r| {
+                let original = std::fs::read_to_string(r.join("content/events/deal.md")).unwrap();
+                let body = original.splitn(3, "---\n").nth(2).unwrap();
+                let hash = dossier::graph::translations::body_hash(body);
+                vec![edit(
+                    r,
+                    "content/events/deal.zh-Hant.md",
+                    "title: 交易\n",
+                    &format!("title: 交易\ntranslated_from: {hash}\n"),
+                )]
+            }),
+        ),
+        (
+            "the original's body edited, so its translation is stale",
+            Box::new(|r| vec![edit(r, "content/events/deal.md", "The deal [@", "The sale [@")]),
+        ),
+        (
+            "the original's body edited back, so its translation is up to date",
+            Box::new(|r| vec![edit(r, "content/events/deal.md", "The sale [@", "The deal [@")]),
+        ),
+        (
+            "two bodies edited at once, one of them a translation's",
+            Box::new(|r| {
+                vec![
+                    edit(r, "content/people/bob.md", "Bob watches", "Bob follows"),
+                    edit(r, "content/organizations/acme.zh-Hant.md", "零件。", "製造零件。"),
+                ]
+            }),
+        ),
+        (
+            "a body that no longer links to a note",
+            Box::new(|r| vec![edit(r, "content/people/ann.md", "Ann runs [[acme]].", "Ann runs it.")]),
+        ),
+        (
             "a claim's front-matter changed where a person's timeline shows it",
             Box::new(|r| {
                 vec![edit(
@@ -201,6 +243,40 @@ fn every_rebuild_equals_a_full_build() {
         };
         same(&tree, &full(&root), step);
     }
+}
+
+/// A failed rebuild may have read some files anew and not others: the next one must not
+/// take the last good build's notes for current.
+#[test]
+fn a_failed_rebuild_after_front_matter_changes_is_followed_by_a_correct_one() {
+    let f = dossier();
+    let root = f.root().to_path_buf();
+    let mut session = Session::new(&root, BASE, false);
+    assert!(matches!(session.build(), Outcome::Built { .. }));
+    // A title changes while the settings change and a body links nowhere: the build fails
+    // after the notes were read.
+    let paths = vec![
+        edit(&root, "content/people/ann.md", "name: Ann", "name: Ann Lee"),
+        edit(&root, "content/_index.md", "title: The Deal", "title: The Sale"),
+        edit(&root, "content/people/bob.md", "[[acme#history]]", "[[nobody]]"),
+    ];
+    session.reload(&paths);
+    assert!(
+        matches!(session.build(), Outcome::Failed(_)),
+        "a link to nowhere must fail"
+    );
+    // Then the settings and the body are put back, and only they are read again.
+    let paths = vec![
+        edit(&root, "content/_index.md", "title: The Sale", "title: The Deal"),
+        edit(&root, "content/people/bob.md", "[[nobody]]", "[[acme#history]]"),
+    ];
+    session.reload(&paths);
+    let Outcome::Built { tree, .. } = session.build() else {
+        panic!("the fixed build failed")
+    };
+    same(&tree, &full(&root), "fixed");
+    let page = String::from_utf8(tree.get("people/ann/index.html").unwrap().to_vec()).unwrap();
+    assert!(page.contains("Ann Lee"), "the new title is shown");
 }
 
 #[test]
