@@ -1095,7 +1095,8 @@ pub fn links_by_lang(
     previous: Option<(&LinkViews, &BTreeSet<usize>)>,
 ) -> (LinkViews, BTreeMap<String, BTreeSet<usize>>) {
     let langs = dossier.site.config.languages();
-    let made: Vec<(String, Links, Vec<Arc<Contribution>>, BTreeSet<usize>)> = langs
+    type Made = (String, Links, Vec<Arc<Contribution>>, BTreeSet<usize>);
+    let made: Vec<Made> = langs
         .into_par_iter()
         .map(|lang| {
             let shown = shown_bodies(dossier, bodies, lang);
