@@ -93,6 +93,8 @@ pub struct Cache {
 struct CachedBody {
     text: String,
     targets: u64,
+    /// The titles of the notes it uses, as `LinkTargets::titles_of` hashes them.
+    titles: u64,
     unresolved: Arc<Rendered>,
     /// A hash of `unresolved`.
     base: u64,
@@ -841,7 +843,13 @@ fn render_markdown(
     let rendered: Vec<(Arc<Rendered>, bool)> = jobs
         .par_iter()
         .map(|j| match cached.get(j.body.file) {
-            Some(c) if c.targets == fingerprint && c.text == j.body.text => (c.unresolved.clone(), false),
+            Some(c)
+                if c.targets == fingerprint
+                    && c.text == j.body.text
+                    && c.titles == targets.titles_of(&c.unresolved.uses) =>
+            {
+                (c.unresolved.clone(), false)
+            }
             _ => (Arc::new(markdown::render_body(&j.body, targets)), true),
         })
         .collect();
@@ -879,6 +887,7 @@ fn render_markdown(
                 let entry = CachedBody {
                     text: text.to_string(),
                     targets: fingerprint,
+                    titles: targets.titles_of(&unresolved.uses),
                     unresolved,
                     base,
                     fill,

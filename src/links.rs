@@ -118,15 +118,16 @@ impl LinkTargets {
             .or_else(|| self.aliases.get(&key.to_lowercase()).map(|(i, _)| *i))
     }
 
-    /// A hash of everything a body's rendering can read here: when two builds have the same,
-    /// a body with the same text renders the same.
+    /// A hash of everything a body's rendering can read here but the titles: when two builds
+    /// have the same, a body with the same text renders the same, provided the titles of the
+    /// notes it uses ([`LinkTargets::titles_of`]) are the same too.
     pub fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         for t in &self.notes {
-            (&t.id, &t.title, t.kind.as_str(), &t.url).hash(&mut h);
+            (&t.id, t.kind.as_str(), &t.url).hash(&mut h);
             for tr in &t.translations {
-                (&tr.lang, &tr.title, &tr.url, tr.page).hash(&mut h);
+                (&tr.lang, &tr.url, tr.page).hash(&mut h);
             }
         }
         let sorted = |it: &mut dyn Iterator<Item = String>| {
@@ -140,6 +141,21 @@ impl LinkTargets {
         sorted(&mut self.draft_files.iter().cloned()).hash(&mut h);
         self.statics.hash(&mut h);
         (&self.base_path, &self.default_lang).hash(&mut h);
+        h.finish()
+    }
+
+    /// A hash of the titles, in every language, of the notes a body used (`Rendered::uses`).
+    pub fn titles_of(&self, uses: &[usize]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for &t in uses {
+            if let Some(target) = self.notes.get(t) {
+                target.title.hash(&mut h);
+                for tr in &target.translations {
+                    tr.title.hash(&mut h);
+                }
+            }
+        }
         h.finish()
     }
 

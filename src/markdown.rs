@@ -203,6 +203,10 @@ pub struct Rendered {
     /// Where each top-level block (paragraph, heading, list, table, …) starts in `html`, for
     /// showing a translation beside its original.
     pub blocks: Vec<usize>,
+    /// The notes whose title or translations the body read, linked or not (a link to the
+    /// note itself is not recorded among `links`): when none of them changed, nor anything
+    /// else [`crate::links::LinkTargets::fingerprint`] covers, the body renders the same.
+    pub uses: Vec<usize>,
 }
 
 impl Rendered {
@@ -637,7 +641,10 @@ impl<'a> Renderer<'a> {
         };
         // The label when none is written: the target's title, and the heading's.
         let shown = match resolved {
-            Some(Some(t)) => Some(self.targets.shown(t, self.body.lang)),
+            Some(Some(t)) => {
+                self.out.uses.push(t);
+                Some(self.targets.shown(t, self.body.lang))
+            }
             _ => None,
         };
         let title = shown.as_ref().map_or_else(|| key.to_string(), |s| s.title.to_string());
@@ -775,6 +782,7 @@ impl<'a> Renderer<'a> {
         match self.local_file(&dest_url, &range) {
             Some(Local::Note { target, fragment }) => {
                 let link = self.record_link(target, LinkKind::Link);
+                self.out.uses.push(target);
                 let shown = self.targets.shown(target, self.body.lang);
                 let (url, page) = (shown.url.to_string(), shown.page);
                 let other_lang = shown.other_lang.map(|(l, n)| (l.to_string(), n.to_string()));
@@ -994,6 +1002,7 @@ impl<'a> Renderer<'a> {
                 self.error(key_at, width, u.message, u.help);
                 continue;
             };
+            self.out.uses.push(t);
             let target = &self.targets.notes[t];
             if target.kind != Kind::Source {
                 let (id, kind) = (target.id.clone(), target.kind);
