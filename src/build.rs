@@ -43,6 +43,8 @@ pub struct Built {
     pub config: config::Config,
     /// The file each page was made from, for reports that point into it.
     pub sources: Vec<PageSource>,
+    /// The gaps the integrity report lists.
+    pub integrity: Vec<graph::integrity::Item>,
 }
 
 /// A page and the Markdown file it was made from.
@@ -119,6 +121,7 @@ struct Last {
     /// A hash of each note's front-matter alone.
     fronts: Vec<u64>,
     home: u64,
+    gaps: Vec<graph::integrity::Gap>,
     /// The dossier and what was made from its front-matter alone, for a rebuild after only
     /// bodies changed ([`Cache::reuse`]). Taken out by the next build.
     kept: Option<Kept>,
@@ -330,6 +333,21 @@ pub fn build_cached(
     cache.unsettled.extend(changed_bodies);
     let changed_bodies = cache.unsettled.clone();
     let conflicts = graph::conflicts::find(&dossier, dossier.site.config.conflicts.depth);
+    // A strict build fails on the integrity report's gaps, reported with every other problem.
+    // Stale translations and those of unknown version are already reported, as errors, where
+    // their `translated_from` is.
+    let early_gaps = strict.then(|| {
+        let shown: Vec<&Rendered> = bodies.notes.iter().map(|b| &**b).collect();
+        let (links, _) = graph::links::collect(&dossier, &shown);
+        let gaps = graph::integrity::report(&dossier, &shown, &links, &bodies.home);
+        use graph::integrity::GapKind;
+        diags.extend(
+            gaps.iter()
+                .filter(|g| !matches!(g.kind, GapKind::StaleTranslation | GapKind::UnrecordedTranslation))
+                .map(|g| graph::integrity::diagnostic(&dossier, g, true)),
+        );
+        gaps
+    });
     let Some(theme) = theme else {
         return Err(fail(diags, false));
     };
@@ -365,6 +383,15 @@ pub fn build_cached(
         &bodies,
         same.zip(changed.as_ref()).map(|(last, changed)| (&last.links, changed)),
     );
+    let gaps = match early_gaps {
+        Some(gaps) => gaps,
+        None => {
+            let shown: Vec<&Rendered> = bodies.notes.iter().map(|b| &**b).collect();
+            let default_links = links.by_lang.get(&dossier.site.config.default_lang);
+            let empty = graph::links::Links::default();
+            graph::integrity::report(&dossier, &shown, default_links.unwrap_or(&empty), &bodies.home)
+        }
+    };
     let compare_span = tracing::info_span!("compare").entered();
     let now = Now {
         dossier: &dossier,
@@ -373,6 +400,7 @@ pub fn build_cached(
         fronts: &fronts,
         home,
         touched: &touched,
+        gaps: &gaps,
     };
     let dirty: Option<(HashSet<String>, HashSet<usize>, &Last)> = same.zip(changed).map(|(last, changed)| {
         let pages = dirty_pages(&now, last, &words, &changed);
@@ -391,6 +419,7 @@ pub fn build_cached(
         bodies: &bodies,
         conflicts: &conflicts,
         links: &links.by_lang,
+        gaps: &gaps,
         words,
         only: keep.then_some(&only as &(dyn Fn(&str) -> bool + Sync)),
         previous: dirty.as_ref().map(|(_, changed, last)| (&*last.index, changed)),
@@ -442,6 +471,7 @@ pub fn build_cached(
     diag::sort(&mut diags);
     let notes = dossier.notes.len();
     let sources = page_sources(&dossier);
+    let integrity = graph::integrity::items(&dossier, &gaps);
     let config = dossier.site.config.clone();
     cache.unsettled.clear();
     cache.last = theme.index().filter(|_| keep).map(|index| Last {
@@ -457,6 +487,7 @@ pub fn build_cached(
         texts,
         fronts,
         home,
+        gaps,
         kept: Some(Kept {
             dossier,
             targets,
@@ -472,6 +503,7 @@ pub fn build_cached(
         pages: page_count,
         config,
         sources,
+        integrity,
     })
 }
 
@@ -566,6 +598,7 @@ struct Now<'a> {
     home: u64,
     /// Per language, the notes whose link views changed.
     touched: &'a BTreeMap<String, BTreeSet<usize>>,
+    gaps: &'a [graph::integrity::Gap],
 }
 
 /// The notes whose text (or a translation's), or whose body as shown, changed since `last`.
@@ -689,6 +722,9 @@ fn dirty_pages(
             if deps.kinds & kinds != 0 || deps.notes.iter().any(|k| summary_changed.contains(k)) {
                 dirty.insert(path.clone());
             }
+        }
+        if now.gaps != last.gaps {
+            dirty.insert(format!("{prefix}integrity/index.html"));
         }
         if statuses_changed || !summary_changed.is_empty() {
             dirty.insert(format!("{prefix}translations/index.html"));

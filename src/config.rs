@@ -19,6 +19,11 @@ pub struct Language {
     /// The site's description in this language.
     #[serde(default)]
     pub description: Option<String>,
+    /// The kinds of note that must be translated into this language (`[event, claim]`): the
+    /// integrity report lists a note of these kinds without a translation. Every kind when
+    /// not said; `[]` for none.
+    #[serde(default)]
+    pub required: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -287,6 +292,30 @@ fn check_languages(file: &str, text: &str, yaml_start: usize, config: &Config, d
                 .at(text, line, col, width)
                 .with_help("write a BCP 47 tag such as `en`, `fr` or `zh-Hant`"),
         );
+    }
+    for (tag, language) in &config.languages {
+        for kind in language.required.iter().flatten() {
+            if !crate::model::Kind::ALL.iter().any(|k| k.as_str() == kind) {
+                let kinds: Vec<&str> = crate::model::Kind::ALL.iter().map(|k| k.as_str()).collect();
+                let d = Diagnostic::error(
+                    file,
+                    format!("`{kind}` in the `required` kinds of `{tag}` is not a kind of note"),
+                )
+                .with_help(format!("name some of: {}", kinds.join(", ")));
+                // At the word itself, after the language's `required`.
+                let at = text[yaml_start..]
+                    .find(&format!("{tag}:"))
+                    .and_then(|t| text[yaml_start + t..].find("required").map(|r| yaml_start + t + r))
+                    .and_then(|r| text[r..].find(kind.as_str()).map(|k| r + k));
+                diags.push(match at {
+                    Some(offset) => d.at_offset(text, offset, kind.chars().count()),
+                    None => {
+                        let (line, col, width) = locate(&[Key("languages")]);
+                        d.at(text, line, col, width)
+                    }
+                });
+            }
+        }
     }
     let mut folders: BTreeMap<String, &str> = BTreeMap::new();
     for tag in config.languages.keys() {

@@ -48,7 +48,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
     "partials/backlinks.html", "partials/mentions.html",
     "timeline.html", "conflicts.html", "partials/conflict.html", "partials/conflicts.html", "partials/timeline.html",
     "translations.html", "side-by-side.html", "partials/note_link.html", "partials/translation.html",
-    "partials/languages.html",
+    "partials/languages.html", "integrity.html",
     "i18n/en.yaml", "i18n/zh-Hant.yaml",
 );
 
@@ -73,6 +73,7 @@ const REQUIRED_TEMPLATES: &[&str] = &[
     "conflicts.html",
     "translations.html",
     "side-by-side.html",
+    "integrity.html",
 ];
 
 /// The compiled theme: templates with overrides applied, and the static files to copy.
@@ -1044,6 +1045,27 @@ struct ListView<'a> {
     original_lang: Option<&'a str>,
     pairs: Vec<BlockPair>,
     translation: Option<TranslationView<'a>>,
+    /// For /integrity/: a section per kind of gap, each with its notes.
+    gaps: Vec<GapSection<'a>>,
+}
+
+/// One kind of gap on `/integrity/`, with every note that has it.
+#[derive(Serialize)]
+struct GapSection<'a> {
+    /// `uncited`, `one_source`, … (the interface strings `integrity_KIND` and
+    /// `integrity_KIND_help` say what it means).
+    kind: &'static str,
+    items: Vec<GapItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct GapItem<'a> {
+    note: Summary<'a>,
+    /// For a translation: the language's tag and name.
+    lang: Option<&'a str>,
+    lang_name: Option<&'a str>,
+    /// The sources a claim rests on, when there are too few or only indirect ones.
+    sources: Vec<Summary<'a>>,
 }
 
 /// The path of a side-by-side page below the language's folder.
@@ -1058,6 +1080,8 @@ pub struct SiteInput<'a> {
     pub conflicts: &'a Conflicts,
     /// Backlinks, citations and involvement as each language shows them ([`links_by_lang`]).
     pub links: &'a BTreeMap<String, Links>,
+    /// What the integrity report lists.
+    pub gaps: &'a [crate::graph::integrity::Gap],
     pub words: HashMap<String, i18n::Lang>,
     /// Render only the pages whose output path this accepts (`serve`'s rebuilds); all when
     /// `None`.
@@ -1143,6 +1167,7 @@ pub fn render_site(
         bodies,
         conflicts,
         links,
+        gaps,
         words,
         only,
         previous,
@@ -1186,6 +1211,7 @@ pub fn render_site(
         bodies,
         conflicts,
         links,
+        gaps,
         wanted: &wanted,
         theme,
         base_path: &base_path,
@@ -1227,6 +1253,7 @@ struct Shared<'a> {
     bodies: &'a Bodies,
     conflicts: &'a Conflicts,
     links: &'a BTreeMap<String, Links>,
+    gaps: &'a [crate::graph::integrity::Gap],
     /// Whether a page (by output path) is to be rendered.
     wanted: &'a (dyn Fn(&str) -> bool + Sync),
     theme: &'a Theme,
@@ -1247,6 +1274,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
         bodies,
         conflicts,
         links,
+        gaps: _,
         wanted,
         theme,
         base_path,
@@ -1516,6 +1544,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
         ("organizations/", "entities.html", "organizations", "organization"),
         ("events/", "events.html", "events", "event"),
         ("claims/", "claims.html", "claims", "claim"),
+        ("integrity/", "integrity.html", "integrity", ""),
         ("", "home.html", "", ""),
     ];
     if config.languages().len() > 1 {
@@ -1577,6 +1606,9 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                 if local == "translations/" {
                     translations_view(sh, loc, &mut view);
                 }
+                if local == "integrity/" {
+                    view.gaps = integrity_view(sh, loc);
+                }
                 let what = match home_translation {
                     Some(k) if home_page => dossier.site.translations[k].file.as_str(),
                     _ if home_page => dossier.site.file.as_str(),
@@ -1591,6 +1623,31 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
     all.extend(side_pages);
     all.extend(list_pages);
     all
+}
+
+/// The sections of `/integrity/`: every kind of gap, with the notes that have it (an empty
+/// section says there are none).
+fn integrity_view<'a>(sh: &Shared<'a>, loc: &Locale<'a>) -> Vec<GapSection<'a>> {
+    use crate::graph::integrity::GapKind;
+    let dossier = sh.dossier;
+    let config = &dossier.site.config;
+    GapKind::ALL
+        .iter()
+        .map(|&kind| GapSection {
+            kind: kind.key(),
+            items: sh
+                .gaps
+                .iter()
+                .filter(|g| g.kind == kind)
+                .map(|g| GapItem {
+                    note: loc.summary(&dossier.notes[g.note]),
+                    lang: g.lang.as_deref(),
+                    lang_name: g.lang.as_deref().map(|l| config.lang_name(l)),
+                    sources: g.sources.iter().map(|&s| loc.summary(&dossier.notes[s])).collect(),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// The counts and rows of `/translations/`.

@@ -25,6 +25,8 @@ struct Target {
     page_prefix: String,
     /// Where the cache goes by default.
     cache: PathBuf,
+    /// The integrity report of a dossier built here (none for `--dir`).
+    integrity: Option<Vec<crate::graph::integrity::Item>>,
 }
 
 pub fn run(args: CheckArgs) -> Exit {
@@ -123,6 +125,18 @@ pub fn run(args: CheckArgs) -> Exit {
     match args.format {
         Format::Human => {
             print_diagnostics(&diags);
+            if let Some(items) = &target.integrity {
+                let gaps: Vec<Diagnostic> = items.iter().map(|i| i.diagnostic.clone()).collect();
+                print_diagnostics(&gaps);
+                let line = match items.len() {
+                    0 => "Integrity: nothing to report".to_string(),
+                    1 => "Integrity: 1 gap (listed above and at /integrity/; a --strict build fails on it)".to_string(),
+                    n => {
+                        format!("Integrity: {n} gaps (listed above and at /integrity/; a --strict build fails on them)")
+                    }
+                };
+                let _ = writeln!(std::io::stdout(), "{line}");
+            }
             let mut line = format!(
                 "Checked {} links on {} pages in {secs:.2} s: {}",
                 report.internal,
@@ -151,6 +165,7 @@ pub fn run(args: CheckArgs) -> Exit {
                 links: report.internal,
                 broken: report.broken.iter().map(|b| BrokenJson::from(b, &target)).collect(),
                 external: external_json,
+                integrity: target.integrity.as_deref(),
                 ok: !failed,
             };
             let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -199,6 +214,7 @@ fn read_dir(dir: &std::path::Path, args: &CheckArgs) -> Result<Target, Exit> {
         sources: BTreeMap::new(),
         page_prefix: format!("{}/", dir.display().to_string().trim_end_matches('/')),
         cache: parent.join(".dossier-cache").join("links.json"),
+        integrity: None,
     })
 }
 
@@ -218,6 +234,7 @@ fn build(args: &CheckArgs) -> Result<Target, Exit> {
         config: built.config,
         page_prefix: base_path,
         cache: args.root.join(".dossier-cache").join("links.json"),
+        integrity: Some(built.integrity),
     })
 }
 
@@ -301,6 +318,9 @@ struct ReportJson<'a> {
     links: usize,
     broken: Vec<BrokenJson<'a>>,
     external: Vec<ExternalJson>,
+    /// The gaps the integrity report lists (absent for `--dir`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    integrity: Option<&'a [crate::graph::integrity::Item]>,
 }
 
 #[derive(Serialize)]

@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub mod conflicts;
+pub mod integrity;
 pub mod links;
 pub mod translations;
 
