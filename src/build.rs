@@ -200,8 +200,7 @@ impl Cache {
         }
         for f in &changed {
             if let Some((text, Some(note), _)) = self.parsed.get_mut(&f.rel_path) {
-                note.digest = crate::model::Digest::of(&f.text, note.body_start);
-                note.text = f.text.as_str().into();
+                note.set_text(&f.text);
                 *text = f.text.clone();
             }
         }
@@ -337,9 +336,7 @@ pub fn build_cached(
     // Stale translations and those of unknown version are already reported, as errors, where
     // their `translated_from` is.
     let early_gaps = strict.then(|| {
-        let shown: Vec<&Rendered> = bodies.notes.iter().map(|b| &**b).collect();
-        let (links, _) = graph::links::collect(&dossier, &shown);
-        let gaps = graph::integrity::report(&dossier, &shown, &links, &bodies.home);
+        let gaps = integrity_report(&dossier, &bodies, None);
         use graph::integrity::GapKind;
         diags.extend(
             gaps.iter()
@@ -385,12 +382,7 @@ pub fn build_cached(
     );
     let gaps = match early_gaps {
         Some(gaps) => gaps,
-        None => {
-            let shown: Vec<&Rendered> = bodies.notes.iter().map(|b| &**b).collect();
-            let default_links = links.by_lang.get(&dossier.site.config.default_lang);
-            let empty = graph::links::Links::default();
-            graph::integrity::report(&dossier, &shown, default_links.unwrap_or(&empty), &bodies.home)
-        }
+        None => integrity_report(&dossier, &bodies, links.by_lang.get(&dossier.site.config.default_lang)),
     };
     let compare_span = tracing::info_span!("compare").entered();
     let now = Now {
@@ -527,6 +519,20 @@ fn page_sources(dossier: &Dossier) -> Vec<PageSource> {
         body_start: site.body_start,
     });
     sources
+}
+
+/// The integrity report, over the default language's bodies and link views (collected here
+/// when not given).
+fn integrity_report(
+    dossier: &Dossier,
+    bodies: &Bodies,
+    links: Option<&graph::links::Links>,
+) -> Vec<graph::integrity::Gap> {
+    let shown = render::shown_bodies(dossier, bodies, &dossier.site.config.default_lang);
+    match links {
+        Some(links) => graph::integrity::report(dossier, &shown, links, &bodies.home),
+        None => graph::integrity::report(dossier, &shown, &graph::links::collect(dossier, &shown).0, &bodies.home),
+    }
 }
 
 /// The sources that translate each source.

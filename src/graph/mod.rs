@@ -304,8 +304,7 @@ impl Dossier {
         if !text.starts_with(&note.text[..note.body_start]) {
             return false;
         }
-        note.digest = crate::model::Digest::of(text, note.body_start);
-        note.text = text.into();
+        note.set_text(text);
         true
     }
 

@@ -423,6 +423,13 @@ impl Note {
         &self.text[self.body_start..]
     }
 
+    /// Puts in a new text whose front-matter is the one the note was parsed from (the body
+    /// alone changed), with its digest.
+    pub fn set_text(&mut self, text: &str) {
+        self.digest = Digest::of(text, self.body_start);
+        self.text = text.into();
+    }
+
     pub fn yaml(&self) -> &str {
         &self.text[self.yaml_start..]
     }
