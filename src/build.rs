@@ -340,9 +340,12 @@ pub fn build_cached(
         use graph::integrity::GapKind;
         diags.extend(
             gaps.iter()
-                .filter(|g| !matches!(g.kind, GapKind::StaleTranslation | GapKind::UnrecordedTranslation))
+                .filter(|g| {
+                    g.is_open() && !matches!(g.kind, GapKind::StaleTranslation | GapKind::UnrecordedTranslation)
+                })
                 .map(|g| graph::integrity::diagnostic(&dossier, g, true)),
         );
+        diags.extend(graph::integrity::needless_explanations(&dossier, &gaps, true));
         gaps
     });
     let Some(theme) = theme else {
@@ -382,7 +385,11 @@ pub fn build_cached(
     );
     let gaps = match early_gaps {
         Some(gaps) => gaps,
-        None => integrity_report(&dossier, &bodies, links.by_lang.get(&dossier.site.config.default_lang)),
+        None => {
+            let gaps = integrity_report(&dossier, &bodies, links.by_lang.get(&dossier.site.config.default_lang));
+            diags.extend(graph::integrity::needless_explanations(&dossier, &gaps, false));
+            gaps
+        }
     };
     let compare_span = tracing::info_span!("compare").entered();
     let now = Now {

@@ -1045,8 +1045,10 @@ struct ListView<'a> {
     original_lang: Option<&'a str>,
     pairs: Vec<BlockPair>,
     translation: Option<TranslationView<'a>>,
-    /// For /integrity/: a section per kind of gap, each with its notes.
+    /// For /integrity/: a section per kind of gap, each with its notes, then the gaps notes
+    /// explain, with their reasons.
     gaps: Vec<GapSection<'a>>,
+    explained: Vec<GapItem<'a>>,
 }
 
 /// One kind of gap on `/integrity/`, with every note that has it.
@@ -1060,7 +1062,10 @@ struct GapSection<'a> {
 
 #[derive(Serialize)]
 struct GapItem<'a> {
+    kind: &'static str,
     note: Summary<'a>,
+    /// Why the gap stays open, when its note explains it.
+    reason: Option<&'a str>,
     /// For a translation: the language's tag and name.
     lang: Option<&'a str>,
     lang_name: Option<&'a str>,
@@ -1607,7 +1612,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                     translations_view(sh, loc, &mut view);
                 }
                 if local == "integrity/" {
-                    view.gaps = integrity_view(sh, loc);
+                    (view.gaps, view.explained) = integrity_view(sh, loc);
                 }
                 let what = match home_translation {
                     Some(k) if home_page => dossier.site.translations[k].file.as_str(),
@@ -1625,29 +1630,34 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
     all
 }
 
-/// The sections of `/integrity/`: every kind of gap, with the notes that have it (an empty
-/// section says there are none).
-fn integrity_view<'a>(sh: &Shared<'a>, loc: &Locale<'a>) -> Vec<GapSection<'a>> {
+/// The sections of `/integrity/`: every kind of gap, with the notes whose gap is open (an
+/// empty section says there are none), and the gaps notes explain.
+fn integrity_view<'a>(sh: &Shared<'a>, loc: &Locale<'a>) -> (Vec<GapSection<'a>>, Vec<GapItem<'a>>) {
     use crate::graph::integrity::GapKind;
     let dossier = sh.dossier;
     let config = &dossier.site.config;
-    GapKind::ALL
+    let item = |g: &'a crate::graph::integrity::Gap| GapItem {
+        kind: g.kind.key(),
+        note: loc.summary(&dossier.notes[g.note]),
+        reason: g.reason.as_deref(),
+        lang: g.lang.as_deref(),
+        lang_name: g.lang.as_deref().map(|l| config.lang_name(l)),
+        sources: g.sources.iter().map(|&s| loc.summary(&dossier.notes[s])).collect(),
+    };
+    let sections = GapKind::ALL
         .iter()
         .map(|&kind| GapSection {
             kind: kind.key(),
             items: sh
                 .gaps
                 .iter()
-                .filter(|g| g.kind == kind)
-                .map(|g| GapItem {
-                    note: loc.summary(&dossier.notes[g.note]),
-                    lang: g.lang.as_deref(),
-                    lang_name: g.lang.as_deref().map(|l| config.lang_name(l)),
-                    sources: g.sources.iter().map(|&s| loc.summary(&dossier.notes[s])).collect(),
-                })
+                .filter(|g| g.kind == kind && g.is_open())
+                .map(item)
                 .collect(),
         })
-        .collect()
+        .collect();
+    let explained = sh.gaps.iter().filter(|g| !g.is_open()).map(item).collect();
+    (sections, explained)
 }
 
 /// The counts and rows of `/translations/`.

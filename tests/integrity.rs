@@ -50,7 +50,21 @@ fn gaps() -> Fixture {
             "---\ntitle: Indirect\ncites: [memo, email]\n---\n",
         )
         .file("content/claims/uncited.md", "---\ntitle: Uncited\n---\nNobody says where.\n")
+        // A source, what is known through it and its translation are one account.
         .file("content/claims/one-direct.md", "---\ntitle: One direct\ncites: [memo, report]\n---\n")
+        .file(
+            "content/sources/second-zh.md",
+            "---\ntitle: 第二\nurl: https://example.org/zh/second\nlanguage: zh-Hant\ntranslation_of: second\n---\n",
+        )
+        .file(
+            "content/claims/translated.md",
+            "---\ntitle: Original and translation\ncites: [second, second-zh]\n---\n",
+        )
+        // A gap the note explains: listed apart, with its reason, and accepted by --strict.
+        .file(
+            "content/claims/explained.md",
+            "---\ntitle: Explained\ncites: [second]\ngaps:\n  one_source: Only Second was there.\n---\n",
+        )
         // Events, which the language requires in translation: one current, one stale, one
         // without a recorded version, one missing.
         .file(
@@ -128,7 +142,11 @@ fn the_report_lists_exactly_the_gaps() {
         listed,
         vec![
             gap("uncited", "uncited", None, &[]),
+            gap("one_source", "explained", None, &["second"]),
+            gap("one_source", "indirect", None, &["memo", "email"]),
+            gap("one_source", "one-direct", None, &["memo", "report"]),
             gap("one_source", "single", None, &["report"]),
+            gap("one_source", "translated", None, &["second", "second-zh"]),
             gap("only_indirect", "indirect", None, &["memo", "email"]),
             gap("no_link", "notes", None, &[]),
             gap("stale_translation", "stale", Some("zh-Hant"), &[]),
@@ -145,8 +163,16 @@ fn the_report_lists_exactly_the_gaps() {
         .iter()
         .map(|g| g["file"].as_str().unwrap())
         .collect();
-    assert_eq!(files[4], "content/events/stale.zh-Hant.md");
-    assert_eq!(files[6], "content/events/missing.md");
+    assert_eq!(files[8], "content/events/stale.zh-Hant.md");
+    assert_eq!(files[10], "content/events/missing.md");
+    // Only the explained gap carries a reason.
+    let reasons: Vec<(&str, &str)> = report["integrity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|g| Some((g["note"].as_str()?, g["reason"].as_str()?)))
+        .collect();
+    assert_eq!(reasons, [("explained", "Only Second was there.")]);
 }
 
 #[test]
@@ -162,11 +188,17 @@ fn the_page_lists_each_gap_under_its_kind() {
         let end = page[start..].find("</section>").unwrap() + start;
         page[start..end].to_string()
     };
-    assert!(page.contains("9 gaps."), "{page}");
+    assert!(page.contains("12 gaps."), "{page}");
     assert!(section("uncited").contains("href=\"/claims/uncited/\""));
     let one = section("one_source");
     assert!(one.contains("href=\"/claims/single/\"") && one.contains("href=\"/sources/report/\""));
-    assert!(!one.contains("/claims/one-direct/") && !one.contains("/claims/two-sources/"));
+    assert!(one.contains("/claims/one-direct/") && one.contains("/claims/translated/"));
+    assert!(!one.contains("/claims/two-sources/") && !one.contains("/claims/explained/"));
+    let explained = section("explained");
+    assert!(
+        explained.contains("href=\"/claims/explained/\"") && explained.contains("<dd>Only Second was there.</dd>"),
+        "{explained}"
+    );
     assert!(section("missing_translation").contains("<span lang=\"zh-Hant\">繁體中文</span>"));
     assert!(!section("missing_translation").contains("/events/current/"));
     let unlinked = section("unlinked");
@@ -186,7 +218,8 @@ fn a_strict_build_fails_on_every_gap_and_keeps_the_output() {
     let before = common::snapshot(&f.root().join("public"));
     let run = f.build(&["--strict"]);
     run.fails(1);
-    assert_eq!(run.error_count(), 9, "{}", run.stderr);
+    assert_eq!(run.error_count(), 12, "{}", run.stderr);
+    assert!(!run.stderr.contains("content/claims/explained.md"), "{}", run.stderr);
     run.reports(
         "content/claims/single.md:1:1",
         "integrity: this claim rests on a single source",
@@ -244,4 +277,66 @@ fn required_kinds_must_be_kinds() {
         "content/_index.md:5:37",
         "`events` in the `required` kinds of `zh-Hant` is not a kind of note",
     );
+}
+
+#[test]
+fn explanations_must_name_a_gap_the_note_has_and_say_why() {
+    let f = Fixture::empty()
+        .file("content/_index.md", "---\ntitle: T\n---\nSee [[acme]].\n")
+        .file(
+            "content/sources/a.md",
+            "---\ntitle: A\nurl: https://example.org/a\n---\n",
+        )
+        .file(
+            "content/sources/b.md",
+            "---\ntitle: B\nurl: https://example.org/b\n---\n",
+        )
+        .file(
+            "content/organizations/acme.md",
+            "---\nname: Acme\ngaps:\n  unlinked: The home page names it.\n---\n",
+        )
+        .file(
+            "content/claims/c.md",
+            "---\ntitle: C\ncites: [a, b]\ngaps:\n  uncited: \"no\"\n  one_source: \"\"\n---\n",
+        );
+    f.build(&[])
+        .fails(1)
+        .reports(
+            "content/claims/c.md:5:3",
+            "`uncited` in `gaps:` is not a gap a note can explain",
+        )
+        .reports("content/claims/c.md:6:3", "`gaps: one_source` gives no reason");
+    // An explanation of a gap the note does not have warns, and fails a strict build.
+    let f = f.file("content/claims/c.md", "---\ntitle: C\ncites: [a, b]\n---\n");
+    let run = f.build(&[]);
+    run.ok().reports(
+        "content/organizations/acme.md:4:3",
+        "warning: `gaps: unlinked` explains a gap this organization does not have",
+    );
+    f.build(&["--strict"]).fails(1).reports(
+        "content/organizations/acme.md:4:3",
+        "`gaps: unlinked` explains a gap this organization does not have",
+    );
+}
+
+#[test]
+fn a_citation_quotes_a_short_phrase_at_most() {
+    let long = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen \
+                fifteen sixteen seventeen eighteen nineteen twenty twenty-one twenty-two twenty-three \
+                twenty-four twenty-five twenty-six";
+    let f = Fixture::empty()
+        .file("content/_index.md", "---\ntitle: T\n---\n")
+        .file("content/sources/a.md", "---\ntitle: A\nurl: https://example.org/a\n---\n")
+        .file(
+            "content/claims/c.md",
+            &format!(
+                "---\ntitle: C\ncites:\n  - {{ source: a, quote: \"a conflict of interest\" }}\n  - {{ source: a, at: p. 2, quote: \"{long}\" }}\n---\n"
+            ),
+        );
+    f.build(&[]).fails(1).reports(
+        "content/claims/c.md:5:35",
+        "this quotation runs to 26 words; a citation quotes at most 25",
+    );
+    assert_eq!(dossier::graph::quote_words("二十五個字以內的中文引文"), 6);
+    assert_eq!(dossier::graph::quote_words("“don't” — Musk's words, 2024"), 4);
 }

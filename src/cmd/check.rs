@@ -126,14 +126,24 @@ pub fn run(args: CheckArgs) -> Exit {
         Format::Human => {
             print_diagnostics(&diags);
             if let Some(items) = &target.integrity {
-                let gaps: Vec<Diagnostic> = items.iter().map(|i| i.diagnostic.clone()).collect();
-                print_diagnostics(&gaps);
-                let line = match items.len() {
+                let open: Vec<Diagnostic> = items
+                    .iter()
+                    .filter(|i| i.reason.is_none())
+                    .map(|i| i.diagnostic.clone())
+                    .collect();
+                print_diagnostics(&open);
+                let explained = items.len() - open.len();
+                let line = match open.len() {
                     0 => "Integrity: nothing to report".to_string(),
                     1 => "Integrity: 1 gap (listed above and at /integrity/; a --strict build fails on it)".to_string(),
                     n => {
                         format!("Integrity: {n} gaps (listed above and at /integrity/; a --strict build fails on them)")
                     }
+                };
+                let line = match explained {
+                    0 => line,
+                    1 => format!("{line}; 1 more explained by its note"),
+                    n => format!("{line}; {n} more explained by their notes"),
                 };
                 let _ = writeln!(std::io::stdout(), "{line}");
             }

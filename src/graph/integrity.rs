@@ -4,11 +4,19 @@
 //!
 //! - Claims and events that cite no source, in the front-matter or the body.
 //! - Claims that rest on a single source, or only on sources known through another (`via:`).
+//!   A source, the sources known through it and its translations count as one source: they
+//!   are one account, however many notes the dossier gives it.
 //! - Sources that can be read nowhere: no `url`, no `archive`, and not known through another
 //!   source (which is where a reader would find them).
 //! - Translations that are stale, that do not record what they were made from, or that are
 //!   missing where the language's `required` kinds (every kind, unless it says) want one.
 //! - People and organizations no note links to, takes part with, or holds a role in.
+//!
+//! Some gaps cannot be closed from the material: a claim only one report makes, a copy of an
+//! article whose address is unknown. A note owns up to such a gap in its front-matter,
+//! `gaps: { one_source: why }`; the report lists it apart with the reason, and a `--strict`
+//! build accepts it. An explanation for a gap the note does not have is reported, so that
+//! none outlives its reason.
 
 use std::collections::BTreeSet;
 
@@ -44,6 +52,15 @@ pub enum GapKind {
 }
 
 impl GapKind {
+    /// The kinds a note may explain in `gaps:` rather than close. Missing citations and
+    /// translation gaps are always closed instead.
+    pub const EXPLAINABLE: [GapKind; 4] = [
+        GapKind::OneSource,
+        GapKind::OnlyIndirect,
+        GapKind::NoLink,
+        GapKind::Unlinked,
+    ];
+
     pub const ALL: [GapKind; 8] = [
         GapKind::Uncited,
         GapKind::OneSource,
@@ -78,16 +95,16 @@ impl GapKind {
                 "add `cites:` to the front-matter or a citation `[@source]` to the body",
             ),
             GapKind::OneSource => (
-                "rests on a single source",
-                "cite a second, independent source, or say in the body why one is enough",
+                "rests on a single source (one account, counting the sources known through it and its translations)",
+                "cite a second, independent source, or explain the gap in the front-matter: `gaps: { one_source: why }`",
             ),
             GapKind::OnlyIndirect => (
                 "rests only on sources known through another (`via:`)",
-                "cite a source that was read directly",
+                "cite a source that was read directly, or explain the gap: `gaps: { only_indirect: why }`",
             ),
             GapKind::NoLink => (
                 "has no `url` and no `archive` link, and is not known through another source",
-                "add `url:` and `archive:`, or `via:` naming the source that reports it",
+                "add `url:` and `archive:`, or `via:` naming the source that reports it; if neither is known, explain the gap: `gaps: { no_link: why }`",
             ),
             GapKind::StaleTranslation => (
                 "was translated from an earlier version of its original",
@@ -103,7 +120,7 @@ impl GapKind {
             ),
             GapKind::Unlinked => (
                 "is named by no other note",
-                "link to it from the notes it belongs in, or remove it",
+                "link to it from the notes it belongs in, remove it, or explain the gap: `gaps: { unlinked: why }`",
             ),
         }
     }
@@ -119,6 +136,103 @@ pub struct Gap {
     pub lang: Option<String>,
     /// For a claim on too few or indirect sources: the sources it rests on.
     pub sources: Vec<usize>,
+    /// Why the gap stays open, when the note explains it (`gaps:`); such a gap does not fail a
+    /// `--strict` build.
+    pub reason: Option<String>,
+}
+
+impl Gap {
+    /// Not explained by its note: a `--strict` build fails on it.
+    pub fn is_open(&self) -> bool {
+        self.reason.is_none()
+    }
+}
+
+/// Errors for a note's `gaps:` entries that name no gap a note can explain, or give no reason.
+pub fn unknown_explanations(note: &crate::model::Note) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (key, why) in &note.common.gaps {
+        let known = GapKind::EXPLAINABLE.iter().any(|k| k.key() == key);
+        if known && !why.trim().is_empty() {
+            continue;
+        }
+        let keys: Vec<&str> = GapKind::EXPLAINABLE.iter().map(|k| k.key()).collect();
+        let d = if known {
+            Diagnostic::error(&note.file, format!("`gaps: {key}` gives no reason"))
+                .with_help("say in a sentence why the gap stays open; readers see it on /integrity/")
+        } else {
+            Diagnostic::error(
+                &note.file,
+                format!("`{key}` in `gaps:` is not a gap a note can explain"),
+            )
+            .with_help(format!(
+                "use one of {}; other gaps are closed, not explained",
+                keys.join(", ")
+            ))
+        };
+        out.push(at_explanation(d, note, key));
+    }
+    out
+}
+
+/// Points `d` at the key `key` under the note's `gaps:`.
+fn at_explanation(d: Diagnostic, note: &crate::model::Note, key: &str) -> Diagnostic {
+    let text = &note.text;
+    let yaml = &text[note.yaml_start..note.body_start.max(note.yaml_start)];
+    let at = yaml
+        .find("gaps:")
+        .and_then(|g| yaml[g..].find(key).map(|k| note.yaml_start + g + k));
+    match at {
+        Some(offset) => d.at_offset(text, offset, key.chars().count()),
+        None => d.at(text, 1, 1, 3),
+    }
+}
+
+/// Warnings (errors when `strict`) for explanations of gaps their note does not have.
+pub fn needless_explanations(dossier: &Dossier, gaps: &[Gap], strict: bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for note_index in 0..dossier.notes.len() {
+        let note = &dossier.notes[note_index];
+        for key in note.common.gaps.keys() {
+            let has = gaps
+                .iter()
+                .any(|g| g.note == note_index && g.lang.is_none() && g.kind.key() == key);
+            if has || !GapKind::EXPLAINABLE.iter().any(|k| k.key() == key) {
+                continue;
+            }
+            let message = format!("`gaps: {key}` explains a gap this {} does not have", note.kind);
+            let d = if strict {
+                Diagnostic::error(&note.file, message)
+            } else {
+                Diagnostic::warning(&note.file, message)
+            };
+            out.push(at_explanation(d, note, key).with_help("the gap is closed: remove the explanation"));
+        }
+    }
+    out
+}
+
+/// Sources that are one account: each source with those known through it (`via`) and those
+/// it translates (`translation_of`), as the index of the account each source belongs to.
+fn accounts(dossier: &Dossier) -> Vec<usize> {
+    let mut parent: Vec<usize> = (0..dossier.notes.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (i, note) in dossier.of_kind(Kind::Source) {
+        let KindData::Source(s) = &note.data else { continue };
+        for other in [&s.via, &s.translation_of].into_iter().flatten() {
+            if let Some(&j) = dossier.by_id.get(other) {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    (0..parent.len()).map(|i| root(&mut parent, i)).collect()
 }
 
 /// The sources a claim or event rests on: those its own `cites` name and those its body
@@ -151,12 +265,14 @@ fn sources_of(dossier: &Dossier, i: usize, body: &Rendered) -> Vec<usize> {
 pub fn report(dossier: &Dossier, bodies: &[&Rendered], links: &Links, home: &Rendered) -> Vec<Gap> {
     let _span = tracing::info_span!("integrity").entered();
     let mut gaps = Vec::new();
-    let gap = |kind, note, sources: Vec<usize>| Gap {
+    let gap = |kind: GapKind, note: usize, sources: Vec<usize>| Gap {
         kind,
         note,
         lang: None,
         sources,
+        reason: dossier.notes[note].common.gaps.get(kind.key()).cloned(),
     };
+    let account = accounts(dossier);
     let via = |s: usize| match &dossier.notes[s].data {
         KindData::Source(src) => src.via.is_some(),
         _ => false,
@@ -171,7 +287,10 @@ pub fn report(dossier: &Dossier, bodies: &[&Rendered], links: &Links, home: &Ren
         if sources.is_empty() {
             gaps.push(gap(GapKind::Uncited, i, Vec::new()));
         } else if note.kind == Kind::Claim {
-            if sources.len() == 1 {
+            let mut distinct: Vec<usize> = sources.iter().map(|&s| account[s]).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            if distinct.len() == 1 {
                 one.push(gap(GapKind::OneSource, i, sources.clone()));
             }
             if sources.iter().all(|&s| via(s)) {
@@ -214,6 +333,7 @@ pub fn report(dossier: &Dossier, bodies: &[&Rendered], links: &Links, home: &Ren
                         note: state.note,
                         lang: Some(lang.clone()),
                         sources: Vec::new(),
+                        reason: None,
                     });
                 }
             }
@@ -272,6 +392,8 @@ pub fn diagnostic(dossier: &Dossier, g: &Gap, strict: bool) -> Diagnostic {
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {
     pub kind: &'static str,
+    /// Why the gap stays open, when its note explains it; `null` for an open gap.
+    pub reason: Option<String>,
     pub note: String,
     pub file: String,
     pub lang: Option<String>,
@@ -286,6 +408,7 @@ pub fn items(dossier: &Dossier, gaps: &[Gap]) -> Vec<Item> {
             let diagnostic = diagnostic(dossier, g, false);
             Item {
                 kind: g.kind.key(),
+                reason: g.reason.clone(),
                 note: dossier.notes[g.note].id.clone(),
                 file: diagnostic.file.clone(),
                 lang: g.lang.clone(),

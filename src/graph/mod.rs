@@ -234,7 +234,11 @@ pub fn build_parts(
     let mut role_holders = vec![Vec::new(); originals.len()];
     for (i, note) in originals.iter().chain(translations.iter()).enumerate() {
         let is_original = i < originals.len();
+        diags.extend(integrity::unknown_explanations(note));
         for r in note.references() {
+            if let Some(q) = r.quote {
+                diags.extend(long_quote(note, &r.path, q));
+            }
             let target = match by_id.get(r.id) {
                 Some(&t) => t,
                 None => {
@@ -434,6 +438,54 @@ fn check_aliases(notes: &[Note], by_id: &HashMap<String, usize>, diags: &mut Vec
             }
         }
     }
+}
+
+/// The most words a citation's `quote:` may hold: a short phrase, marked as a quote, not a
+/// passage. A Chinese, Japanese or Korean character counts as half a word.
+pub const QUOTE_WORDS: usize = 25;
+
+/// How many words a quotation holds, counting a CJK character as half a word.
+pub fn quote_words(quote: &str) -> usize {
+    let mut halves = 0usize;
+    let mut in_word = false;
+    for c in quote.chars() {
+        if is_cjk(c) {
+            halves += 1;
+            in_word = false;
+        } else if c.is_whitespace() {
+            in_word = false;
+        } else if !in_word && c.is_alphanumeric() {
+            halves += 2;
+            in_word = true;
+        }
+    }
+    halves.div_ceil(2)
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF // kana
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F // ideographs
+        | 0xAC00..=0xD7AF) // hangul
+}
+
+/// An error when a citation quotes more than [`QUOTE_WORDS`].
+fn long_quote(note: &Note, path: &[crate::model::PathSeg], quote: &str) -> Option<Diagnostic> {
+    let words = quote_words(quote);
+    if words <= QUOTE_WORDS {
+        return None;
+    }
+    let mut at = path.to_vec();
+    at.push(crate::model::PathSeg::Key("quote"));
+    let (line, col, width) = frontmatter::locate(&note.text, note.yaml_start, &at).unwrap_or((1, 1, 1));
+    Some(
+        Diagnostic::error(
+            &note.file,
+            format!("this quotation runs to {words} words; a citation quotes at most {QUOTE_WORDS}"),
+        )
+        .at(&note.text, line, col, width)
+        .with_help("keep the few words that matter and say the rest in your own words; the locator (`at:`) points readers to the passage"),
+    )
 }
 
 fn unknown_reference(

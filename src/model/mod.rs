@@ -105,6 +105,10 @@ pub struct Common {
     /// alone reads as a number in YAML; it is taken as written.
     #[serde(deserialize_with = "string_or_number")]
     pub translated_from: Option<String>,
+    /// Gaps of the integrity report the note owns up to, each with why it stays open
+    /// (`one_source: Only the June report describes the emails.`). The report lists them
+    /// apart, with the reason, and a `--strict` build accepts them.
+    pub gaps: std::collections::BTreeMap<String, String>,
 }
 
 /// Keys of [`Common`]; everything not known to the note's kind goes to `extra`.
@@ -116,6 +120,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "draft",
     "kind",
     "translated_from",
+    "gaps",
 ];
 
 /// A citation: `- source-id` or `{ source, at, quote }`.
@@ -410,6 +415,8 @@ pub enum PathSeg {
 pub struct Reference<'a> {
     pub id: &'a str,
     pub path: Vec<PathSeg>,
+    /// For a citation: the words it quotes.
+    pub quote: Option<&'a str>,
     /// The kinds the id may name; empty means any.
     pub expect: &'static [Kind],
 }
@@ -471,6 +478,7 @@ impl Note {
                     id: &c.source,
                     path,
                     expect: SOURCES,
+                    quote: c.quote.as_deref(),
                 });
             }
         }
@@ -481,6 +489,7 @@ impl Note {
                         id: t,
                         path: vec![Key("translation_of")],
                         expect: SOURCES,
+                        quote: None,
                     });
                 }
                 if let Some(v) = &s.via {
@@ -488,6 +497,7 @@ impl Note {
                         id: v,
                         path: vec![Key("via")],
                         expect: SOURCES,
+                        quote: None,
                     });
                 }
             }
@@ -497,12 +507,14 @@ impl Note {
                         id: &r.org,
                         path: vec![Key("roles"), Index(i), Key("org")],
                         expect: ORGS,
+                        quote: None,
                     });
                     for (j, c) in r.cites.iter().enumerate() {
                         out.push(Reference {
                             id: &c.source,
                             path: vec![Key("roles"), Index(i), Key("cites"), Index(j)],
                             expect: SOURCES,
+                            quote: c.quote.as_deref(),
                         });
                     }
                 }
@@ -513,6 +525,7 @@ impl Note {
                         id: a,
                         path: vec![Key("actors"), Index(i)],
                         expect: ENTITIES,
+                        quote: None,
                     });
                 }
                 if let Some(f) = &e.from {
@@ -520,6 +533,7 @@ impl Note {
                         id: f,
                         path: vec![Key("from")],
                         expect: ENTITIES,
+                        quote: None,
                     });
                 }
                 if let Some(t) = &e.to {
@@ -527,6 +541,7 @@ impl Note {
                         id: t,
                         path: vec![Key("to")],
                         expect: ENTITIES,
+                        quote: None,
                     });
                 }
                 cites(&mut out, Vec::new(), &e.cites);
@@ -537,6 +552,7 @@ impl Note {
                         id: by,
                         path: vec![Key("claimant")],
                         expect: ENTITIES,
+                        quote: None,
                     });
                 }
                 for (i, a) in c.about.iter().enumerate() {
@@ -544,6 +560,7 @@ impl Note {
                         id: a,
                         path: vec![Key("about"), Index(i)],
                         expect: &[],
+                        quote: None,
                     });
                 }
                 for (i, a) in c.contradicted_by.iter().enumerate() {
@@ -551,6 +568,7 @@ impl Note {
                         id: a,
                         path: vec![Key("contradicted_by"), Index(i)],
                         expect: &[],
+                        quote: None,
                     });
                 }
                 cites(&mut out, Vec::new(), &c.cites);
@@ -559,6 +577,7 @@ impl Note {
                         id: &r.by,
                         path: vec![Key("responses"), Index(i), Key("by")],
                         expect: ENTITIES,
+                        quote: None,
                     });
                     cites(&mut out, vec![Key("responses"), Index(i)], &r.cites);
                 }
