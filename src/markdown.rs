@@ -589,10 +589,6 @@ impl<'a> Renderer<'a> {
     ) -> Option<usize> {
         let mut s = String::from("<a href=\"");
         let _ = escape_href(&mut s, href);
-        if let Some(lang) = hreflang {
-            s.push_str("\" hreflang=\"");
-            let _ = escape_html(&mut s, lang);
-        }
         let k = fragment.map(|(target, frag, md_offset)| {
             let k = self.out.anchors.len();
             self.out.anchors.push(Anchor {
@@ -606,6 +602,11 @@ impl<'a> Renderer<'a> {
             k
         });
         s.push('"');
+        if let Some(lang) = hreflang {
+            s.push_str(" hreflang=\"");
+            let _ = escape_html(&mut s, lang);
+            s.push('"');
+        }
         if !title.is_empty() {
             s.push_str(" title=\"");
             let _ = escape_html(&mut s, title);

@@ -11,7 +11,8 @@ use crate::graph::conflicts::{Certainty, Conflict, Conflicts, Position};
 use crate::model::{Kind, KindData, Note, Role};
 use crate::render::{Locale, Summary};
 
-/// Dated events and claims, in order: by first possible day, then last, then id.
+/// Dated events and claims, in order: by first possible day, then last, then id. A span with
+/// no known start ("before June 2024") is placed by its last day, in the year it is filed under.
 pub fn order(dossier: &Dossier) -> Vec<usize> {
     let mut items: Vec<usize> = dossier
         .notes
@@ -22,7 +23,10 @@ pub fn order(dossier: &Dossier) -> Vec<usize> {
         .collect();
     items.sort_by(|&a, &b| {
         let (na, nb) = (&dossier.notes[a], &dossier.notes[b]);
-        na.date().cmp(&nb.date()).then_with(|| na.id.cmp(&nb.id))
+        fn key(d: Option<&DateSpan>) -> Option<(Day, &DateSpan)> {
+            d.map(|d| (if d.start == Day::MIN { d.end } else { d.start }, d))
+        }
+        key(na.date()).cmp(&key(nb.date())).then_with(|| na.id.cmp(&nb.id))
     });
     items
 }

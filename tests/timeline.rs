@@ -139,6 +139,21 @@ fn the_timeline_is_ordered_grouped_by_year_and_marked() {
     let deal = page.find("<a href=\"/events/deal/\">A pays B</a> <span").unwrap();
     let claim = page.find("<a href=\"/claims/c/\">A claim</a>").unwrap();
     assert!(early < deal && deal < claim, "in date order");
+    // A date with no known start ("before May 2022") is filed and placed by its last day.
+    let f = f.file(
+        "content/events/before.md",
+        "---\ntitle: Some time before\ndate: \"../2022-05\"\ncites: [filing]\n---\n",
+    );
+    let run = f.build(&[]);
+    run.ok();
+    let page = run.page("timeline/index.html");
+    let year_2022 = page.find("<h2 class=\"year-heading\">2022</h2>").unwrap();
+    let before = page.find("<a href=\"/events/before/\">Some time before</a>").unwrap();
+    let deal = year_2022
+        + page[year_2022..]
+            .find("<a href=\"/events/deal/\">A pays B</a>")
+            .unwrap();
+    assert!(year_2022 < before && before < deal, "{page}");
     assert!(
         page.contains("<h2 class=\"year-heading\">2021</h2>") && page.contains("<h2 class=\"year-heading\">2022</h2>")
     );

@@ -236,6 +236,23 @@ fn links_in_a_translation_go_to_translated_pages_or_to_marked_originals() {
     );
     let en = run.page("organizations/acme/index.html");
     assert!(en.contains("<mark>Acme</mark>"), "{en}");
+    // A heading of an untranslated note: the fragment belongs to the address, not the language.
+    let f = f
+        .file(
+            "content/people/ann.md",
+            "---\nname: Ann\n---\n## Career\n\nShe ran Acme.\n",
+        )
+        .file(
+            "content/events/deal.zh-Hant.md",
+            &with_hash("title: 艾克米賣給貝塔\n", DEAL_BODY, "見[[ann#career]]。\n"),
+        );
+    let run = f.build(&[]);
+    run.ok();
+    let zh = run.page("zh-hant/events/deal/index.html");
+    assert!(
+        zh.contains("<a href=\"/d/people/ann/#career\" hreflang=\"en\">"),
+        "{zh}"
+    );
 }
 
 #[test]

@@ -48,6 +48,13 @@ pub struct Conflict {
     pub to: Position,
 }
 
+/// Role types that put a duty to the organization on their holder: every type but `employee`.
+/// Staff moving from one employer to another are the transfer, not a conflict over it; a
+/// conflict needs someone who answers to both sides (an officer, director, owner, investor…).
+fn owes_duty(t: RoleType) -> bool {
+    t != RoleType::Employee
+}
+
 /// Role types through which one holds a position at what the organization owns.
 fn controls(t: RoleType) -> bool {
     matches!(
@@ -121,6 +128,9 @@ impl Walk<'_> {
             let Some(&at) = dossier.by_id.get(&role.org) else {
                 continue;
             };
+            if !owes_duty(role.role_type) {
+                continue;
+            }
             let Some(rel) = relation(role, self.span) else {
                 continue;
             };
@@ -198,7 +208,7 @@ fn reach(dossier: &Dossier, person: usize, depth: usize) -> HashSet<usize> {
             let Some(&at) = dossier.by_id.get(&role.org) else {
                 continue;
             };
-            if holder != person && !controls(role.role_type) {
+            if !owes_duty(role.role_type) || (holder != person && !controls(role.role_type)) {
                 continue;
             }
             out.insert(at);
@@ -405,6 +415,26 @@ mod tests {
         assert_eq!((c.from.org, c.to.org), (idx(&d, "a"), idx(&d, "b")));
         assert_eq!(c.from.chain.len(), 1);
         // Q's role at A ended in 2016; R holds a role at one side only.
+    }
+
+    #[test]
+    fn staff_who_move_between_the_parties_are_not_in_conflict() {
+        let d = with(&[
+            (
+                "people/s.md",
+                "---\nname: S\nroles:\n  - { org: a, role: engineer, type: employee, from: \"2020\" }\n  - { org: b, role: scientist, type: employee, from: \"2020\" }\n---\n",
+            ),
+            (
+                "people/t.md",
+                "---\nname: T\nroles:\n  - { org: a, role: engineer, type: employee, from: \"2020\" }\n  - { org: b, role: adviser, type: other, from: \"2020\" }\n  - { org: c, role: director, type: director, from: \"2020\" }\n---\n",
+            ),
+            ("events/e.md", "---\ntitle: E\ndate: \"2023-12\"\nfrom: a\nto: b\n---\n"),
+            ("events/f.md", "---\ntitle: F\ndate: \"2023-12\"\nfrom: b\nto: c\n---\n"),
+        ]);
+        let found = find(&d, 3).list;
+        // S is staff on both sides of E; T is staff at A, but owes B and C a duty.
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].person, found[0].event), (idx(&d, "t"), idx(&d, "f")));
     }
 
     #[test]
