@@ -194,6 +194,13 @@ fn parse_point(s: &str) -> Result<Point, DateError> {
 }
 
 impl DateSpan {
+    /// The key lists and the timeline sort by: the first possible day, or the last one when the
+    /// span has no known start ("before June 2024" sits with June 2024, not before all time),
+    /// then the span itself.
+    pub fn order_key(&self) -> (Day, &DateSpan) {
+        (if self.start == Day::MIN { self.end } else { self.start }, self)
+    }
+
     pub fn parse(text: &str) -> Result<DateSpan, DateError> {
         let raw = text.trim();
         if raw.is_empty() {

@@ -262,6 +262,8 @@ pub struct Summary<'a> {
     pub date: Option<&'a DateSpan>,
     pub tags: &'a [String],
     pub publisher: Option<&'a str>,
+    /// For a source not read directly: the id of the source through which it is known.
+    pub via: Option<&'a str>,
     pub language: Option<&'a str>,
     /// A source's language by its name in itself (`繁體中文`), or its tag.
     pub language_name: Option<&'a str>,
@@ -328,9 +330,9 @@ impl<'a> Locale<'a> {
             Some(_) => self.lang,
             None => &config.default_lang,
         };
-        let (publisher, language) = match &shown.data {
-            KindData::Source(s) => (s.publisher.as_deref(), s.language.as_deref()),
-            _ => (None, None),
+        let (publisher, language, via) = match &shown.data {
+            KindData::Source(s) => (s.publisher.as_deref(), s.language.as_deref(), s.via.as_deref()),
+            _ => (None, None, None),
         };
         let prefix = if shown.lang.is_some() { self.prefix.as_str() } else { "" };
         Summary {
@@ -342,6 +344,7 @@ impl<'a> Locale<'a> {
             date: shown.date(),
             tags: &shown.common.tags,
             publisher,
+            via,
             language,
             language_name: language.map(|l| config.lang_name(l)),
             status: match &shown.data {
@@ -445,7 +448,7 @@ pub fn list_order(dossier: &Dossier, kind: Kind) -> Vec<usize> {
         Kind::Event | Kind::Claim | Kind::Source => idx.sort_by(|&a, &b| {
             let (na, nb) = (&notes[a], &notes[b]);
             match (na.date(), nb.date()) {
-                (Some(x), Some(y)) => x.cmp(y).then_with(|| na.id.cmp(&nb.id)),
+                (Some(x), Some(y)) => x.order_key().cmp(&y.order_key()).then_with(|| na.id.cmp(&nb.id)),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => na.title.cmp(&nb.title).then_with(|| na.id.cmp(&nb.id)),

@@ -23,10 +23,10 @@ pub fn order(dossier: &Dossier) -> Vec<usize> {
         .collect();
     items.sort_by(|&a, &b| {
         let (na, nb) = (&dossier.notes[a], &dossier.notes[b]);
-        fn key(d: Option<&DateSpan>) -> Option<(Day, &DateSpan)> {
-            d.map(|d| (if d.start == Day::MIN { d.end } else { d.start }, d))
-        }
-        key(na.date()).cmp(&key(nb.date())).then_with(|| na.id.cmp(&nb.id))
+        na.date()
+            .map(DateSpan::order_key)
+            .cmp(&nb.date().map(DateSpan::order_key))
+            .then_with(|| na.id.cmp(&nb.id))
     });
     items
 }
