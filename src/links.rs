@@ -336,18 +336,38 @@ const CONTEXT_CHARS: usize = 160;
 
 /// The sentence of `block` around the byte range `link`, with the link's text set apart.
 pub fn sentence_around(block: &str, link: std::ops::Range<usize>) -> Context {
+    context_in(block, &sentence_starts(block), link)
+}
+
+/// Where each sentence of `block` starts, in order (the first at 0), for [`context_in`]: a
+/// block is segmented once, however many links it has.
+pub fn sentence_starts(block: &str) -> Vec<usize> {
+    block.split_sentence_bound_indices().map(|(i, _)| i).collect()
+}
+
+/// The sentence around `link`, given the block's [`sentence_starts`]: from the end of the last
+/// sentence that ends at or before the link, to the start of the first one at or after its end.
+pub fn context_in(block: &str, starts: &[usize], link: std::ops::Range<usize>) -> Context {
+    // A sentence ends where the next begins; the last one at the end of the block.
+    let end_of = |k: usize| starts.get(k + 1).copied().unwrap_or(block.len());
+    // The sentences ending at or before the link's start (and starting before it) come first.
+    let before = starts.partition_point(|&i| i < link.start);
     let mut start = 0;
-    let mut end = block.len();
-    for (i, s) in block.split_sentence_bound_indices() {
-        let s_end = i + s.len();
-        if s_end <= link.start && i < link.start {
-            start = s_end;
+    if before > 0 {
+        // Of the sentences starting before the link, those that also end by its start.
+        let mut k = before;
+        while k > 0 && end_of(k - 1) > link.start {
+            k -= 1;
         }
-        if i >= link.end.max(link.start + 1) {
-            end = i;
-            break;
+        if k > 0 {
+            start = end_of(k - 1);
         }
     }
+    let from = link.end.max(link.start + 1);
+    let end = starts[starts.partition_point(|&i| i < from)..]
+        .first()
+        .copied()
+        .unwrap_or(block.len());
     let mut before = tidy(block[start..link.start].trim_start());
     let after = tidy(block[link.end..end].trim_end());
     let text = block[link.clone()].to_string();

@@ -20,7 +20,7 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::links::{Context, LinkTargets, parse_citation, resolve_path, sentence_around};
+use crate::links::{Context, LinkTargets, parse_citation, resolve_path};
 use crate::model::Kind;
 
 /// The class prefix of highlighted code (`hl-keyword`), shared with the stylesheet.
@@ -562,8 +562,11 @@ impl<'a> Renderer<'a> {
 
     /// Ends the current block: the sentences around its links are cut now.
     fn block_boundary(&mut self) {
-        for (link, range) in self.marks.drain(..) {
-            self.out.links[link].context = sentence_around(&self.block, range);
+        if !self.marks.is_empty() {
+            let starts = crate::links::sentence_starts(&self.block);
+            for (link, range) in self.marks.drain(..) {
+                self.out.links[link].context = crate::links::context_in(&self.block, &starts, range);
+            }
         }
         self.block.clear();
     }

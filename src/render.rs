@@ -771,7 +771,13 @@ struct InvolvementView<'a> {
 
 fn field_words(loc: &Locale<'_>, f: &Field) -> String {
     let w = loc.words;
-    let title = |i: &Option<usize>| i.map(|i| loc.shown(&loc.dossier.notes[i]).title.clone());
+    // The page shows the note's title, so it depends on the note.
+    let title = |i: &Option<usize>| {
+        i.map(|i| {
+            record_note(i);
+            loc.shown(&loc.dossier.notes[i]).title.clone()
+        })
+    };
     match f {
         Field::TranslatesIt => w.get("mention_translates").into(),
         Field::KnownThrough => w.get("mention_via").into(),

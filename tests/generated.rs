@@ -1,0 +1,157 @@
+//! Generated dossiers (`dossier generate`), as the benchmarks use them: a thousand notes build
+//! without a warning and pass `dossier check`, and rebuilding after edits of every kind gives
+//! byte for byte what a full build gives.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dossier::output::OutputTree;
+use dossier::serve::{Outcome, Session};
+
+const BASE: &str = "http://127.0.0.1:1111/";
+
+fn generate(notes: usize, seed: u64) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("dossier");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.args([
+        "generate",
+        "--notes",
+        &notes.to_string(),
+        "--seed",
+        &seed.to_string(),
+        "--out",
+    ])
+    .arg(&root);
+    let run = common::run(cmd, root.clone());
+    run.ok();
+    assert!(
+        run.stdout.starts_with(&format!("Generated {notes} notes")),
+        "{}",
+        run.stdout
+    );
+    (dir, root)
+}
+
+#[test]
+fn a_thousand_generated_notes_build_cleanly_and_pass_check() {
+    let (_dir, root) = generate(1000, 1);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.args(["build", "--root"]).arg(&root);
+    let run = common::run(cmd, root.join("public"));
+    run.ok();
+    assert_eq!(run.stderr, "", "no warning");
+    assert!(run.stdout.starts_with("Built 1000 notes into "), "{}", run.stdout);
+    // Every kind of page is there, in both languages.
+    for page in [
+        "index.html",
+        "sources/source-0/index.html",
+        "people/person-0/index.html",
+        "organizations/org-0/index.html",
+        "events/event-0/index.html",
+        "claims/claim-0/index.html",
+        "analysis/page-0/index.html",
+        "timeline/index.html",
+        "conflicts/index.html",
+        "zh-hant/index.html",
+    ] {
+        assert!(root.join("public").join(page).is_file(), "{page}");
+    }
+    let translated = std::fs::read_dir(root.join("public/zh-hant/events")).unwrap().count();
+    assert!(translated > 0, "some events are translated");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.args(["check", "--dir"]).arg(root.join("public"));
+    let run = common::run(cmd, root.join("public"));
+    run.ok();
+    assert!(run.stdout.contains("none broken"), "{}", run.stdout);
+}
+
+fn full(root: &Path) -> OutputTree {
+    match Session::new(root, BASE, false).build() {
+        Outcome::Built { tree, .. } => tree,
+        Outcome::Failed(d) => panic!("the full build failed: {d:?}"),
+    }
+}
+
+fn edit(root: &Path, path: &str, from: &str, to: &str) -> PathBuf {
+    let text = std::fs::read_to_string(root.join(path)).unwrap();
+    assert!(text.contains(from), "{path} has no `{from}`");
+    std::fs::write(root.join(path), text.replacen(from, to, 1)).unwrap();
+    PathBuf::from(path)
+}
+
+#[track_caller]
+fn same(incremental: &OutputTree, full: &OutputTree, step: &str) {
+    let differing: Vec<&String> = incremental
+        .iter()
+        .filter(|(p, bytes)| full.get(p) != Some(&bytes[..]))
+        .map(|(p, _)| p)
+        .collect();
+    let a: Vec<&String> = incremental.iter().map(|(p, _)| p).collect();
+    let b: Vec<&String> = full.iter().map(|(p, _)| p).collect();
+    assert_eq!(a, b, "{step}: the files differ");
+    // DOSSIER_TEST_DIFF_DIR=DIR keeps both versions of each differing file there.
+    if let Ok(dir) = std::env::var("DOSSIER_TEST_DIFF_DIR") {
+        for p in &differing {
+            let name = p.replace('/', "_");
+            std::fs::write(format!("{dir}/{name}.incremental"), incremental.get(p).unwrap()).unwrap();
+            std::fs::write(format!("{dir}/{name}.full"), full.get(p).unwrap()).unwrap();
+        }
+    }
+    assert!(
+        differing.is_empty(),
+        "{step}: these files differ from a full build: {differing:?}"
+    );
+}
+
+#[test]
+fn incremental_rebuilds_of_a_generated_dossier_equal_full_builds() {
+    let (_dir, root) = generate(300, 2);
+    let mut session = Session::new(&root, BASE, false);
+    let Outcome::Built { tree, .. } = session.build() else {
+        panic!("the first build failed")
+    };
+    same(&tree, &full(&root), "first build");
+    // (step, file, text replaced, replacement), applied one at a time.
+    let steps = [
+        (
+            "a body edited",
+            "content/events/event-3.md",
+            "## Background",
+            "## Background\n\nA new line.",
+        ),
+        (
+            "a title changed",
+            "content/people/person-1.md",
+            "name: ",
+            "name: Renamed ",
+        ),
+        (
+            "a claim's status changed",
+            "content/claims/claim-2.md",
+            "status: ",
+            "status: denied\nx_old_status: ",
+        ),
+        (
+            "a role's dates changed",
+            "content/people/person-2.md",
+            "from: \"",
+            "from: \"1999-01\", x_from: \"",
+        ),
+        (
+            "a source's date changed",
+            "content/sources/source-4.md",
+            "published: ",
+            "published: 2001-01-01\nx_published: ",
+        ),
+    ];
+    for (step, file, from, to) in steps {
+        session.reload(&[edit(&root, file, from, to)]);
+        let Outcome::Built { tree, .. } = session.build() else {
+            panic!("{step}: the rebuild failed")
+        };
+        same(&tree, &full(&root), step);
+    }
+}
