@@ -5,7 +5,7 @@
 //! The site is generated, built in memory once, then checked several times; the figure is the
 //! median of the runs. `DOSSIER_BENCH_KEEP=DIR` keeps the generated dossier in DIR.
 
-mod generate;
+
 
 use std::time::Instant;
 
@@ -15,14 +15,17 @@ use dossier::load::{load_content, load_theme};
 use dossier::progress::Progress;
 
 fn main() {
-    let notes = generate::size();
+    let notes: usize = std::env::var("DOSSIER_BENCH_NOTES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
     let dir = tempfile::tempdir().expect("temp dir");
     // DOSSIER_BENCH_KEEP=DIR keeps the generated dossier there, to build it by hand.
     let root = match std::env::var_os("DOSSIER_BENCH_KEEP") {
         Some(keep) => std::path::PathBuf::from(keep),
         None => dir.path().to_path_buf(),
     };
-    generate::generate(&root, notes);
+    dossier::generate::generate(&root, notes, 1).expect("generate a dossier");
     let started = Instant::now();
     let (content, _) = load_content(&root);
     let (theme, _) = load_theme(&root);

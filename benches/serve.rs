@@ -7,7 +7,7 @@
 //! arrival of the reload event. The figures are medians over the body edits and over the title
 //! edits. The time includes the watcher's debounce.
 
-mod generate;
+
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -15,10 +15,13 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn main() {
-    let notes = generate::size();
+    let notes: usize = std::env::var("DOSSIER_BENCH_NOTES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().to_path_buf();
-    generate::generate(&root, notes);
+    dossier::generate::generate(&root, notes, 1).expect("generate a dossier");
     let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
         .args(["serve", "--port", "0", "--root"])
         .arg(&root)

@@ -1,0 +1,152 @@
+//! Whole-process figures on generated dossiers: `dossier build` (wall time, peak memory and the
+//! time of each phase, from the tool's own tracing spans), `dossier check` of the result, and
+//! the example dossier start to finish. Run with `cargo bench --bench build`.
+//!
+//! `DOSSIER_BENCH_SIZES` (default `1000,10000,30000`) sets the sizes, `DOSSIER_BENCH_RUNS`
+//! (default 3) the runs per size; the figure is the median run. The dossiers are generated once
+//! (`dossier generate --seed 1`) into `target/bench/` and kept for the next run.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_dossier");
+
+/// Runs `cmd` to its end: (wall time, peak resident memory in bytes, stderr).
+fn measure(cmd: &mut Command) -> (Duration, u64, String) {
+    let started = Instant::now();
+    let child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start dossier");
+    let pid = child.id() as libc::pid_t;
+    let mut stderr = child.stderr.expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut s);
+        s
+    });
+    // wait4 gives this child's own peak memory, which the standard library does not.
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = started.elapsed();
+    assert_eq!(waited, pid, "wait4 failed");
+    let stderr = reader.join().unwrap_or_default();
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "dossier failed:\n{stderr}"
+    );
+    (wall, usage.ru_maxrss as u64 * 1024, stderr)
+}
+
+/// The busy time of each span `dossier -v` reports, summed by name, in milliseconds.
+fn phases(stderr: &str) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    for line in stderr.lines() {
+        let Some(rest) = line.split(" INFO ").nth(1) else { continue };
+        let Some(name) = rest.split(':').next() else { continue };
+        let Some(busy) = line.split("time.busy=").nth(1).and_then(|b| b.split_whitespace().next()) else {
+            continue;
+        };
+        let (num, unit) = busy.split_at(busy.find(|c: char| c.is_alphabetic() || c == 'µ').unwrap_or(busy.len()));
+        let Ok(v) = num.parse::<f64>() else { continue };
+        let ms = match unit {
+            "s" => v * 1000.0,
+            "ms" => v,
+            "µs" | "us" => v / 1000.0,
+            "ns" => v / 1e6,
+            _ => continue,
+        };
+        *out.entry(name.to_string()).or_default() += ms;
+    }
+    out
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn generated(n: usize) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench/{n}-seed1"));
+    if !dir.join("content/_index.md").is_file() {
+        let _ = std::fs::remove_dir_all(&dir);
+        let status = Command::new(BIN)
+            .args(["generate", "--notes", &n.to_string(), "--seed", "1", "--out"])
+            .arg(&dir)
+            .status()
+            .expect("dossier generate");
+        assert!(status.success());
+    }
+    dir
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("DOSSIER_BENCH_SIZES")
+        .unwrap_or_else(|_| "1000,10000,30000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let runs: usize = std::env::var("DOSSIER_BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
+    let shown = ["load", "parse", "graph", "markdown", "backlinks", "templates", "feeds", "write"];
+    let mut walls = BTreeMap::new();
+    println!(
+        "| notes | build wall | peak memory | {} | check wall |",
+        shown.join(" | ")
+    );
+    println!("|---:|---:|---:|{}---:|", "---:|".repeat(shown.len()));
+    for &n in &sizes {
+        let root = generated(n);
+        let out = tempfile::tempdir().expect("temp dir");
+        let site = out.path().join("site");
+        let mut wall = Vec::new();
+        let mut peak = Vec::new();
+        let mut phase_runs: Vec<BTreeMap<String, f64>> = Vec::new();
+        for _ in 0..runs {
+            let (w, p, stderr) = measure(
+                Command::new(BIN)
+                    .args(["-v", "build", "--root"])
+                    .arg(&root)
+                    .arg("--output")
+                    .arg(&site),
+            );
+            wall.push(w.as_secs_f64());
+            peak.push(p as f64);
+            phase_runs.push(phases(&stderr));
+        }
+        let mut check = Vec::new();
+        for _ in 0..runs {
+            let (w, _, _) = measure(Command::new(BIN).args(["check", "--dir"]).arg(&site));
+            check.push(w.as_secs_f64());
+        }
+        let wall = median(wall);
+        walls.insert(n, wall);
+        let cells: Vec<String> = shown
+            .iter()
+            .map(|p| {
+                let v = median(phase_runs.iter().map(|r| r.get(*p).copied().unwrap_or(0.0)).collect());
+                format!("{v:.0} ms")
+            })
+            .collect();
+        println!(
+            "| {n} | {wall:.2} s | {:.0} MB | {} | {:.2} s |",
+            median(peak) / 1e6,
+            cells.join(" | "),
+            median(check)
+        );
+    }
+    if let (Some(a), Some(b)) = (walls.get(&10_000), walls.get(&30_000)) {
+        println!("growth: 30,000 notes take {:.2}× the time of 10,000", b / a);
+    }
+    // The example, start to finish, as a writer runs it.
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut example = Vec::new();
+    for _ in 0..runs.max(5) {
+        let (w, _, _) = measure(
+            Command::new(BIN)
+                .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output"])
+                .arg(out.path().join("site")),
+        );
+        example.push(w.as_secs_f64());
+    }
+    println!("example dossier, start to finish: median {:.3} s", median(example));
+}
