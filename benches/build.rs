@@ -14,9 +14,15 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_dossier");
 
 /// Runs `cmd` to its end: (wall time, peak resident memory in bytes, stderr).
+// The child is reaped by `wait4` below, which clippy does not see.
+#[allow(clippy::zombie_processes)]
 fn measure(cmd: &mut Command) -> (Duration, u64, String) {
     let started = Instant::now();
-    let child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start dossier");
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start dossier");
     let pid = child.id() as libc::pid_t;
     let mut stderr = child.stderr.expect("stderr");
     let reader = std::thread::spawn(move || {
@@ -42,9 +48,15 @@ fn measure(cmd: &mut Command) -> (Duration, u64, String) {
 fn phases(stderr: &str) -> BTreeMap<String, f64> {
     let mut out = BTreeMap::new();
     for line in stderr.lines() {
-        let Some(rest) = line.split(" INFO ").nth(1) else { continue };
+        let Some(rest) = line.split(" INFO ").nth(1) else {
+            continue;
+        };
         let Some(name) = rest.split(':').next() else { continue };
-        let Some(busy) = line.split("time.busy=").nth(1).and_then(|b| b.split_whitespace().next()) else {
+        let Some(busy) = line
+            .split("time.busy=")
+            .nth(1)
+            .and_then(|b| b.split_whitespace().next())
+        else {
             continue;
         };
         let (num, unit) = busy.split_at(busy.find(|c: char| c.is_alphabetic() || c == 'µ').unwrap_or(busy.len()));
@@ -86,8 +98,20 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let runs: usize = std::env::var("DOSSIER_BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
-    let shown = ["load", "parse", "graph", "markdown", "backlinks", "templates", "feeds", "write"];
+    let runs: usize = std::env::var("DOSSIER_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+    let shown = [
+        "load",
+        "parse",
+        "graph",
+        "markdown",
+        "backlinks",
+        "templates",
+        "feeds",
+        "write",
+    ];
     let mut walls = BTreeMap::new();
     println!(
         "| notes | build wall | peak memory | {} | check wall |",

@@ -5,8 +5,6 @@
 //! The site is generated, built in memory once, then checked several times; the figure is the
 //! median of the runs. `DOSSIER_BENCH_KEEP=DIR` keeps the generated dossier in DIR.
 
-
-
 use std::time::Instant;
 
 use dossier::build::{BuildInput, build};

@@ -7,8 +7,6 @@
 //! arrival of the reload event. The figures are medians over the body edits and over the title
 //! edits. The time includes the watcher's debounce.
 
-
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
