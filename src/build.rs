@@ -538,7 +538,12 @@ fn integrity_report(
     let shown = render::shown_bodies(dossier, bodies, &dossier.site.config.default_lang);
     match links {
         Some(links) => graph::integrity::report(dossier, &shown, links, &bodies.home),
-        None => graph::integrity::report(dossier, &shown, &graph::links::collect(dossier, &shown).0, &bodies.home),
+        None => graph::integrity::report(
+            dossier,
+            &shown,
+            &graph::links::collect(dossier, &shown, None).0,
+            &bodies.home,
+        ),
     }
 }
 

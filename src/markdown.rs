@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
@@ -152,7 +152,8 @@ pub enum LinkKind {
 pub struct BodyLink {
     pub target: usize,
     pub kind: LinkKind,
-    pub context: Context,
+    /// Shared with the mentions made of the link (see [`crate::graph::links::Mention`]).
+    pub context: Arc<Context>,
 }
 
 /// One numbered entry of a page's "Sources" list.
@@ -565,7 +566,7 @@ impl<'a> Renderer<'a> {
         if !self.marks.is_empty() {
             let starts = crate::links::sentence_starts(&self.block);
             for (link, range) in self.marks.drain(..) {
-                self.out.links[link].context = crate::links::context_in(&self.block, &starts, range);
+                self.out.links[link].context = Arc::new(crate::links::context_in(&self.block, &starts, range));
             }
         }
         self.block.clear();
@@ -578,7 +579,7 @@ impl<'a> Renderer<'a> {
         self.out.links.push(BodyLink {
             target,
             kind,
-            context: Context::default(),
+            context: Arc::default(),
         });
         Some(self.out.links.len() - 1)
     }

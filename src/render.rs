@@ -287,6 +287,8 @@ pub struct Locale<'a> {
     pub base_path: &'a str,
     /// The language's folder below the base path (`zh-hant/`, or empty).
     pub prefix: String,
+    /// The index's summaries in this language, by id, when the index is made.
+    summaries: Option<&'a HashMap<String, (u32, Value)>>,
 }
 
 impl<'a> Locale<'a> {
@@ -297,11 +299,26 @@ impl<'a> Locale<'a> {
             words,
             base_path,
             prefix: dossier.site.config.lang_prefix(lang),
+            summaries: None,
         }
     }
 
     fn is_default(&self) -> bool {
         self.prefix.is_empty()
+    }
+
+    /// [`Locale::summary`] as templates see it: the index's value, made once per language and
+    /// shared by every page that shows it, where the index is made.
+    fn summary_value(&self, note: &'a Note) -> Value {
+        match self.summaries.and_then(|s| s.get(&note.id)) {
+            Some((i, value)) => {
+                if is_recording() {
+                    record_note(*i as usize);
+                }
+                value.clone()
+            }
+            None => Value::from_serializable(&self.summary(note)),
+        }
     }
 
     /// The note as this language shows it: its translation, or else the original.
@@ -716,7 +733,8 @@ struct SourceEntry<'a> {
 
 #[derive(Serialize)]
 struct RoleHolderView<'a> {
-    holder: Summary<'a>,
+    /// A [`Summary`].
+    holder: Value,
     role: &'a crate::model::Role,
 }
 
@@ -749,7 +767,8 @@ struct MentionView<'a> {
 
 #[derive(Serialize)]
 struct BacklinkView<'a> {
-    note: Summary<'a>,
+    /// A [`Summary`].
+    note: Value,
     mentions: Vec<MentionView<'a>>,
 }
 
@@ -764,7 +783,8 @@ struct BacklinkGroup<'a> {
 
 #[derive(Serialize)]
 struct InvolvementView<'a> {
-    note: Summary<'a>,
+    /// A [`Summary`].
+    note: Value,
     /// As what: `actor`, `from`, `to`, `claimant`, `subject`, `responded`, in words.
     roles: Vec<&'a str>,
 }
@@ -825,12 +845,12 @@ fn group<'a>(loc: &Locale<'a>, list: &'a [Backlink]) -> Vec<BacklinkGroup<'a>> {
     for b in list {
         let note = &dossier.notes[b.from];
         let view = BacklinkView {
-            note: loc.summary(note),
+            note: loc.summary_value(note),
             mentions: b
                 .mentions
                 .iter()
                 .map(|m| MentionView {
-                    context: m.context.as_ref(),
+                    context: m.context.as_deref(),
                     field: m.field.as_ref().map(|f| field_words(loc, f)),
                     at: m.at.as_deref(),
                     quote: m.quote.as_deref(),
@@ -1132,11 +1152,15 @@ pub fn links_by_lang(
     bodies: &Bodies,
     previous: Option<(&LinkViews, &BTreeSet<usize>)>,
 ) -> (LinkViews, BTreeMap<String, BTreeSet<usize>>) {
-    let langs = dossier.site.config.languages();
+    let default = dossier.site.config.default_lang.as_str();
+    // The default language first: another shares its contributions where it shows the same body.
+    let mut langs = dossier.site.config.languages();
+    langs.sort_by_key(|&l| l != default);
+    let default_shown = shown_bodies(dossier, bodies, default);
     type Made = (String, Links, Vec<Arc<Contribution>>, BTreeSet<usize>);
-    let made: Vec<Made> = langs
-        .into_par_iter()
-        .map(|lang| {
+    let mut made: Vec<Made> = Vec::new();
+    for lang in langs {
+        made.push({
             let shown = shown_bodies(dossier, bodies, lang);
             let last = previous
                 .and_then(|(views, changed)| Some((views.by_lang.get(lang)?, views.contributions.get(lang)?, changed)));
@@ -1154,11 +1178,17 @@ pub fn links_by_lang(
                     }
                     (links, contributions)
                 }
-                None => crate::graph::links::collect(dossier, &shown),
+                None => {
+                    let like = made
+                        .first()
+                        .filter(|_| lang != default)
+                        .map(|m| (default_shown.as_slice(), m.2.as_slice()));
+                    crate::graph::links::collect(dossier, &shown, like)
+                }
             };
             (lang.to_string(), links, contributions, touched)
-        })
-        .collect();
+        });
+    }
     let mut views = LinkViews::default();
     let mut touched = BTreeMap::new();
     for (lang, links, contributions, t) in made {
@@ -1238,7 +1268,8 @@ pub fn render_site(
         let Some(words) = index.words.get(lang) else {
             continue;
         };
-        let loc = Locale::new(dossier, lang, words, &base_path);
+        let mut loc = Locale::new(dossier, lang, words, &base_path);
+        loc.summaries = index.langs.get(lang).map(|l| &l.by_id);
         results.extend(render_language(&shared, &loc));
     }
 
@@ -1248,7 +1279,7 @@ pub fn render_site(
     for r in results {
         match r {
             Ok((path, html, d)) => {
-                out.insert(path.clone(), html.into_bytes());
+                out.insert_shared(path.clone(), html);
                 deps.push((path, d));
             }
             // A broken template fails the same way on every page: report it once.
@@ -1277,7 +1308,7 @@ struct Shared<'a> {
     translated_as: &'a [Vec<usize>],
 }
 
-type PageResult = Result<(String, String, Deps), Diagnostic>;
+type PageResult = Result<(String, Arc<[u8]>, Deps), Diagnostic>;
 
 /// The pages of one language: every note's in the default language, the translated notes' in
 /// another, and the lists in each.
@@ -1323,7 +1354,9 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
     let site_value = Value::from_serializable(&site);
     let t_value = Value::from_serializable(&words.strings);
     let lang_value = Value::from(lang);
-    let render_page = |template: &str, page: &dyn erased::Page, what: &str| -> Result<String, Diagnostic> {
+    // A page's bytes are moved into a block of their exact size at once: holding the rendered
+    // strings, with the room each grew into, until every page is done cost a third more memory.
+    let render_page = |template: &str, page: &dyn erased::Page, what: &str| -> Result<Arc<[u8]>, Diagnostic> {
         let mut ctx = Context::new();
         ctx.insert_value("site", site_value.clone());
         ctx.insert_value("t", t_value.clone());
@@ -1332,6 +1365,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
         theme
             .tera
             .render(template, &ctx)
+            .map(|html| Arc::from(html.into_bytes()))
             .map_err(|e| template_diag(&theme.sources, &e, Some(what)))
     };
 
@@ -1435,7 +1469,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                             let holder = &dossier.notes[r.holder];
                             match &holder.data {
                                 KindData::Entity(e) => Some(RoleHolderView {
-                                    holder: loc.summary(holder),
+                                    holder: loc.summary_value(holder),
                                     role: &e.roles[r.role],
                                 }),
                                 _ => None,
@@ -1445,7 +1479,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                     involved_in: links.involved_in[i]
                         .iter()
                         .map(|v| InvolvementView {
-                            note: loc.summary(&dossier.notes[v.note]),
+                            note: loc.summary_value(&dossier.notes[v.note]),
                             roles: v.roles.iter().map(|r| words.get(as_key(r))).collect(),
                         })
                         .collect(),

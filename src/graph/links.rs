@@ -100,7 +100,8 @@ pub enum Field {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
     /// The sentence around a link or citation in the body.
-    pub context: Option<Context>,
+    /// Shared with the body's link and every list that shows it: a copy costs a count.
+    pub context: Option<Arc<Context>>,
     /// The front-matter field that names the note.
     pub field: Option<Field>,
     /// For a citation: where in the source, and the words quoted.
@@ -296,11 +297,22 @@ fn field(f: Field) -> Mention {
 /// Computes backlinks, citations and involvement from the front-matter and the rendered bodies
 /// (`bodies[i]` belongs to note `i`: in a language other than the default, its translation's
 /// body where it has one, so the sentences shown are in that language where they can be).
-pub fn collect(dossier: &Dossier, bodies: &[&Rendered]) -> (Links, Vec<Arc<Contribution>>) {
+///
+/// With `like` (another language's bodies and the contributions made from them), a note whose
+/// body is the very same one there shares that contribution rather than making it again: in a
+/// language other than the default, that is every untranslated note.
+pub fn collect(
+    dossier: &Dossier,
+    bodies: &[&Rendered],
+    like: Option<(&[&Rendered], &[Arc<Contribution>])>,
+) -> (Links, Vec<Arc<Contribution>>) {
     let _span = tracing::info_span!("backlinks").entered();
     let contributions: Vec<Arc<Contribution>> = (0..dossier.notes.len())
         .into_par_iter()
-        .map(|i| Arc::new(contribution(dossier, i, bodies[i])))
+        .map(|i| match like {
+            Some((other, made)) if std::ptr::eq(other[i], bodies[i]) => Arc::clone(&made[i]),
+            _ => Arc::new(contribution(dossier, i, bodies[i])),
+        })
         .collect();
     (Links::assemble(&contributions), contributions)
 }
