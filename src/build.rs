@@ -247,7 +247,20 @@ impl Cache {
 
 /// Builds the site in memory.
 pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailure> {
-    build_cached(&input, progress, &mut Cache::default(), &|_| {})
+    build_with(&input, progress, &mut Cache::default(), &|_| {}, None)
+}
+
+/// Builds the site into `staging`, which receives each page as soon as it is rendered rather
+/// than once the whole site is (`dossier build`: the pages need not all be held in memory).
+/// The tree returned holds the other files, and the pages' paths as written
+/// ([`OutputTree::insert_on_disk`]); [`crate::output::Staging::finish`] completes the folder.
+pub fn build_into(
+    input: BuildInput,
+    progress: &Progress,
+    staging: &crate::output::Staging,
+) -> Result<Built, BuildFailure> {
+    let put = |path: &str, bytes: &[u8]| staging.put(path, bytes);
+    build_with(&input, progress, &mut Cache::default(), &|_| {}, Some(&put))
 }
 
 /// Builds the site in memory, reusing what `cache` holds from the previous build and leaving
@@ -261,6 +274,17 @@ pub fn build_cached(
     progress: &Progress,
     cache: &mut Cache,
     pages_ready: &dyn Fn(&OutputTree),
+) -> Result<Built, BuildFailure> {
+    build_with(input, progress, cache, pages_ready, None)
+}
+
+/// [`build_cached`], with pages given to `sink` as they are rendered when there is one.
+fn build_with(
+    input: &BuildInput,
+    progress: &Progress,
+    cache: &mut Cache,
+    pages_ready: &dyn Fn(&OutputTree),
+    sink: Option<render::PageSink<'_>>,
 ) -> Result<Built, BuildFailure> {
     let BuildInput {
         content,
@@ -422,6 +446,7 @@ pub fn build_cached(
         words,
         only: keep.then_some(&only as &(dyn Fn(&str) -> bool + Sync)),
         previous: dirty.as_ref().map(|(_, changed, last)| (&*last.index, changed)),
+        sink,
     };
     let mut rendered = OutputTree::default();
     let (template_diags, deps) = render::render_site(input, &theme, &mut rendered);
@@ -438,9 +463,7 @@ pub fn build_cached(
         Some(last) => (last.tree, last.pages),
         None => Default::default(),
     };
-    for (path, bytes) in rendered.iter() {
-        tree.insert_shared(path.clone(), bytes.clone());
-    }
+    tree.extend_from(&rendered);
     pages.extend(deps);
     // The static files are put in anew below; the data files stay the last build's until
     // `add_feeds` replaces them.

@@ -6,10 +6,10 @@
 //! only ever deletes folders that carry its marker file, and refuses to write into the dossier's
 //! root, its sources, any folder above them, or a non-empty folder it did not make.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -23,6 +23,9 @@ const MARKER_TEXT: &str = "This folder was written by dossier, which replaces it
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct OutputTree {
     files: BTreeMap<String, Arc<[u8]>>,
+    /// Files already written to a [`Staging`] folder as they were made: their entries in
+    /// `files` are empty, and [`Staging::finish`] does not write them again.
+    on_disk: BTreeSet<String>,
     /// The URL the site is built for, recorded in the marker file so that
     /// `dossier check --dir` can tell the site's own links from others.
     pub base_url: Option<String>,
@@ -38,11 +41,31 @@ pub fn recorded_base_url(dir: &Path) -> Option<String> {
 
 impl OutputTree {
     pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
+        self.on_disk.remove(&path);
         self.files.insert(path, bytes.into());
+    }
+
+    /// Records a file already written to the staging folder the tree is finished into.
+    pub fn insert_on_disk(&mut self, path: String) {
+        self.files.insert(path.clone(), Arc::from(&[][..]));
+        self.on_disk.insert(path);
+    }
+
+    /// Puts in every file of `other`, written or not, without copying bytes.
+    pub fn extend_from(&mut self, other: &OutputTree) {
+        for (path, bytes) in &other.files {
+            self.files.insert(path.clone(), bytes.clone());
+            if other.on_disk.contains(path) {
+                self.on_disk.insert(path.clone());
+            } else {
+                self.on_disk.remove(path);
+            }
+        }
     }
 
     /// Inserts bytes another tree already holds, without copying them.
     pub fn insert_shared(&mut self, path: String, bytes: Arc<[u8]>) {
+        self.on_disk.remove(&path);
         self.files.insert(path, bytes);
     }
 
@@ -58,10 +81,13 @@ impl OutputTree {
     /// Keeps only the files whose path `keep` accepts.
     pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
         self.files.retain(|path, _| keep(path));
+        let files = &self.files;
+        self.on_disk.retain(|path| files.contains_key(path));
     }
 
     pub fn remove(&mut self, path: &str) {
         self.files.remove(path);
+        self.on_disk.remove(path);
     }
 
     pub fn contains(&self, path: &str) -> bool {
@@ -200,63 +226,122 @@ fn remove_ours(dir: &Path) -> Result<(), OutputError> {
 
 /// Writes `tree` to `output`, replacing what was there only once every file is written.
 pub fn write(root: &Path, output: &Path, tree: &OutputTree) -> Result<PathBuf, OutputError> {
-    let _span = tracing::info_span!("write").entered();
-    let out = check_target(root, output)?;
-    let staging = sibling(&out, "dossier-staging");
-    let old = sibling(&out, "dossier-old");
-    if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, e))?;
-    }
-    // A build killed between the two renames left the previous site under `old`: put it back.
-    if old.exists() && !out.exists() && has_marker(&old) {
-        std::fs::rename(&old, &out).map_err(|e| io_err("restore", &old, e))?;
-    }
-    remove_ours(&old)?;
-    remove_ours(&staging)?;
-    std::fs::create_dir(&staging).map_err(|e| io_err("create", &staging, e))?;
-    let written = fill(&staging, tree);
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if out.exists() {
-        std::fs::rename(&out, &old).map_err(|e| io_err("move aside", &out, e))?;
-    }
-    if let Err(e) = std::fs::rename(&staging, &out) {
-        let _ = std::fs::rename(&old, &out);
-        return Err(io_err("move into place", &staging, e));
-    }
-    if old.exists() {
-        std::fs::remove_dir_all(&old).map_err(|e| io_err("remove", &old, e))?;
-    }
-    Ok(out)
+    Staging::begin(root, output)?.finish(tree)
 }
 
-fn fill(dir: &Path, tree: &OutputTree) -> Result<(), OutputError> {
-    let marker = dir.join(MARKER);
-    let mut text = MARKER_TEXT.to_string();
-    if let Some(url) = &tree.base_url {
-        text.push_str(&format!("base_url: {url}\n"));
-    }
-    std::fs::write(&marker, text).map_err(|e| io_err("write", &marker, e))?;
-    let mut dirs: Vec<PathBuf> = tree
-        .iter()
-        .filter_map(|(p, _)| {
-            Path::new(p)
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .map(|d| dir.join(d))
+/// The folder a site is written into before it replaces the output, beside it. A build may
+/// write pages into it while it makes the others ([`Staging::put`]), so that a finished page
+/// need not stay in memory. Dropped before [`Staging::finish`], the folder is removed and the
+/// output stays as it was.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    /// The folders made inside, so that each is made once.
+    made: Mutex<HashSet<PathBuf>>,
+    /// The first file that could not be written.
+    failed: Mutex<Option<OutputError>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Checks that `output` may be replaced by a build of the dossier at `root`, and makes an
+    /// empty staging folder beside it.
+    pub fn begin(root: &Path, output: &Path) -> Result<Staging, OutputError> {
+        let out = check_target(root, output)?;
+        let staging = sibling(&out, "dossier-staging");
+        let old = sibling(&out, "dossier-old");
+        if let Some(parent) = out.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, e))?;
+        }
+        // A build killed between the two renames left the previous site under `old`: put it back.
+        if old.exists() && !out.exists() && has_marker(&old) {
+            std::fs::rename(&old, &out).map_err(|e| io_err("restore", &old, e))?;
+        }
+        remove_ours(&old)?;
+        remove_ours(&staging)?;
+        std::fs::create_dir(&staging).map_err(|e| io_err("create", &staging, e))?;
+        // Marked from the start, so that what a killed build leaves is ours to remove.
+        let marker = staging.join(MARKER);
+        if let Err(e) = std::fs::write(&marker, MARKER_TEXT) {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(io_err("write", &marker, e));
+        }
+        Ok(Staging {
+            out,
+            dir: staging,
+            made: Mutex::new(HashSet::new()),
+            failed: Mutex::new(None),
+            finished: false,
         })
-        .collect();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(|e| io_err("create", d, e))?;
     }
-    let files: Vec<(&String, &Arc<[u8]>)> = tree.iter().collect();
-    files.par_iter().try_for_each(|(p, bytes)| {
-        let path = dir.join(p);
-        std::fs::write(&path, bytes).map_err(|e| io_err("write", &path, e))
-    })
+
+    /// Writes one file of the site (a `/`-separated relative path). A failure is kept for
+    /// [`Staging::finish`] to report.
+    pub fn put(&self, path: &str, bytes: &[u8]) {
+        if let Err(e) = self.write_file(path, bytes) {
+            let mut failed = self.failed.lock().unwrap_or_else(|p| p.into_inner());
+            failed.get_or_insert(e);
+        }
+    }
+
+    fn write_file(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let file = self.dir.join(path);
+        if let Some(parent) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            let parent = self.dir.join(parent);
+            let new = self
+                .made
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(parent.clone());
+            if new {
+                std::fs::create_dir_all(&parent).map_err(|e| io_err("create", &parent, e))?;
+            }
+        }
+        std::fs::write(&file, bytes).map_err(|e| io_err("write", &file, e))
+    }
+
+    /// Writes the files of `tree` not yet written, then puts the folder in the output's
+    /// place; returns the output folder.
+    pub fn finish(mut self, tree: &OutputTree) -> Result<PathBuf, OutputError> {
+        let _span = tracing::info_span!("write").entered();
+        if let Some(e) = self.failed.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            return Err(e);
+        }
+        self.fill(tree)?;
+        let (out, staging) = (self.out.clone(), self.dir.clone());
+        let old = sibling(&out, "dossier-old");
+        if out.exists() {
+            std::fs::rename(&out, &old).map_err(|e| io_err("move aside", &out, e))?;
+        }
+        if let Err(e) = std::fs::rename(&staging, &out) {
+            let _ = std::fs::rename(&old, &out);
+            return Err(io_err("move into place", &staging, e));
+        }
+        self.finished = true;
+        if old.exists() {
+            std::fs::remove_dir_all(&old).map_err(|e| io_err("remove", &old, e))?;
+        }
+        Ok(out)
+    }
+
+    fn fill(&self, tree: &OutputTree) -> Result<(), OutputError> {
+        let marker = self.dir.join(MARKER);
+        let mut text = MARKER_TEXT.to_string();
+        if let Some(url) = &tree.base_url {
+            text.push_str(&format!("base_url: {url}\n"));
+        }
+        std::fs::write(&marker, text).map_err(|e| io_err("write", &marker, e))?;
+        let files: Vec<(&String, &Arc<[u8]>)> = tree.iter().filter(|(p, _)| !tree.on_disk.contains(*p)).collect();
+        files.par_iter().try_for_each(|(p, bytes)| self.write_file(p, bytes))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// Reads a folder back into a tree (the marker left out), for `check --dir` and for tests.

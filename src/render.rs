@@ -1122,6 +1122,9 @@ pub struct SiteInput<'a> {
     pub only: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
     /// The last build's index and the notes changed since, to make the index from.
     pub previous: Option<(&'a Index, &'a HashSet<usize>)>,
+    /// Where each page goes as soon as it is rendered (by output path), when the pages are
+    /// not to be kept in memory: `out` then records only their paths.
+    pub sink: Option<PageSink<'a>>,
 }
 
 /// The body each note shows in a language: its translation's where it has one.
@@ -1199,6 +1202,9 @@ pub fn links_by_lang(
     (views, touched)
 }
 
+/// Takes a page (its output path and bytes) as soon as it is rendered.
+pub type PageSink<'a> = &'a (dyn Fn(&str, &[u8]) + Sync);
+
 /// Renders the pages of the site, in every language, into `out`; returns the problems, and
 /// what each rendered page was made from.
 pub fn render_site(
@@ -1215,6 +1221,7 @@ pub fn render_site(
         words,
         only,
         previous,
+        sink,
     } = input;
     let config = &dossier.site.config;
     let base_path = config.base_path();
@@ -1262,6 +1269,7 @@ pub fn render_site(
         order: &order,
         rank: &rank,
         translated_as: &translated_as,
+        sink,
     };
     let mut results = Vec::new();
     for lang in config.languages() {
@@ -1278,6 +1286,10 @@ pub fn render_site(
     let mut seen = std::collections::HashSet::new();
     for r in results {
         match r {
+            Ok((path, _, d)) if sink.is_some() => {
+                out.insert_on_disk(path.clone());
+                deps.push((path, d));
+            }
             Ok((path, html, d)) => {
                 out.insert_shared(path.clone(), html);
                 deps.push((path, d));
@@ -1306,6 +1318,8 @@ struct Shared<'a> {
     order: &'a [usize],
     rank: &'a [Option<usize>],
     translated_as: &'a [Vec<usize>],
+    /// See [`SiteInput::sink`].
+    sink: Option<PageSink<'a>>,
 }
 
 type PageResult = Result<(String, Arc<[u8]>, Deps), Diagnostic>;
@@ -1326,6 +1340,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
         order,
         rank,
         translated_as,
+        sink,
     } = *sh;
     let config = &dossier.site.config;
     let lang = loc.lang;
@@ -1367,6 +1382,17 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
             .render(template, &ctx)
             .map(|html| Arc::from(html.into_bytes()))
             .map_err(|e| template_diag(&theme.sources, &e, Some(what)))
+    };
+
+    // A page goes to the sink, when there is one, as soon as it is made.
+    let store = |r: PageResult| -> PageResult {
+        match (r, sink) {
+            (Ok((path, html, deps)), Some(put)) => {
+                put(&path, &html);
+                Ok((path, Arc::from(&[][..]), deps))
+            }
+            (r, _) => r,
+        }
     };
 
     // Each note's body as this language shows it, for backlinks with sentences in it.
@@ -1518,6 +1544,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
             })
         })
         .map(|(r, deps)| r.map(|(p, h)| (p, h, deps)))
+        .map(store)
         .collect();
 
     // Side by side: each translated note in this language, block by block with its original.
@@ -1564,6 +1591,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                 let (r, deps) = recorded_if(record, || render_page("side-by-side.html", &view, &tr.file));
                 Some(r.map(|html| (format!("{path}index.html"), html, deps)))
             })
+            .map(store)
             .collect()
     };
 
@@ -1666,6 +1694,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
             })
         })
         .map(|(r, deps)| r.map(|(p, h)| (p, h, deps)))
+        .map(store)
         .collect();
     let mut all = note_pages;
     all.extend(side_pages);

@@ -68,6 +68,29 @@ fn a_thousand_generated_notes_build_cleanly_and_pass_check() {
     assert!(run.stdout.contains("none broken"), "{}", run.stdout);
 }
 
+/// `dossier build` writes each page as soon as it is rendered; the folder it leaves holds,
+/// byte for byte, the site an in-memory build makes.
+#[test]
+fn pages_written_as_they_are_rendered_equal_the_site_built_in_memory() {
+    let (dir, root) = generate(300, 3);
+    let out = dir.path().join("site");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.args(["build", "--base-url", BASE, "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&out);
+    common::run(cmd, out.clone()).ok();
+    let written = dossier::output::read_tree(&out).unwrap();
+    same(&written, &full(&root), "written by dossier build");
+    // And nothing is left beside the output.
+    let beside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(beside.is_empty(), "left beside the output: {beside:?}");
+}
+
 fn full(root: &Path) -> OutputTree {
     match Session::new(root, BASE, false).build() {
         Outcome::Built { tree, .. } => tree,

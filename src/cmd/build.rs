@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::{Exit, count_summary, print_diagnostics};
-use crate::build::{BuildInput, Built, build};
+use crate::build::{BuildInput, Built, build, build_into};
 use crate::cli::BuildArgs;
 use crate::diag::Diagnostic;
 use crate::load::{load_content, load_theme};
@@ -80,17 +80,21 @@ pub fn run(args: BuildArgs) -> Exit {
         .with_help("run dossier in a dossier's folder or pass --root DIR")]);
         return Exit::Usage;
     }
-    // Refuse a dangerous output folder before doing any work.
-    if let Err(e) = output::check_target(&root, &output) {
-        print_diagnostics(&[Diagnostic::error(output.display().to_string(), e.message).with_help(e.help)]);
-        return Exit::Usage;
-    }
+    // Refuse a dangerous output folder before doing any work. Pages are written into the
+    // staging folder as they are rendered; a failed build drops it, and the output stays.
+    let staging = match output::Staging::begin(&root, &output) {
+        Ok(s) => s,
+        Err(e) => {
+            print_diagnostics(&[Diagnostic::error(output.display().to_string(), e.message).with_help(e.help)]);
+            return Exit::Usage;
+        }
+    };
     let progress = Progress::on_stderr();
     progress.phase("reading files");
     let (content, mut load_diags) = load_content(&root);
     let (theme, theme_diags) = load_theme(&root);
     load_diags.extend(theme_diags);
-    let result = build(
+    let result = build_into(
         BuildInput {
             content,
             theme,
@@ -99,6 +103,7 @@ pub fn run(args: BuildArgs) -> Exit {
             strict: args.strict,
         },
         &progress,
+        &staging,
     );
     match result {
         Err(failure) => {
@@ -129,7 +134,7 @@ pub fn run(args: BuildArgs) -> Exit {
                 return Exit::Content;
             }
             progress.phase("writing files");
-            let written = output::write(&root, &output, &built.tree);
+            let written = staging.finish(&built.tree);
             progress.finish();
             print_diagnostics(&all);
             match written {
