@@ -84,7 +84,7 @@ pub struct Cache {
     /// Whether to keep anything: a one-off build (`Cache::default()`) keeps nothing, and so
     /// pays nothing for it.
     keep: bool,
-    parsed: HashMap<String, (String, Option<Note>, Vec<Diagnostic>)>,
+    parsed: HashMap<String, (Arc<str>, Option<Note>, Vec<Diagnostic>)>,
     bodies: HashMap<String, CachedBody>,
     /// The files whose body, as shown, changed since the last successful build: a failed
     /// build renders bodies anew too, and the next build must still see them as changed.
@@ -93,7 +93,9 @@ pub struct Cache {
 }
 
 struct CachedBody {
-    text: String,
+    /// The file's text, shared with the note it came from: an unchanged note's is the very
+    /// same, which is told without reading it.
+    text: Arc<str>,
     targets: u64,
     /// The titles of the notes it uses, as `LinkTargets::titles_of` hashes them.
     titles: u64,
@@ -102,6 +104,8 @@ struct CachedBody {
     base: u64,
     /// What its heading links were filled with, and the body so filled in: what pages show.
     fill: markdown::Fill,
+    /// The problems its heading links had, said again while they are filled in as before.
+    fill_diags: Vec<Diagnostic>,
     resolved: Arc<Rendered>,
 }
 
@@ -187,7 +191,7 @@ impl Cache {
         let mut changed = Vec::new();
         for f in &content.notes {
             let (text, note, _) = self.parsed.get(&f.rel_path)?;
-            if *text != f.text {
+            if !same_text(text, &f.text) {
                 note.as_ref()?;
                 changed.push(f);
             }
@@ -226,7 +230,7 @@ impl Cache {
         let results: Vec<(Parsed, bool)> = files
             .par_iter()
             .map(|f| match cached.get(&f.rel_path) {
-                Some((text, note, diags)) if *text == f.text => ((note.clone(), diags.clone()), false),
+                Some((text, note, diags)) if same_text(text, &f.text) => ((note.clone(), diags.clone()), false),
                 _ => (parse_note(f.clone()), true),
             })
             .collect();
@@ -796,7 +800,8 @@ pub fn read_settings(
             true,
         ));
     };
-    let (mut site, mut diags) = config::parse(&index_file.rel_path, index_file.text).map_err(|d| fail(d, true))?;
+    let (mut site, mut diags) =
+        config::parse(&index_file.rel_path, index_file.text.to_string()).map_err(|d| fail(d, true))?;
     for (lang, file) in index_translations {
         let config = &site.config;
         if lang == config.default_lang || !config.languages.contains_key(&lang) {
@@ -812,7 +817,7 @@ pub fn read_settings(
             );
             continue;
         }
-        match config::parse_home_translation(&file.rel_path, &lang, file.text) {
+        match config::parse_home_translation(&file.rel_path, &lang, file.text.to_string()) {
             Ok(h) => site.translations.push(h),
             Err(d) => diags.push(d),
         }
@@ -853,6 +858,11 @@ pub struct Bodies {
     pub home_translations: Vec<Arc<Rendered>>,
 }
 
+/// Whether a cached text is `text`: at once when it is the very same (an unchanged note's).
+fn same_text(cached: &Arc<str>, text: &str) -> bool {
+    (std::ptr::eq(cached.as_ptr(), text.as_ptr()) && cached.len() == text.len()) || **cached == *text
+}
+
 /// Renders every body (notes, translations and the home page in each language), checks the
 /// heading links between them, and moves their diagnostics into `diags`. A body whose text and
 /// link targets are those of the cached one is not rendered again. Returns the bodies, and the
@@ -868,17 +878,25 @@ fn render_markdown(
     let keep = cache.is_some();
     let cache = cache.unwrap_or(&mut none);
     let fingerprint = if keep { targets.fingerprint() } else { 0 };
+    let title_hashes = if keep { targets.title_hashes() } else { Vec::new() };
     struct Job<'n> {
         body: Body<'n>,
+        /// The note, when the body is a note's: its front-matter citations are numbered first
+        /// (`Body::seed`, made only for a body rendered again).
+        note: Option<&'n Note>,
+        /// The note's text, when the body is a note's.
+        shared: Option<&'n Arc<str>>,
     }
-    fn job<'n>(n: &'n Note, this: Option<usize>, targets: &LinkTargets) -> Job<'n> {
+    fn job<'n>(n: &'n Note, this: Option<usize>) -> Job<'n> {
         Job {
+            note: Some(n),
+            shared: Some(&n.text),
             body: Body {
                 file: &n.file,
                 text: &n.text,
                 start: n.body_start,
                 this,
-                seed: graph::links::seed(n, targets),
+                seed: Vec::new(),
                 lang: n.lang.as_deref(),
             },
         }
@@ -886,15 +904,17 @@ fn render_markdown(
     // In the order `AnchorTarget::Page` counts: notes, then translations, then the home page
     // in each language.
     let mut jobs: Vec<Job<'_>> = Vec::with_capacity(dossier.notes.len() + dossier.translations.len() + 1);
-    jobs.extend(dossier.notes.iter().enumerate().map(|(i, n)| job(n, Some(i), targets)));
+    jobs.extend(dossier.notes.iter().enumerate().map(|(i, n)| job(n, Some(i))));
     jobs.extend(
         dossier
             .translations
             .iter()
-            .map(|n| job(n, dossier.by_id.get(&n.id).copied(), targets)),
+            .map(|n| job(n, dossier.by_id.get(&n.id).copied())),
     );
     let site = &dossier.site;
     jobs.push(Job {
+        note: None,
+        shared: None,
         body: Body {
             file: &site.file,
             text: &site.text,
@@ -906,6 +926,8 @@ fn render_markdown(
     });
     for h in &site.translations {
         jobs.push(Job {
+            note: None,
+            shared: None,
             body: Body {
                 file: &h.file,
                 text: &h.text,
@@ -922,12 +944,23 @@ fn render_markdown(
         .map(|j| match cached.get(j.body.file) {
             Some(c)
                 if c.targets == fingerprint
-                    && c.text == j.body.text
-                    && c.titles == targets.titles_of(&c.unresolved.uses) =>
+                    && same_text(&c.text, j.body.text)
+                    && c.titles == LinkTargets::titles_of(&title_hashes, &c.unresolved.uses) =>
             {
                 (c.unresolved.clone(), false)
             }
-            _ => (Arc::new(markdown::render_body(&j.body, targets)), true),
+            _ => {
+                let b = &j.body;
+                let body = Body {
+                    file: b.file,
+                    text: b.text,
+                    start: b.start,
+                    this: b.this,
+                    seed: j.note.map(|n| graph::links::seed(n, targets)).unwrap_or_default(),
+                    lang: b.lang,
+                };
+                (Arc::new(markdown::render_body(&body, targets)), true)
+            }
         })
         .collect();
     let fresh: Vec<bool> = rendered.iter().map(|(_, f)| *f).collect();
@@ -936,17 +969,48 @@ fn render_markdown(
         .zip(&jobs)
         .map(|((r, _), j)| (r, j.body.file, j.body.text))
         .collect();
-    let fills = markdown::anchor_fills(&pages, diags);
+    let shared: Vec<Option<&Arc<str>>> = jobs.iter().map(|j| j.shared).collect();
+    // A body not rendered again, whose heading links all point into bodies not rendered again
+    // either, is filled in as last time. (The cache holds the last build's bodies: with as
+    // many now, and the same targets, `AnchorTarget::Page` numbers the same bodies.)
+    let same_pages = keep && cache.len() == pages.len();
+    let known: Vec<bool> = pages
+        .iter()
+        .enumerate()
+        .map(|(k, (page, _, _))| {
+            same_pages
+                && !fresh[k]
+                && page.anchors.iter().all(|a| match a.target {
+                    markdown::AnchorTarget::This => true,
+                    markdown::AnchorTarget::Page(t) => fresh.get(t) == Some(&false),
+                })
+        })
+        .collect();
+    let made: Vec<Option<(markdown::Fill, Vec<Diagnostic>)>> = (0..pages.len())
+        .into_par_iter()
+        .map(|k| (!known[k]).then(|| markdown::anchor_fill(&pages, k)))
+        .collect();
     let mut changed = HashSet::new();
-    for (k, ((page, file, text), fill)) in pages.iter_mut().zip(fills).enumerate() {
+    for (k, ((page, file, text), made)) in pages.iter_mut().zip(made).enumerate() {
         diags.extend(page.diagnostics.iter().cloned());
+        let Some((fill, fill_diags)) = made else {
+            if let Some(old) = cache.get(*file) {
+                diags.extend(old.fill_diags.iter().cloned());
+                *page = old.resolved.clone();
+            }
+            continue;
+        };
+        diags.extend(fill_diags.iter().cloned());
         if !keep {
             markdown::fill_anchors(page, &fill);
             continue;
         }
         match cache.get_mut(*file) {
             // The same body with its heading links filled in as before: as shown last time.
-            Some(old) if !fresh[k] && old.fill == fill => *page = old.resolved.clone(),
+            Some(old) if !fresh[k] && old.fill == fill => {
+                old.fill_diags = fill_diags;
+                *page = old.resolved.clone();
+            }
             old => {
                 let unresolved = page.clone();
                 markdown::fill_anchors(page, &fill);
@@ -962,12 +1026,13 @@ fn render_markdown(
                     changed.insert(file.to_string());
                 }
                 let entry = CachedBody {
-                    text: text.to_string(),
+                    text: shared[k].cloned().unwrap_or_else(|| Arc::from(*text)),
                     targets: fingerprint,
-                    titles: targets.titles_of(&unresolved.uses),
+                    titles: LinkTargets::titles_of(&title_hashes, &unresolved.uses),
                     unresolved,
                     base,
                     fill,
+                    fill_diags,
                     resolved: page.clone(),
                 };
                 match old {

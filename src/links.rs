@@ -130,30 +130,54 @@ impl LinkTargets {
                 (&tr.lang, &tr.url, tr.page).hash(&mut h);
             }
         }
-        let sorted = |it: &mut dyn Iterator<Item = String>| {
-            let mut v: Vec<String> = it.collect();
-            v.sort_unstable();
-            v
-        };
-        sorted(&mut self.aliases.iter().map(|(k, (i, a))| format!("{k}\0{i}\0{a}"))).hash(&mut h);
-        sorted(&mut self.files.iter().map(|(f, i)| format!("{f}\0{i}"))).hash(&mut h);
-        sorted(&mut self.draft_ids.iter().cloned()).hash(&mut h);
-        sorted(&mut self.draft_files.iter().cloned()).hash(&mut h);
+        // The maps have no order: each entry is hashed alone and the hashes summed, which is
+        // the same for the same entries in any order (and costs no copy, no sort).
+        fn unordered<T: Hash>(items: impl Iterator<Item = T>) -> (u64, usize) {
+            let mut sum = 0u64;
+            let mut count = 0;
+            for item in items {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                item.hash(&mut h);
+                sum = sum.wrapping_add(h.finish());
+                count += 1;
+            }
+            (sum, count)
+        }
+        unordered(self.aliases.iter()).hash(&mut h);
+        unordered(self.files.iter()).hash(&mut h);
+        unordered(self.draft_ids.iter()).hash(&mut h);
+        unordered(self.draft_files.iter()).hash(&mut h);
         self.statics.hash(&mut h);
         (&self.base_path, &self.default_lang).hash(&mut h);
         h.finish()
     }
 
-    /// A hash of the titles, in every language, of the notes a body used (`Rendered::uses`).
-    pub fn titles_of(&self, uses: &[usize]) -> u64 {
+    /// Each note's titles, in every language, hashed: computed once per build, so that
+    /// [`LinkTargets::titles_of`] hashes numbers rather than every title a body uses.
+    pub fn title_hashes(&self) -> Vec<u64> {
+        use rayon::prelude::*;
         use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for &t in uses {
-            if let Some(target) = self.notes.get(t) {
+        self.notes
+            .par_iter()
+            .map(|target| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
                 target.title.hash(&mut h);
                 for tr in &target.translations {
                     tr.title.hash(&mut h);
                 }
+                h.finish()
+            })
+            .collect()
+    }
+
+    /// A hash of the titles, in every language, of the notes a body used (`Rendered::uses`),
+    /// from [`LinkTargets::title_hashes`].
+    pub fn titles_of(title_hashes: &[u64], uses: &[usize]) -> u64 {
+        use std::hash::Hasher;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for &t in uses {
+            if let Some(&title) = title_hashes.get(t) {
+                h.write_u64(title);
             }
         }
         h.finish()

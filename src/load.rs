@@ -13,7 +13,9 @@ use crate::diag::Diagnostic;
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub rel_path: String,
-    pub text: String,
+    /// Shared with the note parsed from it and the caches of `serve`: an unchanged file's
+    /// text is the very same, and copying a file costs a count.
+    pub text: std::sync::Arc<str>,
 }
 
 /// The raw bytes of a theme file (`templates/…` or `static/…`), relative to its folder.
@@ -109,7 +111,7 @@ pub fn read_text(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     String::from_utf8(bytes)
         .map(|text| SourceFile {
             rel_path: rel_path.clone(),
-            text,
+            text: text.into(),
         })
         .map_err(|e| utf8_diag(&rel_path, e))
 }

@@ -1112,59 +1112,73 @@ pub fn resolve_anchors(pages: &mut [(std::sync::Arc<Rendered>, &str, &str)], dia
 pub type Fill = Vec<(String, String)>;
 
 pub fn anchor_fills(pages: &[(std::sync::Arc<Rendered>, &str, &str)], diags: &mut Vec<Diagnostic>) -> Vec<Fill> {
-    let mut fills: Vec<Fill> = Vec::with_capacity(pages.len());
-    for (p, (page, file, text)) in pages.iter().enumerate() {
-        let mut fill = Vec::with_capacity(page.anchors.len());
-        for a in &page.anchors {
-            let (headings, target_file) = match a.target {
-                AnchorTarget::This => (&page.headings, *file),
-                AnchorTarget::Page(t) if t < pages.len() => (&pages[t].0.headings, pages[t].1),
-                AnchorTarget::Page(_) => (&pages[p].0.headings, *file),
-            };
-            let slug = slugify(&a.fragment);
-            let found = headings
-                .iter()
-                .find(|h| h.id == a.fragment)
-                .or_else(|| headings.iter().find(|h| h.id == slug));
-            match found {
-                Some(h) => fill.push((h.id.clone(), h.text.clone())),
-                // The sections the templates add (`#sources`, `#roles`, …) are not in the body.
-                None if RESERVED_IDS.contains(&a.fragment.as_str()) => {
-                    fill.push((a.fragment.clone(), a.fragment.clone()))
-                }
-                None => {
-                    let lower = a.fragment.to_lowercase();
-                    let close = headings
-                        .iter()
-                        .find(|h| h.id.to_lowercase() == lower || h.text.to_lowercase() == lower)
-                        .map(|h| h.id.as_str())
-                        .or_else(|| did_you_mean(&slug, headings.iter().map(|h| h.id.as_str())));
-                    let help = match close {
-                        Some(close) => format!("did you mean `#{close}`?"),
-                        None if headings.is_empty() => {
-                            format!("{target_file} has no headings; link to the page without `#`")
-                        }
-                        None => format!(
-                            "its headings are: {}",
-                            headings
-                                .iter()
-                                .map(|h| format!("#{}", h.id))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    };
-                    diags.push(
-                        Diagnostic::error(*file, format!("no heading `#{}` in {target_file}", a.fragment))
-                            .at_offset(text, a.offset, a.width)
-                            .with_help(help),
-                    );
-                    fill.push((slug, a.fragment.clone()));
-                }
-            }
-        }
+    use rayon::prelude::*;
+    let made: Vec<(Fill, Vec<Diagnostic>)> = (0..pages.len())
+        .into_par_iter()
+        .map(|p| anchor_fill(pages, p))
+        .collect();
+    let mut fills = Vec::with_capacity(made.len());
+    for (fill, d) in made {
+        diags.extend(d);
         fills.push(fill);
     }
     fills
+}
+
+/// Body `p`'s heading links, checked against the headings of the pages they point into: what
+/// they are filled with, and the problems found.
+pub fn anchor_fill(pages: &[(std::sync::Arc<Rendered>, &str, &str)], p: usize) -> (Fill, Vec<Diagnostic>) {
+    let (page, file, text) = &pages[p];
+    let mut diags = Vec::new();
+    let mut fill = Vec::with_capacity(page.anchors.len());
+    for a in &page.anchors {
+        let (headings, target_file) = match a.target {
+            AnchorTarget::This => (&page.headings, *file),
+            AnchorTarget::Page(t) if t < pages.len() => (&pages[t].0.headings, pages[t].1),
+            AnchorTarget::Page(_) => (&pages[p].0.headings, *file),
+        };
+        // Most links name a heading by its id: the slug is made only for the others.
+        let mut slug = None;
+        let found = headings.iter().find(|h| h.id == a.fragment).or_else(|| {
+            let slug = slug.insert(slugify(&a.fragment));
+            headings.iter().find(|h| h.id == *slug)
+        });
+        match found {
+            Some(h) => fill.push((h.id.clone(), h.text.clone())),
+            // The sections the templates add (`#sources`, `#roles`, …) are not in the body.
+            None if RESERVED_IDS.contains(&a.fragment.as_str()) => fill.push((a.fragment.clone(), a.fragment.clone())),
+            None => {
+                let slug = slug.unwrap_or_else(|| slugify(&a.fragment));
+                let lower = a.fragment.to_lowercase();
+                let close = headings
+                    .iter()
+                    .find(|h| h.id.to_lowercase() == lower || h.text.to_lowercase() == lower)
+                    .map(|h| h.id.as_str())
+                    .or_else(|| did_you_mean(&slug, headings.iter().map(|h| h.id.as_str())));
+                let help = match close {
+                    Some(close) => format!("did you mean `#{close}`?"),
+                    None if headings.is_empty() => {
+                        format!("{target_file} has no headings; link to the page without `#`")
+                    }
+                    None => format!(
+                        "its headings are: {}",
+                        headings
+                            .iter()
+                            .map(|h| format!("#{}", h.id))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                diags.push(
+                    Diagnostic::error(*file, format!("no heading `#{}` in {target_file}", a.fragment))
+                        .at_offset(text, a.offset, a.width)
+                        .with_help(help),
+                );
+                fill.push((slug, a.fragment.clone()));
+            }
+        }
+    }
+    (fill, diags)
 }
 
 /// Fills a body's heading links in (the second step of [`resolve_anchors`]); a body without

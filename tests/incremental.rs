@@ -298,3 +298,39 @@ fn a_failed_rebuild_is_followed_by_a_correct_one() {
     };
     same(&tree, &full(&root), "fixed");
 }
+
+/// A heading link is checked again when the heading it names changes, though the note that
+/// holds the link did not; and a broken one stays reported, rebuild after rebuild, until it is
+/// mended, even while the bodies around it are reused.
+#[test]
+fn a_broken_heading_link_is_reported_until_it_is_mended() {
+    let f = dossier();
+    let root = f.root().to_path_buf();
+    let mut session = Session::new(&root, BASE, false);
+    assert!(matches!(session.build(), Outcome::Built { .. }));
+    let broken = |diags: &[dossier::diag::Diagnostic]| {
+        diags
+            .iter()
+            .any(|d| d.file == "content/people/bob.md" && d.message.contains("no heading `#history`"))
+    };
+    // Only the heading changes: Bob's note, which links to it, is as it was.
+    let p = edit(&root, "content/organizations/acme.md", "## History", "## Past");
+    session.reload(&[p]);
+    let Outcome::Failed(diags) = session.build() else {
+        panic!("a link to a heading that is gone must fail")
+    };
+    assert!(broken(&diags), "{diags:?}");
+    // Neither note changes: the problem is still there.
+    let p = edit(&root, "content/organizations/beta.md", "buys", "orders");
+    session.reload(&[p]);
+    let Outcome::Failed(diags) = session.build() else {
+        panic!("the link is still broken")
+    };
+    assert!(broken(&diags), "{diags:?}");
+    let p = edit(&root, "content/organizations/acme.md", "## Past", "## History");
+    session.reload(&[p]);
+    let Outcome::Built { tree, .. } = session.build() else {
+        panic!("the mended build failed")
+    };
+    same(&tree, &full(&root), "mended");
+}

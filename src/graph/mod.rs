@@ -298,7 +298,7 @@ impl Dossier {
     /// Puts a new text into the note or translation made from `file`, whose front-matter must
     /// be the one it was parsed with (so that nothing else about the note changes). Returns
     /// false when no published note comes from `file`, or its front-matter differs.
-    pub fn replace_body(&mut self, file: &str, text: &str) -> bool {
+    pub fn replace_body(&mut self, file: &str, text: &std::sync::Arc<str>) -> bool {
         let note = self
             .notes
             .iter_mut()

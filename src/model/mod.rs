@@ -432,9 +432,9 @@ impl Note {
 
     /// Puts in a new text whose front-matter is the one the note was parsed from (the body
     /// alone changed), with its digest.
-    pub fn set_text(&mut self, text: &str) {
+    pub fn set_text(&mut self, text: &std::sync::Arc<str>) {
         self.digest = Digest::of(text, self.body_start);
-        self.text = text.into();
+        self.text = text.clone();
     }
 
     pub fn yaml(&self) -> &str {
