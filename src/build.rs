@@ -70,6 +70,9 @@ fn fail(mut diagnostics: Vec<Diagnostic>, config: bool) -> BuildFailure {
     BuildFailure { diagnostics, config }
 }
 
+/// A file's text, and the note and problems parsing it gave.
+type ParsedFile = (Arc<str>, Option<Note>, Vec<Diagnostic>);
+
 /// What one build can lend the next (`serve` keeps one between rebuilds).
 ///
 /// - Each note as parsed, by file, with the text it was parsed from.
@@ -84,7 +87,8 @@ pub struct Cache {
     /// Whether to keep anything: a one-off build (`Cache::default()`) keeps nothing, and so
     /// pays nothing for it.
     keep: bool,
-    parsed: HashMap<String, (Arc<str>, Option<Note>, Vec<Diagnostic>)>,
+    /// Each file's text as last parsed, with what parsing it gave.
+    parsed: HashMap<String, ParsedFile>,
     bodies: HashMap<String, CachedBody>,
     /// The files whose body, as shown, changed since the last successful build: a failed
     /// build renders bodies anew too, and the next build must still see them as changed.

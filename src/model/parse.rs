@@ -119,7 +119,7 @@ pub fn parse_note(file: SourceFile) -> (Option<Note>, Vec<Diagnostic>) {
         extra,
         keys,
         digest: crate::model::Digest::of(&text, body_start),
-        text: text.into(),
+        text,
     };
     (Some(note), diags)
 }
