@@ -496,7 +496,7 @@ fn build_with(
     }
     {
         let _span = tracing::info_span!("feeds").entered();
-        add_feeds(&dossier, &bodies.notes, &conflicts, &mut tree);
+        add_feeds(&dossier, &bodies.notes, &conflicts, &mut tree, sink);
     }
     diag::sort(&mut diags);
     let notes = dossier.notes.len();
@@ -1092,13 +1092,23 @@ fn add_statics(theme: &render::Theme, tree: &mut OutputTree, diags: &mut Vec<Dia
     }
 }
 
-/// The machine-readable outputs, made side by side.
+/// The machine-readable outputs, made side by side. With a sink, each goes there as soon as
+/// it is made, and the tree records it as written: `dossier.json` is tens of megabytes in a
+/// large dossier, and holding it until the end would be the build's peak.
 fn add_feeds(
     dossier: &Dossier,
     bodies: &[Arc<Rendered>],
     conflicts: &graph::conflicts::Conflicts,
     tree: &mut OutputTree,
+    sink: Option<render::PageSink<'_>>,
 ) {
+    let put = |tree: &mut OutputTree, name: &str, bytes: Vec<u8>| match sink {
+        Some(write) => {
+            write(name, &bytes);
+            tree.insert_on_disk(name.to_string());
+        }
+        None => tree.insert(name.to_string(), bytes),
+    };
     let ((atom, json), timeline) = rayon::join(
         || {
             rayon::join(
@@ -1111,9 +1121,9 @@ fn add_feeds(
             crate::timeline::timeline_js(dossier, &order, conflicts, &dossier.site.config.absolute_base())
         },
     );
-    tree.insert("atom.xml".into(), atom);
-    tree.insert("dossier.json".into(), json);
-    tree.insert("timeline.json".into(), timeline);
+    put(tree, "atom.xml", atom);
+    put(tree, "dossier.json", json);
+    put(tree, "timeline.json", timeline);
     let sitemap = crate::feeds::sitemap(dossier, tree);
-    tree.insert("sitemap.xml".into(), sitemap.into_bytes());
+    put(tree, "sitemap.xml", sitemap.into_bytes());
 }

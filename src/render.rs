@@ -851,9 +851,9 @@ fn group<'a>(loc: &Locale<'a>, list: &'a [Backlink]) -> Vec<BacklinkGroup<'a>> {
                 .iter()
                 .map(|m| MentionView {
                     context: m.context.as_deref(),
-                    field: m.field.as_ref().map(|f| field_words(loc, f)),
-                    at: m.at.as_deref(),
-                    quote: m.quote.as_deref(),
+                    field: m.field().map(|f| field_words(loc, f)),
+                    at: m.at(),
+                    quote: m.quote(),
                 })
                 .collect(),
         };

@@ -96,17 +96,44 @@ pub enum Field {
     Contradicts,
 }
 
-/// One way a note names another.
+/// One way a note names another. A dossier holds several for every link, and every list
+/// that shows one holds a copy: what it says is shared, so that a copy is two counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
-    /// The sentence around a link or citation in the body.
-    /// Shared with the body's link and every list that shows it: a copy costs a count.
+    /// The sentence around a link or citation in the body, shared with the body's link.
     pub context: Option<Arc<Context>>,
+    /// What a front-matter reference or a citation says besides.
+    pub about: Option<Arc<MentionAbout>>,
+}
+
+/// What a mention says besides the sentence around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionAbout {
     /// The front-matter field that names the note.
     pub field: Option<Field>,
     /// For a citation: where in the source, and the words quoted.
     pub at: Option<String>,
     pub quote: Option<String>,
+}
+
+impl Mention {
+    fn new(context: Option<Arc<Context>>, field: Option<Field>, at: Option<String>, quote: Option<String>) -> Mention {
+        let about =
+            (field.is_some() || at.is_some() || quote.is_some()).then(|| Arc::new(MentionAbout { field, at, quote }));
+        Mention { context, about }
+    }
+
+    pub fn field(&self) -> Option<&Field> {
+        self.about.as_ref()?.field.as_ref()
+    }
+
+    pub fn at(&self) -> Option<&str> {
+        self.about.as_ref()?.at.as_deref()
+    }
+
+    pub fn quote(&self) -> Option<&str> {
+        self.about.as_ref()?.quote.as_deref()
+    }
 }
 
 /// A note that names another, with every place it does.
@@ -277,21 +304,11 @@ impl Links {
 }
 
 fn cite_mention(c: &Cite, field: Field) -> Mention {
-    Mention {
-        context: None,
-        field: Some(field),
-        at: c.at.clone(),
-        quote: c.quote.clone(),
-    }
+    Mention::new(None, Some(field), c.at.clone(), c.quote.clone())
 }
 
 fn field(f: Field) -> Mention {
-    Mention {
-        context: None,
-        field: Some(f),
-        at: None,
-        quote: None,
-    }
+    Mention::new(None, Some(f), None, None)
 }
 
 /// Computes backlinks, citations and involvement from the front-matter and the rendered bodies
@@ -398,15 +415,11 @@ pub fn contribution(dossier: &Dossier, from: usize, body: &Rendered) -> Contribu
             KindData::Page => {}
         }
         for link in &body.links {
-            let mention = Mention {
-                context: Some(link.context.clone()),
-                field: None,
-                at: match &link.kind {
-                    LinkKind::Cite { at } => at.clone(),
-                    LinkKind::Link => None,
-                },
-                quote: None,
+            let at = match &link.kind {
+                LinkKind::Cite { at } => at.clone(),
+                LinkKind::Link => None,
             };
+            let mention = Mention::new(Some(link.context.clone()), None, at, None);
             match link.kind {
                 LinkKind::Cite { .. } => cited_by.push((link.target, mention)),
                 LinkKind::Link => backlinks.push((link.target, mention)),
