@@ -6,7 +6,7 @@
 //! only ever deletes folders that carry its marker file, and refuses to write into the dossier's
 //! root, its sources, any folder above them, or a non-empty folder it did not make.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -229,6 +229,67 @@ pub fn write(root: &Path, output: &Path, tree: &OutputTree) -> Result<PathBuf, O
     Staging::begin(root, output)?.finish(tree)
 }
 
+/// A file as a build wrote it: a hash of its bytes, its length and its modification time.
+/// The list of them, beside the output (`.public.dossier-files`), lets the next build link a
+/// file whose bytes are the same into the new site rather than write it again, provided the
+/// file is still as it was written (same length, same time): a rebuild writes only what
+/// changed, and an unchanged page keeps its time, so that tools that upload a site by time
+/// send only what changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Written {
+    hash: [u8; 16],
+    len: u64,
+    /// Nanoseconds since the Unix epoch.
+    modified: u128,
+}
+
+fn digest(bytes: &[u8]) -> [u8; 16] {
+    let mut out = [0; 16];
+    out.copy_from_slice(&blake3::hash(bytes).as_bytes()[..16]);
+    out
+}
+
+fn modified(meta: &std::fs::Metadata) -> Option<u128> {
+    let t = meta.modified().ok()?;
+    Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads the list of written files; a line it cannot read is left out (its file is written
+/// again).
+fn read_written(path: &Path) -> HashMap<String, Written> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return HashMap::new();
+    };
+    let line = |l: &str| -> Option<(String, Written)> {
+        let mut parts = l.splitn(4, ' ');
+        let h = parts.next()?;
+        let len = parts.next()?.parse().ok()?;
+        let modified = parts.next()?.parse().ok()?;
+        let file = parts.next()?;
+        let mut hash = [0; 16];
+        if h.len() != 32 {
+            return None;
+        }
+        for (k, b) in hash.iter_mut().enumerate() {
+            *b = u8::from_str_radix(h.get(2 * k..2 * k + 2)?, 16).ok()?;
+        }
+        Some((file.to_string(), Written { hash, len, modified }))
+    };
+    text.lines().filter_map(line).collect()
+}
+
+fn written_text(files: &BTreeMap<String, Written>) -> String {
+    let mut text = String::with_capacity(files.len() * 96);
+    for (file, w) in files {
+        text.push_str(&format!("{} {} {} {file}\n", hex(&w.hash), w.len, w.modified));
+    }
+    text
+}
+
 /// The folder a site is written into before it replaces the output, beside it. A build may
 /// write pages into it while it makes the others ([`Staging::put`]), so that a finished page
 /// need not stay in memory. Dropped before [`Staging::finish`], the folder is removed and the
@@ -240,6 +301,9 @@ pub struct Staging {
     made: Mutex<HashSet<PathBuf>>,
     /// The first file that could not be written.
     failed: Mutex<Option<OutputError>>,
+    /// The files of the output as the last build wrote them, and of this site so far.
+    last: HashMap<String, Written>,
+    written: Mutex<Vec<(String, Written)>>,
     finished: bool,
 }
 
@@ -266,11 +330,18 @@ impl Staging {
             let _ = std::fs::remove_dir_all(&staging);
             return Err(io_err("write", &marker, e));
         }
+        let last = if has_marker(&out) {
+            read_written(&sibling(&out, "dossier-files"))
+        } else {
+            HashMap::new()
+        };
         Ok(Staging {
             out,
             dir: staging,
             made: Mutex::new(HashSet::new()),
             failed: Mutex::new(None),
+            last,
+            written: Mutex::new(Vec::new()),
             finished: false,
         })
     }
@@ -297,7 +368,36 @@ impl Staging {
                 std::fs::create_dir_all(&parent).map_err(|e| io_err("create", &parent, e))?;
             }
         }
-        std::fs::write(&file, bytes).map_err(|e| io_err("write", &file, e))
+        let hash = digest(bytes);
+        let len = bytes.len() as u64;
+        let record = |w: Written| {
+            self.written
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((path.to_string(), w));
+        };
+        // The same bytes as the file the last build wrote, still as it was: linked.
+        if let Some(&w) = self.last.get(path).filter(|w| w.hash == hash && w.len == len) {
+            let old = self.out.join(path);
+            let same = std::fs::symlink_metadata(&old)
+                .is_ok_and(|m| m.is_file() && m.len() == len && modified(&m) == Some(w.modified));
+            if same && std::fs::hard_link(&old, &file).is_ok() {
+                record(w);
+                return Ok(());
+            }
+        }
+        let write = || -> io::Result<Option<u128>> {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&file)?;
+            f.write_all(bytes)?;
+            Ok(modified(&f.metadata()?))
+        };
+        match write() {
+            Ok(Some(modified)) => record(Written { hash, len, modified }),
+            Ok(None) => {}
+            Err(e) => return Err(io_err("write", &file, e)),
+        }
+        Ok(())
     }
 
     /// Writes the files of `tree` not yet written, then puts the folder in the output's
@@ -318,6 +418,17 @@ impl Staging {
             return Err(io_err("move into place", &staging, e));
         }
         self.finished = true;
+        // The list of what was written, for the next build. Written after the swap; were it
+        // left stale, no file would be linked that is not still as listed.
+        let written: BTreeMap<String, Written> =
+            std::mem::take(&mut *self.written.lock().unwrap_or_else(|p| p.into_inner()))
+                .into_iter()
+                .collect();
+        let list = sibling(&out, "dossier-files");
+        let fresh = sibling(&out, "dossier-files.new");
+        if std::fs::write(&fresh, written_text(&written)).is_err() || std::fs::rename(&fresh, &list).is_err() {
+            let _ = std::fs::remove_file(&fresh);
+        }
         if old.exists() {
             std::fs::remove_dir_all(&old).map_err(|e| io_err("remove", &old, e))?;
         }

@@ -216,6 +216,51 @@ fn a_later_build_replaces_the_output_and_removes_stale_pages() {
     assert!(f.root().join("public/notes/b/index.html").exists());
 }
 
+/// A rebuild links the files whose bytes are those of the last output rather than write them
+/// again, so that they keep their time; it writes the pages that changed, and a file changed by
+/// hand in the output since the last build (even to the same length) is written again, not
+/// kept. The list of what was written lies beside the output, not in it.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_keeps_unchanged_files_and_writes_the_others() {
+    use std::os::unix::fs::MetadataExt;
+    let f = Fixture::new()
+        .file("content/notes/a.md", "---\ntitle: A\n---\nFirst.\n")
+        .file("content/notes/b.md", "---\ntitle: B\n---\nOther.\n");
+    f.build(&[]).ok();
+    let out = f.root().join("public");
+    let meta = |p: &str| std::fs::metadata(out.join(p)).unwrap();
+    let b = meta("notes/b/index.html");
+    let a = meta("notes/a/index.html");
+    let css = std::fs::read(out.join("style.css")).unwrap();
+    let mut by_hand = css.clone();
+    by_hand[0] ^= 0x20;
+    std::fs::write(out.join("style.css"), &by_hand).unwrap();
+
+    let f = f.file("content/notes/a.md", "---\ntitle: A\n---\nSecond.\n");
+    let run = f.build(&[]);
+    run.ok();
+    let b_now = meta("notes/b/index.html");
+    assert_eq!(b_now.ino(), b.ino(), "an unchanged page is linked, not written");
+    assert_eq!(b_now.modified().unwrap(), b.modified().unwrap());
+    assert_ne!(meta("notes/a/index.html").ino(), a.ino(), "a changed page is written");
+    assert!(run.page("notes/a/index.html").contains("Second."));
+    assert_eq!(
+        std::fs::read(out.join("style.css")).unwrap(),
+        css,
+        "a file changed by hand is written again"
+    );
+    assert!(f.root().join(".public.dossier-files").is_file());
+    assert!(!out.join(".public.dossier-files").exists() && !out.join(".dossier-files").exists());
+    // What is there is what a build into an empty folder gives.
+    let fresh = f.root().join("fresh");
+    f.build(&["--output", fresh.to_str().unwrap()]).ok();
+    assert!(
+        common::snapshot(&out) == common::snapshot(&fresh),
+        "the rebuilt output differs"
+    );
+}
+
 #[test]
 fn dangerous_output_folders_are_refused_and_nothing_is_deleted() {
     let f = Fixture::new()
