@@ -886,15 +886,12 @@ fn render_markdown(
     struct Job<'n> {
         body: Body<'n>,
         /// The note, when the body is a note's: its front-matter citations are numbered first
-        /// (`Body::seed`, made only for a body rendered again).
+        /// (`Body::seed`, made only for a body rendered again), and its text is shared.
         note: Option<&'n Note>,
-        /// The note's text, when the body is a note's.
-        shared: Option<&'n Arc<str>>,
     }
     fn job<'n>(n: &'n Note, this: Option<usize>) -> Job<'n> {
         Job {
             note: Some(n),
-            shared: Some(&n.text),
             body: Body {
                 file: &n.file,
                 text: &n.text,
@@ -918,7 +915,6 @@ fn render_markdown(
     let site = &dossier.site;
     jobs.push(Job {
         note: None,
-        shared: None,
         body: Body {
             file: &site.file,
             text: &site.text,
@@ -931,7 +927,6 @@ fn render_markdown(
     for h in &site.translations {
         jobs.push(Job {
             note: None,
-            shared: None,
             body: Body {
                 file: &h.file,
                 text: &h.text,
@@ -954,14 +949,9 @@ fn render_markdown(
                 (c.unresolved.clone(), false)
             }
             _ => {
-                let b = &j.body;
                 let body = Body {
-                    file: b.file,
-                    text: b.text,
-                    start: b.start,
-                    this: b.this,
                     seed: j.note.map(|n| graph::links::seed(n, targets)).unwrap_or_default(),
-                    lang: b.lang,
+                    ..j.body
                 };
                 (Arc::new(markdown::render_body(&body, targets)), true)
             }
@@ -973,7 +963,7 @@ fn render_markdown(
         .zip(&jobs)
         .map(|((r, _), j)| (r, j.body.file, j.body.text))
         .collect();
-    let shared: Vec<Option<&Arc<str>>> = jobs.iter().map(|j| j.shared).collect();
+    let shared: Vec<Option<&Arc<str>>> = jobs.iter().map(|j| j.note.map(|n| &n.text)).collect();
     // A body not rendered again, whose heading links all point into bodies not rendered again
     // either, is filled in as last time. (The cache holds the last build's bodies: with as
     // many now, and the same targets, `AnchorTarget::Page` numbers the same bodies.)

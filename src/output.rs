@@ -5,6 +5,10 @@
 //! renames, the previous output is untouched. And since the program deletes whole folders, it
 //! only ever deletes folders that carry its marker file, and refuses to write into the dossier's
 //! root, its sources, any folder above them, or a non-empty folder it did not make.
+//!
+//! Beside the output it also keeps the list of the files it wrote (`.NAME.dossier-files`,
+//! replaced after each build), so that the next build links the unchanged ones from the output
+//! rather than write them again.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
