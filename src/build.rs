@@ -963,7 +963,6 @@ fn render_markdown(
         .zip(&jobs)
         .map(|((r, _), j)| (r, j.body.file, j.body.text))
         .collect();
-    let shared: Vec<Option<&Arc<str>>> = jobs.iter().map(|j| j.note.map(|n| &n.text)).collect();
     // A body not rendered again, whose heading links all point into bodies not rendered again
     // either, is filled in as last time. (The cache holds the last build's bodies: with as
     // many now, and the same targets, `AnchorTarget::Page` numbers the same bodies.)
@@ -1020,7 +1019,7 @@ fn render_markdown(
                     changed.insert(file.to_string());
                 }
                 let entry = CachedBody {
-                    text: shared[k].cloned().unwrap_or_else(|| Arc::from(*text)),
+                    text: jobs[k].note.map_or_else(|| Arc::from(*text), |n| n.text.clone()),
                     targets: fingerprint,
                     titles: LinkTargets::titles_of(&title_hashes, &unresolved.uses),
                     unresolved,

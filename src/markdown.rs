@@ -1101,29 +1101,21 @@ fn has_scheme(url: &str) -> bool {
 /// Bodies are shared with the cache `serve` keeps; only those with heading links are copied
 /// before they are filled in.
 pub fn resolve_anchors(pages: &mut [(std::sync::Arc<Rendered>, &str, &str)], diags: &mut Vec<Diagnostic>) {
-    let fills = anchor_fills(pages, diags);
-    for ((page, _, _), fill) in pages.iter_mut().zip(fills) {
-        fill_anchors(page, &fill);
-    }
-}
-
-/// What each heading link of each body is filled with: the heading's id and its text. The
-/// first step of [`resolve_anchors`], for callers that keep bodies already filled in.
-pub type Fill = Vec<(String, String)>;
-
-pub fn anchor_fills(pages: &[(std::sync::Arc<Rendered>, &str, &str)], diags: &mut Vec<Diagnostic>) -> Vec<Fill> {
     use rayon::prelude::*;
     let made: Vec<(Fill, Vec<Diagnostic>)> = (0..pages.len())
         .into_par_iter()
         .map(|p| anchor_fill(pages, p))
         .collect();
-    let mut fills = Vec::with_capacity(made.len());
-    for (fill, d) in made {
+    for ((page, _, _), (fill, d)) in pages.iter_mut().zip(made) {
         diags.extend(d);
-        fills.push(fill);
+        fill_anchors(page, &fill);
     }
-    fills
 }
+
+/// What each heading link of a body is filled with: the heading's id and its text. Made by
+/// [`anchor_fill`], the first step of [`resolve_anchors`], for callers that keep bodies already
+/// filled in.
+pub type Fill = Vec<(String, String)>;
 
 /// Body `p`'s heading links, checked against the headings of the pages they point into: what
 /// they are filled with, and the problems found.

@@ -166,7 +166,7 @@ fn has_marker(dir: &Path) -> bool {
 }
 
 /// Checks that `output` may be replaced by a build of the dossier at `root`.
-pub fn check_target(root: &Path, output: &Path) -> Result<PathBuf, OutputError> {
+fn check_target(root: &Path, output: &Path) -> Result<PathBuf, OutputError> {
     let root = resolve(root).map_err(|e| io_err("resolve", root, e))?;
     let out = resolve(output).map_err(|e| io_err("resolve", output, e))?;
     let refuse = |why: String| {
@@ -226,11 +226,6 @@ fn remove_ours(dir: &Path) -> Result<(), OutputError> {
         std::fs::remove_dir_all(dir).map_err(|e| io_err("remove", dir, e))?;
     }
     Ok(())
-}
-
-/// Writes `tree` to `output`, replacing what was there only once every file is written.
-pub fn write(root: &Path, output: &Path, tree: &OutputTree) -> Result<PathBuf, OutputError> {
-    Staging::begin(root, output)?.finish(tree)
 }
 
 /// A file as a build wrote it: a hash of its bytes, its length and its modification time.
