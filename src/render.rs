@@ -444,6 +444,8 @@ fn recorded<T>(f: impl FnOnce() -> T) -> (T, Deps) {
 
 /// Site-wide data shared by every page's template functions, per language.
 pub struct Index {
+    /// A number no other index of this process has.
+    build: u64,
     langs: HashMap<String, LangIndex>,
     default_lang: String,
     base_path: String,
@@ -542,7 +544,9 @@ impl Index {
             };
             langs.insert(lang.to_string(), LangIndex { by_id, by_kind });
         }
+        static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Index {
+            build: BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             langs,
             default_lang: config.default_lang.clone(),
             base_path,
@@ -574,6 +578,14 @@ impl Index {
             .unwrap_or_else(|| self.default_lang.clone())
     }
 
+    /// [`Index::lang_of`] without copying it: a short tag lives inside the value itself.
+    fn lang_value(&self, state: &State) -> Value {
+        match state.get::<Value>("lang") {
+            Ok(Some(v)) if v.as_str().is_some() => v,
+            _ => Value::from(self.default_lang.as_str()),
+        }
+    }
+
     fn lang(&self, state: &State) -> tera::TeraResult<&LangIndex> {
         let lang = self.lang_of(state);
         self.langs
@@ -583,9 +595,40 @@ impl Index {
     }
 
     fn words(&self, state: &State) -> Option<&i18n::Lang> {
-        let lang = self.lang_of(state);
-        self.words.get(&lang).or_else(|| self.words.get(&self.default_lang))
+        let lang = self.lang_value(state);
+        self.words
+            .get(lang.as_str().unwrap_or_default())
+            .or_else(|| self.words.get(&self.default_lang))
     }
+}
+
+/// A date as the `date` filter writes it in `words`, the words of one language in the index
+/// numbered `build`. A note's date is shown on every page that lists the note, so each thread
+/// remembers the dates it has written for the index in use.
+fn shown_date(build: u64, words: &crate::date::DateWords, text: &str, start: bool) -> String {
+    type Shown = (u64, HashMap<(usize, bool), HashMap<String, String>>);
+    thread_local! {
+        static SHOWN: std::cell::RefCell<Shown> = std::cell::RefCell::new((0, HashMap::new()));
+    }
+    // Within one index, each language's words stay where they are.
+    let key = (std::ptr::from_ref(words) as usize, start);
+    SHOWN.with(|shown| {
+        let mut shown = shown.borrow_mut();
+        if shown.0 != build {
+            *shown = (build, HashMap::new());
+        }
+        let of_lang = shown.1.entry(key).or_default();
+        if let Some(s) = of_lang.get(text) {
+            return s.clone();
+        }
+        let s = match DateSpan::parse(text) {
+            Ok(span) if start => span.display_start(words),
+            Ok(span) => span.display(words),
+            Err(_) => text.to_string(),
+        };
+        of_lang.insert(text.to_string(), s.clone());
+        s
+    })
 }
 
 /// `1234567.5` → `1,234,567.5`: numbers as readers of English write them.
@@ -612,19 +655,15 @@ fn register_functions(tera: &mut Tera, index: Arc<OnceLock<Arc<Index>>>) {
         "date",
         move |v: Value, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
             let start: bool = kwargs.get("start")?.unwrap_or(false);
-            let Some(text) = v.get_from_path("text").and_then(|t| t.as_str()).map(str::to_string) else {
+            let text = v.get_from_path("text");
+            let Some(text) = text.and_then(Value::as_str) else {
                 return Ok(String::new());
             };
-            let Ok(span) = DateSpan::parse(&text) else {
-                return Ok(text);
-            };
-            let en = crate::date::DateWords::english();
-            let words = ready(&i)?.words(state).map_or(&en, |w| &w.dates);
-            Ok(if start {
-                span.display_start(words)
-            } else {
-                span.display(words)
-            })
+            let index = ready(&i)?;
+            let words = index
+                .words(state)
+                .map_or(crate::date::DateWords::english_shared(), |w| &w.dates);
+            Ok(shown_date(index.build, words, text, start))
         },
     );
     // `{{ t.key | fmt(name=value) }}`: fills `{name}` in an interface string. Values are escaped
