@@ -22,5 +22,6 @@ pub mod model;
 pub mod output;
 pub mod progress;
 pub mod render;
+pub mod sentence;
 pub mod serve;
 pub mod timeline;

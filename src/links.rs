@@ -8,7 +8,6 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::diag::did_you_mean;
 use crate::model::Kind;
@@ -366,7 +365,7 @@ pub fn sentence_around(block: &str, link: std::ops::Range<usize>) -> Context {
 /// Where each sentence of `block` starts, in order (the first at 0), for [`context_in`]: a
 /// block is segmented once, however many links it has.
 pub fn sentence_starts(block: &str) -> Vec<usize> {
-    block.split_sentence_bound_indices().map(|(i, _)| i).collect()
+    crate::sentence::starts(block)
 }
 
 /// The sentence around `link`, given the block's [`sentence_starts`]: from the end of the last
