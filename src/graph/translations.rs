@@ -22,16 +22,15 @@ const HASH_LEN: usize = 12;
 /// The hash of a body as translators record it: BLAKE3 of its text with every run of white
 /// space made one space, so rewrapping a paragraph or fixing indentation changes nothing.
 pub fn body_hash(body: &str) -> String {
-    let mut hasher = blake3::Hasher::new();
-    let mut first = true;
+    // The words are joined first: hashing a body at once is many times faster than word by word.
+    let mut words = String::with_capacity(body.len());
     for word in body.split_whitespace() {
-        if !first {
-            hasher.update(b" ");
+        if !words.is_empty() {
+            words.push(' ');
         }
-        hasher.update(word.as_bytes());
-        first = false;
+        words.push_str(word);
     }
-    let hex = hasher.finalize().to_hex();
+    let hex = blake3::hash(words.as_bytes()).to_hex();
     hex[..HASH_LEN].to_string()
 }
 
