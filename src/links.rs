@@ -8,7 +8,6 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-
 use crate::diag::did_you_mean;
 use crate::model::Kind;
 
