@@ -758,9 +758,7 @@ fn dirty_pages(
         let mut summary_changed: HashSet<u32> = HashSet::new();
         let mut kinds = 0u8;
         for &i in changed {
-            let id = &dossier.notes[i].id;
-            let now_value = crate::render::Index::summary_of(dossier, lang, words, i);
-            if Some(&now_value) != last.index.summary_value(lang, id) {
+            if !last.index.has_summary(dossier, lang, words, i) {
                 summary_changed.insert(i as u32);
                 kinds |= render::kind_bit(dossier.notes[i].kind);
             } else if front_changed(i) {

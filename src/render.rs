@@ -492,7 +492,10 @@ impl Index {
         dossier: &Dossier,
         words: HashMap<String, i18n::Lang>,
         previous: Option<(&Index, &HashSet<usize>)>,
-    ) -> Index {
+        tera: &Tera,
+    ) -> (Index, Option<tera::Error>) {
+        // The first note link the theme failed to make, if any.
+        let failed: std::sync::Mutex<Option<tera::Error>> = std::sync::Mutex::new(None);
         let config = &dossier.site.config;
         let base_path = config.base_path();
         let orders: OnceLock<Vec<(Kind, Vec<usize>)>> = OnceLock::new();
@@ -505,18 +508,27 @@ impl Index {
                 continue;
             };
             let loc = Locale::new(dossier, lang, w, &base_path);
-            let summary = |i: usize| Value::from_serializable(&loc.summary(&dossier.notes[i]));
+            let linker = Linker::new(tera, lang, w);
+            let linked = |bare: Value| {
+                linker.link(bare).unwrap_or_else(|(bare, e)| {
+                    if let Ok(mut first) = failed.lock() {
+                        first.get_or_insert(e);
+                    }
+                    bare
+                })
+            };
+            let summary = |i: usize| linked(Value::from_serializable(&loc.summary(&dossier.notes[i])));
             let reuse = previous.and_then(|(index, changed)| Some((index.langs.get(lang)?, changed)));
             let (by_id, lists_changed) = match reuse {
                 Some((last, changed)) => {
                     let mut by_id = last.by_id.clone();
                     let mut differs = false;
                     for &i in changed {
-                        let value = summary(i);
+                        let bare = Value::from_serializable(&loc.summary(&dossier.notes[i]));
                         if let Some(entry) = by_id.get_mut(&dossier.notes[i].id)
-                            && entry.1 != value
+                            && !is_summary_of(&entry.1, &bare)
                         {
-                            entry.1 = value;
+                            entry.1 = linked(bare);
                             differs = true;
                         }
                     }
@@ -545,23 +557,27 @@ impl Index {
             langs.insert(lang.to_string(), LangIndex { by_id, by_kind });
         }
         static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        Index {
+        let index = Index {
             build: BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             langs,
             default_lang: config.default_lang.clone(),
             base_path,
             prefixes,
             words,
-        }
+        };
+        (index, failed.into_inner().ok().flatten())
     }
 
-    /// The summary of note `i` in `lang` as a build would put it in its index.
-    pub fn summary_of(dossier: &Dossier, lang: &str, words: &HashMap<String, i18n::Lang>, i: usize) -> Value {
+    /// Whether the summary of note `i` in `lang`, as a build would make it now, is the one this
+    /// index holds for it.
+    pub fn has_summary(&self, dossier: &Dossier, lang: &str, words: &HashMap<String, i18n::Lang>, i: usize) -> bool {
         let base_path = dossier.site.config.base_path();
-        match words.get(lang) {
-            Some(w) => Value::from_serializable(&Locale::new(dossier, lang, w, &base_path).summary(&dossier.notes[i])),
-            None => Value::none(),
-        }
+        let Some(w) = words.get(lang) else {
+            return false;
+        };
+        let bare = Value::from_serializable(&Locale::new(dossier, lang, w, &base_path).summary(&dossier.notes[i]));
+        self.summary_value(lang, &dossier.notes[i].id)
+            .is_some_and(|held| is_summary_of(held, &bare))
     }
 
     /// A note's summary in a language, as templates see it.
@@ -599,6 +615,59 @@ impl Index {
         self.words
             .get(lang.as_str().unwrap_or_default())
             .or_else(|| self.words.get(&self.default_lang))
+    }
+}
+
+/// Makes the `link` of a note's summary in one language: the note's link as the theme's
+/// `partials/note_link.html` writes it. Lists print a link for every note in them, and an
+/// include per item was a fifth of a large build; the index makes each link once instead.
+struct Linker<'t> {
+    tera: &'t Tera,
+    lang: Value,
+    t: Value,
+}
+
+impl<'t> Linker<'t> {
+    fn new(tera: &'t Tera, lang: &str, words: &i18n::Lang) -> Linker<'t> {
+        Linker {
+            tera,
+            lang: Value::from(lang),
+            t: Value::from_serializable(&words.strings),
+        }
+    }
+
+    /// The summary with its `link`; on failure the summary as it was, and why.
+    fn link(&self, bare: Value) -> Result<Value, (Value, tera::Error)> {
+        let mut ctx = Context::new();
+        ctx.insert_value("n", bare.clone());
+        ctx.insert_value("lang", self.lang.clone());
+        ctx.insert_value("t", self.t.clone());
+        let html = match self.tera.render(NOTE_LINK, &ctx) {
+            Ok(html) => html,
+            Err(e) => return Err((bare, e)),
+        };
+        drop(ctx);
+        let mut map = match bare.into_map() {
+            Some(map) => map,
+            None => return Ok(Value::none()),
+        };
+        map.insert(tera::value::Key::Str(LINK), Value::safe_string(&html));
+        Ok(Value::from(map))
+    }
+}
+
+/// The template that makes a note's link, and the key of the link in a summary.
+const NOTE_LINK: &str = "partials/note_link.html";
+const LINK: &str = "link";
+
+/// Whether `held`, a summary as the index holds it, is `bare` with its `link`.
+fn is_summary_of(held: &Value, bare: &Value) -> bool {
+    match (held.as_map(), bare.as_map()) {
+        (Some(h), Some(b)) => {
+            h.len() == b.len() + usize::from(h.contains_key(&tera::value::Key::Str(LINK)))
+                && b.iter().all(|(k, v)| h.get(k) == Some(v))
+        }
+        _ => held == bare,
     }
 }
 
@@ -1266,7 +1335,15 @@ pub fn render_site(
     let base_path = config.base_path();
     let index = {
         let _span = tracing::info_span!("index").entered();
-        Index::new(dossier, words, previous)
+        match Index::new(dossier, words, previous, &theme.tera) {
+            (index, None) => index,
+            (_, Some(e)) => {
+                return (
+                    vec![template_diag(&theme.sources, &e, Some("the link of a note"))],
+                    Vec::new(),
+                );
+            }
+        }
     };
     if theme.index.set(Arc::new(index)).is_err() {
         let d = Diagnostic::error(
