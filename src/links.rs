@@ -415,18 +415,31 @@ fn is_closing(c: char) -> bool {
 /// behind where citations are taken out of the text.
 fn tidy(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    // `s[copy..i]` is yet to be copied; it holds no whitespace, so while it is not empty, `out`
+    // as it will be does not end with a space.
+    let mut copy = 0;
+    let mut i = 0;
+    let bytes = s.as_bytes();
+    while i < bytes.len() {
+        let (c, width) = match bytes[i] {
+            b if b.is_ascii() => (char::from(b), 1),
+            _ => match s[i..].chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            },
+        };
         if c.is_whitespace() {
+            out.push_str(&s[copy..i]);
             if !out.ends_with(' ') {
                 out.push(' ');
             }
-            continue;
-        }
-        if is_closing(c) && out.ends_with(' ') {
+            copy = i + width;
+        } else if copy == i && is_closing(c) && out.ends_with(' ') {
             out.pop();
         }
-        out.push(c);
+        i += width;
     }
+    out.push_str(&s[copy..]);
     out
 }
 
@@ -456,6 +469,38 @@ fn cut_right(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `tidy` as first written, a character at a time.
+    fn tidy_by_chars(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            if c.is_whitespace() {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+                continue;
+            }
+            if is_closing(c) && out.ends_with(' ') {
+                out.pop();
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn tidy_collapses_spaces_and_spaces_before_closing_punctuation() {
+        assert_eq!(tidy("the order  [x] . Then\n\tmore ,"), "the order [x]. Then more,");
+        assert_eq!(tidy("馬斯克 。 特斯拉\u{3000}）"), "馬斯克。 特斯拉）");
+        let alphabet: Vec<char> = "a .,;)\t\n\u{a0}\u{3000}。）é".chars().collect();
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..20_000 {
+            let text: String = (0..rng.usize(0..16))
+                .map(|_| alphabet[rng.usize(..alphabet.len())])
+                .collect();
+            assert_eq!(tidy(&text), tidy_by_chars(&text), "{text:?}");
+        }
+    }
 
     fn targets() -> LinkTargets {
         let mut t = LinkTargets::new("/h100/");
