@@ -267,8 +267,7 @@ pub fn build_into(
     progress: &Progress,
     staging: &crate::output::Staging,
 ) -> Result<Built, BuildFailure> {
-    let put = |path: &str, bytes: &[u8]| staging.put(path, bytes);
-    build_with(&input, progress, &mut Cache::default(), &|_| {}, Some(&put))
+    build_with(&input, progress, &mut Cache::default(), &|_| {}, Some(staging))
 }
 
 /// Builds the site in memory, reusing what `cache` holds from the previous build and leaving
@@ -1090,26 +1089,35 @@ fn add_feeds(
     sink: Option<render::PageSink<'_>>,
 ) {
     let put = |tree: &mut OutputTree, name: &str, bytes: Vec<u8>| match sink {
-        Some(write) => {
-            write(name, &bytes);
+        Some(sink) => {
+            sink.put(name, &bytes);
             tree.insert_on_disk(name.to_string());
         }
         None => tree.insert(name.to_string(), bytes),
     };
+    // dossier.json is as large as a tenth of the site: with a sink, it goes to the file as it
+    // is made, never whole in memory.
+    let json = |sink: Option<render::PageSink<'_>>| match sink {
+        Some(sink) => {
+            sink.put_streamed("dossier.json", &mut |w| {
+                crate::feeds::write_dossier_json(dossier, bodies, conflicts, w)
+            });
+            None
+        }
+        None => Some(crate::feeds::dossier_json(dossier, bodies, conflicts)),
+    };
     let ((atom, json), timeline) = rayon::join(
-        || {
-            rayon::join(
-                || crate::feeds::atom(dossier).into_bytes(),
-                || crate::feeds::dossier_json(dossier, bodies, conflicts),
-            )
-        },
+        || rayon::join(|| crate::feeds::atom(dossier).into_bytes(), || json(sink)),
         || {
             let order = crate::timeline::order(dossier);
             crate::timeline::timeline_js(dossier, &order, conflicts, &dossier.site.config.absolute_base())
         },
     );
     put(tree, "atom.xml", atom);
-    put(tree, "dossier.json", json);
+    match json {
+        Some(json) => put(tree, "dossier.json", json),
+        None => tree.insert_on_disk("dossier.json".to_string()),
+    }
     put(tree, "timeline.json", timeline);
     let sitemap = crate::feeds::sitemap(dossier, tree);
     put(tree, "sitemap.xml", sitemap.into_bytes());

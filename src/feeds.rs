@@ -239,6 +239,19 @@ struct JsonPosition<'a> {
 /// `dossier.json`: every note, entity, role, event and claim, with what each note links to and
 /// cites (`bodies[i]` is note `i`'s rendered body).
 pub fn dossier_json(dossier: &Dossier, bodies: &[std::sync::Arc<Rendered>], conflicts: &Conflicts) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing into memory does not fail.
+    let _ = write_dossier_json(dossier, bodies, conflicts, &mut out);
+    out
+}
+
+/// [`dossier_json`], written to `out` as it is made.
+pub fn write_dossier_json(
+    dossier: &Dossier,
+    bodies: &[std::sync::Arc<Rendered>],
+    conflicts: &Conflicts,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let config = &dossier.site.config;
     let base_path = config.base_path();
     let ids = |kinds: &[Kind]| -> Vec<&str> {
@@ -365,7 +378,6 @@ pub fn dossier_json(dossier: &Dossier, bodies: &[std::sync::Arc<Rendered>], conf
             })
             .collect(),
     };
-    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-    out.push(b'\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
 }

@@ -293,6 +293,25 @@ fn written_text(files: &BTreeMap<String, Written>) -> String {
 /// write pages into it while it makes the others ([`Staging::put`]), so that a finished page
 /// need not stay in memory. Dropped before [`Staging::finish`], the folder is removed and the
 /// output stays as it was.
+/// Where a build puts the files of the site as soon as each is made, instead of holding them
+/// until the site is done.
+pub trait Sink: Sync {
+    /// Takes a whole file.
+    fn put(&self, path: &str, bytes: &[u8]);
+    /// Takes a file as `write` makes it, a piece at a time.
+    fn put_streamed(&self, path: &str, write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>);
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: &[u8]) {
+        Staging::put(self, path, bytes);
+    }
+
+    fn put_streamed(&self, path: &str, write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) {
+        Staging::put_streamed(self, path, write);
+    }
+}
+
 pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
@@ -354,8 +373,18 @@ impl Staging {
         }
     }
 
-    fn write_file(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let file = self.dir.join(path);
+    /// Writes one file of the site as `write` makes it, a piece at a time, so that a large
+    /// file (`dossier.json`) is never held whole in memory. A failure is kept for
+    /// [`Staging::finish`] to report.
+    pub fn put_streamed(&self, path: &str, write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) {
+        if let Err(e) = self.stream_file(path, write) {
+            let mut failed = self.failed.lock().unwrap_or_else(|p| p.into_inner());
+            failed.get_or_insert(e);
+        }
+    }
+
+    /// Makes the folder that holds `path` in the staging folder, once.
+    fn make_parent(&self, path: &str) -> Result<(), OutputError> {
         if let Some(parent) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
             let parent = self.dir.join(parent);
             let new = self
@@ -367,23 +396,42 @@ impl Staging {
                 std::fs::create_dir_all(&parent).map_err(|e| io_err("create", &parent, e))?;
             }
         }
+        Ok(())
+    }
+
+    fn record(&self, path: &str, w: Written) {
+        self.written
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((path.to_string(), w));
+    }
+
+    /// How the last build listed `path`, when it wrote these very bytes there and the file is
+    /// still as it was.
+    fn still_as_written(&self, path: &str, hash: [u8; 16], len: u64) -> Option<Written> {
+        let w = *self.last.get(path).filter(|w| w.hash == hash && w.len == len)?;
+        let same = std::fs::symlink_metadata(self.out.join(path))
+            .is_ok_and(|m| m.is_file() && m.len() == len && modified(&m) == Some(w.modified));
+        same.then_some(w)
+    }
+
+    /// [`Staging::still_as_written`], and then the file linked into the staging folder, where
+    /// it keeps its time.
+    fn link_unchanged(&self, path: &str, hash: [u8; 16], len: u64) -> Option<Written> {
+        let w = self.still_as_written(path, hash, len)?;
+        std::fs::hard_link(self.out.join(path), self.dir.join(path))
+            .is_ok()
+            .then_some(w)
+    }
+
+    fn write_file(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let file = self.dir.join(path);
+        self.make_parent(path)?;
         let hash = digest(bytes);
         let len = bytes.len() as u64;
-        let record = |w: Written| {
-            self.written
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push((path.to_string(), w));
-        };
-        // The same bytes as the file the last build wrote, still as it was: linked.
-        if let Some(&w) = self.last.get(path).filter(|w| w.hash == hash && w.len == len) {
-            let old = self.out.join(path);
-            let same = std::fs::symlink_metadata(&old)
-                .is_ok_and(|m| m.is_file() && m.len() == len && modified(&m) == Some(w.modified));
-            if same && std::fs::hard_link(&old, &file).is_ok() {
-                record(w);
-                return Ok(());
-            }
+        if let Some(w) = self.link_unchanged(path, hash, len) {
+            self.record(path, w);
+            return Ok(());
         }
         let write = || -> io::Result<Option<u128>> {
             use std::io::Write;
@@ -392,9 +440,65 @@ impl Staging {
             Ok(modified(&f.metadata()?))
         };
         match write() {
-            Ok(Some(modified)) => record(Written { hash, len, modified }),
+            Ok(Some(modified)) => self.record(path, Written { hash, len, modified }),
             Ok(None) => {}
             Err(e) => return Err(io_err("write", &file, e)),
+        }
+        Ok(())
+    }
+
+    fn stream_file(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
+        /// Hashes and counts what passes through it.
+        struct Hashing<W> {
+            inner: W,
+            hasher: blake3::Hasher,
+            len: u64,
+        }
+        impl<W: io::Write> io::Write for Hashing<W> {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                let n = self.inner.write(buf)?;
+                self.hasher.update(&buf[..n]);
+                self.len += n as u64;
+                Ok(n)
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                self.inner.flush()
+            }
+        }
+        let file = self.dir.join(path);
+        self.make_parent(path)?;
+        let mut written = || -> io::Result<([u8; 16], u64, std::fs::File)> {
+            let f = std::fs::File::create(&file)?;
+            // Buffered before it is hashed: the hasher takes large pieces.
+            let mut w = io::BufWriter::with_capacity(
+                1 << 20,
+                Hashing {
+                    inner: f,
+                    hasher: blake3::Hasher::new(),
+                    len: 0,
+                },
+            );
+            write(&mut w)?;
+            let h = w.into_inner().map_err(io::IntoInnerError::into_error)?;
+            let mut hash = [0; 16];
+            hash.copy_from_slice(&h.hasher.finalize().as_bytes()[..16]);
+            Ok((hash, h.len, h.inner))
+        };
+        let (hash, len, f) = written().map_err(|e| io_err("write", &file, e))?;
+        // The same bytes as last time: the last build's file instead, which keeps its time.
+        if let Some(w) = self.still_as_written(path, hash, len) {
+            drop(f);
+            std::fs::remove_file(&file).map_err(|e| io_err("replace", &file, e))?;
+            std::fs::hard_link(self.out.join(path), &file).map_err(|e| io_err("link", &file, e))?;
+            self.record(path, w);
+            return Ok(());
+        }
+        if let Some(modified) = f.metadata().ok().as_ref().and_then(modified) {
+            self.record(path, Written { hash, len, modified });
         }
         Ok(())
     }

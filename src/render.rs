@@ -1310,8 +1310,8 @@ pub fn links_by_lang(
     (views, touched)
 }
 
-/// Takes a page (its output path and bytes) as soon as it is rendered.
-pub type PageSink<'a> = &'a (dyn Fn(&str, &[u8]) + Sync);
+/// Takes each file (its output path and bytes) as soon as it is made.
+pub type PageSink<'a> = &'a dyn crate::output::Sink;
 
 /// Renders the pages of the site, in every language, into `out`; returns the problems, and
 /// what each rendered page was made from.
@@ -1503,8 +1503,8 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
     // A page goes to the sink, when there is one, as soon as it is made.
     let store = |r: PageResult| -> PageResult {
         match (r, sink) {
-            (Ok((path, html, deps)), Some(put)) => {
-                put(&path, &html);
+            (Ok((path, html, deps)), Some(sink)) => {
+                sink.put(&path, &html);
                 Ok((path, Arc::from(&[][..]), deps))
             }
             (r, _) => r,

@@ -259,6 +259,22 @@ fn a_rebuild_keeps_unchanged_files_and_writes_the_others() {
         common::snapshot(&out) == common::snapshot(&fresh),
         "the rebuilt output differs"
     );
+    // dossier.json is written as it is made, never whole in memory: it changed above (a body
+    // did), and is linked when a build makes the same bytes.
+    let json = meta("dossier.json");
+    assert_ne!(json.ino(), std::fs::metadata(fresh.join("dossier.json")).unwrap().ino());
+    f.build(&[]).ok();
+    let json_now = meta("dossier.json");
+    assert_eq!(
+        json_now.ino(),
+        json.ino(),
+        "an unchanged dossier.json is linked, not written"
+    );
+    assert_eq!(json_now.modified().unwrap(), json.modified().unwrap());
+    assert!(
+        common::snapshot(&out) == common::snapshot(&fresh),
+        "the output rebuilt without a change differs"
+    );
 }
 
 #[test]
