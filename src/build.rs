@@ -409,11 +409,14 @@ fn build_with(
     let same = cache.last.as_ref().filter(|last| last.layout == layout);
     let changed = same.map(|last| changed_notes(&dossier, &texts, &changed_bodies, last));
     drop(compare_span);
-    let (links, touched) = render::links_by_lang(
+    let (mut links, touched) = render::links_by_lang(
         &dossier,
         &bodies,
         same.zip(changed.as_ref()).map(|(last, changed)| (&last.links, changed)),
     );
+    if !keep {
+        links.forget_contributions();
+    }
     let gaps = match early_gaps {
         Some(gaps) => gaps,
         None => {
@@ -493,6 +496,10 @@ fn build_with(
         }
         pages_ready(&early);
     }
+    // What a next build reuses; for a one-off build, the index and the link views are let go
+    // before the data files are made, whose memory they can then take.
+    let reused = keep.then(|| (theme.index(), links));
+    drop(theme);
     {
         let _span = tracing::info_span!("feeds").entered();
         add_feeds(&dossier, &bodies.notes, &conflicts, &mut tree, sink);
@@ -503,28 +510,30 @@ fn build_with(
     let integrity = graph::integrity::items(&dossier, &gaps);
     let config = dossier.site.config.clone();
     cache.unsettled.clear();
-    cache.last = theme.index().filter(|_| keep).map(|index| Last {
-        tree: tree.clone(),
-        pages,
-        layout,
-        index,
-        links,
-        conflicts,
-        role_holders: dossier.role_holders.clone(),
-        statuses: statuses(&dossier),
-        translated_as,
-        texts,
-        fronts,
-        home,
-        gaps,
-        kept: Some(Kept {
-            dossier,
-            targets,
-            structural,
-            options,
-            statics,
-        }),
-    });
+    cache.last = reused
+        .and_then(|(index, links)| Some((index?, links)))
+        .map(|(index, links)| Last {
+            tree: tree.clone(),
+            pages,
+            layout,
+            index,
+            links,
+            conflicts,
+            role_holders: dossier.role_holders.clone(),
+            statuses: statuses(&dossier),
+            translated_as,
+            texts,
+            fronts,
+            home,
+            gaps,
+            kept: Some(Kept {
+                dossier,
+                targets,
+                structural,
+                options,
+                statics,
+            }),
+        });
     Ok(Built {
         tree,
         warnings: diags,

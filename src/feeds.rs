@@ -203,10 +203,12 @@ struct JsonSite<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonDossier<'a> {
+#[serde(bound(serialize = "Lazy<N>: Serialize"))]
+struct JsonDossier<'a, N> {
     format: &'static str,
     site: JsonSite<'a>,
-    notes: Vec<JsonNote<'a>>,
+    /// Made one at a time as they are written.
+    notes: Lazy<N>,
     sources: Vec<&'a str>,
     entities: Vec<&'a str>,
     events: Vec<&'a str>,
@@ -215,6 +217,20 @@ struct JsonDossier<'a> {
     /// Dated events and claims, in order.
     timeline: Vec<&'a str>,
     conflicts: Vec<JsonConflict<'a>>,
+}
+
+/// A sequence serialized from the items its function makes, without collecting them first.
+struct Lazy<F>(F);
+
+impl<F, I> Serialize for Lazy<F>
+where
+    F: Fn() -> I,
+    I: IntoIterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
 }
 
 #[derive(Serialize)]
@@ -261,60 +277,61 @@ pub fn write_dossier_json(
             .map(|i| dossier.notes[i].id.as_str())
             .collect()
     };
-    let notes = dossier
-        .notes
-        .iter()
-        .zip(bodies)
-        .enumerate()
-        .map(|(i, (n, body))| JsonNote {
-            hash: dossier.translated.hashes.get(i).map_or("", String::as_str),
-            translations: dossier
-                .translated
-                .by_lang
-                .iter()
-                .filter_map(|(lang, states)| {
-                    let state = states.get(i)?;
-                    let t = state.translation.map(|k| &dossier.translations[k]);
-                    Some(JsonTranslation {
-                        lang,
-                        status: state.status,
-                        title: t.map(|t| t.title.as_str()),
-                        url: t.map(|_| format!("{base_path}{}{}", config.lang_prefix(lang), note_path(n))),
-                        file: t.map(|t| t.file.as_str()),
-                    })
-                })
-                .collect(),
-            id: &n.id,
-            kind: n.kind,
-            title: &n.title,
-            url: format!("{base_path}{}", note_path(n)),
-            file: &n.file,
-            summary: n.common.summary.as_deref(),
-            tags: &n.common.tags,
-            aliases: &n.common.aliases,
-            date: n.date(),
-            fields: &n.data,
-            extra: &n.extra,
-            links: {
-                let mut seen = std::collections::HashSet::new();
-                body.links
+    let notes = || {
+        dossier
+            .notes
+            .iter()
+            .zip(bodies)
+            .enumerate()
+            .map(|(i, (n, body))| JsonNote {
+                hash: dossier.translated.hashes.get(i).map_or("", String::as_str),
+                translations: dossier
+                    .translated
+                    .by_lang
                     .iter()
-                    .filter(|l| l.kind == LinkKind::Link && seen.insert(l.target))
-                    .map(|l| dossier.notes[l.target].id.as_str())
-                    .collect()
-            },
-            citations: body
-                .citations
-                .iter()
-                .map(|c| JsonCitation {
-                    n: c.n,
-                    source: &dossier.notes[c.source].id,
-                    at: c.at.as_deref(),
-                    quote: c.quote.as_deref(),
-                })
-                .collect(),
-        })
-        .collect();
+                    .filter_map(|(lang, states)| {
+                        let state = states.get(i)?;
+                        let t = state.translation.map(|k| &dossier.translations[k]);
+                        Some(JsonTranslation {
+                            lang,
+                            status: state.status,
+                            title: t.map(|t| t.title.as_str()),
+                            url: t.map(|_| format!("{base_path}{}{}", config.lang_prefix(lang), note_path(n))),
+                            file: t.map(|t| t.file.as_str()),
+                        })
+                    })
+                    .collect(),
+                id: &n.id,
+                kind: n.kind,
+                title: &n.title,
+                url: format!("{base_path}{}", note_path(n)),
+                file: &n.file,
+                summary: n.common.summary.as_deref(),
+                tags: &n.common.tags,
+                aliases: &n.common.aliases,
+                date: n.date(),
+                fields: &n.data,
+                extra: &n.extra,
+                links: {
+                    let mut seen = std::collections::HashSet::new();
+                    body.links
+                        .iter()
+                        .filter(|l| l.kind == LinkKind::Link && seen.insert(l.target))
+                        .map(|l| dossier.notes[l.target].id.as_str())
+                        .collect()
+                },
+                citations: body
+                    .citations
+                    .iter()
+                    .map(|c| JsonCitation {
+                        n: c.n,
+                        source: &dossier.notes[c.source].id,
+                        at: c.at.as_deref(),
+                        quote: c.quote.as_deref(),
+                    })
+                    .collect(),
+            })
+    };
     let roles = dossier
         .notes
         .iter()
@@ -344,7 +361,7 @@ pub fn write_dossier_json(
             default_lang: &config.default_lang,
             languages: &config.languages,
         },
-        notes,
+        notes: Lazy(notes),
         sources: ids(&[Kind::Source]),
         entities: ids(&[Kind::Person, Kind::Organization]),
         events: ids(&[Kind::Event]),

@@ -303,6 +303,12 @@ pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
     if out.anchors.is_empty() {
         split_blocks(&mut out);
     }
+    // Every body is held until its pages are made: no room to spare.
+    out.html.shrink_to_fit();
+    out.links.shrink_to_fit();
+    out.citations.shrink_to_fit();
+    out.headings.shrink_to_fit();
+    out.uses.shrink_to_fit();
     out
 }
 

@@ -309,7 +309,7 @@ impl<'a> Locale<'a> {
 
     /// [`Locale::summary`] as templates see it: the index's value, made once per language and
     /// shared by every page that shows it, where the index is made.
-    fn summary_value(&self, note: &'a Note) -> Value {
+    pub(crate) fn summary_value(&self, note: &'a Note) -> Value {
         match self.summaries.and_then(|s| s.get(&note.id)) {
             Some((i, value)) => {
                 if is_recording() {
@@ -1106,7 +1106,8 @@ struct LangCounts<'a> {
 /// One note on `/translations/`, in each language.
 #[derive(Serialize)]
 struct TranslationRow<'a> {
-    note: Summary<'a>,
+    /// A [`Summary`].
+    note: Value,
     cells: Vec<TranslationCell<'a>>,
 }
 
@@ -1252,6 +1253,13 @@ pub fn shown_bodies<'b>(dossier: &Dossier, bodies: &'b Bodies, lang: &str) -> Ve
 pub struct LinkViews {
     pub by_lang: BTreeMap<String, Links>,
     contributions: BTreeMap<String, Vec<Arc<Contribution>>>,
+}
+
+impl LinkViews {
+    /// Forgets what each note contributed, which only a rebuild needs.
+    pub fn forget_contributions(&mut self) {
+        self.contributions.clear();
+    }
 }
 
 /// Computes the link views of every language. With `previous` (the last build's views, and the
@@ -1887,7 +1895,7 @@ fn translations_view<'a>(sh: &Shared<'a>, loc: &Locale<'a>, view: &mut ListView<
                 })
                 .collect();
             view.rows.push(TranslationRow {
-                note: loc.summary(note),
+                note: loc.summary_value(note),
                 cells,
             });
         }

@@ -9,7 +9,8 @@ use crate::date::{DateSpan, Day, Qualifier};
 use crate::graph::Dossier;
 use crate::graph::conflicts::{Certainty, Conflict, Conflicts, Position};
 use crate::model::{Kind, KindData, Note, Role};
-use crate::render::{Locale, Summary};
+use crate::render::Locale;
+use tera::Value;
 
 /// Dated events and claims, in order: by first possible day, then last, then id. A span with
 /// no known start ("before June 2024") is placed by its last day, in the year it is filed under.
@@ -38,22 +39,23 @@ fn year(d: &DateSpan) -> i32 {
 
 #[derive(Serialize)]
 pub struct CiteRef<'a> {
-    pub source: Summary<'a>,
+    /// A summary, as `note(id=…)` gives it.
+    pub source: Value,
     pub at: Option<&'a str>,
 }
 
 /// One role of a chain, with its holder and its sources.
 #[derive(Serialize)]
 pub struct ChainLink<'a> {
-    pub holder: Summary<'a>,
+    pub holder: Value,
     pub role: &'a Role,
-    pub org: Option<Summary<'a>>,
+    pub org: Option<Value>,
     pub sources: Vec<CiteRef<'a>>,
 }
 
 #[derive(Serialize)]
 pub struct PositionView<'a> {
-    pub org: Summary<'a>,
+    pub org: Value,
     pub certainty: Certainty,
     /// The roles from the person to the organization; more than one means control through
     /// ownership.
@@ -62,8 +64,8 @@ pub struct PositionView<'a> {
 
 #[derive(Serialize)]
 pub struct ConflictView<'a> {
-    pub event: Summary<'a>,
-    pub person: Summary<'a>,
+    pub event: Value,
+    pub person: Value,
     pub certainty: Certainty,
     pub from: PositionView<'a>,
     pub to: PositionView<'a>,
@@ -74,7 +76,7 @@ pub struct ConflictView<'a> {
 fn position<'a>(loc: &Locale<'a>, p: &Position) -> PositionView<'a> {
     let dossier = loc.dossier;
     PositionView {
-        org: loc.summary(&dossier.notes[p.org]),
+        org: loc.summary_value(&dossier.notes[p.org]),
         certainty: p.certainty,
         chain: p
             .chain
@@ -86,15 +88,15 @@ fn position<'a>(loc: &Locale<'a>, p: &Position) -> PositionView<'a> {
                 };
                 let role = e.roles.get(l.role)?;
                 Some(ChainLink {
-                    holder: loc.summary(holder),
+                    holder: loc.summary_value(holder),
                     role,
-                    org: dossier.get(&role.org).map(|o| loc.summary(o)),
+                    org: dossier.get(&role.org).map(|o| loc.summary_value(o)),
                     sources: role
                         .cites
                         .iter()
                         .filter_map(|c| {
                             Some(CiteRef {
-                                source: loc.summary(dossier.get(&c.source)?),
+                                source: loc.summary_value(dossier.get(&c.source)?),
                                 at: c.at.as_deref(),
                             })
                         })
@@ -109,8 +111,8 @@ pub fn conflict_view<'a>(loc: &Locale<'a>, c: &Conflict) -> ConflictView<'a> {
     let dossier = loc.dossier;
     let event = &dossier.notes[c.event];
     ConflictView {
-        event: loc.summary(event),
-        person: loc.summary(&dossier.notes[c.person]),
+        event: loc.summary_value(event),
+        person: loc.summary_value(&dossier.notes[c.person]),
         certainty: c.certainty,
         from: position(loc, &c.from),
         to: position(loc, &c.to),
@@ -123,21 +125,21 @@ pub fn conflict_view<'a>(loc: &Locale<'a>, c: &Conflict) -> ConflictView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ConflictBrief<'a> {
-    pub person: Summary<'a>,
+pub struct ConflictBrief {
+    pub person: Value,
     pub certainty: Certainty,
 }
 
 /// One line of a timeline.
 #[derive(Serialize)]
 pub struct Item<'a> {
-    pub note: Summary<'a>,
-    pub from: Option<Summary<'a>>,
-    pub to: Option<Summary<'a>>,
-    pub conflicts: Vec<ConflictBrief<'a>>,
+    pub note: Value,
+    pub from: Option<Value>,
+    pub to: Option<Value>,
+    pub conflicts: Vec<ConflictBrief>,
     /// For a hand-written `conflict:` note on an event.
     pub conflict_note: Option<&'a str>,
-    pub contradicted_by: Vec<Summary<'a>>,
+    pub contradicted_by: Vec<Value>,
     /// True when the date is approximate or uncertain, said in words by `note.date.display`.
     pub vague: bool,
 }
@@ -151,7 +153,7 @@ pub struct Year<'a> {
 pub fn item<'a>(loc: &Locale<'a>, i: usize, conflicts: &Conflicts) -> Item<'a> {
     let dossier = loc.dossier;
     let note = &dossier.notes[i];
-    let get = |id: &Option<String>| id.as_deref().and_then(|x| dossier.get(x)).map(|n| loc.summary(n));
+    let get = |id: &Option<String>| id.as_deref().and_then(|x| dossier.get(x)).map(|n| loc.summary_value(n));
     let (from, to, conflict_note) = match &loc.shown(note).data {
         KindData::Event(e) => (get(&e.from), get(&e.to), e.conflict.as_deref()),
         _ => (None, None, None),
@@ -161,18 +163,18 @@ pub fn item<'a>(loc: &Locale<'a>, i: usize, conflicts: &Conflicts) -> Item<'a> {
             .contradicted_by
             .iter()
             .filter_map(|x| dossier.get(x))
-            .map(|n| loc.summary(n))
+            .map(|n| loc.summary_value(n))
             .collect(),
         _ => Vec::new(),
     };
     Item {
-        note: loc.summary(note),
+        note: loc.summary_value(note),
         from,
         to,
         conflicts: conflicts
             .of_event(i)
             .map(|c| ConflictBrief {
-                person: loc.summary(&dossier.notes[c.person]),
+                person: loc.summary_value(&dossier.notes[c.person]),
                 certainty: c.certainty,
             })
             .collect(),

@@ -268,10 +268,21 @@ impl Links {
                 }
             }
         }
+        // The lists are held until the pages are made: no room to spare.
+        let fit = |mut list: Vec<Backlink>| {
+            list.shrink_to_fit();
+            Arc::new(list)
+        };
         Links {
-            backlinks: backlinks.into_iter().map(Arc::new).collect(),
-            cited_by: cited_by.into_iter().map(Arc::new).collect(),
-            involved_in: involved.into_iter().map(Arc::new).collect(),
+            backlinks: backlinks.into_iter().map(fit).collect(),
+            cited_by: cited_by.into_iter().map(fit).collect(),
+            involved_in: involved
+                .into_iter()
+                .map(|mut list| {
+                    list.shrink_to_fit();
+                    Arc::new(list)
+                })
+                .collect(),
         }
     }
 
