@@ -395,6 +395,10 @@ pub fn write_dossier_json(
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
-    out.write_all(b"\n")
+    use std::io::Write;
+    // serde_json writes a few bytes at a time: gathered here, they cross `dyn Write` rarely.
+    let mut out = std::io::BufWriter::with_capacity(64 << 10, out);
+    serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
