@@ -123,35 +123,40 @@ fn main() {
     for &n in &sizes {
         let root = generated(n);
         let out = tempfile::tempdir().expect("temp dir");
-        let site = out.path().join("site");
+        let sites: Vec<PathBuf> = (0..runs).map(|k| out.path().join(format!("site-{k}"))).collect();
+        let site = &sites[0];
         let mut wall = Vec::new();
         let mut rewall = Vec::new();
         let mut peak = Vec::new();
         let mut phase_runs: Vec<BTreeMap<String, f64>> = Vec::new();
-        let build = || {
+        let build = |site: &Path| {
             measure(
                 Command::new(BIN)
                     .args(["-v", "build", "--root"])
                     .arg(&root)
                     .arg("--output")
-                    .arg(&site),
+                    .arg(site),
             )
         };
-        for _ in 0..runs {
-            // Into an empty folder, as on a fresh checkout or in CI; then again over that
-            // output, as a writer rebuilds, where the files that did not change are linked.
-            let _ = std::fs::remove_dir_all(&site);
-            let _ = std::fs::remove_file(out.path().join(".site.dossier-files"));
-            let (w, p, stderr) = build();
+        // Into an empty folder, as on a fresh checkout or in CI: a folder of its own for each
+        // run, none deleted until all are done, since a file system that has just freed many
+        // inodes (ext4 without a journal, as on the development machine) is slow to hand out
+        // new ones for a while, which a fresh checkout does not see.
+        for site in &sites {
+            let (w, p, stderr) = build(site);
             wall.push(w.as_secs_f64());
             peak.push(p as f64);
             phase_runs.push(phases(&stderr));
-            let (w, _, _) = build();
+        }
+        // Then again over each output, as a writer rebuilds: the files that did not change are
+        // linked, and the last output is removed.
+        for site in &sites {
+            let (w, _, _) = build(site);
             rewall.push(w.as_secs_f64());
         }
         let mut check = Vec::new();
         for _ in 0..runs {
-            let (w, _, _) = measure(Command::new(BIN).args(["check", "--dir"]).arg(&site));
+            let (w, _, _) = measure(Command::new(BIN).args(["check", "--dir"]).arg(site));
             check.push(w.as_secs_f64());
         }
         let wall = median(wall);
