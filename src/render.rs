@@ -837,6 +837,17 @@ struct SourceEntry<'a> {
     quote: Option<&'a str>,
     /// Ids of the superscripts in the body that cite this entry.
     refs: &'a [String],
+    /// The source's summary, as `note(id=entry.source)` gives it.
+    note: Value,
+    /// The links back to each superscript: its id and the words that say where it leads.
+    backrefs: Vec<BackRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct BackRef<'a> {
+    id: &'a str,
+    /// "Back to citation 2 of source 5", in the page's language.
+    label: String,
 }
 
 #[derive(Serialize)]
@@ -1587,6 +1598,19 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                             at: c.at.as_deref(),
                             quote: c.quote.as_deref(),
                             refs: &c.refs,
+                            note: loc.summary_value(&dossier.notes[c.source]),
+                            backrefs: c
+                                .refs
+                                .iter()
+                                .enumerate()
+                                .map(|(k, id)| BackRef {
+                                    id,
+                                    label: words.fmt(
+                                        "back_to_citation",
+                                        &[("k", &(k + 1).to_string()), ("n", &c.n.to_string())],
+                                    ),
+                                })
+                                .collect(),
                         })
                         .collect(),
                     roles: match &note.data {
