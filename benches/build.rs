@@ -15,10 +15,20 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_dossier");
 
-/// Runs `cmd` to its end: (wall time, peak resident memory in bytes, stderr).
+/// What a child process cost.
+struct Cost {
+    wall: Duration,
+    /// Peak resident memory, in bytes.
+    peak: u64,
+    /// CPU time in the program itself and in the kernel on its behalf, in seconds.
+    user: f64,
+    sys: f64,
+}
+
+/// Runs `cmd` to its end: what it cost, and its stderr.
 // The child is reaped by `wait4` below, which clippy does not see.
 #[allow(clippy::zombie_processes)]
-fn measure(cmd: &mut Command) -> (Duration, u64, String) {
+fn measure(cmd: &mut Command) -> (Cost, String) {
     let started = Instant::now();
     let child = cmd
         .stdout(Stdio::null())
@@ -43,7 +53,14 @@ fn measure(cmd: &mut Command) -> (Duration, u64, String) {
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         "dossier failed:\n{stderr}"
     );
-    (wall, usage.ru_maxrss as u64 * 1024, stderr)
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    let cost = Cost {
+        wall,
+        peak: usage.ru_maxrss as u64 * 1024,
+        user: secs(usage.ru_utime),
+        sys: secs(usage.ru_stime),
+    };
+    (cost, stderr)
 }
 
 /// The busy time of each span `dossier -v` reports, summed by name, in milliseconds.
@@ -115,11 +132,12 @@ fn main() {
         "write",
     ];
     let mut walls = BTreeMap::new();
+    let mut cpus = BTreeMap::new();
     println!(
-        "| notes | build wall | rebuild wall | peak memory | {} | check wall |",
+        "| notes | build wall | user | sys | rebuild wall | peak memory | {} | check wall |",
         shown.join(" | ")
     );
-    println!("|---:|---:|---:|---:|{}---:|", "---:|".repeat(shown.len()));
+    println!("|---:|---:|---:|---:|---:|---:|{}---:|", "---:|".repeat(shown.len()));
     for &n in &sizes {
         let root = generated(n);
         let out = tempfile::tempdir().expect("temp dir");
@@ -128,6 +146,7 @@ fn main() {
         let mut wall = Vec::new();
         let mut rewall = Vec::new();
         let mut peak = Vec::new();
+        let (mut user, mut sys) = (Vec::new(), Vec::new());
         let mut phase_runs: Vec<BTreeMap<String, f64>> = Vec::new();
         let build = |site: &Path| {
             measure(
@@ -143,24 +162,28 @@ fn main() {
         // inodes (ext4 without a journal, as on the development machine) is slow to hand out
         // new ones for a while, which a fresh checkout does not see.
         for site in &sites {
-            let (w, p, stderr) = build(site);
-            wall.push(w.as_secs_f64());
-            peak.push(p as f64);
+            let (cost, stderr) = build(site);
+            wall.push(cost.wall.as_secs_f64());
+            peak.push(cost.peak as f64);
+            user.push(cost.user);
+            sys.push(cost.sys);
             phase_runs.push(phases(&stderr));
         }
         // Then again over each output, as a writer rebuilds: the files that did not change are
         // linked, and the last output is removed.
         for site in &sites {
-            let (w, _, _) = build(site);
-            rewall.push(w.as_secs_f64());
+            let (cost, _) = build(site);
+            rewall.push(cost.wall.as_secs_f64());
         }
         let mut check = Vec::new();
         for _ in 0..runs {
-            let (w, _, _) = measure(Command::new(BIN).args(["check", "--dir"]).arg(site));
-            check.push(w.as_secs_f64());
+            let (cost, _) = measure(Command::new(BIN).args(["check", "--dir"]).arg(site));
+            check.push(cost.wall.as_secs_f64());
         }
         let wall = median(wall);
+        let (user, sys) = (median(user), median(sys));
         walls.insert(n, wall);
+        cpus.insert(n, (user, sys));
         let cells: Vec<String> = shown
             .iter()
             .map(|p| {
@@ -169,7 +192,7 @@ fn main() {
             })
             .collect();
         println!(
-            "| {n} | {wall:.2} s | {:.2} s | {:.0} MB | {} | {:.2} s |",
+            "| {n} | {wall:.2} s | {user:.2} s | {sys:.2} s | {:.2} s | {:.0} MB | {} | {:.2} s |",
             median(rewall),
             median(peak) / 1e6,
             cells.join(" | "),
@@ -179,16 +202,23 @@ fn main() {
     if let (Some(a), Some(b)) = (walls.get(&10_000), walls.get(&30_000)) {
         println!("growth: 30,000 notes take {:.2}× the time of 10,000", b / a);
     }
+    if let (Some(a), Some(b)) = (cpus.get(&10_000), cpus.get(&30_000)) {
+        println!(
+            "growth of CPU time: {:.2}× in the program, {:.2}× in the kernel",
+            b.0 / a.0,
+            b.1 / a.1
+        );
+    }
     // The example, start to finish, as a writer runs it.
     let out = tempfile::tempdir().expect("temp dir");
     let mut example = Vec::new();
     for _ in 0..runs.max(5) {
-        let (w, _, _) = measure(
+        let (cost, _) = measure(
             Command::new(BIN)
                 .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output"])
                 .arg(out.path().join("site")),
         );
-        example.push(w.as_secs_f64());
+        example.push(cost.wall.as_secs_f64());
     }
     println!("example dossier, start to finish: median {:.3} s", median(example));
 }
