@@ -647,9 +647,11 @@ impl<'t> Linker<'t> {
             Err(e) => return Err((bare, e)),
         };
         drop(ctx);
-        let mut map = match bare.into_map() {
-            Some(map) => map,
-            None => return Ok(Value::none()),
+        if bare.as_map().is_none() {
+            return Ok(bare);
+        }
+        let Some(mut map) = bare.into_map() else {
+            return Ok(Value::none());
         };
         map.insert(tera::value::Key::Str(LINK), Value::safe_string(&html));
         Ok(Value::from(map))
