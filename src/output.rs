@@ -289,10 +289,6 @@ fn written_text(files: &BTreeMap<String, Written>) -> String {
     text
 }
 
-/// The folder a site is written into before it replaces the output, beside it. A build may
-/// write pages into it while it makes the others ([`Staging::put`]), so that a finished page
-/// need not stay in memory. Dropped before [`Staging::finish`], the folder is removed and the
-/// output stays as it was.
 /// Where a build puts the files of the site as soon as each is made, instead of holding them
 /// until the site is done.
 pub trait Sink: Sync {
@@ -312,6 +308,10 @@ impl Sink for Staging {
     }
 }
 
+/// The folder a site is written into before it replaces the output, beside it. A build may
+/// write pages into it while it makes the others ([`Staging::put`]), so that a finished page
+/// need not stay in memory. It is the site before the last where the last build kept one.
+/// Dropped before [`Staging::finish`], the folder is removed and the output stays as it was.
 pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
@@ -590,12 +590,7 @@ impl Staging {
         for entry in walkdir::WalkDir::new(&self.dir).min_depth(1).contents_first(true) {
             let entry = entry.map_err(|e| io_err("read", &self.dir, io::Error::other(e)))?;
             let path = entry.path();
-            let rel = path.strip_prefix(&self.dir).unwrap_or(path);
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = site_path(&self.dir, path);
             if entry.file_type().is_dir() {
                 // Only an empty folder goes: one that holds a page of the site stays.
                 let _ = std::fs::remove_dir(path);
@@ -626,6 +621,16 @@ impl Drop for Staging {
     }
 }
 
+/// The `/`-separated path of `path` inside the site folder `dir`.
+fn site_path(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Reads a folder back into a tree (the marker left out), for `check --dir` and for tests.
 pub fn read_tree(dir: &Path) -> io::Result<OutputTree> {
     let mut tree = OutputTree::default();
@@ -634,12 +639,7 @@ pub fn read_tree(dir: &Path) -> io::Result<OutputTree> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = site_path(dir, entry.path());
         if rel != MARKER {
             tree.insert(rel, std::fs::read(entry.path())?);
         }

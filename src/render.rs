@@ -650,9 +650,7 @@ impl<'t> Linker<'t> {
         if bare.as_map().is_none() {
             return Ok(bare);
         }
-        let Some(mut map) = bare.into_map() else {
-            return Ok(Value::none());
-        };
+        let mut map = bare.into_map().unwrap_or_default();
         map.insert(tera::value::Key::Str(LINK), Value::safe_string(&html));
         Ok(Value::from(map))
     }
