@@ -139,6 +139,9 @@ fn main() {
         shown.join(" | ")
     );
     println!("|---:|---:|---:|---:|---:|---:|{}---:|", "---:|".repeat(shown.len()));
+    // Every site built stays until the end: deleting one size's sites before the next size
+    // is built would slow the next size's inode allocation (see below) and skew the growth.
+    let mut kept = Vec::new();
     for &n in &sizes {
         let root = generated(n);
         let out = tempfile::tempdir().expect("temp dir");
@@ -159,9 +162,11 @@ fn main() {
             )
         };
         // Into an empty folder, as on a fresh checkout or in CI: a folder of its own for each
-        // run, none deleted until all are done, since a file system that has just freed many
-        // inodes (ext4 without a journal, as on the development machine) is slow to hand out
-        // new ones for a while, which a fresh checkout does not see.
+        // run, none deleted until the bench ends. ext4 without a journal (the development
+        // machine's) will not reuse an inode freed in the last 5 minutes while its inode table
+        // block is dirty, and scans past every such inode for each new file; right after a
+        // site is deleted, making the next one costs seconds of kernel time that a fresh
+        // checkout does not see. So do not delete sites just before running the bench either.
         for site in &sites {
             let (cost, stderr) = build(site);
             wall.push(cost.wall.as_secs_f64());
@@ -183,6 +188,7 @@ fn main() {
             let (cost, _) = measure(Command::new(BIN).args(["check", "--dir"]).arg(site));
             check.push(cost.wall.as_secs_f64());
         }
+        kept.push(out);
         let wall = median(wall);
         let (user, sys) = (median(user), median(sys));
         walls.insert(n, wall);
@@ -224,4 +230,5 @@ fn main() {
         example.push(cost.wall.as_secs_f64());
     }
     println!("example dossier, start to finish: median {:.3} s", median(example));
+    drop(kept);
 }

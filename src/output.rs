@@ -633,16 +633,24 @@ fn site_path(dir: &Path, path: &Path) -> String {
 
 /// Reads a folder back into a tree (the marker left out), for `check --dir` and for tests.
 pub fn read_tree(dir: &Path) -> io::Result<OutputTree> {
-    let mut tree = OutputTree::default();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    let mut paths = Vec::new();
+    for entry in walkdir::WalkDir::new(dir) {
         let entry = entry.map_err(io::Error::other)?;
-        if !entry.file_type().is_file() {
-            continue;
+        if entry.file_type().is_file() {
+            let rel = site_path(dir, entry.path());
+            if rel != MARKER {
+                paths.push((rel, entry.into_path()));
+            }
         }
-        let rel = site_path(dir, entry.path());
-        if rel != MARKER {
-            tree.insert(rel, std::fs::read(entry.path())?);
-        }
+    }
+    // Reading is a third of a check's time on a large site when done one file after another.
+    let read: Vec<(String, Vec<u8>)> = paths
+        .into_par_iter()
+        .map(|(rel, path)| std::fs::read(&path).map(|bytes| (rel, bytes)))
+        .collect::<io::Result<_>>()?;
+    let mut tree = OutputTree::default();
+    for (rel, bytes) in read {
+        tree.insert(rel, bytes);
     }
     Ok(tree)
 }

@@ -7,6 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use dossier::check::extract;
 use dossier::output::OutputTree;
 use dossier::serve::{Outcome, Session};
 
@@ -66,6 +67,18 @@ fn a_thousand_generated_notes_build_cleanly_and_pass_check() {
     let run = common::run(cmd, root.join("public"));
     run.ok();
     assert!(run.stdout.contains("none broken"), "{}", run.stdout);
+    // The checker's fast reader finds in every page what html5gum finds.
+    let site = dossier::output::read_tree(&root.join("public")).unwrap();
+    let mut pages = 0;
+    for (path, bytes) in site.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let text = std::str::from_utf8(bytes).unwrap();
+        let (fast, slow) = (extract::html(text), extract::html5gum_links(text));
+        assert_eq!(fast.links, slow.links, "links of {path}");
+        assert_eq!(fast.anchors, slow.anchors, "anchors of {path}");
+        assert_eq!(fast.base, slow.base, "base of {path}");
+        pages += 1;
+    }
+    assert!(pages > 1000, "{pages} pages compared");
 }
 
 /// `dossier build` writes each page as soon as it is rendered; the folder it leaves holds,

@@ -6,10 +6,11 @@
 //! broken link can be pointed at in the page. CSS goes through cssparser, the tokenizer of
 //! Servo and Firefox.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use cssparser::{ParseError, Parser, ParserInput, Token};
-use html5gum::{DefaultEmitter, Token as HtmlToken, Tokenizer};
+use html5gum::{DefaultEmitter, Emitter, ForwardingEmitter, Token as HtmlToken, Tokenizer};
 
 /// A URL found in a file, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,88 +53,399 @@ fn url_attributes(element: &str) -> &'static [(&'static str, &'static str)] {
 /// `<link rel>` values that name a host, not a resource.
 const HINT_RELS: &[&str] = &["preconnect", "dns-prefetch"];
 
+/// html5gum's emitter, told to skip what the checker never reads: parse errors (whose
+/// character checks cost a quarter of the tokenizing) and the text of the page, which is
+/// only kept inside `<style>`, for its `url()`s.
+struct LinkEmitter {
+    inner: DefaultEmitter<usize>,
+    /// The name of the tag being read, and whether it is a start tag.
+    tag: Vec<u8>,
+    start: bool,
+    in_style: bool,
+}
+
+impl LinkEmitter {
+    fn new() -> Self {
+        let mut inner = DefaultEmitter::<usize>::new_with_span();
+        // Switch to raw text inside <script> and <style>, as a browser does.
+        inner.naively_switch_states(true);
+        LinkEmitter {
+            inner,
+            tag: Vec::new(),
+            start: false,
+            in_style: false,
+        }
+    }
+}
+
+impl ForwardingEmitter for LinkEmitter {
+    type Token = HtmlToken<usize>;
+
+    fn inner(&mut self) -> &mut impl Emitter<Token = Self::Token> {
+        &mut self.inner
+    }
+
+    fn should_emit_errors(&mut self) -> bool {
+        false
+    }
+
+    fn emit_error(&mut self, _: html5gum::Error) {}
+
+    fn emit_string(&mut self, c: &[u8]) {
+        if self.in_style {
+            Emitter::emit_string(&mut self.inner, c);
+        }
+    }
+
+    fn init_start_tag(&mut self) {
+        self.tag.clear();
+        self.start = true;
+        Emitter::init_start_tag(&mut self.inner);
+    }
+
+    fn init_end_tag(&mut self) {
+        self.tag.clear();
+        self.start = false;
+        Emitter::init_end_tag(&mut self.inner);
+    }
+
+    fn push_tag_name(&mut self, s: &[u8]) {
+        self.tag.extend_from_slice(s);
+        Emitter::push_tag_name(&mut self.inner, s);
+    }
+
+    fn emit_current_tag(&mut self) -> Option<html5gum::State> {
+        // Inside <style> the tokenizer reads raw text up to `</style>`, the only tag it ends at.
+        self.in_style = self.start && self.tag == b"style";
+        Emitter::emit_current_tag(&mut self.inner)
+    }
+}
+
 /// Extracts the links and anchors of an HTML page.
+///
+/// Pages go through [`scan`], which finds tags with `memchr` and reads them by the WHATWG
+/// tokenizer's rules, and leaves what it does not read itself to html5gum: a tag whose
+/// attributes hold character references, and a whole page holding CR, NUL, or `<!--` inside
+/// a script (the escaped script states). html5gum reads every byte through its state
+/// machine, which made checking a 10,000-page site take seconds; the results are the same,
+/// which the tests check on generated and random pages.
 pub fn html(text: &str) -> PageLinks {
+    if memchr::memchr2(b'\r', b'\0', text.as_bytes()).is_some() {
+        return html5gum_links(text);
+    }
+    scan(text).unwrap_or_else(|| html5gum_links(text))
+}
+
+/// The attributes of a start tag in order (of two with one name, the first counts): name,
+/// value, and the byte offset of the name in the page.
+type Attrs<'t> = [(Cow<'t, str>, Cow<'t, str>, usize)];
+
+/// What one start tag contributes: anchors, the base, links.
+fn start_tag(out: &mut PageLinks, text: &str, name: &str, attrs: &Attrs<'_>) {
+    if attrs.is_empty() {
+        return;
+    }
+    let attr = |key: &str| attrs.iter().find(|(k, _, _)| k == key).map(|(_, v, at)| (v, *at));
+    // An attribute's offset is its name's; links point at the value.
+    let value_at = |at: usize| value_start(text, at);
+    if let Some((v, _)) = attr("id") {
+        out.anchors.insert(v.to_string());
+    }
+    if name == "a"
+        && let Some((v, _)) = attr("name")
+    {
+        out.anchors.insert(v.to_string());
+    }
+    if name == "base"
+        && let Some((v, _)) = attr("href")
+    {
+        out.base = Some(v.to_string());
+        return;
+    }
+    if name == "link"
+        && let Some((rel, _)) = attr("rel")
+    {
+        let rel = rel.to_ascii_lowercase();
+        if rel.split_ascii_whitespace().any(|r| HINT_RELS.contains(&r)) {
+            return;
+        }
+    }
+    for (key, what) in url_attributes(name) {
+        if let Some((v, at)) = attr(key) {
+            out.links.push(Found {
+                url: v.trim().to_string(),
+                what,
+                offset: value_at(at),
+            });
+        }
+    }
+    if let Some((v, at)) = attr("srcset")
+        && matches!(name, "img" | "source")
+    {
+        for (url, i) in srcset(v) {
+            out.links.push(Found {
+                url,
+                what: if name == "img" { "img srcset" } else { "source srcset" },
+                offset: value_at(at) + i,
+            });
+        }
+    }
+    if let Some((v, at)) = attr("style") {
+        let base = value_at(at);
+        for mut f in css(v) {
+            f.offset += base;
+            f.what = "style url()";
+            out.links.push(f);
+        }
+    }
+}
+
+/// The links of a stylesheet inside the page, at `offset`.
+fn style_text(out: &mut PageLinks, css_text: &str, offset: usize) {
+    for mut f in css(css_text) {
+        f.offset += offset;
+        out.links.push(f);
+    }
+}
+
+/// Extracts links and anchors with html5gum, every byte through its tokenizer: what [`html`]
+/// falls back to, and what the tests compare it with.
+pub fn html5gum_links(text: &str) -> PageLinks {
     let mut out = PageLinks::default();
-    let mut emitter = DefaultEmitter::<usize>::new_with_span();
-    // Switch to raw text inside <script> and <style>, as a browser does.
-    emitter.naively_switch_states(true);
     let mut in_style = false;
-    for token in Tokenizer::new_with_emitter(text, emitter).flatten() {
+    for token in Tokenizer::new_with_emitter(text, LinkEmitter::new()).flatten() {
         match token {
             HtmlToken::StartTag(tag) => {
                 // Tag names are ASCII after tokenizing; anything else holds no link.
                 let name = std::str::from_utf8(&tag.name).unwrap_or("");
                 in_style = name == "style";
-                if tag.attributes.is_empty() {
-                    continue;
-                }
-                let attr = |key: &str| tag.attributes.get(key.as_bytes());
-                // The span html5gum gives starts at the attribute's name; links point at the value.
-                let value_at = |v: &html5gum::Spanned<html5gum::HtmlString, usize>| value_start(text, v.span.start);
-                if let Some(v) = attr("id") {
-                    out.anchors.insert(String::from_utf8_lossy(v).into_owned());
-                }
-                if name == "a"
-                    && let Some(v) = attr("name")
-                {
-                    out.anchors.insert(String::from_utf8_lossy(v).into_owned());
-                }
-                if name == "base"
-                    && let Some(v) = attr("href")
-                {
-                    out.base = Some(String::from_utf8_lossy(v).into_owned());
-                    continue;
-                }
-                if name == "link"
-                    && let Some(rel) = attr("rel")
-                {
-                    let rel = String::from_utf8_lossy(rel).to_ascii_lowercase();
-                    if rel.split_ascii_whitespace().any(|r| HINT_RELS.contains(&r)) {
-                        continue;
-                    }
-                }
-                for (key, what) in url_attributes(name) {
-                    if let Some(v) = attr(key) {
-                        out.links.push(Found {
-                            url: String::from_utf8_lossy(v).trim().to_string(),
-                            what,
-                            offset: value_at(v),
-                        });
-                    }
-                }
-                if let Some(v) = attr("srcset")
-                    && matches!(name, "img" | "source")
-                {
-                    for (url, at) in srcset(&String::from_utf8_lossy(v)) {
-                        out.links.push(Found {
-                            url,
-                            what: if name == "img" { "img srcset" } else { "source srcset" },
-                            offset: value_at(v) + at,
-                        });
-                    }
-                }
-                if let Some(v) = attr("style") {
-                    let base = value_at(v);
-                    for mut f in css(&String::from_utf8_lossy(v)) {
-                        f.offset += base;
-                        f.what = "style url()";
-                        out.links.push(f);
-                    }
-                }
+                let attrs: Vec<_> = tag
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| (String::from_utf8_lossy(k), String::from_utf8_lossy(v), v.span.start))
+                    .collect();
+                start_tag(&mut out, text, name, &attrs);
             }
             HtmlToken::EndTag(_) => in_style = false,
-            HtmlToken::String(s) if in_style => {
-                let base = s.span.start;
-                for mut f in css(&String::from_utf8_lossy(&s)) {
-                    f.offset += base;
-                    out.links.push(f);
-                }
-            }
+            HtmlToken::String(s) if in_style => style_text(&mut out, &String::from_utf8_lossy(&s), s.span.start),
             _ => {}
         }
     }
     out
+}
+
+/// Whitespace as the HTML tokenizer sees it (CR never reaches it: see [`html`]).
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0c' | b' ')
+}
+
+/// How the text after a start tag is read, as html5gum switches states by the tag's name.
+#[derive(PartialEq)]
+enum Text {
+    Markup,
+    /// Raw text or RCDATA: nothing but the matching end tag ends it.
+    Raw,
+    Script,
+    /// The rest of the page is text.
+    Plain,
+}
+
+fn text_after(name: &[u8]) -> Text {
+    match name {
+        b"textarea" | b"title" | b"style" | b"iframe" | b"xmp" | b"noembed" | b"noframe" | b"noscript" => Text::Raw,
+        b"script" => Text::Script,
+        b"plaintext" => Text::Plain,
+        _ => Text::Markup,
+    }
+}
+
+/// A tag read by [`read_tag`].
+struct Tag<'t> {
+    name: Cow<'t, str>,
+    attrs: Vec<(Cow<'t, str>, Cow<'t, str>, usize)>,
+    /// Where the tag ends, past its `>`.
+    end: usize,
+    /// An attribute value holds `&`, which html5gum decodes.
+    has_reference: bool,
+}
+
+/// Lowercases ASCII, borrowing when there is nothing to change.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Reads a start or end tag whose name starts at `at`, by the tokenizer's tag states; `None`
+/// when the page ends inside it (the tokenizer then drops the tag).
+fn read_tag(text: &str, at: usize) -> Option<Tag<'_>> {
+    let b = text.as_bytes();
+    let mut i = at;
+    while i < b.len() && !is_space(b[i]) && b[i] != b'/' && b[i] != b'>' {
+        i += 1;
+    }
+    let mut tag = Tag {
+        name: lower(&text[at..i]),
+        attrs: Vec::new(),
+        end: 0,
+        has_reference: false,
+    };
+    // Before an attribute's name.
+    loop {
+        while i < b.len() && (is_space(b[i]) || b[i] == b'/') {
+            i += 1;
+        }
+        match b.get(i)? {
+            b'>' => {
+                tag.end = i + 1;
+                return Some(tag);
+            }
+            _ => {}
+        }
+        // The name: a leading `=` belongs to it.
+        let name_start = i;
+        i += 1;
+        while i < b.len() && !is_space(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
+            i += 1;
+        }
+        let name = lower(&text[name_start..i]);
+        // After the name.
+        while i < b.len() && is_space(b[i]) {
+            i += 1;
+        }
+        let mut value = Cow::Borrowed("");
+        if b.get(i) == Some(&b'=') {
+            i += 1;
+            while i < b.len() && is_space(b[i]) {
+                i += 1;
+            }
+            let v = match *b.get(i)? {
+                q @ (b'"' | b'\'') => {
+                    let from = i + 1;
+                    let len = memchr::memchr(q, &b[from..])?;
+                    i = from + len + 1;
+                    &text[from..from + len]
+                }
+                b'>' => "",
+                _ => {
+                    let from = i;
+                    while i < b.len() && !is_space(b[i]) && b[i] != b'>' {
+                        i += 1;
+                    }
+                    if i == b.len() {
+                        return None;
+                    }
+                    &text[from..i]
+                }
+            };
+            tag.has_reference |= v.contains('&');
+            value = Cow::Borrowed(v);
+        }
+        // Of two attributes with one name the first counts, which lookups find first.
+        tag.attrs.push((name, value, name_start));
+    }
+}
+
+/// Where the raw text after a start tag named `name` ends: the `<` of the matching end tag, or
+/// the end of the page.
+fn raw_text_end(text: &str, from: usize, name: &str) -> usize {
+    let b = text.as_bytes();
+    let mut i = from;
+    while let Some(k) = memchr::memmem::find(&b[i..], b"</") {
+        let at = i + k;
+        let after = at + 2 + name.len();
+        if after < b.len()
+            && b[at + 2..after].eq_ignore_ascii_case(name.as_bytes())
+            && (is_space(b[after]) || matches!(b[after], b'/' | b'>'))
+        {
+            return at;
+        }
+        i = at + 2;
+    }
+    b.len()
+}
+
+/// Where a comment that starts at `from` (past `<!--`) ends, past its `>`.
+fn comment_end(b: &[u8], from: usize) -> usize {
+    // `<!-->` and `<!--->` end at once.
+    if b.get(from) == Some(&b'>') {
+        return from + 1;
+    }
+    if b[from..].starts_with(b"->") {
+        return from + 2;
+    }
+    let close = memchr::memmem::find(&b[from..], b"-->").map(|k| from + k + 3);
+    let bang = memchr::memmem::find(&b[from..], b"--!>").map(|k| from + k + 4);
+    match (close, bang) {
+        (Some(c), Some(x)) => c.min(x),
+        (c, x) => c.or(x).unwrap_or(b.len()),
+    }
+}
+
+/// Reads a page by the tokenizer's rules, with `memchr` to skip text. `None` for a page it
+/// leaves to html5gum.
+fn scan(text: &str) -> Option<PageLinks> {
+    let b = text.as_bytes();
+    let mut out = PageLinks::default();
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b'<', &b[i..]) {
+        let lt = i + k;
+        i = lt + 1;
+        match b.get(i) {
+            Some(c) if c.is_ascii_alphabetic() => {
+                let Some(tag) = read_tag(text, i) else { break };
+                i = tag.end;
+                if tag.has_reference {
+                    // html5gum decodes the references the same way in a tag read on its own.
+                    let mut one = html5gum_links(&text[lt..tag.end]);
+                    for f in &mut one.links {
+                        f.offset += lt;
+                    }
+                    out.links.append(&mut one.links);
+                    out.anchors.extend(one.anchors);
+                    if one.base.is_some() {
+                        out.base = one.base;
+                    }
+                } else {
+                    start_tag(&mut out, text, &tag.name, &tag.attrs);
+                }
+                match text_after(tag.name.as_bytes()) {
+                    Text::Markup => {}
+                    Text::Plain => break,
+                    Text::Raw => {
+                        let end = raw_text_end(text, i, &tag.name);
+                        if tag.name == "style" && end > i {
+                            style_text(&mut out, &text[i..end], i);
+                        }
+                        i = end;
+                    }
+                    Text::Script => {
+                        let end = raw_text_end(text, i, "script");
+                        if memchr::memmem::find(&b[i..end], b"<!--").is_some() {
+                            return None;
+                        }
+                        i = end;
+                    }
+                }
+            }
+            Some(b'/') => match b.get(i + 1) {
+                Some(c) if c.is_ascii_alphabetic() => match read_tag(text, i + 1) {
+                    Some(tag) => i = tag.end,
+                    None => break,
+                },
+                Some(b'>') => i += 2,
+                Some(_) => i = memchr::memchr(b'>', &b[i..]).map_or(b.len(), |k| i + k + 1),
+                None => break,
+            },
+            Some(b'!') if b[i..].starts_with(b"!--") => i = comment_end(b, i + 3),
+            // A doctype, CDATA outside foreign content, and other declarations end at `>`.
+            Some(b'!' | b'?') => i = memchr::memchr(b'>', &b[i..]).map_or(b.len(), |k| i + k + 1),
+            _ => {}
+        }
+    }
+    Some(out)
 }
 
 /// Where an attribute's value starts, given where its name does: past `=`, spaces and a quote.
@@ -253,6 +565,147 @@ fn walk_css(p: &mut Parser<'_, '_>, out: &mut Vec<Found>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Both readers give the same links, offsets, anchors and base.
+    #[track_caller]
+    fn agree(page: &str) {
+        let fast = html(page);
+        let slow = html5gum_links(page);
+        assert_eq!(fast.links, slow.links, "links of {page:?}");
+        assert_eq!(fast.anchors, slow.anchors, "anchors of {page:?}");
+        assert_eq!(fast.base, slow.base, "base of {page:?}");
+    }
+
+    #[test]
+    fn the_fast_reader_agrees_with_html5gum_on_edge_cases() {
+        for page in [
+            "<a href=x>",
+            "<a href=x",
+            "<a href='x",
+            "<a href",
+            "<a href=>",
+            "<a href = \"x\" id=a id=b>",
+            "<A HREF=\"X\" ID=Up>",
+            "<a href=\"a&amp;b\" id=\"&lt;&#x41;&notanentity;\">",
+            "<a href=a&b>",
+            "<a/href=x/id=y/>",
+            "<a href=\"x\"id=\"y\">",
+            "<a =href=x href=y>",
+            "<a \"href=x href=y>",
+            "<a href=\"x>y\">",
+            "<img src=i srcset=\"a 1x, b 2x\" style=\"background:url(c)\">",
+            "<!--><a href=1><!---><a href=2><!-- --><a href=3>",
+            "<!-- <a href=no> -- --!><a href=4><!-- a --!x <a href=no> --><a href=5>",
+            "<!-- unterminated <a href=no>",
+            "<!DOCTYPE html PUBLIC \"a>b\"><a href=6>",
+            "<?php <a href=no> ?><a href=7>",
+            "<![CDATA[ <a href=8> ]]>",
+            "</ a href=no><a href=9></><a href=10></a href=x id=no>",
+            "</a",
+            "a < b <1 <",
+            "<title><a href=no></title ><a href=11>",
+            "<textarea></textareax><a href=no></TEXTAREA><a href=12>",
+            "<style>a{b:url(s.png)}</style><style>@import 'i.css';</styl></style x><a href=13>",
+            "<style>unterminated url(u.png)",
+            "<script><a href=no></script><a href=14>",
+            "<script><!-- <script></script><a href=no></script>--></script><a href=15>",
+            "<noscript><a href=no></noscript><a href=16>",
+            "<plaintext><a href=no>",
+            "<base href=/b/><base href=/c/><a href=17>",
+            "<link rel=\"Preconnect\" href=\"https://x\"><link rel=stylesheet href=s.css>",
+            "<a\thref=\"é\"\x0cid=中>é <a href=\"\u{a0}x\u{a0}\">",
+            "<a href=\"x\r\ny\">\r<a href=z>",
+            "<a href=\"x\0\">",
+            "<a id=1 name=n><div name=no id=2>",
+        ] {
+            agree(page);
+        }
+    }
+
+    #[test]
+    fn the_fast_reader_agrees_with_html5gum_on_random_pages() {
+        const PIECES: &[&str] = &[
+            "<",
+            ">",
+            "/",
+            "=",
+            "\"",
+            "'",
+            " ",
+            "\t",
+            "\n",
+            "\x0c",
+            "!",
+            "-",
+            "--",
+            "?",
+            "&",
+            ";",
+            "&amp;",
+            "&#38;",
+            "&lt;",
+            "&quot;",
+            "a",
+            "A",
+            "x",
+            "é",
+            "中",
+            "\r",
+            "\0",
+            "`",
+            "<a",
+            "<A",
+            "</a",
+            "<img",
+            "<base",
+            "<link",
+            "<source",
+            "<div",
+            "<style",
+            "</style",
+            "<script",
+            "</script",
+            "<title",
+            "</title",
+            "<textarea",
+            "</textarea",
+            "<plaintext",
+            "<noscript",
+            "</noscript",
+            "<!--",
+            "-->",
+            "--!>",
+            "<!",
+            "<!DOCTYPE",
+            "<?",
+            " href",
+            " HREF",
+            " src",
+            " srcset",
+            " id",
+            " name",
+            " rel",
+            " style",
+            " data-x",
+            "=\"",
+            "='",
+            "=x",
+            "=/y/#f",
+            " a.png 1x, b.png 2x",
+            "url(u.png)",
+            "@import 'i.css';",
+            "preconnect",
+            "stylesheet",
+        ];
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..30_000 {
+            let mut page = String::new();
+            for _ in 0..rng.usize(1..40) {
+                page.push_str(PIECES[rng.usize(..PIECES.len())]);
+            }
+            agree(&page);
+        }
+    }
 
     #[test]
     fn attributes_anchors_and_base() {

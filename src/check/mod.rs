@@ -73,7 +73,11 @@ pub fn check_tree(tree: &OutputTree, opts: &CheckOptions) -> Report {
     let parsed: Vec<(&str, extract::PageLinks)> = files
         .par_iter()
         .filter_map(|(path, bytes)| {
-            let text = String::from_utf8_lossy(bytes);
+            // Checking that the bytes are UTF-8 is much faster than the lossy conversion's scan.
+            let text = match std::str::from_utf8(bytes) {
+                Ok(t) => std::borrow::Cow::Borrowed(t),
+                Err(_) => String::from_utf8_lossy(bytes),
+            };
             if is_html(path) {
                 Some((path.as_str(), extract::html(&text)))
             } else if path.ends_with(".css") {
@@ -104,8 +108,10 @@ pub fn check_tree(tree: &OutputTree, opts: &CheckOptions) -> Report {
             }
         }
     }
+    // Hashed, since every link looks its target up here.
+    let paths: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     let site = Site {
-        tree,
+        files: &paths,
         anchors: &anchors,
         dirs: &dirs,
         opts,
@@ -218,7 +224,8 @@ fn broken(reason: impl Into<String>, help: Option<Help>) -> Verdict {
 }
 
 struct Site<'a> {
-    tree: &'a OutputTree,
+    /// The path of every file in the site.
+    files: &'a HashSet<&'a str>,
     anchors: &'a HashMap<&'a str, &'a HashSet<String>>,
     dirs: &'a HashSet<&'a str>,
     opts: &'a CheckOptions,
@@ -334,12 +341,12 @@ impl Site<'_> {
             format!("{path}/index.html")
         };
         let found = if trailing || path.is_empty() {
-            self.tree.contains(&index).then_some(index)
-        } else if self.tree.contains(&path) {
+            self.files.contains(index.as_str()).then_some(index)
+        } else if self.files.contains(path.as_str()) {
             Some(path.clone())
         } else {
             // A folder without its slash: servers redirect to the slash.
-            self.tree.contains(&index).then_some(index)
+            self.files.contains(index.as_str()).then_some(index)
         };
         let Some(file) = found else {
             return if self.dirs.contains(path.as_str()) {
