@@ -297,12 +297,9 @@ fn read_tag(text: &str, at: usize) -> Option<Tag<'_>> {
         while i < b.len() && (is_space(b[i]) || b[i] == b'/') {
             i += 1;
         }
-        match b.get(i)? {
-            b'>' => {
-                tag.end = i + 1;
-                return Some(tag);
-            }
-            _ => {}
+        if *b.get(i)? == b'>' {
+            tag.end = i + 1;
+            return Some(tag);
         }
         // The name: a leading `=` belongs to it.
         let name_start = i;
