@@ -52,6 +52,10 @@ const GOOD_AND_BAD: &str = r##"<!DOCTYPE html>
 <a href="/other/page/">outside the base path</a>
 <a href="../../up.html">climbs out</a>
 <a href="mailto:not-an-address">bad mail</a>
+<a href="/site/missing/">missing page, root-relative</a>
+<a href="/site/about/#nope">missing fragment, root-relative</a>
+<a href="/site/empty/">folder without index, root-relative</a>
+<a href="/site/img/missing.png">missing file, root-relative</a>
 </body></html>
 "##;
 
@@ -106,6 +110,10 @@ fn every_kind_of_break_is_found_and_nothing_else() {
         ("/site/", "/other/page/"),
         ("/site/", "../../up.html"),
         ("/site/", "mailto:not-an-address"),
+        ("/site/", "/site/missing/"),
+        ("/site/", "/site/about/#nope"),
+        ("/site/", "/site/empty/"),
+        ("/site/", "/site/img/missing.png"),
         ("/site/css/site.css", "../img/missing-bg.png"),
     ]
     .into_iter()
@@ -146,13 +154,33 @@ fn reports_say_where_and_how_to_fix() {
             None,
         ),
         (":34:10", "`../../up.html` climbs out of the site", None),
+        (
+            ":36:10",
+            "`/site/missing/` leads to `/site/missing/`, where there is no page",
+            None,
+        ),
+        (
+            ":37:10",
+            "there is no anchor `#nope` on /site/about/",
+            Some("its anchors are #team"),
+        ),
+        (
+            ":38:10",
+            "`/site/empty/` leads to the folder /site/empty/, which has no index.html",
+            None,
+        ),
+        (
+            ":39:10",
+            "`/site/img/missing.png` leads to `/site/img/missing.png`, which does not exist",
+            None,
+        ),
     ] {
         run.reports(&format!("{page}{line_col}"), message);
         if let Some(h) = help {
             assert!(run.stderr.contains(h), "missing {h}:\n{}", run.stderr);
         }
     }
-    assert!(run.stdout.contains("12 broken"), "{}", run.stdout);
+    assert!(run.stdout.contains("16 broken"), "{}", run.stdout);
     assert!(
         run.stdout
             .contains("1 links to other sites not checked (use --external)"),

@@ -6,8 +6,8 @@
 //! broken link can be pointed at in the page. CSS goes through cssparser, the tokenizer of
 //! Servo and Firefox.
 
+use ahash::AHashSet as HashSet;
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use cssparser::{ParseError, Parser, ParserInput, Token};
 use html5gum::{DefaultEmitter, Emitter, ForwardingEmitter, Token as HtmlToken, Tokenizer};
@@ -259,10 +259,9 @@ fn text_after(name: &[u8]) -> Text {
     }
 }
 
-/// A tag read by [`read_tag`].
+/// What [`read_tag`] tells of a tag besides its attributes.
 struct Tag<'t> {
     name: Cow<'t, str>,
-    attrs: Vec<(Cow<'t, str>, Cow<'t, str>, usize)>,
     /// Where the tag ends, past its `>`.
     end: usize,
     /// An attribute value holds `&`, which html5gum decodes.
@@ -278,47 +277,74 @@ fn lower(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Reads a start or end tag whose name starts at `at`, by the tokenizer's tag states; `None`
-/// when the page ends inside it (the tokenizer then drops the tag).
-fn read_tag(text: &str, at: usize) -> Option<Tag<'_>> {
-    let b = text.as_bytes();
-    let mut i = at;
-    while i < b.len() && !is_space(b[i]) && b[i] != b'/' && b[i] != b'>' {
+/// Classes of bytes inside a tag, as bits of [`CLASS`].
+const SPACE: u8 = 1;
+const SLASH: u8 = 2;
+const GT: u8 = 4;
+const EQUALS: u8 = 8;
+
+static CLASS: [u8; 256] = {
+    let mut c = [0; 256];
+    c[b'\t' as usize] = SPACE;
+    c[b'\n' as usize] = SPACE;
+    c[0x0c] = SPACE;
+    c[b' ' as usize] = SPACE;
+    c[b'/' as usize] = SLASH;
+    c[b'>' as usize] = GT;
+    c[b'=' as usize] = EQUALS;
+    c
+};
+
+/// The first index from `i` whose byte is of one of `classes`, or the end.
+fn skip_to(b: &[u8], mut i: usize, classes: u8) -> usize {
+    while i < b.len() && CLASS[b[i] as usize] & classes == 0 {
         i += 1;
     }
+    i
+}
+
+/// The first index from `i` whose byte is of none of `classes`, or the end.
+fn skip_over(b: &[u8], mut i: usize, classes: u8) -> usize {
+    while i < b.len() && CLASS[b[i] as usize] & classes != 0 {
+        i += 1;
+    }
+    i
+}
+
+/// Reads a start or end tag whose name starts at `at`, by the tokenizer's tag states, into
+/// `attrs` (cleared first) when asked; `None` when the page ends inside it (the tokenizer then
+/// drops the tag).
+fn read_tag<'t>(
+    text: &'t str,
+    at: usize,
+    attrs: &mut Vec<(Cow<'t, str>, Cow<'t, str>, usize)>,
+    keep: bool,
+) -> Option<Tag<'t>> {
+    let b = text.as_bytes();
+    attrs.clear();
+    let mut i = skip_to(b, at, SPACE | SLASH | GT);
     let mut tag = Tag {
         name: lower(&text[at..i]),
-        attrs: Vec::new(),
         end: 0,
         has_reference: false,
     };
-    // Before an attribute's name.
     loop {
-        while i < b.len() && (is_space(b[i]) || b[i] == b'/') {
-            i += 1;
-        }
+        // Before an attribute's name.
+        i = skip_over(b, i, SPACE | SLASH);
         if *b.get(i)? == b'>' {
             tag.end = i + 1;
             return Some(tag);
         }
         // The name: a leading `=` belongs to it.
         let name_start = i;
-        i += 1;
-        while i < b.len() && !is_space(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
-            i += 1;
-        }
-        let name = lower(&text[name_start..i]);
+        i = skip_to(b, i + 1, SPACE | SLASH | GT | EQUALS);
+        let name_end = i;
         // After the name.
-        while i < b.len() && is_space(b[i]) {
-            i += 1;
-        }
-        let mut value = Cow::Borrowed("");
+        i = skip_over(b, i, SPACE);
+        let mut value = "";
         if b.get(i) == Some(&b'=') {
-            i += 1;
-            while i < b.len() && is_space(b[i]) {
-                i += 1;
-            }
-            let v = match *b.get(i)? {
+            i = skip_over(b, i + 1, SPACE);
+            value = match *b.get(i)? {
                 q @ (b'"' | b'\'') => {
                     let from = i + 1;
                     let len = memchr::memchr(q, &b[from..])?;
@@ -328,20 +354,19 @@ fn read_tag(text: &str, at: usize) -> Option<Tag<'_>> {
                 b'>' => "",
                 _ => {
                     let from = i;
-                    while i < b.len() && !is_space(b[i]) && b[i] != b'>' {
-                        i += 1;
-                    }
+                    i = skip_to(b, i, SPACE | GT);
                     if i == b.len() {
                         return None;
                     }
                     &text[from..i]
                 }
             };
-            tag.has_reference |= v.contains('&');
-            value = Cow::Borrowed(v);
+            tag.has_reference |= memchr::memchr(b'&', value.as_bytes()).is_some();
         }
-        // Of two attributes with one name the first counts, which lookups find first.
-        tag.attrs.push((name, value, name_start));
+        if keep {
+            // Of two attributes with one name the first counts, which lookups find first.
+            attrs.push((lower(&text[name_start..name_end]), Cow::Borrowed(value), name_start));
+        }
     }
 }
 
@@ -386,13 +411,16 @@ fn comment_end(b: &[u8], from: usize) -> usize {
 fn scan(text: &str) -> Option<PageLinks> {
     let b = text.as_bytes();
     let mut out = PageLinks::default();
+    let mut attrs = Vec::new();
     let mut i = 0;
     while let Some(k) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + k;
         i = lt + 1;
         match b.get(i) {
             Some(c) if c.is_ascii_alphabetic() => {
-                let Some(tag) = read_tag(text, i) else { break };
+                let Some(tag) = read_tag(text, i, &mut attrs, true) else {
+                    break;
+                };
                 i = tag.end;
                 if tag.has_reference {
                     // html5gum decodes the references the same way in a tag read on its own.
@@ -406,7 +434,7 @@ fn scan(text: &str) -> Option<PageLinks> {
                         out.base = one.base;
                     }
                 } else {
-                    start_tag(&mut out, text, &tag.name, &tag.attrs);
+                    start_tag(&mut out, text, &tag.name, &attrs);
                 }
                 match text_after(tag.name.as_bytes()) {
                     Text::Markup => {}
@@ -428,7 +456,7 @@ fn scan(text: &str) -> Option<PageLinks> {
                 }
             }
             Some(b'/') => match b.get(i + 1) {
-                Some(c) if c.is_ascii_alphabetic() => match read_tag(text, i + 1) {
+                Some(c) if c.is_ascii_alphabetic() => match read_tag(text, i + 1, &mut attrs, false) {
                     Some(tag) => i = tag.end,
                     None => break,
                 },

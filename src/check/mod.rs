@@ -9,7 +9,11 @@
 pub mod external;
 pub mod extract;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+// aHash: every link of a site is looked up in these sets, and SipHash costs several times more.
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
+use std::collections::BTreeSet;
+use std::io::{self, Read};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -66,41 +70,112 @@ fn is_html(path: &str) -> bool {
     path.ends_with(".html") || path.ends_with(".htm")
 }
 
-/// Checks every internal link of a site.
+/// The links of one file, if it is a page or a stylesheet.
+fn links_of(path: &str, bytes: &[u8]) -> Option<extract::PageLinks> {
+    let css = path.ends_with(".css");
+    if !css && !is_html(path) {
+        return None;
+    }
+    // Checking that the bytes are UTF-8 is much faster than the lossy conversion's scan.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
+    Some(if css {
+        extract::PageLinks {
+            links: extract::css(&text),
+            ..Default::default()
+        }
+    } else {
+        extract::html(&text)
+    })
+}
+
+/// Checks every internal link of a site in memory.
 pub fn check_tree(tree: &OutputTree, opts: &CheckOptions) -> Report {
     let _span = tracing::info_span!("check").entered();
-    let files: Vec<(&String, &std::sync::Arc<[u8]>)> = tree.iter().collect();
-    let parsed: Vec<(&str, extract::PageLinks)> = files
-        .par_iter()
-        .filter_map(|(path, bytes)| {
-            // Checking that the bytes are UTF-8 is much faster than the lossy conversion's scan.
-            let text = match std::str::from_utf8(bytes) {
-                Ok(t) => std::borrow::Cow::Borrowed(t),
-                Err(_) => String::from_utf8_lossy(bytes),
-            };
-            if is_html(path) {
-                Some((path.as_str(), extract::html(&text)))
-            } else if path.ends_with(".css") {
-                Some((
-                    path.as_str(),
-                    extract::PageLinks {
-                        links: extract::css(&text),
-                        ..Default::default()
-                    },
-                ))
-            } else {
-                None
-            }
-        })
-        .collect();
-    let anchors: HashMap<&str, &HashSet<String>> = parsed
+    let files: Vec<&str> = tree.iter().map(|(p, _)| p.as_str()).collect();
+    let read = |path: &str| Ok::<_, std::convert::Infallible>(tree.get(path).and_then(|bytes| links_of(path, bytes)));
+    match check_site(&files, opts, read) {
+        Ok(report) => report,
+        Err(never) => match never {},
+    }
+}
+
+/// Checks every internal link of a site in a folder. Each page is read, its links checked and
+/// its bytes dropped, so a large site is never all in memory.
+pub fn check_dir(dir: &Path, opts: &CheckOptions) -> io::Result<Report> {
+    let _span = tracing::info_span!("check").entered();
+    let listed = tracing::info_span!("list").in_scope(|| crate::output::list_files(dir))?;
+    let on_disk: HashMap<&str, &Path> = listed
         .iter()
-        .filter(|(p, _)| is_html(p))
-        .map(|(p, l)| (*p, &l.anchors))
+        .map(|(rel, file)| (rel.as_str(), file.as_path()))
         .collect();
+    let files: Vec<&str> = listed.iter().map(|(rel, _)| rel.as_str()).collect();
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let read = |rel: &str| {
+        BUFFER.with_borrow_mut(|buffer| {
+            buffer.clear();
+            std::fs::File::open(on_disk[rel])?.read_to_end(buffer)?;
+            Ok(links_of(rel, buffer))
+        })
+    };
+    check_site(&files, opts, read)
+}
+
+/// What one page's links gave before the anchors of the other pages are known.
+struct Checked<'a> {
+    page: &'a str,
+    /// The page's anchors (none for a stylesheet).
+    anchors: Option<HashSet<String>>,
+    broken: Vec<Broken>,
+    external: Vec<ExternalLink>,
+    internal: usize,
+    /// Links to an anchor on another page, with that page and the anchor: checked once every
+    /// page's anchors are known.
+    later: Vec<(extract::Found, String, String)>,
+}
+
+impl Checked<'_> {
+    fn record(&mut self, found: &extract::Found, verdict: Verdict) {
+        match verdict {
+            Verdict::Ok => self.internal += 1,
+            Verdict::Skip => {}
+            Verdict::Later { file, fragment } => self.later.push((found.clone(), file, fragment)),
+            Verdict::External(url) => self.external.push(ExternalLink {
+                page: self.page.to_string(),
+                url,
+                what: found.what,
+                offset: found.offset,
+            }),
+            Verdict::Broken { reason, help } => {
+                self.internal += 1;
+                self.broken.push(Broken {
+                    page: self.page.to_string(),
+                    url: found.url.clone(),
+                    what: found.what,
+                    offset: found.offset,
+                    reason,
+                    help: help.map(Help::into_text),
+                });
+            }
+        }
+    }
+}
+
+/// Checks the links of every page and stylesheet among `files`, whose links `read` gives.
+/// Each page's links are checked as soon as they are read, but for those to an anchor on
+/// another page, which wait until every page has been read.
+fn check_site<'a, E: Send>(
+    files: &[&'a str],
+    opts: &CheckOptions,
+    read: impl Fn(&'a str) -> Result<Option<extract::PageLinks>, E> + Sync,
+) -> Result<Report, E> {
     let mut dirs: HashSet<&str> = HashSet::new();
-    for (path, _) in &files {
-        let mut p = path.as_str();
+    for path in files {
+        let mut p = *path;
         while let Some(i) = p.rfind('/') {
             p = &p[..i];
             if !dirs.insert(p) {
@@ -109,54 +184,95 @@ pub fn check_tree(tree: &OutputTree, opts: &CheckOptions) -> Report {
         }
     }
     // Hashed, since every link looks its target up here.
-    let paths: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-    let site = Site {
+    let paths: HashSet<&str> = files.iter().copied().collect();
+    let mut site = Site {
         files: &paths,
-        anchors: &anchors,
+        anchors: None,
         dirs: &dirs,
         opts,
     };
-    let results: Vec<(Vec<Broken>, Vec<ExternalLink>, usize)> = parsed
+    // Root-relative links found good, per thread and check: they lead to the same place from
+    // every page, and most of a large site's links are a few thousand of them, written again
+    // and again.
+    thread_local! {
+        static GOOD: std::cell::RefCell<(u64, HashSet<String>)> = std::cell::RefCell::new((0, HashSet::new()));
+    }
+    static CHECKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let check = CHECKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let pages_span = tracing::info_span!("pages").entered();
+    let checked: Vec<Checked> = files
         .par_iter()
-        .map(|(page, links)| {
-            let mut broken = Vec::new();
-            let mut external = Vec::new();
-            let mut internal = 0;
-            for found in &links.links {
-                match site.check(page, links.base.as_deref(), &found.url) {
-                    Verdict::Ok => internal += 1,
-                    Verdict::Skip => {}
-                    Verdict::External(url) => external.push(ExternalLink {
-                        page: (*page).to_string(),
-                        url,
-                        what: found.what,
-                        offset: found.offset,
-                    }),
-                    Verdict::Broken { reason, help } => {
-                        internal += 1;
-                        broken.push(Broken {
-                            page: (*page).to_string(),
-                            url: found.url.clone(),
-                            what: found.what,
-                            offset: found.offset,
-                            reason,
-                            help: help.map(Help::into_text),
-                        });
-                    }
+        .filter(|p| is_html(p) || p.ends_with(".css"))
+        .map(|page| {
+            let Some(links) = read(page)? else { return Ok(None) };
+            let mut out = Checked {
+                page,
+                anchors: None,
+                broken: Vec::new(),
+                external: Vec::new(),
+                internal: 0,
+                later: Vec::new(),
+            };
+            GOOD.with_borrow_mut(|(of, good)| {
+                if *of != check {
+                    *of = check;
+                    good.clear();
                 }
-            }
-            (broken, external, internal)
+                for found in &links.links {
+                    let url = found.url.as_str();
+                    let anywhere = url.starts_with('/') && !url.starts_with("//");
+                    if anywhere && good.contains(url) {
+                        out.internal += 1;
+                        continue;
+                    }
+                    let verdict = site.check(page, links.base.as_deref(), url, &links.anchors);
+                    if anywhere && matches!(verdict, Verdict::Ok) {
+                        good.insert(url.to_string());
+                    }
+                    out.record(found, verdict);
+                }
+            });
+            out.anchors = is_html(page).then_some(links.anchors);
+            Ok(Some(out))
         })
+        .filter_map(Result::transpose)
+        .collect::<Result<_, E>>()?;
+    drop(pages_span);
+    let merge = tracing::info_span!("merge").entered();
+    let anchors: HashMap<&str, &HashSet<String>> = checked
+        .iter()
+        .filter_map(|c| Some((c.page, c.anchors.as_ref()?)))
         .collect();
+    site.anchors = Some(&anchors);
     let mut report = Report {
         pages: anchors.len(),
         ..Default::default()
     };
-    for (b, e, n) in results {
-        report.broken.extend(b);
-        report.external.extend(e);
-        report.internal += n;
+    let none = HashSet::new();
+    let rests: Vec<Checked> = checked
+        .par_iter()
+        .map(|c| {
+            let mut rest = Checked {
+                page: c.page,
+                anchors: None,
+                broken: Vec::new(),
+                external: Vec::new(),
+                internal: 0,
+                later: Vec::new(),
+            };
+            let own = c.anchors.as_ref().unwrap_or(&none);
+            for (found, file, fragment) in &c.later {
+                rest.record(found, site.fragment(file, fragment, c.page, own));
+            }
+            rest
+        })
+        .collect();
+    for (c, rest) in checked.iter().zip(rests) {
+        report.broken.extend(c.broken.iter().cloned().chain(rest.broken));
+        report.external.extend(c.external.iter().cloned().chain(rest.external));
+        report.internal += c.internal + rest.internal;
     }
+    drop(merge);
     report
         .broken
         .sort_by(|a, b| (&a.page, a.offset).cmp(&(&b.page, b.offset)));
@@ -172,7 +288,7 @@ pub fn check_tree(tree: &OutputTree, opts: &CheckOptions) -> Report {
             b.help = suggest_page(&b.reason, &pages);
         }
     }
-    report
+    Ok(report)
 }
 
 /// A marker for "suggest a page here", filled in after the parallel pass.
@@ -212,8 +328,16 @@ impl Help {
 enum Verdict {
     Ok,
     Skip,
+    /// The link leads to an anchor on another page (`file`), whose anchors are not known yet.
+    Later {
+        file: String,
+        fragment: String,
+    },
     External(String),
-    Broken { reason: String, help: Option<Help> },
+    Broken {
+        reason: String,
+        help: Option<Help>,
+    },
 }
 
 fn broken(reason: impl Into<String>, help: Option<Help>) -> Verdict {
@@ -226,7 +350,8 @@ fn broken(reason: impl Into<String>, help: Option<Help>) -> Verdict {
 struct Site<'a> {
     /// The path of every file in the site.
     files: &'a HashSet<&'a str>,
-    anchors: &'a HashMap<&'a str, &'a HashSet<String>>,
+    /// The anchors of every page, once all are read.
+    anchors: Option<&'a HashMap<&'a str, &'a HashSet<String>>>,
     dirs: &'a HashSet<&'a str>,
     opts: &'a CheckOptions,
 }
@@ -242,12 +367,13 @@ fn scheme(url: &str) -> Option<String> {
 }
 
 impl Site<'_> {
-    fn check(&self, page: &str, base: Option<&str>, url: &str) -> Verdict {
+    /// `own` holds the anchors of `page`.
+    fn check(&self, page: &str, base: Option<&str>, url: &str, own: &HashSet<String>) -> Verdict {
         if url.is_empty() {
             return Verdict::Ok;
         }
         if let Some(frag) = url.strip_prefix('#') {
-            return self.fragment(page, frag, page);
+            return self.fragment(page, frag, page, own);
         }
         let url_owned;
         let mut url = url;
@@ -258,7 +384,7 @@ impl Site<'_> {
         match scheme(url).as_deref() {
             Some("http" | "https") => {
                 if let Some(rest) = self.opts.base_url.as_deref().and_then(|b| strip_base(url, b)) {
-                    return self.path(page, &format!("{}{rest}", self.opts.base_path), url);
+                    return self.path(page, &format!("{}{rest}", self.opts.base_path), url, own);
                 }
                 let without_fragment = url.split('#').next().unwrap_or(url);
                 Verdict::External(without_fragment.to_string())
@@ -273,7 +399,7 @@ impl Site<'_> {
                 {
                     if scheme(b).is_some() {
                         return match self.opts.base_url.as_deref().and_then(|u| strip_base(b, u)) {
-                            Some(rest) => self.path(page, &format!("{}{rest}{url}", self.opts.base_path), url),
+                            Some(rest) => self.path(page, &format!("{}{rest}{url}", self.opts.base_path), url, own),
                             None => Verdict::Skip,
                         };
                     }
@@ -282,19 +408,56 @@ impl Site<'_> {
                     } else {
                         format!("{}{url}", b)
                     };
-                    return self.path(page, &joined, url);
+                    return self.path(page, &joined, url, own);
                 }
-                self.path(page, url, url)
+                self.path(page, url, url, own)
             }
         }
     }
 
+    /// The file a plain root-relative link leads to (`/base/a/b/`, `/base/style.css`: nothing
+    /// to decode, strip or resolve), without the allocations of [`Site::path`]'s resolution.
+    /// `None` for any other link, and when there is no such file, for `path` to say why.
+    fn plain_target(&self, link: &str) -> Option<String> {
+        let inside = link.strip_prefix(self.opts.base_path.as_str())?;
+        if inside.bytes().any(|c| matches!(c, b'%' | b'?'))
+            || inside.starts_with(['.', '/'])
+            || inside.contains("//")
+            || inside.contains("/.")
+        {
+            return None;
+        }
+        let (dir, trailing) = match inside.strip_suffix('/') {
+            Some(d) => (d, true),
+            None => (inside, inside.is_empty()),
+        };
+        let index = || {
+            let index = if dir.is_empty() {
+                "index.html".to_string()
+            } else {
+                format!("{dir}/index.html")
+            };
+            self.files.contains(index.as_str()).then_some(index)
+        };
+        if !trailing && self.files.contains(dir) {
+            Some(dir.to_string())
+        } else {
+            index()
+        }
+    }
+
     /// Resolves a root-relative or relative link and checks its file and fragment.
-    fn path(&self, page: &str, link: &str, written: &str) -> Verdict {
+    fn path(&self, page: &str, link: &str, written: &str, own: &HashSet<String>) -> Verdict {
         let (rest, fragment) = match link.split_once('#') {
             Some((p, f)) => (p, Some(f)),
             None => (link, None),
         };
+        if let Some(file) = self.plain_target(rest) {
+            return match fragment {
+                Some(f) => self.fragment(&file, f, page, own),
+                None => Verdict::Ok,
+            };
+        }
         let rest = rest.split('?').next().unwrap_or(rest);
         let decoded = percent_encoding::percent_decode_str(rest).decode_utf8_lossy();
         let base = &self.opts.base_path;
@@ -369,19 +532,34 @@ impl Site<'_> {
             };
         };
         match fragment {
-            Some(f) => self.fragment(&file, f, page),
+            Some(f) => self.fragment(&file, f, page, own),
             None => Verdict::Ok,
         }
     }
 
-    fn fragment(&self, file: &str, fragment: &str, from: &str) -> Verdict {
+    fn fragment(&self, file: &str, fragment: &str, from: &str, own: &HashSet<String>) -> Verdict {
         // `#` and `#top` scroll to the top; text fragments are for the browser to find.
         if fragment.is_empty() || fragment.eq_ignore_ascii_case("top") || fragment.starts_with(":~:") {
             return Verdict::Ok;
         }
-        let Some(ids) = self.anchors.get(file) else {
+        let ids = if file == from {
+            own
+        } else if !is_html(file) {
             // Fragments of non-HTML files (`doc.pdf#page=2`) are the viewer's business.
             return Verdict::Ok;
+        } else {
+            match self.anchors {
+                Some(all) => match all.get(file) {
+                    Some(ids) => ids,
+                    None => return Verdict::Ok,
+                },
+                None => {
+                    return Verdict::Later {
+                        file: file.to_string(),
+                        fragment: fragment.to_string(),
+                    };
+                }
+            }
         };
         let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
         if ids.contains(decoded.as_ref()) || ids.contains(fragment) {

@@ -16,9 +16,30 @@ use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::output::{self, OutputTree};
 
-/// What was checked: a tree in memory, and where its pages came from.
+/// Where the site checked is.
+enum Site {
+    /// Built in memory by `dossier check`.
+    Memory(OutputTree),
+    /// Built before, for `--dir`: read page by page, never all at once.
+    Folder(PathBuf),
+}
+
+impl Site {
+    /// The text of a page, to point into.
+    fn text(&self, page: &str) -> String {
+        let bytes = match self {
+            Site::Memory(tree) => tree.get(page).map(<[u8]>::to_vec),
+            Site::Folder(dir) => std::fs::read(dir.join(page)).ok(),
+        };
+        bytes
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// What was checked: the site, and where its pages came from.
 struct Target {
-    tree: OutputTree,
+    site: Site,
     config: Config,
     sources: BTreeMap<String, PageSource>,
     /// How to name a page that has no source file (`public/x/index.html` or `/h100/x/index.html`).
@@ -47,7 +68,20 @@ pub fn run(args: CheckArgs) -> Exit {
             .contains("://")
             .then(|| target.config.absolute_base()),
     };
-    let report = check::check_tree(&target.tree, &opts);
+    let report = match &target.site {
+        Site::Memory(tree) => check::check_tree(tree, &opts),
+        Site::Folder(dir) => match check::check_dir(dir, &opts) {
+            Ok(r) => r,
+            Err(e) => {
+                print_diagnostics(&[Diagnostic::error(
+                    dir.display().to_string(),
+                    format!("cannot read the folder: {e}"),
+                )
+                .with_help("check that the folder is readable and is not being rebuilt while it is checked")]);
+                return Exit::Usage;
+            }
+        },
+    };
 
     let mut diags: Vec<Diagnostic> = report.broken.iter().map(|b| locate(b, &target)).collect();
     let mut external_summary = None;
@@ -207,19 +241,9 @@ fn read_dir(dir: &std::path::Path, args: &CheckArgs) -> Result<Target, Exit> {
             return Err(Exit::Usage);
         }
     };
-    let tree = match output::read_tree(dir) {
-        Ok(t) => t,
-        Err(e) => {
-            print_diagnostics(&[Diagnostic::error(
-                dir.display().to_string(),
-                format!("cannot read the folder: {e}"),
-            )]);
-            return Err(Exit::Usage);
-        }
-    };
     let parent = dir.parent().map_or_else(|| PathBuf::from("."), PathBuf::from);
     Ok(Target {
-        tree,
+        site: Site::Folder(dir.to_path_buf()),
         config,
         sources: BTreeMap::new(),
         page_prefix: format!("{}/", dir.display().to_string().trim_end_matches('/')),
@@ -240,7 +264,7 @@ fn build(args: &CheckArgs) -> Result<Target, Exit> {
     let base_path = built.config.base_path();
     Ok(Target {
         sources: built.sources.into_iter().map(|s| (s.page.clone(), s)).collect(),
-        tree: built.tree,
+        site: Site::Memory(built.tree),
         config: built.config,
         page_prefix: base_path,
         cache: args.root.join(".dossier-cache").join("links.json"),
@@ -287,7 +311,7 @@ fn place(target: &Target, page: &str, url: &str, offset: usize, message: String,
     {
         return make(src.file.clone()).at_offset(&src.text, at, url.chars().count());
     }
-    let text = target.tree.get(page).map(String::from_utf8_lossy).unwrap_or_default();
+    let text = target.site.text(page);
     let d = make(format!("{}{}", target.page_prefix, page)).at_offset(&text, offset, url.chars().count().max(1));
     if target.sources.is_empty() {
         d
