@@ -346,10 +346,19 @@ fn read_tag<'t>(
             i = skip_over(b, i + 1, SPACE);
             value = match *b.get(i)? {
                 q @ (b'"' | b'\'') => {
+                    // The closing quote, noting any `&` on the way.
                     let from = i + 1;
-                    let len = memchr::memchr(q, &b[from..])?;
-                    i = from + len + 1;
-                    &text[from..from + len]
+                    i = from;
+                    loop {
+                        i += memchr::memchr2(q, b'&', &b[i..])?;
+                        if b[i] == q {
+                            break;
+                        }
+                        tag.has_reference = true;
+                        i += 1;
+                    }
+                    i += 1;
+                    &text[from..i - 1]
                 }
                 b'>' => "",
                 _ => {
@@ -358,10 +367,10 @@ fn read_tag<'t>(
                     if i == b.len() {
                         return None;
                     }
+                    tag.has_reference |= memchr::memchr(b'&', &b[from..i]).is_some();
                     &text[from..i]
                 }
             };
-            tag.has_reference |= memchr::memchr(b'&', value.as_bytes()).is_some();
         }
         if keep {
             // Of two attributes with one name the first counts, which lookups find first.
@@ -406,6 +415,16 @@ fn comment_end(b: &[u8], from: usize) -> usize {
     }
 }
 
+/// The next `<` from `i`. Text between tags is often a byte or two (`</a> <span>`), for
+/// which a plain loop beats setting up `memchr`.
+fn next_lt(b: &[u8], i: usize) -> Option<usize> {
+    let near = b.len().min(i + 16);
+    match b[i..near].iter().position(|&c| c == b'<') {
+        Some(k) => Some(i + k),
+        None => memchr::memchr(b'<', &b[near..]).map(|k| near + k),
+    }
+}
+
 /// Reads a page by the tokenizer's rules, with `memchr` to skip text. `None` for a page it
 /// leaves to html5gum.
 fn scan(text: &str) -> Option<PageLinks> {
@@ -413,8 +432,7 @@ fn scan(text: &str) -> Option<PageLinks> {
     let mut out = PageLinks::default();
     let mut attrs = Vec::new();
     let mut i = 0;
-    while let Some(k) = memchr::memchr(b'<', &b[i..]) {
-        let lt = i + k;
+    while let Some(lt) = next_lt(b, i) {
         i = lt + 1;
         match b.get(i) {
             Some(c) if c.is_ascii_alphabetic() => {
