@@ -311,9 +311,9 @@ fn skip_over(b: &[u8], mut i: usize, classes: u8) -> usize {
     i
 }
 
-/// Reads a start or end tag whose name starts at `at`, by the tokenizer's tag states, into
-/// `attrs` (cleared first) when asked; `None` when the page ends inside it (the tokenizer then
-/// drops the tag).
+/// Reads a start or end tag whose name starts at `at`, by the tokenizer's tag states, with its
+/// name and attributes (into `attrs`, cleared first) when `keep` is set; `None` when the page
+/// ends inside it (the tokenizer then drops the tag).
 fn read_tag<'t>(
     text: &'t str,
     at: usize,
@@ -323,11 +323,17 @@ fn read_tag<'t>(
     let b = text.as_bytes();
     attrs.clear();
     let mut i = skip_to(b, at, SPACE | SLASH | GT);
+    // An end tag's name and attributes are never looked at.
+    let name = if keep { lower(&text[at..i]) } else { Cow::Borrowed("") };
     let mut tag = Tag {
-        name: lower(&text[at..i]),
+        name,
         end: 0,
         has_reference: false,
     };
+    if !keep && b.get(i) == Some(&b'>') {
+        tag.end = i + 1;
+        return Some(tag);
+    }
     loop {
         // Before an attribute's name.
         i = skip_over(b, i, SPACE | SLASH);

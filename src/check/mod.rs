@@ -76,8 +76,9 @@ fn links_of(path: &str, bytes: &[u8]) -> Option<extract::PageLinks> {
     if !css && !is_html(path) {
         return None;
     }
-    // Checking that the bytes are UTF-8 is much faster than the lossy conversion's scan.
-    let text = match std::str::from_utf8(bytes) {
+    // simdutf8 checks a page several times faster than the standard library (which the lossy
+    // conversion, for a page that is not UTF-8, runs again).
+    let text = match simdutf8::basic::from_utf8(bytes) {
         Ok(t) => std::borrow::Cow::Borrowed(t),
         Err(_) => String::from_utf8_lossy(bytes),
     };
