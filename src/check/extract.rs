@@ -1,10 +1,11 @@
 //! Finding the links in built files: every URL-bearing attribute of an HTML page, the `id`s a
 //! fragment may point at, and the `url()`s and `@import`s of CSS.
 //!
-//! HTML goes through html5gum, a WHATWG-conformant tokenizer (the one lychee uses): attribute
-//! values arrive with character references decoded, and each comes with its byte span, so a
-//! broken link can be pointed at in the page. CSS goes through cssparser, the tokenizer of
-//! Servo and Firefox.
+//! HTML is read by [`html`]: a scan that finds tags with `memchr` and reads them by the WHATWG
+//! tokenizer's rules, which leaves to html5gum (a WHATWG-conformant tokenizer, the one lychee
+//! uses) what it does not read itself, such as character references. Either way every
+//! attribute value comes with its byte offset, so a broken link can be pointed at in the page.
+//! CSS goes through cssparser, the tokenizer of Servo and Firefox.
 
 use ahash::AHashSet as HashSet;
 use std::borrow::Cow;
@@ -123,7 +124,7 @@ impl ForwardingEmitter for LinkEmitter {
 
 /// Extracts the links and anchors of an HTML page.
 ///
-/// Pages go through [`scan`], which finds tags with `memchr` and reads them by the WHATWG
+/// Pages go through a scan, which finds tags with `memchr` and reads them by the WHATWG
 /// tokenizer's rules, and leaves what it does not read itself to html5gum: a tag whose
 /// attributes hold character references, and a whole page holding CR, NUL, or `<!--` inside
 /// a script (the escaped script states). html5gum reads every byte through its state

@@ -2,9 +2,11 @@
 //! of a built site, checked against the files of the site and the anchors of its pages.
 //!
 //! It reads the output, not the Markdown, so links written in templates are checked as well as
-//! those in notes, and it can check any static site (`dossier check --dir`). It works on an
-//! [`OutputTree`] in memory: `dossier check` builds into one, `--dir` reads a folder into one.
-//! External URLs are only collected here; [`external`] checks them over HTTP when asked.
+//! those in notes, and it can check any static site (`dossier check --dir`). `dossier check`
+//! builds into an [`OutputTree`] in memory and checks that ([`check_tree`]); `--dir` reads the
+//! folder page by page ([`check_dir`]). Each page's links are checked as it is read, but links
+//! to an anchor on another page, which wait until all pages are read. External URLs are only
+//! collected here; [`external`] checks them over HTTP when asked.
 
 pub mod external;
 pub mod extract;
