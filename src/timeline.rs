@@ -1,6 +1,7 @@
 //! The timeline and the conflicts as views for templates, and as pictures and data: the
 //! build-time SVG, and TimelineJS's `timeline.json`.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -268,27 +269,45 @@ pub fn svg(loc: &Locale<'_>, order: &[usize], conflicts: &Conflicts) -> Option<S
         day: 31,
     });
     // Lanes: the parties of transfers, then the organizations of the people involved in them.
+    // Each lane's place is kept in a map: a large dossier has thousands of lanes and transfers.
     let mut lanes: Vec<usize> = Vec::new();
-    let add = |o: usize, lanes: &mut Vec<usize>| {
-        if dossier.notes[o].kind == Kind::Organization && !lanes.contains(&o) {
-            lanes.push(o);
+    let mut lane_of: HashMap<usize, usize> = HashMap::new();
+    let mut add = |o: usize| {
+        if dossier.notes[o].kind == Kind::Organization {
+            lane_of.entry(o).or_insert_with(|| {
+                lanes.push(o);
+                lanes.len() - 1
+            });
         }
     };
     for &(_, f, t, _) in &transfers {
-        add(f, &mut lanes);
-        add(t, &mut lanes);
+        add(f);
+        add(t);
     }
     for c in &conflicts.list {
         for l in c.from.chain.iter().chain(&c.to.chain) {
             if let Some(role) = role_of(dossier, l.holder, l.role)
                 && let Some(&o) = dossier.by_id.get(&role.org)
             {
-                add(o, &mut lanes);
+                add(o);
             }
         }
     }
     if lanes.is_empty() {
         return None;
+    }
+    // The roles held at each lane's organization, people in order and each one's roles in order,
+    // found in one pass over the people rather than one per lane.
+    let mut roles_at: Vec<Vec<(&Note, &Role)>> = vec![Vec::new(); lanes.len()];
+    for (_, person) in dossier.of_kind(Kind::Person) {
+        let KindData::Entity(e) = &person.data else {
+            continue;
+        };
+        for role in &e.roles {
+            if let Some(&k) = dossier.by_id.get(&role.org).and_then(|o| lane_of.get(o)) {
+                roles_at[k].push((person, role));
+            }
+        }
     }
     let (left, width, lane_h, top) = (170.0, 640.0, 56.0, 40.0);
     let x = |d: Day| left + width * ((ordinal(d) - start) as f64 / (end - start).max(1) as f64);
@@ -331,7 +350,7 @@ pub fn svg(loc: &Locale<'_>, order: &[usize], conflicts: &Conflicts) -> Option<S
             top - 20.0
         );
     }
-    let lane_y = |o: usize| lanes.iter().position(|&l| l == o).map(|k| top + lane_h * k as f64);
+    let lane_y = |o: usize| lane_of.get(&o).map(|&k| top + lane_h * k as f64);
     for (k, &o) in lanes.iter().enumerate() {
         let y = top + lane_h * k as f64;
         let _ = writeln!(
@@ -346,64 +365,59 @@ pub fn svg(loc: &Locale<'_>, order: &[usize], conflicts: &Conflicts) -> Option<S
         );
         // Role bars of people at this organization, clipped to the axis.
         let mut row = 0.0;
-        for (_, person) in dossier.of_kind(Kind::Person) {
-            let KindData::Entity(e) = &person.data else {
-                continue;
-            };
-            for role in e.roles.iter().filter(|r| dossier.by_id.get(&r.org) == Some(&o)) {
-                let a = role
-                    .from
-                    .as_ref()
-                    .map_or(
-                        Day {
-                            year: lo_year,
-                            month: 1,
-                            day: 1,
-                        },
-                        |d| d.start,
-                    )
-                    .max(Day {
+        for &(person, role) in &roles_at[k] {
+            let a = role
+                .from
+                .as_ref()
+                .map_or(
+                    Day {
                         year: lo_year,
                         month: 1,
                         day: 1,
-                    });
-                let b = role
-                    .to
-                    .as_ref()
-                    .map_or(
-                        Day {
-                            year: hi_year,
-                            month: 12,
-                            day: 31,
-                        },
-                        |d| d.end,
-                    )
-                    .min(Day {
+                    },
+                    |d| d.start,
+                )
+                .max(Day {
+                    year: lo_year,
+                    month: 1,
+                    day: 1,
+                });
+            let b = role
+                .to
+                .as_ref()
+                .map_or(
+                    Day {
                         year: hi_year,
                         month: 12,
                         day: 31,
-                    });
-                if a > b {
-                    continue;
-                }
-                let by = y + 26.0 + row;
-                let _ = writeln!(
-                    s,
-                    "<rect class=\"role{}\" x=\"{:.1}\" y=\"{by:.1}\" width=\"{:.1}\" height=\"6\"><title>{}</title></rect>",
-                    if role.from.is_none() { " open-start" } else { "" },
-                    x(a),
-                    (x(b) - x(a)).max(2.0),
-                    xml(&w.fmt(
-                        "svg_role",
-                        &[
-                            ("person", &loc.shown(person).title),
-                            ("role", &role.role),
-                            ("org", &loc.shown(&dossier.notes[o]).title),
-                        ]
-                    )),
-                );
-                row = (row + 8.0) % 24.0;
+                    },
+                    |d| d.end,
+                )
+                .min(Day {
+                    year: hi_year,
+                    month: 12,
+                    day: 31,
+                });
+            if a > b {
+                continue;
             }
+            let by = y + 26.0 + row;
+            let _ = writeln!(
+                s,
+                "<rect class=\"role{}\" x=\"{:.1}\" y=\"{by:.1}\" width=\"{:.1}\" height=\"6\"><title>{}</title></rect>",
+                if role.from.is_none() { " open-start" } else { "" },
+                x(a),
+                (x(b) - x(a)).max(2.0),
+                xml(&w.fmt(
+                    "svg_role",
+                    &[
+                        ("person", &loc.shown(person).title),
+                        ("role", &role.role),
+                        ("org", &loc.shown(&dossier.notes[o]).title),
+                    ]
+                )),
+            );
+            row = (row + 8.0) % 24.0;
         }
     }
     for &(i, f, t, d) in &transfers {
