@@ -661,7 +661,6 @@ pub fn list_files(dir: &Path) -> io::Result<Vec<(String, PathBuf)>> {
 
 /// Reads a folder back into a tree (the marker left out), for tests.
 pub fn read_tree(dir: &Path) -> io::Result<OutputTree> {
-    // Reading is a third of a check's time on a large site when done one file after another.
     let read: Vec<(String, Vec<u8>)> = list_files(dir)?
         .into_par_iter()
         .map(|(rel, path)| std::fs::read(&path).map(|bytes| (rel, bytes)))

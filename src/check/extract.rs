@@ -241,7 +241,6 @@ fn is_space(b: u8) -> bool {
 }
 
 /// How the text after a start tag is read, as html5gum switches states by the tag's name.
-#[derive(PartialEq)]
 enum Text {
     Markup,
     /// Raw text or RCDATA: nothing but the matching end tag ends it.

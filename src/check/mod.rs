@@ -110,10 +110,6 @@ pub fn check_tree(tree: &OutputTree, opts: &CheckOptions) -> Report {
 pub fn check_dir(dir: &Path, opts: &CheckOptions) -> io::Result<Report> {
     let _span = tracing::info_span!("check").entered();
     let listed = tracing::info_span!("list").in_scope(|| crate::output::list_files(dir))?;
-    let on_disk: HashMap<&str, &Path> = listed
-        .iter()
-        .map(|(rel, file)| (rel.as_str(), file.as_path()))
-        .collect();
     let files: Vec<&str> = listed.iter().map(|(rel, _)| rel.as_str()).collect();
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -121,7 +117,7 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> io::Result<Report> {
     let read = |rel: &str| {
         BUFFER.with_borrow_mut(|buffer| {
             buffer.clear();
-            std::fs::File::open(on_disk[rel])?.read_to_end(buffer)?;
+            std::fs::File::open(dir.join(rel))?.read_to_end(buffer)?;
             Ok(links_of(rel, buffer))
         })
     };
@@ -141,7 +137,18 @@ struct Checked<'a> {
     later: Vec<(extract::Found, String, String)>,
 }
 
-impl Checked<'_> {
+impl<'a> Checked<'a> {
+    fn new(page: &'a str) -> Self {
+        Checked {
+            page,
+            anchors: None,
+            broken: Vec::new(),
+            external: Vec::new(),
+            internal: 0,
+            later: Vec::new(),
+        }
+    }
+
     fn record(&mut self, found: &extract::Found, verdict: Verdict) {
         match verdict {
             Verdict::Ok => self.internal += 1,
@@ -208,14 +215,7 @@ fn check_site<'a, E: Send>(
         .filter(|p| is_html(p) || p.ends_with(".css"))
         .map(|page| {
             let Some(links) = read(page)? else { return Ok(None) };
-            let mut out = Checked {
-                page,
-                anchors: None,
-                broken: Vec::new(),
-                external: Vec::new(),
-                internal: 0,
-                later: Vec::new(),
-            };
+            let mut out = Checked::new(page);
             GOOD.with_borrow_mut(|(of, good)| {
                 if *of != check {
                     *of = check;
@@ -255,14 +255,7 @@ fn check_site<'a, E: Send>(
     let rests: Vec<Checked> = checked
         .par_iter()
         .map(|c| {
-            let mut rest = Checked {
-                page: c.page,
-                anchors: None,
-                broken: Vec::new(),
-                external: Vec::new(),
-                internal: 0,
-                later: Vec::new(),
-            };
+            let mut rest = Checked::new(c.page);
             let own = c.anchors.as_ref().unwrap_or(&none);
             for (found, file, fragment) in &c.later {
                 rest.record(found, site.fragment(file, fragment, c.page, own));

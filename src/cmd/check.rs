@@ -27,13 +27,12 @@ enum Site {
 impl Site {
     /// The text of a page, to point into.
     fn text(&self, page: &str) -> String {
-        let bytes = match self {
-            Site::Memory(tree) => tree.get(page).map(<[u8]>::to_vec),
-            Site::Folder(dir) => std::fs::read(dir.join(page)).ok(),
-        };
-        bytes
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default()
+        let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        match self {
+            Site::Memory(tree) => tree.get(page).map(lossy),
+            Site::Folder(dir) => std::fs::read(dir.join(page)).ok().map(|b| lossy(&b)),
+        }
+        .unwrap_or_default()
     }
 }
 
