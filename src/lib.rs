@@ -25,3 +25,8 @@ pub mod render;
 pub mod sentence;
 pub mod serve;
 pub mod timeline;
+
+/// A map from note ids (or other short strings the build looks up for every link and
+/// summary it prints) to what the build knows of them. aHash, not the standard SipHash: the
+/// keys come from the dossier's own files, and SipHash was a visible part of a build's profile.
+pub type IdMap<V> = std::collections::HashMap<String, V, ahash::RandomState>;

@@ -345,12 +345,62 @@ fn normalize(parts: Vec<&str>) -> Option<String> {
 }
 
 /// The words around a link: the sentence it stands in, cut to a readable length.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+///
+/// A dossier holds one for every link of every body, and they stay until the pages are made,
+/// so the three parts are kept as one string: `before`, the link's own text, then `after`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
-    pub before: String,
+    words: Box<str>,
+    /// Where the link's text starts in `words`, and where `after` starts.
+    text_at: u32,
+    after_at: u32,
+}
+
+impl Context {
+    pub fn new(before: &str, text: &str, after: &str) -> Context {
+        let mut words = String::with_capacity(before.len() + text.len() + after.len());
+        words.push_str(before);
+        words.push_str(text);
+        words.push_str(after);
+        // `before` and `after` are cut to a few hundred bytes; only a link's text, as long as
+        // its author wrote it, could reach past what a `u32` counts.
+        let (Ok(text_at), Ok(after_at)) = (u32::try_from(before.len()), u32::try_from(before.len() + text.len()))
+        else {
+            return Context::default();
+        };
+        Context {
+            words: words.into_boxed_str(),
+            text_at,
+            after_at,
+        }
+    }
+
+    /// The words before the link, from the start of its sentence.
+    pub fn before(&self) -> &str {
+        &self.words[..self.text_at as usize]
+    }
+
     /// The link's own text.
-    pub text: String,
-    pub after: String,
+    pub fn text(&self) -> &str {
+        &self.words[self.text_at as usize..self.after_at as usize]
+    }
+
+    /// The words after the link, to the end of its sentence.
+    pub fn after(&self) -> &str {
+        &self.words[self.after_at as usize..]
+    }
+}
+
+/// As templates see it: `before`, `text` and `after`.
+impl serde::Serialize for Context {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Context", 3)?;
+        st.serialize_field("before", self.before())?;
+        st.serialize_field("text", self.text())?;
+        st.serialize_field("after", self.after())?;
+        st.end()
+    }
 }
 
 /// How many characters of a sentence to keep on each side of a link.
@@ -392,16 +442,22 @@ pub fn context_in(block: &str, starts: &[usize], link: std::ops::Range<usize>) -
         .unwrap_or(block.len());
     let mut before = tidy(block[start..link.start].trim_start());
     let after = tidy(block[link.end..end].trim_end());
-    let text = block[link.clone()].to_string();
+    let text = &block[link.clone()];
     // A citation leaves no text: "the order [@memo]." reads "the order."
     if text.is_empty() && (after.is_empty() || after.starts_with(is_closing)) {
         before.truncate(before.trim_end().len());
     }
-    Context {
-        before: cut_left(&before, CONTEXT_CHARS),
-        text,
-        after: cut_right(&after, CONTEXT_CHARS),
+    let (cut_before, before) = cut_left(&before, CONTEXT_CHARS);
+    let (cut_after, after) = cut_right(&after, CONTEXT_CHARS);
+    if !cut_before && !cut_after {
+        return Context::new(before, text, after);
     }
+    let ellipsis = |cut: bool| if cut { "…" } else { "" };
+    Context::new(
+        &format!("{}{before}", ellipsis(cut_before)),
+        text,
+        &format!("{after}{}", ellipsis(cut_after)),
+    )
 }
 
 fn is_closing(c: char) -> bool {
@@ -443,27 +499,28 @@ fn tidy(s: &str) -> String {
     out
 }
 
-fn cut_left(s: &str, max: usize) -> String {
+/// The last `max` characters of `s`, from the start of a word where there are words; and
+/// whether that is less than all of `s` (an ellipsis goes in front).
+fn cut_left(s: &str, max: usize) -> (bool, &str) {
     let n = s.chars().count();
     if n <= max {
-        return s.to_string();
+        return (false, s);
     }
     let skip = s.char_indices().nth(n - max).map_or(0, |(i, _)| i);
     let tail = &s[skip..];
-    // Start at a word, where there are words.
-    let tail = tail.find(' ').map_or(tail, |i| &tail[i + 1..]);
-    format!("…{tail}")
+    (true, tail.find(' ').map_or(tail, |i| &tail[i + 1..]))
 }
 
-fn cut_right(s: &str, max: usize) -> String {
+/// The first `max` characters of `s`, to the end of a word where there are words; and whether
+/// that is less than all of `s` (an ellipsis goes after).
+fn cut_right(s: &str, max: usize) -> (bool, &str) {
     let n = s.chars().count();
     if n <= max {
-        return s.to_string();
+        return (false, s);
     }
     let cut = s.char_indices().nth(max).map_or(s.len(), |(i, _)| i);
     let head = &s[..cut];
-    let head = head.rfind(' ').map_or(head, |i| &head[..i]);
-    format!("{head}…")
+    (true, head.rfind(' ').map_or(head, |i| &head[..i]))
 }
 
 #[cfg(test)]
@@ -594,27 +651,37 @@ mod tests {
         assert_eq!(resolve_path(from, "../../../x.md"), None);
     }
 
+    /// Templates read a context's three parts by name, from the one string it keeps.
+    #[test]
+    fn a_context_shows_templates_its_three_parts() {
+        let c = Context::new("Tesla's order went to ", "X", ", not Tesla.");
+        assert_eq!((c.before(), c.text(), c.after()), ("Tesla's order went to ", "X", ", not Tesla."));
+        assert_eq!(
+            serde_json::to_value(&c).unwrap(),
+            serde_json::json!({"before": "Tesla's order went to ", "text": "X", "after": ", not Tesla."})
+        );
+        let empty = Context::default();
+        assert_eq!((empty.before(), empty.text(), empty.after()), ("", "", ""));
+    }
+
     #[test]
     fn sentences_are_cut_around_the_link() {
         let block = "First sentence. Then Musk said no. Last one.";
         let at = block.find("Musk").unwrap();
         let c = sentence_around(block, at..at + 4);
-        assert_eq!(
-            (c.before.as_str(), c.text.as_str(), c.after.as_str()),
-            ("Then ", "Musk", " said no.")
-        );
+        assert_eq!((c.before(), c.text(), c.after()), ("Then ", "Musk", " said no."));
         let zh = "第一句。馬斯克否認了。最後。";
         let at = zh.find("馬斯克").unwrap();
         let c = sentence_around(zh, at..at + "馬斯克".len());
-        assert_eq!((c.before.as_str(), c.after.as_str()), ("", "否認了。"));
+        assert_eq!((c.before(), c.after()), ("", "否認了。"));
         let cited = "Tesla's order went to X [@a; @b] [@c].";
         let at = cited.find(" [@a").unwrap() + 1;
         let c = sentence_around(&cited.replace("[@a; @b] [@c]", ""), at..at);
-        assert_eq!((c.before.as_str(), c.after.as_str()), ("Tesla's order went to X", "."));
+        assert_eq!((c.before(), c.after()), ("Tesla's order went to X", "."));
         let long = format!("{} link {}", "word ".repeat(100), "more ".repeat(100));
         let at = long.find("link").unwrap();
         let c = sentence_around(&long, at..at + 4);
-        assert!(c.before.starts_with('…') && c.after.ends_with('…'));
-        assert!(c.before.chars().count() <= CONTEXT_CHARS + 1);
+        assert!(c.before().starts_with('…') && c.after().ends_with('…'));
+        assert!(c.before().chars().count() <= CONTEXT_CHARS + 1);
     }
 }

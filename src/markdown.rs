@@ -1429,8 +1429,8 @@ mod tests {
             r.html
         );
         assert_eq!(r.links.len(), 3);
-        assert_eq!(r.links[1].context.text, "the CEO");
-        assert_eq!(r.links[1].context.before, "See Elon Musk, ");
+        assert_eq!(r.links[1].context.text(), "the CEO");
+        assert_eq!(r.links[1].context.before(), "See Elon Musk, ");
     }
 
     #[test]
@@ -1458,7 +1458,7 @@ mod tests {
             "{}",
             r.html
         );
-        assert_eq!(r.links[0].context.text, "Musk");
+        assert_eq!(r.links[0].context.text(), "Musk");
     }
 
     #[test]
@@ -1516,14 +1516,14 @@ mod tests {
         );
         assert_eq!(r.links.len(), 4);
         assert_eq!(r.links[1].kind, LinkKind::Cite { at: Some("¶4".into()) });
-        assert_eq!(r.links[1].context.before, "B");
-        assert_eq!(r.links[1].context.after, ".");
+        assert_eq!(r.links[1].context.before(), "B");
+        assert_eq!(r.links[1].context.after(), ".");
     }
 
     #[test]
     fn a_citation_after_the_full_stop_belongs_to_the_sentence_before() {
         let r = body("Tesla's order went to X. [@cnbc] Then more.\n");
-        assert_eq!(r.links[0].context.before, "Tesla’s order went to X.");
+        assert_eq!(r.links[0].context.before(), "Tesla’s order went to X.");
     }
 
     #[test]

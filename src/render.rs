@@ -288,7 +288,7 @@ pub struct Locale<'a> {
     /// The language's folder below the base path (`zh-hant/`, or empty).
     pub prefix: String,
     /// The index's summaries in this language, by id, when the index is made.
-    summaries: Option<&'a HashMap<String, (u32, Value)>>,
+    summaries: Option<&'a crate::IdMap<(u32, Value)>>,
 }
 
 impl<'a> Locale<'a> {
@@ -455,7 +455,7 @@ pub struct Index {
 
 struct LangIndex {
     /// Each note's summary, and its index in the dossier.
-    by_id: HashMap<String, (u32, Value)>,
+    by_id: crate::IdMap<(u32, Value)>,
     by_kind: HashMap<&'static str, Value>,
 }
 
@@ -535,7 +535,7 @@ impl Index {
                     (by_id, differs)
                 }
                 None => {
-                    let by_id: HashMap<String, (u32, Value)> = dossier
+                    let by_id: crate::IdMap<(u32, Value)> = dossier
                         .notes
                         .par_iter()
                         .enumerate()

@@ -14,8 +14,14 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Where each sentence of `text` starts, in order (the first at 0, none for an empty text).
 pub fn starts(text: &str) -> Vec<usize> {
     if text.is_ascii() {
-        let cats: Option<Vec<Cat>> = text.bytes().map(|b| category(char::from(b))).collect();
-        if let Some(cats) = cats {
+        let bytes = text.as_bytes();
+        // One table lookup a byte; control characters other than white space are left to
+        // `unicode-segmentation`.
+        if !bytes.iter().any(|&b| ASCII[usize::from(b)].is_none()) {
+            let cats: Vec<Cat> = bytes
+                .iter()
+                .map(|&b| ASCII[usize::from(b)].unwrap_or(Cat::Other))
+                .collect();
             return starts_of(&cats);
         }
     } else if let Some((offsets, cats)) = categories(text) {
@@ -41,21 +47,26 @@ enum Cat {
     Other,
 }
 
+/// The category of each ASCII character, as [`category`] gives it.
+const ASCII: [Option<Cat>; 128] = {
+    let mut table = [None; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = ascii_category(b as u8);
+        b += 1;
+    }
+    table
+};
+
 /// The category of a character the fast path knows.
 fn category(c: char) -> Option<Cat> {
+    if c.is_ascii() {
+        return ASCII[c as usize];
+    }
     Some(match c {
-        '\r' => Cat::Cr,
-        '\n' => Cat::Lf,
-        '\t' | '\u{b}' | '\u{c}' | ' ' | '\u{a0}' => Cat::Sp,
-        'a'..='z' => Cat::Lower,
-        'A'..='Z' => Cat::Upper,
-        '0'..='9' => Cat::Numeric,
-        '.' => Cat::ATerm,
-        '!' | '?' => Cat::STerm,
-        '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}' | '«' | '»' | '‘' | '’' | '“' | '”' => Cat::Close,
-        ',' | '-' | ':' | ';' | '–' | '—' => Cat::SContinue,
-        '\u{0}'..='\u{8}' | '\u{e}'..='\u{1f}' | '\u{7f}' => return None,
-        c if c.is_ascii() => Cat::Other,
+        '«' | '»' | '‘' | '’' | '“' | '”' => Cat::Close,
+        '–' | '—' => Cat::SContinue,
+        '\u{a0}' => Cat::Sp,
         // Latin-1 and Latin Extended-A letters, which are cased.
         'À'..='Ö' | 'Ø'..='Þ' => Cat::Upper,
         'ß'..='ö' | 'ø'..='ÿ' => Cat::Lower,
@@ -64,6 +75,24 @@ fn category(c: char) -> Option<Cat> {
         '€' | '£' | '¥' | '°' | '§' | '¶' | '©' | '®' | '±' | '×' | '÷' | '·' | '†' | '‡' | '•' | '′' | '″' | '№'
         | '™' => Cat::Other,
         _ => return None,
+    })
+}
+
+/// The category of an ASCII character; `None` for a control character that is not white space.
+const fn ascii_category(b: u8) -> Option<Cat> {
+    Some(match b {
+        b'\r' => Cat::Cr,
+        b'\n' => Cat::Lf,
+        b'\t' | 0x0b | 0x0c | b' ' => Cat::Sp,
+        b'a'..=b'z' => Cat::Lower,
+        b'A'..=b'Z' => Cat::Upper,
+        b'0'..=b'9' => Cat::Numeric,
+        b'.' => Cat::ATerm,
+        b'!' | b'?' => Cat::STerm,
+        b'"' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}' => Cat::Close,
+        b',' | b'-' | b':' | b';' => Cat::SContinue,
+        0x00..=0x08 | 0x0e..=0x1f | 0x7f => return None,
+        _ => Cat::Other,
     })
 }
 

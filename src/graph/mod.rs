@@ -54,7 +54,7 @@ pub struct Dossier {
     pub translations: Vec<Note>,
     /// Which note exists in which language, and how up to date.
     pub translated: translations::Translations,
-    pub by_id: HashMap<String, usize>,
+    pub by_id: crate::IdMap<usize>,
     /// For each organization, the roles held in it.
     pub role_holders: Vec<Vec<RoleRef>>,
     /// Notes left out because they are drafts: (id, file).
@@ -130,7 +130,7 @@ pub fn build_parts(
     translations.sort_by(|a, b| (&a.id, &a.lang, &a.file).cmp(&(&b.id, &b.lang, &b.file)));
 
     // Ids are unique across the dossier; the first file (by path) keeps the id.
-    let mut by_id: HashMap<String, usize> = HashMap::with_capacity(originals.len());
+    let mut by_id: crate::IdMap<usize> = crate::IdMap::with_capacity_and_hasher(originals.len(), Default::default());
     let mut first_file: BTreeMap<&str, &str> = BTreeMap::new();
     let mut sorted_by_file: Vec<usize> = (0..originals.len()).collect();
     sorted_by_file.sort_by(|&a, &b| originals[a].file.cmp(&originals[b].file));
@@ -334,7 +334,7 @@ fn translation_states(
     site: &SiteIndex,
     notes: &[Note],
     translations: &[Note],
-    by_id: &HashMap<String, usize>,
+    by_id: &crate::IdMap<usize>,
     strict: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> translations::Translations {
@@ -387,7 +387,7 @@ fn translation_states(
 
 /// An alias is a second name for one note: two notes may not share one, and no alias may be
 /// another note's id.
-fn check_aliases(notes: &[Note], by_id: &HashMap<String, usize>, diags: &mut Vec<Diagnostic>) {
+fn check_aliases(notes: &[Note], by_id: &crate::IdMap<usize>, diags: &mut Vec<Diagnostic>) {
     let mut owner: HashMap<String, (usize, usize)> = HashMap::new();
     // In file order, so the first file keeps the alias.
     let mut order: Vec<usize> = (0..notes.len()).collect();
