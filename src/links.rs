@@ -440,14 +440,16 @@ pub fn context_in(block: &str, starts: &[usize], link: std::ops::Range<usize>) -
         .first()
         .copied()
         .unwrap_or(block.len());
-    let mut before = tidy(block[start..link.start].trim_start());
+    let before = tidy(block[start..link.start].trim_start());
     let after = tidy(block[link.end..end].trim_end());
     let text = &block[link.clone()];
     // A citation leaves no text: "the order [@memo]." reads "the order."
-    if text.is_empty() && (after.is_empty() || after.starts_with(is_closing)) {
-        before.truncate(before.trim_end().len());
-    }
-    let (cut_before, before) = cut_left(&before, CONTEXT_CHARS);
+    let before = if text.is_empty() && (after.is_empty() || after.starts_with(is_closing)) {
+        before.trim_end()
+    } else {
+        &before
+    };
+    let (cut_before, before) = cut_left(before, CONTEXT_CHARS);
     let (cut_after, after) = cut_right(&after, CONTEXT_CHARS);
     if !cut_before && !cut_after {
         return Context::new(before, text, after);
@@ -468,8 +470,33 @@ fn is_closing(c: char) -> bool {
 }
 
 /// Collapses runs of spaces and removes a space before closing punctuation: both are left
-/// behind where citations are taken out of the text.
-fn tidy(s: &str) -> String {
+/// behind where citations are taken out of the text. Most sentences have neither, and are
+/// returned as they are.
+fn tidy(s: &str) -> std::borrow::Cow<'_, str> {
+    if is_tidy(s) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(tidy_owned(s))
+    }
+}
+
+/// Whether [`tidy`] would leave `s` as it is: ASCII whose only white space is single spaces,
+/// none of them before closing punctuation. Other text takes the full pass.
+fn is_tidy(s: &str) -> bool {
+    let mut after_space = false;
+    for &b in s.as_bytes() {
+        match b {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x80.. => return false,
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b')' if after_space => return false,
+            _ => after_space = false,
+        }
+    }
+    true
+}
+
+fn tidy_owned(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     // `s[copy..i]` is yet to be copied; it holds no whitespace, so while it is not empty, `out`
     // as it will be does not end with a space.
@@ -549,7 +576,7 @@ mod tests {
     fn tidy_collapses_spaces_and_spaces_before_closing_punctuation() {
         assert_eq!(tidy("the order  [x] . Then\n\tmore ,"), "the order [x]. Then more,");
         assert_eq!(tidy("馬斯克 。 特斯拉\u{3000}）"), "馬斯克。 特斯拉）");
-        let alphabet: Vec<char> = "a .,;)\t\n\u{a0}\u{3000}。）é".chars().collect();
+        let alphabet: Vec<char> = "a .,;:!?)\t\n\r\u{b}\u{a0}\u{3000}。）é".chars().collect();
         let mut rng = fastrand::Rng::with_seed(7);
         for _ in 0..20_000 {
             let text: String = (0..rng.usize(0..16))
@@ -655,7 +682,10 @@ mod tests {
     #[test]
     fn a_context_shows_templates_its_three_parts() {
         let c = Context::new("Tesla's order went to ", "X", ", not Tesla.");
-        assert_eq!((c.before(), c.text(), c.after()), ("Tesla's order went to ", "X", ", not Tesla."));
+        assert_eq!(
+            (c.before(), c.text(), c.after()),
+            ("Tesla's order went to ", "X", ", not Tesla.")
+        );
         assert_eq!(
             serde_json::to_value(&c).unwrap(),
             serde_json::json!({"before": "Tesla's order went to ", "text": "X", "after": ", not Tesla."})
