@@ -358,10 +358,6 @@ pub struct Context {
 
 impl Context {
     pub fn new(before: &str, text: &str, after: &str) -> Context {
-        let mut words = String::with_capacity(before.len() + text.len() + after.len());
-        words.push_str(before);
-        words.push_str(text);
-        words.push_str(after);
         // `before` and `after` are cut to a few hundred bytes; only a link's text, as long as
         // its author wrote it, could reach past what a `u32` counts.
         let (Ok(text_at), Ok(after_at)) = (u32::try_from(before.len()), u32::try_from(before.len() + text.len()))
@@ -369,7 +365,7 @@ impl Context {
             return Context::default();
         };
         Context {
-            words: words.into_boxed_str(),
+            words: [before, text, after].concat().into_boxed_str(),
             text_at,
             after_at,
         }

@@ -631,11 +631,11 @@ fn site_path(dir: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// The files of a site folder (the marker left out), sorted: each one's path in the site, and
-/// on disk. Folders are read in parallel, which halves the time on a site of 10,000 pages
+/// The files of a site folder (the marker left out), sorted, by their `/`-separated paths in
+/// the site. Folders are read in parallel, which halves the time on a site of 10,000 pages
 /// (one folder each); like walkdir, it does not follow symbolic links.
-pub fn list_files(dir: &Path) -> io::Result<Vec<(String, PathBuf)>> {
-    fn walk(dir: &Path, prefix: &str) -> io::Result<Vec<(String, PathBuf)>> {
+pub fn list_files(dir: &Path) -> io::Result<Vec<String>> {
+    fn walk(dir: &Path, prefix: &str) -> io::Result<Vec<String>> {
         let entries = std::fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
         let found = entries
             .into_par_iter()
@@ -646,7 +646,7 @@ pub fn list_files(dir: &Path) -> io::Result<Vec<(String, PathBuf)>> {
                 if kind.is_dir() {
                     walk(&entry.path(), &format!("{rel}/"))
                 } else if kind.is_file() && rel != MARKER {
-                    Ok(vec![(rel, entry.path())])
+                    Ok(vec![rel])
                 } else {
                     Ok(Vec::new())
                 }
@@ -655,7 +655,7 @@ pub fn list_files(dir: &Path) -> io::Result<Vec<(String, PathBuf)>> {
         Ok(found.into_iter().flatten().collect())
     }
     let mut files = walk(dir, "")?;
-    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files.par_sort_unstable();
     Ok(files)
 }
 
@@ -663,7 +663,7 @@ pub fn list_files(dir: &Path) -> io::Result<Vec<(String, PathBuf)>> {
 pub fn read_tree(dir: &Path) -> io::Result<OutputTree> {
     let read: Vec<(String, Vec<u8>)> = list_files(dir)?
         .into_par_iter()
-        .map(|(rel, path)| std::fs::read(&path).map(|bytes| (rel, bytes)))
+        .map(|rel| std::fs::read(dir.join(&rel)).map(|bytes| (rel, bytes)))
         .collect::<io::Result<_>>()?;
     let mut tree = OutputTree::default();
     for (rel, bytes) in read {

@@ -257,17 +257,20 @@ pub fn svg(loc: &Locale<'_>, order: &[usize], conflicts: &Conflicts) -> Option<S
         .iter()
         .map(|d| if d.end == Day::MAX { d.start } else { d.end })
         .max()?;
+    // The axis runs from the first day of the year before the earliest date to the last day
+    // of the year after the latest.
     let (lo_year, hi_year) = (lo.year - 1, hi.year + 1);
-    let start = ordinal(Day {
+    let first_day = Day {
         year: lo_year,
         month: 1,
         day: 1,
-    });
-    let end = ordinal(Day {
+    };
+    let last_day = Day {
         year: hi_year,
         month: 12,
         day: 31,
-    });
+    };
+    let (start, end) = (ordinal(first_day), ordinal(last_day));
     // Lanes: the parties of transfers, then the organizations of the people involved in them.
     // Each lane's place is kept in a map: a large dossier has thousands of lanes and transfers.
     let mut lanes: Vec<usize> = Vec::new();
@@ -366,38 +369,8 @@ pub fn svg(loc: &Locale<'_>, order: &[usize], conflicts: &Conflicts) -> Option<S
         // Role bars of people at this organization, clipped to the axis.
         let mut row = 0.0;
         for &(person, role) in &roles_at[k] {
-            let a = role
-                .from
-                .as_ref()
-                .map_or(
-                    Day {
-                        year: lo_year,
-                        month: 1,
-                        day: 1,
-                    },
-                    |d| d.start,
-                )
-                .max(Day {
-                    year: lo_year,
-                    month: 1,
-                    day: 1,
-                });
-            let b = role
-                .to
-                .as_ref()
-                .map_or(
-                    Day {
-                        year: hi_year,
-                        month: 12,
-                        day: 31,
-                    },
-                    |d| d.end,
-                )
-                .min(Day {
-                    year: hi_year,
-                    month: 12,
-                    day: 31,
-                });
+            let a = role.from.as_ref().map_or(first_day, |d| d.start).max(first_day);
+            let b = role.to.as_ref().map_or(last_day, |d| d.end).min(last_day);
             if a > b {
                 continue;
             }

@@ -110,7 +110,7 @@ pub fn check_tree(tree: &OutputTree, opts: &CheckOptions) -> Report {
 pub fn check_dir(dir: &Path, opts: &CheckOptions) -> io::Result<Report> {
     let _span = tracing::info_span!("check").entered();
     let listed = tracing::info_span!("list").in_scope(|| crate::output::list_files(dir))?;
-    let files: Vec<&str> = listed.iter().map(|(rel, _)| rel.as_str()).collect();
+    let files: Vec<&str> = listed.iter().map(String::as_str).collect();
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
@@ -251,6 +251,7 @@ fn check_site<'a, E: Send>(
         pages: anchors.len(),
         ..Default::default()
     };
+    let pages: Vec<&str> = anchors.keys().copied().collect();
     let none = HashSet::new();
     let rests: Vec<Checked> = checked
         .par_iter()
@@ -263,9 +264,10 @@ fn check_site<'a, E: Send>(
             rest
         })
         .collect();
-    for (c, rest) in checked.iter().zip(rests) {
-        report.broken.extend(c.broken.iter().cloned().chain(rest.broken));
-        report.external.extend(c.external.iter().cloned().chain(rest.external));
+    drop(anchors);
+    for (c, rest) in checked.into_iter().zip(rests) {
+        report.broken.extend(c.broken.into_iter().chain(rest.broken));
+        report.external.extend(c.external.into_iter().chain(rest.external));
         report.internal += c.internal + rest.internal;
     }
     drop(merge);
@@ -278,7 +280,6 @@ fn check_site<'a, E: Send>(
             b.help = None;
         }
     }
-    let pages: Vec<&str> = anchors.keys().copied().collect();
     for b in report.broken.iter_mut().take(MAX_SUGGESTIONS) {
         if b.help.as_deref() == Some(SUGGEST_PAGE) {
             b.help = suggest_page(&b.reason, &pages);
