@@ -12,6 +12,7 @@
 //! - `notes(kind="source")`: every published note of a kind, in the order of the kind's list;
 //! - `url(path="sources/")`: a path under the site's base path.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
@@ -308,16 +309,18 @@ impl<'a> Locale<'a> {
     }
 
     /// [`Locale::summary`] as templates see it: the index's value, made once per language and
-    /// shared by every page that shows it, where the index is made.
-    pub(crate) fn summary_value(&self, note: &'a Note) -> Value {
+    /// shared by every page that shows it, where the index is made. Views hold it borrowed:
+    /// a page's value is made from them once, so a copy per list item on top of that would
+    /// copy every summary twice.
+    pub(crate) fn summary_value(&self, note: &'a Note) -> SummaryValue<'a> {
         match self.summaries.and_then(|s| s.get(&note.id)) {
             Some((i, value)) => {
                 if is_recording() {
                     record_note(*i as usize);
                 }
-                value.clone()
+                Cow::Borrowed(value)
             }
-            None => Value::from_serializable(&self.summary(note)),
+            None => Cow::Owned(Value::from_serializable(&self.summary(note))),
         }
     }
 
@@ -381,6 +384,9 @@ impl<'a> Locale<'a> {
         }
     }
 }
+
+/// A note's summary as a view holds it: borrowed from the index when it has one.
+pub type SummaryValue<'a> = Cow<'a, Value>;
 
 /// What a page was made from besides its own note: the notes whose summaries it shows (their
 /// titles, URLs, dates) and the kinds whose whole lists it shows. `serve` renders a page again
@@ -838,7 +844,7 @@ struct SourceEntry<'a> {
     /// Ids of the superscripts in the body that cite this entry.
     refs: &'a [String],
     /// The source's summary, as `note(id=entry.source)` gives it.
-    note: Value,
+    note: SummaryValue<'a>,
     /// The links back to each superscript: its id and the words that say where it leads.
     backrefs: Vec<BackRef<'a>>,
 }
@@ -853,7 +859,7 @@ struct BackRef<'a> {
 #[derive(Serialize)]
 struct RoleHolderView<'a> {
     /// A [`Summary`].
-    holder: Value,
+    holder: SummaryValue<'a>,
     role: &'a crate::model::Role,
 }
 
@@ -887,7 +893,7 @@ struct MentionView<'a> {
 #[derive(Serialize)]
 struct BacklinkView<'a> {
     /// A [`Summary`].
-    note: Value,
+    note: SummaryValue<'a>,
     mentions: Vec<MentionView<'a>>,
 }
 
@@ -903,7 +909,7 @@ struct BacklinkGroup<'a> {
 #[derive(Serialize)]
 struct InvolvementView<'a> {
     /// A [`Summary`].
-    note: Value,
+    note: SummaryValue<'a>,
     /// As what: `actor`, `from`, `to`, `claimant`, `subject`, `responded`, in words.
     roles: Vec<&'a str>,
 }
@@ -1118,7 +1124,7 @@ struct LangCounts<'a> {
 #[derive(Serialize)]
 struct TranslationRow<'a> {
     /// A [`Summary`].
-    note: Value,
+    note: SummaryValue<'a>,
     cells: Vec<TranslationCell<'a>>,
 }
 

@@ -10,8 +10,7 @@ use crate::date::{DateSpan, Day, Qualifier};
 use crate::graph::Dossier;
 use crate::graph::conflicts::{Certainty, Conflict, Conflicts, Position};
 use crate::model::{Kind, KindData, Note, Role};
-use crate::render::Locale;
-use tera::Value;
+use crate::render::{Locale, SummaryValue};
 
 /// Dated events and claims, in order: by first possible day, then last, then id. A span with
 /// no known start ("before June 2024") is placed by its last day, in the year it is filed under.
@@ -41,22 +40,22 @@ fn year(d: &DateSpan) -> i32 {
 #[derive(Serialize)]
 pub struct CiteRef<'a> {
     /// A summary, as `note(id=…)` gives it.
-    pub source: Value,
+    pub source: SummaryValue<'a>,
     pub at: Option<&'a str>,
 }
 
 /// One role of a chain, with its holder and its sources.
 #[derive(Serialize)]
 pub struct ChainLink<'a> {
-    pub holder: Value,
+    pub holder: SummaryValue<'a>,
     pub role: &'a Role,
-    pub org: Option<Value>,
+    pub org: Option<SummaryValue<'a>>,
     pub sources: Vec<CiteRef<'a>>,
 }
 
 #[derive(Serialize)]
 pub struct PositionView<'a> {
-    pub org: Value,
+    pub org: SummaryValue<'a>,
     pub certainty: Certainty,
     /// The roles from the person to the organization; more than one means control through
     /// ownership.
@@ -65,8 +64,8 @@ pub struct PositionView<'a> {
 
 #[derive(Serialize)]
 pub struct ConflictView<'a> {
-    pub event: Value,
-    pub person: Value,
+    pub event: SummaryValue<'a>,
+    pub person: SummaryValue<'a>,
     pub certainty: Certainty,
     pub from: PositionView<'a>,
     pub to: PositionView<'a>,
@@ -126,21 +125,21 @@ pub fn conflict_view<'a>(loc: &Locale<'a>, c: &Conflict) -> ConflictView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ConflictBrief {
-    pub person: Value,
+pub struct ConflictBrief<'a> {
+    pub person: SummaryValue<'a>,
     pub certainty: Certainty,
 }
 
 /// One line of a timeline.
 #[derive(Serialize)]
 pub struct Item<'a> {
-    pub note: Value,
-    pub from: Option<Value>,
-    pub to: Option<Value>,
-    pub conflicts: Vec<ConflictBrief>,
+    pub note: SummaryValue<'a>,
+    pub from: Option<SummaryValue<'a>>,
+    pub to: Option<SummaryValue<'a>>,
+    pub conflicts: Vec<ConflictBrief<'a>>,
     /// For a hand-written `conflict:` note on an event.
     pub conflict_note: Option<&'a str>,
-    pub contradicted_by: Vec<Value>,
+    pub contradicted_by: Vec<SummaryValue<'a>>,
     /// True when the date is approximate or uncertain, said in words by `note.date.display`.
     pub vague: bool,
 }
