@@ -1518,27 +1518,28 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
     thread_local! {
         static PAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    let render_page = |template: &str, page: &dyn erased::Page, what: &str, path: &str| -> Result<Arc<[u8]>, Diagnostic> {
-        let mut ctx = Context::new();
-        ctx.insert_value("site", site_value.clone());
-        ctx.insert_value("t", t_value.clone());
-        ctx.insert_value("lang", lang_value.clone());
-        ctx.insert_value("page", page.value());
-        let failed = |e: tera::Error| template_diag(&theme.sources, &e, Some(what));
-        match sink {
-            Some(sink) => PAGE.with_borrow_mut(|buf| {
-                buf.clear();
-                theme.tera.render_to(template, &ctx, &mut *buf).map_err(failed)?;
-                sink.put(path, buf);
-                Ok(Arc::from(&[][..]))
-            }),
-            None => theme
-                .tera
-                .render(template, &ctx)
-                .map(|html| Arc::from(html.into_bytes()))
-                .map_err(failed),
-        }
-    };
+    let render_page =
+        |template: &str, page: &dyn erased::Page, what: &str, path: &str| -> Result<Arc<[u8]>, Diagnostic> {
+            let mut ctx = Context::new();
+            ctx.insert_value("site", site_value.clone());
+            ctx.insert_value("t", t_value.clone());
+            ctx.insert_value("lang", lang_value.clone());
+            ctx.insert_value("page", page.value());
+            let failed = |e: tera::Error| template_diag(&theme.sources, &e, Some(what));
+            match sink {
+                Some(sink) => PAGE.with_borrow_mut(|buf| {
+                    buf.clear();
+                    theme.tera.render_to(template, &ctx, &mut *buf).map_err(failed)?;
+                    sink.put(path, buf);
+                    Ok(Arc::from(&[][..]))
+                }),
+                None => theme
+                    .tera
+                    .render(template, &ctx)
+                    .map(|html| Arc::from(html.into_bytes()))
+                    .map_err(failed),
+            }
+        };
 
     // Each note's body as this language shows it, for backlinks with sentences in it.
     let shown_body = |i: usize| -> (&Rendered, Option<usize>) {

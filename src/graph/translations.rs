@@ -328,7 +328,11 @@ mod tests {
                     body.push_str(&long[..rng.usize(1..long.len())]);
                 }
             }
-            assert_eq!(body_hash(&body), body_hash_by_definition(&body), "round {round}: {body:?}");
+            assert_eq!(
+                body_hash(&body),
+                body_hash_by_definition(&body),
+                "round {round}: {body:?}"
+            );
         }
         for n in 4090..4100 {
             let body = format!("{} b {}", "a".repeat(n), "c".repeat(n));
