@@ -309,9 +309,8 @@ impl<'a> Locale<'a> {
     }
 
     /// [`Locale::summary`] as templates see it: the index's value, made once per language and
-    /// shared by every page that shows it, where the index is made. Views hold it borrowed:
-    /// a page's value is made from them once, so a copy per list item on top of that would
-    /// copy every summary twice.
+    /// shared by every page that shows it, where the index is made. Views hold it borrowed,
+    /// and the page's value takes it in by reference count when the view is serialized.
     pub(crate) fn summary_value(&self, note: &'a Note) -> SummaryValue<'a> {
         match self.summaries.and_then(|s| s.get(&note.id)) {
             Some((i, value)) => {

@@ -30,8 +30,8 @@ pub fn body_hash(body: &str) -> String {
         let bytes = line.as_bytes();
         // No control characters (tabs and carriage returns among them), no white space but
         // single spaces between words.
-        let ascii_ok = bytes.iter().fold(true, |ok, &b| ok & (b >= 0x20));
-        let clean = ascii_ok
+        let no_controls = bytes.iter().fold(true, |ok, &b| ok & (b >= 0x20));
+        let clean = no_controls
             && !bytes.starts_with(b" ")
             && !bytes.ends_with(b" ")
             && memchr::memmem::find(bytes, b"  ").is_none()
