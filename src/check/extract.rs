@@ -7,7 +7,6 @@
 //! attribute value comes with its byte offset, so a broken link can be pointed at in the page.
 //! CSS goes through cssparser, the tokenizer of Servo and Firefox.
 
-use ahash::AHashSet as HashSet;
 use std::borrow::Cow;
 
 use cssparser::{ParseError, Parser, ParserInput, Token};
@@ -15,8 +14,9 @@ use html5gum::{DefaultEmitter, Emitter, ForwardingEmitter, Token as HtmlToken, T
 
 /// A URL found in a file, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Found {
-    pub url: String,
+pub struct Found<'t> {
+    /// Borrowed from the page where it can be, which most links of a page can.
+    pub url: Cow<'t, str>,
     /// What held it: `a href`, `img srcset`, `css url()`.
     pub what: &'static str,
     /// Byte offset of the value in the file.
@@ -25,28 +25,150 @@ pub struct Found {
 
 /// What a page offers and what it points to.
 #[derive(Debug, Default)]
-pub struct PageLinks {
-    pub links: Vec<Found>,
-    /// Every `id`, and every `name` of an `<a>`: the fragments that land somewhere.
-    pub anchors: HashSet<String>,
+pub struct PageLinks<'t> {
+    pub links: Vec<Found<'t>>,
+    /// Every `id`, and every `name` of an `<a>`, in the order of the page and as often as
+    /// they come: the fragments that land somewhere.
+    pub anchors: Vec<Cow<'t, str>>,
     /// The page's `<base href>`, if it has one.
     pub base: Option<String>,
 }
 
+impl Found<'_> {
+    pub fn into_owned(self) -> Found<'static> {
+        Found {
+            url: Cow::Owned(self.url.into_owned()),
+            what: self.what,
+            offset: self.offset,
+        }
+    }
+}
+
+impl PageLinks<'_> {
+    /// The links with their own copies of the URLs, for a page whose text does not outlive
+    /// them.
+    pub fn into_owned(self) -> PageLinks<'static> {
+        PageLinks {
+            links: self.links.into_iter().map(Found::into_owned).collect(),
+            anchors: self.anchors.into_iter().map(|a| Cow::Owned(a.into_owned())).collect(),
+            base: self.base,
+        }
+    }
+}
+
+/// The attributes the checker reads; any other attribute is skipped as it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Attr {
+    Id,
+    Name,
+    Href,
+    Src,
+    Poster,
+    Action,
+    FormAction,
+    Data,
+    Cite,
+    Srcset,
+    Style,
+    Rel,
+}
+
+impl Attr {
+    const COUNT: usize = 12;
+
+    /// The attribute of a lowercase name.
+    fn of(name: &[u8]) -> Option<Attr> {
+        Some(match name {
+            b"id" => Attr::Id,
+            b"name" => Attr::Name,
+            b"href" => Attr::Href,
+            b"src" => Attr::Src,
+            b"poster" => Attr::Poster,
+            b"action" => Attr::Action,
+            b"formaction" => Attr::FormAction,
+            b"data" => Attr::Data,
+            b"cite" => Attr::Cite,
+            b"srcset" => Attr::Srcset,
+            b"style" => Attr::Style,
+            b"rel" => Attr::Rel,
+            _ => return None,
+        })
+    }
+
+    /// The attribute of a name as written, in any case.
+    fn of_any_case(name: &[u8]) -> Option<Attr> {
+        if let Some(a) = Attr::of(name) {
+            return Some(a);
+        }
+        // No name the checker reads is longer than `formaction`.
+        let mut lower = [0u8; 10];
+        if name.len() > lower.len() || !name.iter().any(u8::is_ascii_uppercase) {
+            return None;
+        }
+        for (l, c) in lower.iter_mut().zip(name) {
+            *l = c.to_ascii_lowercase();
+        }
+        Attr::of(&lower[..name.len()])
+    }
+
+    fn bit(self) -> u16 {
+        1 << self as u16
+    }
+}
+
+/// The attributes of one start tag that the checker reads, each with its value and the byte
+/// offset of the value in the page. Of two attributes with one name, the first counts.
+struct Attrs<'t> {
+    seen: u16,
+    values: [(Cow<'t, str>, usize); Attr::COUNT],
+}
+
+impl<'t> Attrs<'t> {
+    fn new() -> Self {
+        Attrs {
+            seen: 0,
+            values: std::array::from_fn(|_| (Cow::Borrowed(""), 0)),
+        }
+    }
+
+    /// Forgets the last tag's attributes (their values are overwritten as the next are read).
+    fn clear(&mut self) {
+        self.seen = 0;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.seen == 0
+    }
+
+    fn set(&mut self, attr: Attr, value: Cow<'t, str>, at: usize) {
+        if self.seen & attr.bit() == 0 {
+            self.seen |= attr.bit();
+            self.values[attr as usize] = (value, at);
+        }
+    }
+
+    fn get(&self, attr: Attr) -> Option<(&Cow<'t, str>, usize)> {
+        (self.seen & attr.bit() != 0).then(|| {
+            let (value, at) = &self.values[attr as usize];
+            (value, *at)
+        })
+    }
+}
+
 /// The attributes of an element that hold a URL, with what to call each.
-fn url_attributes(element: &str) -> &'static [(&'static str, &'static str)] {
+fn url_attributes(element: &str) -> &'static [(Attr, &'static str)] {
     match element {
-        "a" => &[("href", "a href")],
-        "area" => &[("href", "area href")],
-        "link" => &[("href", "link href")],
-        "img" => &[("src", "img src")],
-        "script" => &[("src", "script src")],
-        "iframe" | "embed" | "source" | "track" | "audio" | "input" => &[("src", "src")],
-        "video" => &[("src", "src"), ("poster", "video poster")],
-        "form" => &[("action", "form action")],
-        "button" => &[("formaction", "button formaction")],
-        "object" => &[("data", "object data")],
-        "blockquote" | "q" | "ins" | "del" => &[("cite", "cite")],
+        "a" => &[(Attr::Href, "a href")],
+        "area" => &[(Attr::Href, "area href")],
+        "link" => &[(Attr::Href, "link href")],
+        "img" => &[(Attr::Src, "img src")],
+        "script" => &[(Attr::Src, "script src")],
+        "iframe" | "embed" | "source" | "track" | "audio" | "input" => &[(Attr::Src, "src")],
+        "video" => &[(Attr::Src, "src"), (Attr::Poster, "video poster")],
+        "form" => &[(Attr::Action, "form action")],
+        "button" => &[(Attr::FormAction, "button formaction")],
+        "object" => &[(Attr::Data, "object data")],
+        "blockquote" | "q" | "ins" | "del" => &[(Attr::Cite, "cite")],
         _ => &[],
     }
 }
@@ -130,71 +252,63 @@ impl ForwardingEmitter for LinkEmitter {
 /// a script (the escaped script states). html5gum reads every byte through its state
 /// machine, which made checking a 10,000-page site take seconds; the results are the same,
 /// which the tests check on generated and random pages.
-pub fn html(text: &str) -> PageLinks {
+pub fn html(text: &str) -> PageLinks<'_> {
     if memchr::memchr2(b'\r', b'\0', text.as_bytes()).is_some() {
         return html5gum_links(text);
     }
     scan(text).unwrap_or_else(|| html5gum_links(text))
 }
 
-/// The attributes of a start tag in order (of two with one name, the first counts): name,
-/// value, and the byte offset of the name in the page.
-type Attrs<'t> = [(Cow<'t, str>, Cow<'t, str>, usize)];
-
 /// What one start tag contributes: anchors, the base, links.
-fn start_tag(out: &mut PageLinks, text: &str, name: &str, attrs: &Attrs<'_>) {
+fn start_tag<'t>(out: &mut PageLinks<'t>, name: &str, attrs: &Attrs<'t>) {
     if attrs.is_empty() {
         return;
     }
-    let attr = |key: &str| attrs.iter().find(|(k, _, _)| k == key).map(|(_, v, at)| (v, *at));
-    // An attribute's offset is its name's; links point at the value.
-    let value_at = |at: usize| value_start(text, at);
-    if let Some((v, _)) = attr("id") {
-        out.anchors.insert(v.to_string());
+    if let Some((v, _)) = attrs.get(Attr::Id) {
+        out.anchors.push(v.clone());
     }
     if name == "a"
-        && let Some((v, _)) = attr("name")
+        && let Some((v, _)) = attrs.get(Attr::Name)
     {
-        out.anchors.insert(v.to_string());
+        out.anchors.push(v.clone());
     }
     if name == "base"
-        && let Some((v, _)) = attr("href")
+        && let Some((v, _)) = attrs.get(Attr::Href)
     {
         out.base = Some(v.to_string());
         return;
     }
     if name == "link"
-        && let Some((rel, _)) = attr("rel")
+        && let Some((rel, _)) = attrs.get(Attr::Rel)
     {
         let rel = rel.to_ascii_lowercase();
         if rel.split_ascii_whitespace().any(|r| HINT_RELS.contains(&r)) {
             return;
         }
     }
-    for (key, what) in url_attributes(name) {
-        if let Some((v, at)) = attr(key) {
-            out.links.push(Found {
-                url: v.trim().to_string(),
-                what,
-                offset: value_at(at),
-            });
+    for &(attr, what) in url_attributes(name) {
+        if let Some((v, at)) = attrs.get(attr) {
+            let url = match v {
+                Cow::Borrowed(v) => Cow::Borrowed(v.trim()),
+                Cow::Owned(v) => Cow::Owned(v.trim().to_string()),
+            };
+            out.links.push(Found { url, what, offset: at });
         }
     }
-    if let Some((v, at)) = attr("srcset")
+    if let Some((v, at)) = attrs.get(Attr::Srcset)
         && matches!(name, "img" | "source")
     {
         for (url, i) in srcset(v) {
             out.links.push(Found {
-                url,
+                url: Cow::Owned(url),
                 what: if name == "img" { "img srcset" } else { "source srcset" },
-                offset: value_at(at) + i,
+                offset: at + i,
             });
         }
     }
-    if let Some((v, at)) = attr("style") {
-        let base = value_at(at);
+    if let Some((v, at)) = attrs.get(Attr::Style) {
         for mut f in css(v) {
-            f.offset += base;
+            f.offset += at;
             f.what = "style url()";
             out.links.push(f);
         }
@@ -202,7 +316,7 @@ fn start_tag(out: &mut PageLinks, text: &str, name: &str, attrs: &Attrs<'_>) {
 }
 
 /// The links of a stylesheet inside the page, at `offset`.
-fn style_text(out: &mut PageLinks, css_text: &str, offset: usize) {
+fn style_text(out: &mut PageLinks<'_>, css_text: &str, offset: usize) {
     for mut f in css(css_text) {
         f.offset += offset;
         out.links.push(f);
@@ -211,7 +325,7 @@ fn style_text(out: &mut PageLinks, css_text: &str, offset: usize) {
 
 /// Extracts links and anchors with html5gum, every byte through its tokenizer: what [`html`]
 /// falls back to, and what the tests compare it with.
-pub fn html5gum_links(text: &str) -> PageLinks {
+pub fn html5gum_links(text: &str) -> PageLinks<'_> {
     let mut out = PageLinks::default();
     let mut in_style = false;
     for token in Tokenizer::new_with_emitter(text, LinkEmitter::new()).flatten() {
@@ -220,12 +334,14 @@ pub fn html5gum_links(text: &str) -> PageLinks {
                 // Tag names are ASCII after tokenizing; anything else holds no link.
                 let name = std::str::from_utf8(&tag.name).unwrap_or("");
                 in_style = name == "style";
-                let attrs: Vec<_> = tag
-                    .attributes
-                    .iter()
-                    .map(|(k, v)| (String::from_utf8_lossy(k), String::from_utf8_lossy(v), v.span.start))
-                    .collect();
-                start_tag(&mut out, text, name, &attrs);
+                let mut attrs = Attrs::new();
+                for (k, v) in &tag.attributes {
+                    if let Some(attr) = Attr::of(k) {
+                        let value = Cow::Owned(String::from_utf8_lossy(v).into_owned());
+                        attrs.set(attr, value, value_start(text, v.span.start));
+                    }
+                }
+                start_tag(&mut out, name, &attrs);
             }
             HtmlToken::EndTag(_) => in_style = false,
             HtmlToken::String(s) if in_style => style_text(&mut out, &String::from_utf8_lossy(&s), s.span.start),
@@ -312,14 +428,9 @@ fn skip_over(b: &[u8], mut i: usize, classes: u8) -> usize {
 }
 
 /// Reads a start or end tag whose name starts at `at`, by the tokenizer's tag states, with its
-/// name and attributes (into `attrs`, cleared first) when `keep` is set; `None` when the page
-/// ends inside it (the tokenizer then drops the tag).
-fn read_tag<'t>(
-    text: &'t str,
-    at: usize,
-    attrs: &mut Vec<(Cow<'t, str>, Cow<'t, str>, usize)>,
-    keep: bool,
-) -> Option<Tag<'t>> {
+/// name and the attributes the checker reads (into `attrs`, cleared first) when `keep` is set;
+/// `None` when the page ends inside it (the tokenizer then drops the tag).
+fn read_tag<'t>(text: &'t str, at: usize, attrs: &mut Attrs<'t>, keep: bool) -> Option<Tag<'t>> {
     let b = text.as_bytes();
     attrs.clear();
     let mut i = skip_to(b, at, SPACE | SLASH | GT);
@@ -348,12 +459,15 @@ fn read_tag<'t>(
         // After the name.
         i = skip_over(b, i, SPACE);
         let mut value = "";
+        // Where the value starts; for an attribute without one, as html5gum's offsets place it.
+        let mut value_at = None;
         if b.get(i) == Some(&b'=') {
             i = skip_over(b, i + 1, SPACE);
             value = match *b.get(i)? {
                 q @ (b'"' | b'\'') => {
                     // The closing quote, noting any `&` on the way.
                     let from = i + 1;
+                    value_at = Some(from);
                     i = from;
                     loop {
                         i += memchr::memchr2(q, b'&', &b[i..])?;
@@ -369,6 +483,7 @@ fn read_tag<'t>(
                 b'>' => "",
                 _ => {
                     let from = i;
+                    value_at = Some(from);
                     i = skip_to(b, i, SPACE | GT);
                     if i == b.len() {
                         return None;
@@ -378,9 +493,9 @@ fn read_tag<'t>(
                 }
             };
         }
-        if keep {
-            // Of two attributes with one name the first counts, which lookups find first.
-            attrs.push((lower(&text[name_start..name_end]), Cow::Borrowed(value), name_start));
+        if keep && let Some(attr) = Attr::of_any_case(&b[name_start..name_end]) {
+            let at = value_at.unwrap_or_else(|| value_start(text, name_start));
+            attrs.set(attr, Cow::Borrowed(value), at);
         }
     }
 }
@@ -433,10 +548,10 @@ fn next_lt(b: &[u8], i: usize) -> Option<usize> {
 
 /// Reads a page by the tokenizer's rules, with `memchr` to skip text. `None` for a page it
 /// leaves to html5gum.
-fn scan(text: &str) -> Option<PageLinks> {
+fn scan(text: &str) -> Option<PageLinks<'_>> {
     let b = text.as_bytes();
     let mut out = PageLinks::default();
-    let mut attrs = Vec::new();
+    let mut attrs = Attrs::new();
     let mut i = 0;
     while let Some(lt) = next_lt(b, i) {
         i = lt + 1;
@@ -458,7 +573,7 @@ fn scan(text: &str) -> Option<PageLinks> {
                         out.base = one.base;
                     }
                 } else {
-                    start_tag(&mut out, text, &tag.name, &attrs);
+                    start_tag(&mut out, &tag.name, &attrs);
                 }
                 match text_after(tag.name.as_bytes()) {
                     Text::Markup => {}
@@ -557,7 +672,7 @@ pub fn srcset(value: &str) -> Vec<(String, usize)> {
 }
 
 /// The `url()`s and `@import`s of a stylesheet, with their byte offsets.
-pub fn css(text: &str) -> Vec<Found> {
+pub fn css(text: &str) -> Vec<Found<'static>> {
     let mut input = ParserInput::new(text);
     let mut parser = Parser::new(&mut input);
     let mut out = Vec::new();
@@ -565,7 +680,7 @@ pub fn css(text: &str) -> Vec<Found> {
     out
 }
 
-fn walk_css(p: &mut Parser<'_, '_>, out: &mut Vec<Found>) {
+fn walk_css(p: &mut Parser<'_, '_>, out: &mut Vec<Found<'static>>) {
     let mut after_import = false;
     loop {
         let at = p.position().byte_index();
@@ -577,12 +692,12 @@ fn walk_css(p: &mut Parser<'_, '_>, out: &mut Vec<Found>) {
         let import = matches!(&token, Token::AtKeyword(k) if k.eq_ignore_ascii_case("import"));
         match token {
             Token::UnquotedUrl(u) => out.push(Found {
-                url: u.to_string(),
+                url: Cow::Owned(u.to_string()),
                 what: "css url()",
                 offset: at,
             }),
             Token::QuotedString(s) if after_import => out.push(Found {
-                url: s.to_string(),
+                url: Cow::Owned(s.to_string()),
                 what: "css @import",
                 offset: at,
             }),
@@ -591,7 +706,7 @@ fn walk_css(p: &mut Parser<'_, '_>, out: &mut Vec<Found>) {
                     let inner = p.position().byte_index();
                     if let Ok(s) = p.expect_string() {
                         out.push(Found {
-                            url: s.to_string(),
+                            url: Cow::Owned(s.to_string()),
                             what: "css url()",
                             offset: inner,
                         });
@@ -766,7 +881,7 @@ mod tests {
             "<form action=\"/search\"></form><div style=\"background: url(bg.png)\"></div>",
             "<style>body { background: url('b.png') } @import \"i.css\";</style>",
         ));
-        let urls: Vec<(&str, &str)> = page.links.iter().map(|f| (f.url.as_str(), f.what)).collect();
+        let urls: Vec<(&str, &str)> = page.links.iter().map(|f| (f.url.as_ref(), f.what)).collect();
         assert_eq!(
             urls,
             [
@@ -783,7 +898,7 @@ mod tests {
                 ("i.css", "css @import"),
             ]
         );
-        assert!(page.anchors.contains("top") && page.anchors.contains("old"));
+        assert_eq!(page.anchors, ["top", "old"]);
         assert_eq!(page.base.as_deref(), Some("/x/"));
     }
 

@@ -73,24 +73,26 @@ fn is_html(path: &str) -> bool {
 }
 
 /// The links of one file, if it is a page or a stylesheet.
-fn links_of(path: &str, bytes: &[u8]) -> Option<extract::PageLinks> {
+fn links_of<'t>(path: &str, bytes: &'t [u8]) -> Option<extract::PageLinks<'t>> {
     let css = path.ends_with(".css");
     if !css && !is_html(path) {
         return None;
     }
+    fn of(text: &str, css: bool) -> extract::PageLinks<'_> {
+        if css {
+            extract::PageLinks {
+                links: extract::css(text),
+                ..Default::default()
+            }
+        } else {
+            extract::html(text)
+        }
+    }
     // simdutf8 checks a page several times faster than the standard library (which the lossy
     // conversion, for a page that is not UTF-8, runs again).
-    let text = match simdutf8::basic::from_utf8(bytes) {
-        Ok(t) => std::borrow::Cow::Borrowed(t),
-        Err(_) => String::from_utf8_lossy(bytes),
-    };
-    Some(if css {
-        extract::PageLinks {
-            links: extract::css(&text),
-            ..Default::default()
-        }
-    } else {
-        extract::html(&text)
+    Some(match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => of(text, css),
+        Err(_) => of(&String::from_utf8_lossy(bytes), css).into_owned(),
     })
 }
 
@@ -98,7 +100,12 @@ fn links_of(path: &str, bytes: &[u8]) -> Option<extract::PageLinks> {
 pub fn check_tree(tree: &OutputTree, opts: &CheckOptions) -> Report {
     let _span = tracing::info_span!("check").entered();
     let files: Vec<&str> = tree.iter().map(|(p, _)| p.as_str()).collect();
-    let read = |path: &str| Ok::<_, std::convert::Infallible>(tree.get(path).and_then(|bytes| links_of(path, bytes)));
+    let read = |path: &str, page: &mut dyn FnMut(&[u8])| {
+        if let Some(bytes) = tree.get(path) {
+            page(bytes);
+        }
+        Ok::<_, std::convert::Infallible>(())
+    };
     match check_site(&files, opts, read) {
         Ok(report) => report,
         Err(never) => match never {},
@@ -114,27 +121,81 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> io::Result<Report> {
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    let read = |rel: &str| {
+    let read = |rel: &str, page: &mut dyn FnMut(&[u8])| {
+        // Stylesheets and pages only: the rest need not be read.
+        if !is_html(rel) && !rel.ends_with(".css") {
+            return Ok(());
+        }
         BUFFER.with_borrow_mut(|buffer| {
             buffer.clear();
             std::fs::File::open(dir.join(rel))?.read_to_end(buffer)?;
-            Ok(links_of(rel, buffer))
+            page(buffer);
+            Ok(())
         })
     };
     check_site(&files, opts, read)
+}
+
+/// The anchors of one page, sorted and each once, in one string. A large site has hundreds of
+/// thousands, held until every page is read; as a set of strings each would be an allocation.
+#[derive(Debug, Default)]
+struct Anchors {
+    text: String,
+    /// Where each anchor ends in `text`; each starts where the one before ends.
+    ends: Vec<usize>,
+}
+
+impl Anchors {
+    fn new(ids: &[std::borrow::Cow<'_, str>]) -> Anchors {
+        let mut ids: Vec<&str> = ids.iter().map(|a| a.as_ref()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut text = String::with_capacity(ids.iter().map(|a| a.len()).sum());
+        let ends = ids
+            .iter()
+            .map(|a| {
+                text.push_str(a);
+                text.len()
+            })
+            .collect();
+        Anchors { text, ends }
+    }
+
+    fn get(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.text[start..self.ends[k]]
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        let (mut lo, mut hi) = (0, self.ends.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.get(mid).cmp(id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return true,
+            }
+        }
+        false
+    }
+
+    /// In order.
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map(|k| self.get(k))
+    }
 }
 
 /// What one page's links gave before the anchors of the other pages are known.
 struct Checked<'a> {
     page: &'a str,
     /// The page's anchors (none for a stylesheet).
-    anchors: Option<HashSet<String>>,
+    anchors: Option<Anchors>,
     broken: Vec<Broken>,
     external: Vec<ExternalLink>,
     internal: usize,
     /// Links to an anchor on another page, with that page and the anchor: checked once every
     /// page's anchors are known.
-    later: Vec<(extract::Found, String, String)>,
+    later: Vec<(extract::Found<'static>, String, String)>,
 }
 
 impl<'a> Checked<'a> {
@@ -149,11 +210,11 @@ impl<'a> Checked<'a> {
         }
     }
 
-    fn record(&mut self, found: &extract::Found, verdict: Verdict) {
+    fn record(&mut self, found: &extract::Found<'_>, verdict: Verdict) {
         match verdict {
             Verdict::Ok => self.internal += 1,
             Verdict::Skip => {}
-            Verdict::Later { file, fragment } => self.later.push((found.clone(), file, fragment)),
+            Verdict::Later { file, fragment } => self.later.push((found.clone().into_owned(), file, fragment)),
             Verdict::External(url) => self.external.push(ExternalLink {
                 page: self.page.to_string(),
                 url,
@@ -164,7 +225,7 @@ impl<'a> Checked<'a> {
                 self.internal += 1;
                 self.broken.push(Broken {
                     page: self.page.to_string(),
-                    url: found.url.clone(),
+                    url: found.url.to_string(),
                     what: found.what,
                     offset: found.offset,
                     reason,
@@ -175,13 +236,14 @@ impl<'a> Checked<'a> {
     }
 }
 
-/// Checks the links of every page and stylesheet among `files`, whose links `read` gives.
+/// Checks the links of every page and stylesheet among `files`; `read` hands the bytes of one
+/// to the function it is given, or does nothing for a file it does not read.
 /// Each page's links are checked as soon as they are read, but for those to an anchor on
 /// another page, which wait until every page has been read.
 fn check_site<'a, E: Send>(
     files: &[&'a str],
     opts: &CheckOptions,
-    read: impl Fn(&'a str) -> Result<Option<extract::PageLinks>, E> + Sync,
+    read: impl Fn(&'a str, &mut dyn FnMut(&[u8])) -> Result<(), E> + Sync,
 ) -> Result<Report, E> {
     let mut dirs: HashSet<&str> = HashSet::new();
     for path in files {
@@ -209,40 +271,46 @@ fn check_site<'a, E: Send>(
     }
     static CHECKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     let check = CHECKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let check_page = |page: &'a str, bytes: &[u8]| {
+        let links = links_of(page, bytes)?;
+        let anchors = Anchors::new(&links.anchors);
+        let mut out = Checked::new(page);
+        GOOD.with_borrow_mut(|(of, good)| {
+            if *of != check {
+                *of = check;
+                good.clear();
+            }
+            for found in &links.links {
+                let url = found.url.as_ref();
+                let anywhere = url.starts_with('/') && !url.starts_with("//");
+                if anywhere && good.contains(url) {
+                    out.internal += 1;
+                    continue;
+                }
+                let verdict = site.check(page, links.base.as_deref(), url, &anchors);
+                if anywhere && matches!(verdict, Verdict::Ok) {
+                    good.insert(url.to_string());
+                }
+                out.record(found, verdict);
+            }
+        });
+        out.anchors = is_html(page).then_some(anchors);
+        Some(out)
+    };
     let pages_span = tracing::info_span!("pages").entered();
     let checked: Vec<Checked> = files
         .par_iter()
         .filter(|p| is_html(p) || p.ends_with(".css"))
         .map(|page| {
-            let Some(links) = read(page)? else { return Ok(None) };
-            let mut out = Checked::new(page);
-            GOOD.with_borrow_mut(|(of, good)| {
-                if *of != check {
-                    *of = check;
-                    good.clear();
-                }
-                for found in &links.links {
-                    let url = found.url.as_str();
-                    let anywhere = url.starts_with('/') && !url.starts_with("//");
-                    if anywhere && good.contains(url) {
-                        out.internal += 1;
-                        continue;
-                    }
-                    let verdict = site.check(page, links.base.as_deref(), url, &links.anchors);
-                    if anywhere && matches!(verdict, Verdict::Ok) {
-                        good.insert(url.to_string());
-                    }
-                    out.record(found, verdict);
-                }
-            });
-            out.anchors = is_html(page).then_some(links.anchors);
-            Ok(Some(out))
+            let mut checked = None;
+            read(page, &mut |bytes| checked = check_page(page, bytes))?;
+            Ok(checked)
         })
         .filter_map(Result::transpose)
         .collect::<Result<_, E>>()?;
     drop(pages_span);
     let merge = tracing::info_span!("merge").entered();
-    let anchors: HashMap<&str, &HashSet<String>> = checked
+    let anchors: HashMap<&str, &Anchors> = checked
         .iter()
         .filter_map(|c| Some((c.page, c.anchors.as_ref()?)))
         .collect();
@@ -252,7 +320,7 @@ fn check_site<'a, E: Send>(
         ..Default::default()
     };
     let pages: Vec<&str> = anchors.keys().copied().collect();
-    let none = HashSet::new();
+    let none = Anchors::default();
     let rests: Vec<Checked> = checked
         .par_iter()
         .map(|c| {
@@ -348,7 +416,7 @@ struct Site<'a> {
     /// The path of every file in the site.
     files: &'a HashSet<&'a str>,
     /// The anchors of every page, once all are read.
-    anchors: Option<&'a HashMap<&'a str, &'a HashSet<String>>>,
+    anchors: Option<&'a HashMap<&'a str, &'a Anchors>>,
     dirs: &'a HashSet<&'a str>,
     opts: &'a CheckOptions,
 }
@@ -365,7 +433,7 @@ fn scheme(url: &str) -> Option<String> {
 
 impl Site<'_> {
     /// `own` holds the anchors of `page`.
-    fn check(&self, page: &str, base: Option<&str>, url: &str, own: &HashSet<String>) -> Verdict {
+    fn check(&self, page: &str, base: Option<&str>, url: &str, own: &Anchors) -> Verdict {
         if url.is_empty() {
             return Verdict::Ok;
         }
@@ -429,10 +497,12 @@ impl Site<'_> {
             None => (inside, inside.is_empty()),
         };
         let index = || {
+            // Not `format!`: most links of a site come here, and its machinery costs more than
+            // the copy.
             let index = if dir.is_empty() {
                 "index.html".to_string()
             } else {
-                format!("{dir}/index.html")
+                [dir, "/index.html"].concat()
             };
             self.files.contains(index.as_str()).then_some(index)
         };
@@ -444,7 +514,7 @@ impl Site<'_> {
     }
 
     /// Resolves a root-relative or relative link and checks its file and fragment.
-    fn path(&self, page: &str, link: &str, written: &str, own: &HashSet<String>) -> Verdict {
+    fn path(&self, page: &str, link: &str, written: &str, own: &Anchors) -> Verdict {
         let (rest, fragment) = match link.split_once('#') {
             Some((p, f)) => (p, Some(f)),
             None => (link, None),
@@ -534,7 +604,7 @@ impl Site<'_> {
         }
     }
 
-    fn fragment(&self, file: &str, fragment: &str, from: &str, own: &HashSet<String>) -> Verdict {
+    fn fragment(&self, file: &str, fragment: &str, from: &str, own: &Anchors) -> Verdict {
         // `#` and `#top` scroll to the top; text fragments are for the browser to find.
         if fragment.is_empty() || fragment.eq_ignore_ascii_case("top") || fragment.starts_with(":~:") {
             return Verdict::Ok;
@@ -558,8 +628,11 @@ impl Site<'_> {
                 }
             }
         };
+        if ids.contains(fragment) {
+            return Verdict::Ok;
+        }
         let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
-        if ids.contains(decoded.as_ref()) || ids.contains(fragment) {
+        if ids.contains(decoded.as_ref()) {
             return Verdict::Ok;
         }
         let where_ = if file == from {
@@ -571,7 +644,7 @@ impl Site<'_> {
                 file.strip_suffix("index.html").unwrap_or(file)
             )
         };
-        let sorted: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+        let sorted: BTreeSet<&str> = ids.iter().collect();
         let help = match did_you_mean(&decoded, sorted.iter().copied()) {
             Some(c) => format!("did you mean `#{c}`?"),
             None if sorted.is_empty() => "the page has no anchors".to_string(),
@@ -674,6 +747,28 @@ fn tel(rest: &str) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_anchors_are_found_as_a_set_would_find_them() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..2000 {
+            let ids: Vec<std::borrow::Cow<str>> = (0..rng.usize(0..20))
+                .map(|_| {
+                    let len = rng.usize(0..4);
+                    std::borrow::Cow::Owned((0..len).map(|_| rng.choice(['a', 'b', '-', 'é']).unwrap()).collect())
+                })
+                .collect();
+            let anchors = Anchors::new(&ids);
+            let set: BTreeSet<&str> = ids.iter().map(|a| a.as_ref()).collect();
+            assert_eq!(
+                anchors.iter().collect::<Vec<_>>(),
+                set.iter().copied().collect::<Vec<_>>()
+            );
+            for probe in ["", "a", "b", "ab", "ba", "a-", "é", "aé", "bbb", "-a-b", "zz"] {
+                assert_eq!(anchors.contains(probe), set.contains(probe), "{probe:?} in {ids:?}");
+            }
+        }
+    }
 
     #[test]
     fn base_urls_strip() {
