@@ -247,8 +247,8 @@ impl ForwardingEmitter for LinkEmitter {
 /// Extracts the links and anchors of an HTML page.
 ///
 /// Pages go through a scan, which finds tags with `memchr` and reads them by the WHATWG
-/// tokenizer's rules, and leaves what it does not read itself to html5gum: a tag whose
-/// attributes hold character references, and a whole page holding CR, NUL, or `<!--` inside
+/// tokenizer's rules, and leaves what it does not read itself to html5gum: a tag where
+/// an attribute it reads holds character references, and a whole page holding CR, NUL, or `<!--` inside
 /// a script (the escaped script states). html5gum reads every byte through its state
 /// machine, which made checking a 10,000-page site take seconds; the results are the same,
 /// which the tests check on generated and random pages.
@@ -380,7 +380,7 @@ struct Tag<'t> {
     name: Cow<'t, str>,
     /// Where the tag ends, past its `>`.
     end: usize,
-    /// An attribute value holds `&`, which html5gum decodes.
+    /// The value of an attribute the checker reads holds `&`, which html5gum decodes.
     has_reference: bool,
 }
 
@@ -455,7 +455,13 @@ fn read_tag<'t>(text: &'t str, at: usize, attrs: &mut Attrs<'t>, keep: bool) -> 
         // The name: a leading `=` belongs to it.
         let name_start = i;
         i = skip_to(b, i + 1, SPACE | SLASH | GT | EQUALS);
-        let name_end = i;
+        // Only the attributes the checker reads are kept, and only their values can send the
+        // tag to html5gum for their character references.
+        let attr = if keep {
+            Attr::of_any_case(&b[name_start..i])
+        } else {
+            None
+        };
         // After the name.
         i = skip_over(b, i, SPACE);
         let mut value = "";
@@ -465,17 +471,21 @@ fn read_tag<'t>(text: &'t str, at: usize, attrs: &mut Attrs<'t>, keep: bool) -> 
             i = skip_over(b, i + 1, SPACE);
             value = match *b.get(i)? {
                 q @ (b'"' | b'\'') => {
-                    // The closing quote, noting any `&` on the way.
                     let from = i + 1;
                     value_at = Some(from);
                     i = from;
-                    loop {
-                        i += memchr::memchr2(q, b'&', &b[i..])?;
-                        if b[i] == q {
-                            break;
+                    if attr.is_some() {
+                        // The closing quote, noting any `&` on the way.
+                        loop {
+                            i += memchr::memchr2(q, b'&', &b[i..])?;
+                            if b[i] == q {
+                                break;
+                            }
+                            tag.has_reference = true;
+                            i += 1;
                         }
-                        tag.has_reference = true;
-                        i += 1;
+                    } else {
+                        i += memchr::memchr(q, &b[i..])?;
                     }
                     i += 1;
                     &text[from..i - 1]
@@ -488,12 +498,12 @@ fn read_tag<'t>(text: &'t str, at: usize, attrs: &mut Attrs<'t>, keep: bool) -> 
                     if i == b.len() {
                         return None;
                     }
-                    tag.has_reference |= memchr::memchr(b'&', &b[from..i]).is_some();
+                    tag.has_reference |= attr.is_some() && memchr::memchr(b'&', &b[from..i]).is_some();
                     &text[from..i]
                 }
             };
         }
-        if keep && let Some(attr) = Attr::of_any_case(&b[name_start..name_end]) {
+        if let Some(attr) = attr {
             let at = value_at.unwrap_or_else(|| value_start(text, name_start));
             attrs.set(attr, Cow::Borrowed(value), at);
         }
