@@ -227,13 +227,40 @@ fn put<T: PartialEq + Clone>(list: &mut Arc<Vec<T>>, from: usize, key: impl Fn(&
 
 impl Links {
     /// The views made from every note's contribution (`contributions[i]` is note `i`'s).
+    ///
+    /// The targets are split into a range for each thread, and each thread reads every
+    /// contribution for the mentions of its own. A mention's copy touches the sentence it
+    /// shares, made long before and cold in the cache, and the lists grow one entry at a
+    /// time: on one thread this was the one step whose time grew faster than the dossier
+    /// (0.12 s for 10,000 notes, 0.6 s for 30,000).
     pub fn assemble(contributions: &[Arc<Contribution>]) -> Links {
         let n = contributions.len();
+        let size = n.div_ceil(rayon::current_num_threads().max(1)).max(1);
+        let starts: Vec<usize> = (0..n).step_by(size).collect();
+        let parts: Vec<Links> = starts
+            .into_par_iter()
+            .map(|lo| Links::assemble_range(contributions, lo..n.min(lo + size)))
+            .collect();
+        let mut links = Links::default();
+        for part in parts {
+            links.backlinks.extend(part.backlinks);
+            links.cited_by.extend(part.cited_by);
+            links.involved_in.extend(part.involved_in);
+        }
+        links
+    }
+
+    /// [`Links::assemble`] for the targets in `range`, whose lists it gives in order.
+    fn assemble_range(contributions: &[Arc<Contribution>], range: std::ops::Range<usize>) -> Links {
+        let lo = range.start;
+        let n = range.len();
         let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); n];
         let mut cited_by: Vec<Vec<Backlink>> = vec![Vec::new(); n];
         let mut involved: Vec<Vec<Involvement>> = vec![Vec::new(); n];
-        fn add(lists: &mut [Vec<Backlink>], from: usize, target: usize, m: &Mention) {
-            let list = &mut lists[target];
+        let add = |lists: &mut [Vec<Backlink>], from: usize, target: usize, m: &Mention| {
+            let Some(list) = target.checked_sub(lo).and_then(|k| lists.get_mut(k)) else {
+                return;
+            };
             match list.last_mut() {
                 Some(b) if b.from == from => {
                     if !b.mentions.contains(m) {
@@ -245,7 +272,7 @@ impl Links {
                     mentions: vec![m.clone()],
                 }),
             }
-        }
+        };
         for (from, c) in contributions.iter().enumerate() {
             for (t, m) in &c.backlinks {
                 add(&mut backlinks, from, *t, m);
@@ -254,7 +281,9 @@ impl Links {
                 add(&mut cited_by, from, *t, m);
             }
             for &(t, role) in &c.involved {
-                let list = &mut involved[t];
+                let Some(list) = t.checked_sub(lo).and_then(|k| involved.get_mut(k)) else {
+                    continue;
+                };
                 match list.last_mut() {
                     Some(i) if i.note == from => {
                         if !i.roles.contains(&role) {
@@ -335,14 +364,17 @@ pub fn collect(
     like: Option<(&[&Rendered], &[Arc<Contribution>])>,
 ) -> (Links, Vec<Arc<Contribution>>) {
     let _span = tracing::info_span!("backlinks").entered();
-    let contributions: Vec<Arc<Contribution>> = (0..dossier.notes.len())
-        .into_par_iter()
-        .map(|i| match like {
-            Some((other, made)) if std::ptr::eq(other[i], bodies[i]) => Arc::clone(&made[i]),
-            _ => Arc::new(contribution(dossier, i, bodies[i])),
-        })
-        .collect();
-    (Links::assemble(&contributions), contributions)
+    let contributions: Vec<Arc<Contribution>> = tracing::info_span!("contributions").in_scope(|| {
+        (0..dossier.notes.len())
+            .into_par_iter()
+            .map(|i| match like {
+                Some((other, made)) if std::ptr::eq(other[i], bodies[i]) => Arc::clone(&made[i]),
+                _ => Arc::new(contribution(dossier, i, bodies[i])),
+            })
+            .collect()
+    });
+    let links = tracing::info_span!("assemble").in_scope(|| Links::assemble(&contributions));
+    (links, contributions)
 }
 
 /// What note `from`, with `body` as the language shows it, adds to the link views.
@@ -441,5 +473,55 @@ pub fn contribution(dossier: &Dossier, from: usize, body: &Rendered) -> Contribu
         backlinks,
         cited_by,
         involved,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Split among any number of threads, the views are those made on one.
+    #[test]
+    fn assembled_in_ranges_the_views_are_the_same() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        let sentences: Vec<Arc<Context>> = (0..5)
+            .map(|k| Arc::new(Context::new("before ", &k.to_string(), " after")))
+            .collect();
+        for _ in 0..200 {
+            let n = rng.usize(1..40);
+            let mut mention = |rng: &mut fastrand::Rng| {
+                let context = rng.bool().then(|| sentences[rng.usize(..sentences.len())].clone());
+                let at = rng.bool().then(|| format!("p. {}", rng.u8(..3)));
+                Mention::new(context, None, at, None)
+            };
+            let contributions: Vec<Arc<Contribution>> = (0..n)
+                .map(|_| {
+                    let mut c = Contribution::default();
+                    for _ in 0..rng.usize(..8) {
+                        let t = rng.usize(..n);
+                        c.backlinks.push((t, mention(&mut rng)));
+                    }
+                    for _ in 0..rng.usize(..4) {
+                        let t = rng.usize(..n);
+                        c.cited_by.push((t, mention(&mut rng)));
+                    }
+                    for _ in 0..rng.usize(..4) {
+                        c.involved
+                            .push((rng.usize(..n), ["actor", "from", "to"][rng.usize(..3)]));
+                    }
+                    Arc::new(c)
+                })
+                .collect();
+            let whole = Links::assemble_range(&contributions, 0..n);
+            assert_eq!(whole.backlinks.len(), n);
+            for threads in 1..5 {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                assert_eq!(
+                    pool.install(|| Links::assemble(&contributions)),
+                    whole,
+                    "{threads} threads"
+                );
+            }
+        }
     }
 }
