@@ -489,7 +489,7 @@ mod tests {
             .collect();
         for _ in 0..200 {
             let n = rng.usize(1..40);
-            let mut mention = |rng: &mut fastrand::Rng| {
+            let mention = |rng: &mut fastrand::Rng| {
                 let context = rng.bool().then(|| sentences[rng.usize(..sentences.len())].clone());
                 let at = rng.bool().then(|| format!("p. {}", rng.u8(..3)));
                 Mention::new(context, None, at, None)
