@@ -71,7 +71,11 @@ fn phases(stderr: &str) -> BTreeMap<String, f64> {
         let Some(rest) = line.split(" INFO ").nth(1) else {
             continue;
         };
-        let Some(name) = rest.split(':').next() else { continue };
+        // A span inside another is named by its path (`backlinks:assemble`); its time is in
+        // its parent's.
+        let Some(name) = rest.split(": ").next().filter(|n| !n.contains(':')) else {
+            continue;
+        };
         let Some(busy) = line
             .split("time.busy=")
             .nth(1)
