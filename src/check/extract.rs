@@ -247,11 +247,11 @@ impl ForwardingEmitter for LinkEmitter {
 /// Extracts the links and anchors of an HTML page.
 ///
 /// Pages go through a scan, which finds tags with `memchr` and reads them by the WHATWG
-/// tokenizer's rules, and leaves what it does not read itself to html5gum: a tag where
-/// an attribute it reads holds character references, and a whole page holding CR, NUL, or `<!--` inside
-/// a script (the escaped script states). html5gum reads every byte through its state
-/// machine, which made checking a 10,000-page site take seconds; the results are the same,
-/// which the tests check on generated and random pages.
+/// tokenizer's rules, and leaves what it does not read itself to html5gum: a tag where an
+/// attribute it reads holds character references, and a whole page holding CR, NUL, or
+/// `<!--` inside a script (the escaped script states). html5gum reads every byte through its
+/// state machine, which made checking a 10,000-page site take seconds; the results are the
+/// same, which the tests check on generated and random pages.
 pub fn html(text: &str) -> PageLinks<'_> {
     if memchr::memchr2(b'\r', b'\0', text.as_bytes()).is_some() {
         return html5gum_links(text);

@@ -122,10 +122,6 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> io::Result<Report> {
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let read = |rel: &str, page: &mut dyn FnMut(&[u8])| {
-        // Stylesheets and pages only: the rest need not be read.
-        if !is_html(rel) && !rel.ends_with(".css") {
-            return Ok(());
-        }
         BUFFER.with_borrow_mut(|buffer| {
             buffer.clear();
             std::fs::File::open(dir.join(rel))?.read_to_end(buffer)?;
