@@ -74,7 +74,8 @@ enum Attr {
 }
 
 impl Attr {
-    const COUNT: usize = 12;
+    /// How many there are: `Rel` is the last.
+    const COUNT: usize = Attr::Rel as usize + 1;
 
     /// The attribute of a lowercase name.
     fn of(name: &[u8]) -> Option<Attr> {

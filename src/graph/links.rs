@@ -257,8 +257,12 @@ impl Links {
         let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); n];
         let mut cited_by: Vec<Vec<Backlink>> = vec![Vec::new(); n];
         let mut involved: Vec<Vec<Involvement>> = vec![Vec::new(); n];
+        // The list of `target`, when it is in the range.
+        fn list_of<T>(lists: &mut [T], lo: usize, target: usize) -> Option<&mut T> {
+            target.checked_sub(lo).and_then(|k| lists.get_mut(k))
+        }
         let add = |lists: &mut [Vec<Backlink>], from: usize, target: usize, m: &Mention| {
-            let Some(list) = target.checked_sub(lo).and_then(|k| lists.get_mut(k)) else {
+            let Some(list) = list_of(lists, lo, target) else {
                 return;
             };
             match list.last_mut() {
@@ -281,7 +285,7 @@ impl Links {
                 add(&mut cited_by, from, *t, m);
             }
             for &(t, role) in &c.involved {
-                let Some(list) = t.checked_sub(lo).and_then(|k| involved.get_mut(k)) else {
+                let Some(list) = list_of(&mut involved, lo, t) else {
                     continue;
                 };
                 match list.last_mut() {
