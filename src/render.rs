@@ -53,6 +53,9 @@ pub const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
     "i18n/en.yaml", "i18n/zh-Hant.yaml",
 );
 
+/// The partial that lists backlinks and citing notes; see [`write_mentions`].
+const MENTIONS: &str = "partials/mentions.html";
+
 /// The default static files, compiled into the binary.
 pub const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static": "style.css", "favicon.svg");
 
@@ -87,6 +90,12 @@ pub struct Theme {
     pub statics: BTreeMap<String, Vec<u8>>,
     /// Interface strings by language (`templates/i18n/LANG.yaml`).
     pub strings: i18n::Files,
+    /// Whether `partials/mentions.html` is the built-in one, which [`write_mentions`] writes
+    /// without the template engine.
+    builtin_mentions: bool,
+    /// Whether every template is the built-in one (interface strings aside): then no template
+    /// reads the lists [`write_mentions`] writes, and pages go without them.
+    builtin_templates: bool,
 }
 
 fn template_diag(sources: &BTreeMap<String, (String, String)>, err: &tera::Error, context: Option<&str>) -> Diagnostic {
@@ -156,6 +165,8 @@ fn point_at_name(sources: &BTreeMap<String, (String, String)>, current: &str, mi
 pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>> {
     let _span = tracing::info_span!("templates.compile").entered();
     let mut diags = Vec::new();
+    let builtin_mentions = !overrides.templates.iter().any(|f| f.name == MENTIONS);
+    let builtin_templates = overrides.templates.iter().all(|f| f.name.starts_with(i18n::DIR));
     let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (name, bytes) in DEFAULT_TEMPLATES {
         let text = String::from_utf8_lossy(bytes).into_owned();
@@ -242,6 +253,8 @@ pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>
         sources,
         statics,
         strings,
+        builtin_mentions,
+        builtin_templates,
     })
 }
 
@@ -994,6 +1007,103 @@ fn group<'a>(loc: &Locale<'a>, list: &'a [Backlink]) -> Vec<BacklinkGroup<'a>> {
     groups
 }
 
+/// Writes `groups` as the built-in `partials/mentions.html` does, byte for byte, without the
+/// template engine. The lists of backlinks and citing notes are most of what a large dossier's
+/// pages hold, and the engine spent some 16,000 instructions an entry on them (making them
+/// template values, then interpreting the partial): a fifth of a build. A dossier that
+/// overrides the partial gets its own template instead; a test in `tests/generated.rs` builds
+/// a generated dossier both ways and compares every page.
+fn write_mentions(loc: &Locale<'_>, build: u64, groups: &[BacklinkGroup<'_>]) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(groups.iter().map(|g| g.items.len()).sum::<usize>() * 320);
+    // Escaped as the engine escapes a printed value; writing to a `Vec` cannot fail.
+    fn esc(out: &mut Vec<u8>, text: &str) {
+        let _ = tera::escape_html(text, out);
+    }
+    let page_lang = loc.lang;
+    let dates = &loc.words.dates;
+    for g in groups {
+        out.extend_from_slice(b"\n<h3>");
+        esc(&mut out, g.label);
+        out.extend_from_slice(b"</h3>\n<ul class=\"mentions\">\n");
+        for b in &g.items {
+            let n = b.note.as_ref();
+            let note_lang = attr(n, "lang").and_then(Value::as_str);
+            let other_lang = note_lang != Some(page_lang);
+            out.extend_from_slice(b"\n<li>");
+            if let Some(link) = attr(n, "link") {
+                if link.is_safe() {
+                    out.extend_from_slice(link.as_str().unwrap_or_default().as_bytes());
+                } else {
+                    esc(&mut out, link.as_str().unwrap_or_default());
+                }
+            }
+            if let Some(date) = attr(n, "date").filter(|d| d.is_truthy()) {
+                let part = |name: &'static str| attr(date, name).and_then(Value::as_str).unwrap_or_default();
+                out.extend_from_slice(" <span class=\"meta\">· <time datetime=\"".as_bytes());
+                esc(&mut out, part("datetime"));
+                out.extend_from_slice(b"\">");
+                if let Some(text) = attr(date, "text").and_then(Value::as_str) {
+                    esc(&mut out, &shown_date(build, dates, text, false));
+                }
+                out.extend_from_slice(b"</time></span>");
+            }
+            out.extend_from_slice(b"\n<ul class=\"contexts\"");
+            if other_lang {
+                out.extend_from_slice(b" lang=\"");
+                esc(&mut out, note_lang.unwrap_or_default());
+                out.push(b'"');
+            }
+            out.extend_from_slice(b">\n");
+            for m in &b.mentions {
+                out.extend_from_slice(b"<li>");
+                if let Some(at) = m.at.filter(|s| !s.is_empty()) {
+                    out.extend_from_slice(b"<span class=\"locator\">");
+                    esc(&mut out, at);
+                    out.extend_from_slice("</span> · ".as_bytes());
+                }
+                match (m.context, m.field.as_deref().filter(|f| !f.is_empty())) {
+                    (Some(c), _) => {
+                        esc(&mut out, c.before());
+                        if !c.text().is_empty() {
+                            out.extend_from_slice(b"<mark>");
+                            esc(&mut out, c.text());
+                            out.extend_from_slice(b"</mark>");
+                        }
+                        esc(&mut out, c.after());
+                    }
+                    (None, Some(f)) => {
+                        out.extend_from_slice(b"<span class=\"field\"");
+                        if other_lang {
+                            out.extend_from_slice(b" lang=\"");
+                            esc(&mut out, page_lang);
+                            out.push(b'"');
+                        }
+                        out.push(b'>');
+                        esc(&mut out, f);
+                        out.extend_from_slice(b"</span>");
+                    }
+                    (None, None) => {}
+                }
+                if let Some(quote) = m.quote.filter(|s| !s.is_empty()) {
+                    out.extend_from_slice(b": <q>");
+                    esc(&mut out, quote);
+                    out.extend_from_slice(b"</q>");
+                }
+                out.extend_from_slice(b"</li>\n");
+            }
+            out.extend_from_slice(b"</ul></li>\n");
+        }
+        out.extend_from_slice(b"\n</ul>\n");
+    }
+    out.push(b'\n');
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// A map's value by key, as `{{ v.name }}` finds it.
+fn attr<'v>(v: &'v Value, name: &'static str) -> Option<&'v Value> {
+    v.as_map()?.get(&tera::value::Key::Str(name))
+}
+
 /// The numbers under which a list of front-matter citations appears in the page's sources.
 fn numbers(cites: &[Cite], entries: &[Citation], dossier: &Dossier) -> Vec<usize> {
     cites
@@ -1090,6 +1200,11 @@ struct PageView<'a> {
     cited_by: Vec<BacklinkGroup<'a>>,
     /// Notes that link to this one, grouped by kind, with the sentence around each link.
     backlinks: Vec<BacklinkGroup<'a>>,
+    /// `cited_by` and `backlinks` as the built-in `partials/mentions.html` writes them, while
+    /// the dossier does not override it (see [`write_mentions`]); else absent. While no
+    /// template is overridden, these are all the pages get: the two lists are left empty.
+    cited_by_html: Option<String>,
+    backlinks_html: Option<String>,
     /// Roles held in this organization.
     role_holders: Vec<RoleHolderView<'a>>,
     /// Events and claims naming this person or organization, and as what.
@@ -1506,6 +1621,8 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
         extra: &dossier.site.extra,
         generator: concat!("dossier ", env!("CARGO_PKG_VERSION")),
     };
+    // The index's number, under which `shown_date` keeps the dates it has written.
+    let build = theme.index.get().map_or(0, |index| index.build);
     let site_value = Value::from_serializable(&site);
     let t_value = Value::from_serializable(&words.strings);
     let lang_value = Value::from(lang);
@@ -1580,6 +1697,15 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                 };
                 let local = note_path(original);
                 let path = format!("{prefix}{local}");
+                let (mut cited_by, mut backlinks) = (group(loc, &links.cited_by[i]), group(loc, &links.backlinks[i]));
+                let native = |groups: &[BacklinkGroup<'_>]| {
+                    (theme.builtin_mentions && !groups.is_empty()).then(|| write_mentions(loc, build, groups))
+                };
+                let (cited_by_html, backlinks_html) = (native(&cited_by), native(&backlinks));
+                // Made into template values, the lists cost as much as writing them.
+                if theme.builtin_mentions && theme.builtin_templates {
+                    (cited_by, backlinks) = (Vec::new(), Vec::new());
+                }
                 let view = PageView {
                     id: &note.id,
                     kind: note.kind,
@@ -1645,8 +1771,10 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                             .collect(),
                         _ => Vec::new(),
                     },
-                    cited_by: group(loc, &links.cited_by[i]),
-                    backlinks: group(loc, &links.backlinks[i]),
+                    cited_by_html,
+                    backlinks_html,
+                    cited_by,
+                    backlinks,
                     role_holders: dossier.role_holders[i]
                         .iter()
                         .filter_map(|r| {

@@ -192,3 +192,74 @@ fn incremental_rebuilds_of_a_generated_dossier_equal_full_builds() {
         same(&tree, &full(&root), step);
     }
 }
+
+/// Backlinks and citing notes are written without the template engine while the dossier keeps
+/// the built-in `partials/mentions.html`. The same dossier with a copy of that partial as its
+/// own, which the engine renders, must give every page byte for byte.
+#[test]
+fn the_built_in_mentions_are_written_as_their_template_writes_them() {
+    let (_dir, root) = generate(300, 4);
+    // Words to escape, in a title that a role's mention names and in a citation's quote.
+    let person = std::fs::read_to_string(root.join("content/people/person-0.md")).unwrap();
+    let org = regex::Regex::new(r"org: (org-\d+)").unwrap().captures(&person).unwrap()[1].to_string();
+    edit(
+        &root,
+        &format!("content/organizations/{org}.md"),
+        "name: ",
+        "name: \"Smith & Sons <Holdings> 'R'\"\nx_name: ",
+    );
+    edit(
+        &root,
+        "content/people/person-0.md",
+        "{ source: ",
+        "{ quote: \"a \\\"fair\\\" & <short> phrase\", source: ",
+    );
+    let native = full(&root);
+    let joined: String = native
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    for shown in [
+        "Smith &amp; Sons &lt;Holdings&gt; &#39;R&#39;</span>",
+        ": <q>a &quot;fair&quot; &amp; &lt;short&gt; phrase</q></li>",
+        "<ul class=\"contexts\" lang=\"en\">",
+        "<span class=\"field\" lang=\"zh-Hant\">",
+        "<span class=\"locator\">",
+        "</mark>",
+    ] {
+        assert!(joined.contains(shown), "the pages show {shown}");
+    }
+    let own = root.join("templates/partials");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(
+        own.join("mentions.html"),
+        include_str!("../templates/partials/mentions.html"),
+    )
+    .unwrap();
+    same(&native, &full(&root), "the partial rendered by the template engine");
+}
+
+/// While a dossier overrides any template, pages still hold their lists of backlinks and
+/// citing notes for it to read, even with the built-in `partials/mentions.html`.
+#[test]
+fn an_overridden_template_still_reads_the_lists_of_backlinks() {
+    let (_dir, root) = generate(100, 5);
+    let own = root.join("templates/partials");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(
+        own.join("backlinks.html"),
+        "{% for g in page.backlinks %}<p class=\"count\">{{ g.items | length }} {{ g.label }}, first {{ g.items[0].note.id }}</p>{% endfor %}\n",
+    )
+    .unwrap();
+    let site = full(&root);
+    let page = |p: &str| String::from_utf8_lossy(site.get(p).unwrap()).into_owned();
+    let counted = site
+        .iter()
+        .filter(|(p, _)| p.ends_with("index.html"))
+        .filter(|(p, _)| page(p).contains("<p class=\"count\">"))
+        .count();
+    assert!(counted > 50, "{counted} pages list their backlinks");
+    // The built-in partial still writes the citing notes of a source.
+    assert!(page("sources/source-0/index.html").contains("<ul class=\"mentions\">"));
+}
