@@ -584,21 +584,39 @@ impl Staging {
     }
 
     /// Removes from a recycled staging folder the files and folders of the earlier site that
-    /// this one does not have.
+    /// this one does not have. Folders are read in parallel, as [`list_files`] reads them, and
+    /// only a folder left with nothing in it is removed: on a site of 10,000 pages, asking to
+    /// remove every folder, most of them still full, was half the time of this step.
     fn remove_stale(&self) -> Result<(), OutputError> {
         let put = self.put.lock().unwrap_or_else(|p| p.into_inner());
-        for entry in walkdir::WalkDir::new(&self.dir).min_depth(1).contents_first(true) {
-            let entry = entry.map_err(|e| io_err("read", &self.dir, io::Error::other(e)))?;
-            let path = entry.path();
-            let rel = site_path(&self.dir, path);
-            if entry.file_type().is_dir() {
-                // Only an empty folder goes: one that holds a page of the site stays.
-                let _ = std::fs::remove_dir(path);
-            } else if rel != MARKER && !put.contains(&rel) {
-                std::fs::remove_file(path).map_err(|e| io_err("remove", path, e))?;
-            }
+        /// Removes what `put` does not hold below `dir`; returns whether anything stays.
+        fn prune(dir: &Path, prefix: &str, put: &HashSet<String>) -> Result<bool, OutputError> {
+            let entries = std::fs::read_dir(dir)
+                .and_then(|d| d.collect::<io::Result<Vec<_>>>())
+                .map_err(|e| io_err("read", dir, e))?;
+            let kept = entries
+                .into_par_iter()
+                .map(|entry| {
+                    let path = entry.path();
+                    let rel = format!("{prefix}{}", entry.file_name().to_string_lossy());
+                    let kind = entry.file_type().map_err(|e| io_err("read", &path, e))?;
+                    if kind.is_dir() {
+                        let stays = prune(&path, &format!("{rel}/"), put)?;
+                        if !stays {
+                            let _ = std::fs::remove_dir(&path);
+                        }
+                        Ok(stays)
+                    } else if rel == MARKER || put.contains(&rel) {
+                        Ok(true)
+                    } else {
+                        std::fs::remove_file(&path).map_err(|e| io_err("remove", &path, e))?;
+                        Ok(false)
+                    }
+                })
+                .collect::<Result<Vec<bool>, OutputError>>()?;
+            Ok(kept.contains(&true))
         }
-        Ok(())
+        prune(&self.dir, "", &put).map(|_| ())
     }
 
     fn fill(&self, tree: &OutputTree) -> Result<(), OutputError> {
@@ -619,16 +637,6 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
-}
-
-/// The `/`-separated path of `path` inside the site folder `dir`.
-fn site_path(dir: &Path, path: &Path) -> String {
-    path.strip_prefix(dir)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// The files of a site folder (the marker left out), sorted, by their `/`-separated paths in

@@ -286,9 +286,11 @@ fn a_rebuild_recycles_the_site_before_the_last_one_without_touching_the_output()
     let f = Fixture::new()
         .file("content/notes/a.md", "---\ntitle: A\n---\nOne.\n")
         .file("content/notes/b.md", "---\ntitle: B\n---\nOther.\n")
-        .file("content/notes/c.md", "---\ntitle: C\n---\nGone soon.\n");
+        .file("content/notes/c.md", "---\ntitle: C\n---\nGone soon.\n")
+        .file("content/asides/d.md", "---\ntitle: D\n---\nGone soon too.\n");
     f.build(&[]).ok();
     let out = f.root().join("public");
+    assert!(out.join("asides/d/index.html").is_file());
     let spare = f.root().join(".public.dossier-old");
     let folder = std::fs::metadata(out.join("notes/a")).unwrap().ino();
     assert!(!spare.exists(), "a first build keeps nothing beside the output");
@@ -302,7 +304,8 @@ fn a_rebuild_recycles_the_site_before_the_last_one_without_touching_the_output()
     let f = f
         .file("content/notes/a.md", "---\ntitle: A\n---\nThree.\n")
         .file("content/notes/b.md", "---\ntitle: B\n---\nChanged.\n")
-        .remove("content/notes/c.md");
+        .remove("content/notes/c.md")
+        .remove("content/asides/d.md");
     let run = f.build(&[]);
     run.ok();
     assert!(
@@ -312,6 +315,10 @@ fn a_rebuild_recycles_the_site_before_the_last_one_without_touching_the_output()
     assert!(run.page("notes/a/index.html").contains("Three."));
     assert!(run.page("notes/b/index.html").contains("Changed."));
     assert!(!out.join("notes/c").exists(), "a removed page's folder is gone");
+    assert!(
+        !out.join("asides").exists(),
+        "a folder left empty is gone, with the folders in it"
+    );
     assert_eq!(
         std::fs::metadata(out.join("notes/a")).unwrap().ino(),
         folder,
