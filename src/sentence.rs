@@ -18,11 +18,7 @@ pub fn starts(text: &str) -> Vec<usize> {
         // One table lookup a byte; control characters other than white space are left to
         // `unicode-segmentation`.
         if !bytes.iter().any(|&b| ASCII[usize::from(b)].is_none()) {
-            let cats: Vec<Cat> = bytes
-                .iter()
-                .map(|&b| ASCII[usize::from(b)].unwrap_or(Cat::Other))
-                .collect();
-            return starts_of(&cats);
+            return ascii_starts(bytes);
         }
     } else if let Some((offsets, cats)) = categories(text) {
         return starts_of(&cats).into_iter().map(|k| offsets[k]).collect();
@@ -136,10 +132,44 @@ fn starts_of(cats: &[Cat]) -> Vec<usize> {
     out
 }
 
+/// [`starts_of`] for ASCII text, without a category per byte: only a paragraph separator, or
+/// the end of `SATerm Close* Sp*`, can end a sentence, so the rules are asked only at the
+/// places just after a line break and at those after each `.`, `!` or `?` and its closing
+/// punctuation and spaces. Most of a body's bytes are never looked at twice.
+fn ascii_starts(bytes: &[u8]) -> Vec<usize> {
+    let n = bytes.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let cat = |k: usize| ASCII[usize::from(bytes[k])].unwrap_or(Cat::Other);
+    let mut out = vec![0];
+    for t in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
+        let mut i = t + 1;
+        while i < n && cat(i) == Cat::Close {
+            i += 1;
+        }
+        while i < n && cat(i) == Cat::Sp {
+            i += 1;
+        }
+        out.extend((t + 1..=i.min(n - 1)).filter(|&i| breaks_before_by(n, cat, i)));
+    }
+    out.extend(
+        memchr::memchr2_iter(b'\r', b'\n', bytes)
+            .map(|t| t + 1)
+            .filter(|&i| i < n && breaks_before_by(n, cat, i)),
+    );
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// Whether a sentence ends before the character at `i` (0 < i < n), by rules SB3 to SB11.
 fn breaks_before(cats: &[Cat], i: usize) -> bool {
-    let n = cats.len();
-    let cat = |k: usize| cats[k];
+    breaks_before_by(cats.len(), |k| cats[k], i)
+}
+
+/// [`breaks_before`] for the `n` characters whose categories `cat` gives.
+fn breaks_before_by(n: usize, cat: impl Fn(usize) -> Cat, i: usize) -> bool {
     let (prev, cur) = (cat(i - 1), cat(i));
     // SB3, SB4: CR × LF; ParaSep ÷.
     if prev == Cat::Cr && cur == Cat::Lf {
@@ -261,6 +291,12 @@ mod tests {
             for f in frames {
                 let text = f.replace("{}", &c.to_string());
                 assert_eq!(fast(&text), reference(&text), "{c:?} (U+{:04X}) in {text:?}", c as u32);
+                assert_eq!(
+                    starts(&text),
+                    reference(&text),
+                    "{c:?} (U+{:04X}) in {text:?}",
+                    c as u32
+                );
             }
         }
     }
