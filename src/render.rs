@@ -55,6 +55,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
 
 /// The partial that lists backlinks and citing notes; see [`write_mentions`].
 const MENTIONS: &str = "partials/mentions.html";
+/// The partial that lists a page's sources; see [`write_sources`].
+const SOURCES: &str = "partials/sources.html";
 
 /// The default static files, compiled into the binary.
 pub const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static": "style.css", "favicon.svg");
@@ -93,8 +95,11 @@ pub struct Theme {
     /// Whether `partials/mentions.html` is the built-in one, which [`write_mentions`] writes
     /// without the template engine.
     builtin_mentions: bool,
+    /// Whether `partials/sources.html` is the built-in one, which [`write_sources`] writes.
+    builtin_sources: bool,
     /// Whether every template is the built-in one (interface strings aside): then no template
-    /// reads the lists [`write_mentions`] writes, and pages go without them.
+    /// reads the lists [`write_mentions`] and [`write_sources`] write, and pages go without
+    /// them.
     builtin_templates: bool,
 }
 
@@ -166,6 +171,7 @@ pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>
     let _span = tracing::info_span!("templates.compile").entered();
     let mut diags = Vec::new();
     let builtin_mentions = !overrides.templates.iter().any(|f| f.name == MENTIONS);
+    let builtin_sources = !overrides.templates.iter().any(|f| f.name == SOURCES);
     let builtin_templates = overrides.templates.iter().all(|f| f.name.starts_with(i18n::DIR));
     let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (name, bytes) in DEFAULT_TEMPLATES {
@@ -254,6 +260,7 @@ pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>
         statics,
         strings,
         builtin_mentions,
+        builtin_sources,
         builtin_templates,
     })
 }
@@ -1099,6 +1106,94 @@ fn write_mentions(loc: &Locale<'_>, build: u64, groups: &[BacklinkGroup<'_>]) ->
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// Writes a page's numbered sources as the built-in `partials/sources.html` does, byte for byte,
+/// without the template engine: every page has such a list, and writing it was a tenth of a
+/// build. `None` when the language lacks a string the list needs, for the template to say so.
+/// Tested with [`write_mentions`].
+fn write_sources(loc: &Locale<'_>, build: u64, sources: &[SourceEntry<'_>]) -> Option<String> {
+    let text = |key: &str| match loc.words.strings.get(key) {
+        Some(crate::frontmatter::Text::One(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    let (heading, in_language) = (text("sources")?, text("in_language")?);
+    let mut out: Vec<u8> = Vec::with_capacity(200 + sources.len() * 400);
+    fn esc(out: &mut Vec<u8>, text: &str) {
+        let _ = tera::escape_html(text, out);
+    }
+    fn escaped(text: &str) -> String {
+        let mut out = Vec::with_capacity(text.len());
+        esc(&mut out, text);
+        String::from_utf8(out).unwrap_or_default()
+    }
+    let page_lang = loc.lang;
+    out.extend_from_slice(b"\n<section class=\"sources\" aria-labelledby=\"sources\">\n<h2 id=\"sources\">");
+    esc(&mut out, heading);
+    out.extend_from_slice(b"</h2>\n<ol>\n");
+    for c in sources {
+        let n = c.note.as_ref();
+        let str_of = |name: &'static str| attr(n, name).and_then(Value::as_str).filter(|s| !s.is_empty());
+        out.extend_from_slice(b"\n<li id=\"cite-");
+        out.extend_from_slice(c.n.to_string().as_bytes());
+        out.extend_from_slice(b"\">");
+        if let Some(link) = attr(n, "link") {
+            if link.is_safe() {
+                out.extend_from_slice(link.as_str().unwrap_or_default().as_bytes());
+            } else {
+                esc(&mut out, link.as_str().unwrap_or_default());
+            }
+        }
+        if let Some(publisher) = str_of("publisher") {
+            out.extend_from_slice(b", ");
+            esc(&mut out, publisher);
+        }
+        if let Some(date) = attr(n, "date").filter(|d| d.is_truthy()) {
+            out.extend_from_slice(b", <time datetime=\"");
+            esc(
+                &mut out,
+                attr(date, "datetime").and_then(Value::as_str).unwrap_or_default(),
+            );
+            out.extend_from_slice(b"\">");
+            if let Some(text) = attr(date, "text").and_then(Value::as_str) {
+                esc(&mut out, &shown_date(build, &loc.words.dates, text, false));
+            }
+            out.extend_from_slice(b"</time>");
+        }
+        let other_language = str_of("language").filter(|&l| l != page_lang);
+        if other_language.is_some() {
+            let name = escaped(attr(n, "language_name").and_then(Value::as_str).unwrap_or_default());
+            out.extend_from_slice(b" <span class=\"source-lang\">[");
+            out.extend_from_slice(crate::date::fill(&escaped(in_language), &[("lang", &name)]).as_bytes());
+            out.extend_from_slice(b"]</span>");
+        }
+        if let Some(at) = c.at.filter(|s| !s.is_empty()) {
+            out.extend_from_slice(b", <span class=\"locator\">");
+            esc(&mut out, at);
+            out.extend_from_slice(b"</span>");
+        }
+        if let Some(quote) = c.quote.filter(|s| !s.is_empty()) {
+            out.extend_from_slice(b": <q");
+            if let Some(language) = other_language {
+                out.extend_from_slice(b" lang=\"");
+                esc(&mut out, language);
+                out.push(b'"');
+            }
+            out.push(b'>');
+            esc(&mut out, quote);
+            out.extend_from_slice(b"</q>");
+        }
+        for r in &c.backrefs {
+            out.extend_from_slice(b" <a class=\"backref\" href=\"#");
+            esc(&mut out, r.id);
+            out.extend_from_slice(b"\" aria-label=\"");
+            esc(&mut out, &r.label);
+            out.extend_from_slice("\">↩</a>".as_bytes());
+        }
+        out.extend_from_slice(b"</li>\n");
+    }
+    out.extend_from_slice(b"\n</ol>\n</section>\n");
+    String::from_utf8(out).ok()
+}
+
 /// A map's value by key, as `{{ v.name }}` finds it.
 fn attr<'v>(v: &'v Value, name: &'static str) -> Option<&'v Value> {
     v.as_map()?.get(&tera::value::Key::Str(name))
@@ -1192,6 +1287,10 @@ struct PageView<'a> {
     extra: &'a serde_json::Map<String, serde_json::Value>,
     /// The numbered "Sources" list: the front-matter's citations, then the body's.
     sources: Vec<SourceEntry<'a>>,
+    /// That list as the built-in `partials/sources.html` writes it, while the dossier does not
+    /// override it (see [`write_sources`]); else absent, and the list then left empty while
+    /// no template is overridden.
+    sources_html: Option<String>,
     /// A person's or organization's roles, with the numbers of their sources.
     roles: Vec<RoleView<'a>>,
     /// A claim's responses, with the numbers of their sources.
@@ -1706,6 +1805,38 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                 if theme.builtin_mentions && theme.builtin_templates {
                     (cited_by, backlinks) = (Vec::new(), Vec::new());
                 }
+                let mut sources: Vec<SourceEntry<'_>> = body
+                    .citations
+                    .iter()
+                    .map(|c| SourceEntry {
+                        n: c.n,
+                        source: &dossier.notes[c.source].id,
+                        at: c.at.as_deref(),
+                        quote: c.quote.as_deref(),
+                        refs: &c.refs,
+                        note: loc.summary_value(&dossier.notes[c.source]),
+                        backrefs: c
+                            .refs
+                            .iter()
+                            .enumerate()
+                            .map(|(k, id)| BackRef {
+                                id,
+                                label: words.fmt(
+                                    "back_to_citation",
+                                    &[("k", &(k + 1).to_string()), ("n", &c.n.to_string())],
+                                ),
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                let sources_html = if theme.builtin_sources && !sources.is_empty() {
+                    write_sources(loc, build, &sources)
+                } else {
+                    None
+                };
+                if sources_html.is_some() && theme.builtin_templates {
+                    sources = Vec::new();
+                }
                 let view = PageView {
                     id: &note.id,
                     kind: note.kind,
@@ -1725,30 +1856,8 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                     toc: &body.headings,
                     fields: &note.data,
                     extra: &note.extra,
-                    sources: body
-                        .citations
-                        .iter()
-                        .map(|c| SourceEntry {
-                            n: c.n,
-                            source: &dossier.notes[c.source].id,
-                            at: c.at.as_deref(),
-                            quote: c.quote.as_deref(),
-                            refs: &c.refs,
-                            note: loc.summary_value(&dossier.notes[c.source]),
-                            backrefs: c
-                                .refs
-                                .iter()
-                                .enumerate()
-                                .map(|(k, id)| BackRef {
-                                    id,
-                                    label: words.fmt(
-                                        "back_to_citation",
-                                        &[("k", &(k + 1).to_string()), ("n", &c.n.to_string())],
-                                    ),
-                                })
-                                .collect(),
-                        })
-                        .collect(),
+                    sources,
+                    sources_html,
                     roles: match &note.data {
                         KindData::Entity(e) => e
                             .roles

@@ -193,11 +193,12 @@ fn incremental_rebuilds_of_a_generated_dossier_equal_full_builds() {
     }
 }
 
-/// Backlinks and citing notes are written without the template engine while the dossier keeps
-/// the built-in `partials/mentions.html`. The same dossier with a copy of that partial as its
-/// own, which the engine renders, must give every page byte for byte.
+/// Backlinks, citing notes and each page's sources are written without the template engine
+/// while the dossier keeps the built-in `partials/mentions.html` and `partials/sources.html`.
+/// The same dossier with copies of those partials as its own, which the engine renders, must
+/// give every page byte for byte.
 #[test]
-fn the_built_in_mentions_are_written_as_their_template_writes_them() {
+fn the_built_in_lists_are_written_as_their_templates_write_them() {
     let (_dir, root) = generate(300, 4);
     // Words to escape, in a title that a role's mention names and in a citation's quote.
     let person = std::fs::read_to_string(root.join("content/people/person-0.md")).unwrap();
@@ -208,11 +209,20 @@ fn the_built_in_mentions_are_written_as_their_template_writes_them() {
         "name: ",
         "name: \"Smith & Sons <Holdings> 'R'\"\nx_name: ",
     );
+    // A quote from a source in another language, cited by a role.
+    let sources = std::fs::read_dir(root.join("content/sources")).unwrap();
+    let foreign = sources
+        .map(|e| e.unwrap().path())
+        .find(|p| std::fs::read_to_string(p).unwrap().contains("\nlanguage: zh-Hant"))
+        .expect("a source in Chinese");
+    let foreign = foreign.file_stem().unwrap().to_string_lossy().into_owned();
     edit(
         &root,
         "content/people/person-0.md",
-        "{ source: ",
-        "{ quote: \"a \\\"fair\\\" & <short> phrase\", source: ",
+        "cites: [{ source: ",
+        &format!(
+            "cites: [{{ source: {foreign}, quote: \"a \\\"fair\\\" & <short> phrase\", at: \"¶1\" }}, {{ source: "
+        ),
     );
     let native = full(&root);
     let joined: String = native
@@ -223,6 +233,9 @@ fn the_built_in_mentions_are_written_as_their_template_writes_them() {
     for shown in [
         "Smith &amp; Sons &lt;Holdings&gt; &#39;R&#39;</span>",
         ": <q>a &quot;fair&quot; &amp; &lt;short&gt; phrase</q></li>",
+        ": <q lang=\"zh-Hant\">a &quot;fair&quot; &amp; &lt;short&gt; phrase</q></li>",
+        "<span class=\"source-lang\">[",
+        "<a class=\"backref\" href=\"#cite-ref-",
         "<ul class=\"contexts\" lang=\"en\">",
         "<span class=\"field\" lang=\"zh-Hant\">",
         "<span class=\"locator\">",
@@ -237,19 +250,27 @@ fn the_built_in_mentions_are_written_as_their_template_writes_them() {
         include_str!("../templates/partials/mentions.html"),
     )
     .unwrap();
-    same(&native, &full(&root), "the partial rendered by the template engine");
+    same(&native, &full(&root), "the mentions rendered by the template engine");
+    std::fs::remove_file(own.join("mentions.html")).unwrap();
+    std::fs::write(
+        own.join("sources.html"),
+        include_str!("../templates/partials/sources.html"),
+    )
+    .unwrap();
+    same(&native, &full(&root), "the sources rendered by the template engine");
 }
 
 /// While a dossier overrides any template, pages still hold their lists of backlinks and
-/// citing notes for it to read, even with the built-in `partials/mentions.html`.
+/// sources for it to read, even with the built-in `partials/mentions.html` and
+/// `partials/sources.html`.
 #[test]
-fn an_overridden_template_still_reads_the_lists_of_backlinks() {
+fn an_overridden_template_still_reads_the_lists_of_backlinks_and_sources() {
     let (_dir, root) = generate(100, 5);
     let own = root.join("templates/partials");
     std::fs::create_dir_all(&own).unwrap();
     std::fs::write(
         own.join("backlinks.html"),
-        "{% for g in page.backlinks %}<p class=\"count\">{{ g.items | length }} {{ g.label }}, first {{ g.items[0].note.id }}</p>{% endfor %}\n",
+        "{% for g in page.backlinks %}<p class=\"count\">{{ g.items | length }} {{ g.label }}, first {{ g.items[0].note.id }}</p>{% endfor %}{% for c in page.sources %}<p class=\"cites\">{{ c.note.title }}</p>{% endfor %}\n",
     )
     .unwrap();
     let site = full(&root);
@@ -260,6 +281,12 @@ fn an_overridden_template_still_reads_the_lists_of_backlinks() {
         .filter(|(p, _)| page(p).contains("<p class=\"count\">"))
         .count();
     assert!(counted > 50, "{counted} pages list their backlinks");
+    let citing = site
+        .iter()
+        .filter(|(p, _)| p.ends_with("index.html"))
+        .filter(|(p, _)| page(p).contains("<p class=\"cites\">"))
+        .count();
+    assert!(citing > 50, "{citing} pages list their sources");
     // The built-in partial still writes the citing notes of a source.
     assert!(page("sources/source-0/index.html").contains("<ul class=\"mentions\">"));
 }
