@@ -1022,10 +1022,6 @@ fn group<'a>(loc: &Locale<'a>, list: &'a [Backlink]) -> Vec<BacklinkGroup<'a>> {
 /// a generated dossier both ways and compares every page.
 fn write_mentions(loc: &Locale<'_>, build: u64, groups: &[BacklinkGroup<'_>]) -> String {
     let mut out: Vec<u8> = Vec::with_capacity(groups.iter().map(|g| g.items.len()).sum::<usize>() * 320);
-    // Escaped as the engine escapes a printed value; writing to a `Vec` cannot fail.
-    fn esc(out: &mut Vec<u8>, text: &str) {
-        let _ = tera::escape_html(text, out);
-    }
     let page_lang = loc.lang;
     let dates = &loc.words.dates;
     for g in groups {
@@ -1037,13 +1033,7 @@ fn write_mentions(loc: &Locale<'_>, build: u64, groups: &[BacklinkGroup<'_>]) ->
             let note_lang = attr(n, "lang").and_then(Value::as_str);
             let other_lang = note_lang != Some(page_lang);
             out.extend_from_slice(b"\n<li>");
-            if let Some(link) = attr(n, "link") {
-                if link.is_safe() {
-                    out.extend_from_slice(link.as_str().unwrap_or_default().as_bytes());
-                } else {
-                    esc(&mut out, link.as_str().unwrap_or_default());
-                }
-            }
+            write_link(&mut out, n);
             if let Some(date) = attr(n, "date").filter(|d| d.is_truthy()) {
                 let part = |name: &'static str| attr(date, name).and_then(Value::as_str).unwrap_or_default();
                 out.extend_from_slice(" <span class=\"meta\">· <time datetime=\"".as_bytes());
@@ -1056,9 +1046,7 @@ fn write_mentions(loc: &Locale<'_>, build: u64, groups: &[BacklinkGroup<'_>]) ->
             }
             out.extend_from_slice(b"\n<ul class=\"contexts\"");
             if other_lang {
-                out.extend_from_slice(b" lang=\"");
-                esc(&mut out, note_lang.unwrap_or_default());
-                out.push(b'"');
+                lang_attr(&mut out, note_lang.unwrap_or_default());
             }
             out.extend_from_slice(b">\n");
             for m in &b.mentions {
@@ -1081,9 +1069,7 @@ fn write_mentions(loc: &Locale<'_>, build: u64, groups: &[BacklinkGroup<'_>]) ->
                     (None, Some(f)) => {
                         out.extend_from_slice(b"<span class=\"field\"");
                         if other_lang {
-                            out.extend_from_slice(b" lang=\"");
-                            esc(&mut out, page_lang);
-                            out.push(b'"');
+                            lang_attr(&mut out, page_lang);
                         }
                         out.push(b'>');
                         esc(&mut out, f);
@@ -1117,9 +1103,6 @@ fn write_sources(loc: &Locale<'_>, build: u64, sources: &[SourceEntry<'_>]) -> O
     };
     let (heading, in_language) = (text("sources")?, text("in_language")?);
     let mut out: Vec<u8> = Vec::with_capacity(200 + sources.len() * 400);
-    fn esc(out: &mut Vec<u8>, text: &str) {
-        let _ = tera::escape_html(text, out);
-    }
     fn escaped(text: &str) -> String {
         let mut out = Vec::with_capacity(text.len());
         esc(&mut out, text);
@@ -1135,13 +1118,7 @@ fn write_sources(loc: &Locale<'_>, build: u64, sources: &[SourceEntry<'_>]) -> O
         out.extend_from_slice(b"\n<li id=\"cite-");
         out.extend_from_slice(c.n.to_string().as_bytes());
         out.extend_from_slice(b"\">");
-        if let Some(link) = attr(n, "link") {
-            if link.is_safe() {
-                out.extend_from_slice(link.as_str().unwrap_or_default().as_bytes());
-            } else {
-                esc(&mut out, link.as_str().unwrap_or_default());
-            }
-        }
+        write_link(&mut out, n);
         if let Some(publisher) = str_of("publisher") {
             out.extend_from_slice(b", ");
             esc(&mut out, publisher);
@@ -1173,9 +1150,7 @@ fn write_sources(loc: &Locale<'_>, build: u64, sources: &[SourceEntry<'_>]) -> O
         if let Some(quote) = c.quote.filter(|s| !s.is_empty()) {
             out.extend_from_slice(b": <q");
             if let Some(language) = other_language {
-                out.extend_from_slice(b" lang=\"");
-                esc(&mut out, language);
-                out.push(b'"');
+                lang_attr(&mut out, language);
             }
             out.push(b'>');
             esc(&mut out, quote);
@@ -1192,6 +1167,30 @@ fn write_sources(loc: &Locale<'_>, build: u64, sources: &[SourceEntry<'_>]) -> O
     }
     out.extend_from_slice(b"\n</ol>\n</section>\n");
     String::from_utf8(out).ok()
+}
+
+/// Writes `text` escaped as the engine escapes a printed value (writing to a `Vec` cannot fail).
+fn esc(out: &mut Vec<u8>, text: &str) {
+    let _ = tera::escape_html(text, out);
+}
+
+/// Writes a summary's `link` as `{{ n.link }}` prints it.
+fn write_link(out: &mut Vec<u8>, n: &Value) {
+    if let Some(link) = attr(n, "link") {
+        let text = link.as_str().unwrap_or_default();
+        if link.is_safe() {
+            out.extend_from_slice(text.as_bytes());
+        } else {
+            esc(out, text);
+        }
+    }
+}
+
+/// Writes ` lang="…"`.
+fn lang_attr(out: &mut Vec<u8>, lang: &str) {
+    out.extend_from_slice(b" lang=\"");
+    esc(out, lang);
+    out.push(b'"');
 }
 
 /// A map's value by key, as `{{ v.name }}` finds it.
