@@ -1014,24 +1014,46 @@ fn group<'a>(loc: &Locale<'a>, list: &'a [Backlink]) -> Vec<BacklinkGroup<'a>> {
     groups
 }
 
-/// Writes `groups` as the built-in `partials/mentions.html` does, byte for byte, without the
-/// template engine. The lists of backlinks and citing notes are most of what a large dossier's
-/// pages hold, and the engine spent some 16,000 instructions an entry on them (making them
-/// template values, then interpreting the partial): a fifth of a build. A dossier that
-/// overrides the partial gets its own template instead; a test in `tests/generated.rs` builds
-/// a generated dossier both ways and compares every page.
-fn write_mentions(loc: &Locale<'_>, build: u64, groups: &[BacklinkGroup<'_>]) -> String {
-    let mut out: Vec<u8> = Vec::with_capacity(groups.iter().map(|g| g.items.len()).sum::<usize>() * 320);
-    let page_lang = loc.lang;
-    let dates = &loc.words.dates;
-    for g in groups {
-        out.extend_from_slice(b"\n<h3>");
-        esc(&mut out, g.label);
-        out.extend_from_slice(b"</h3>\n<ul class=\"mentions\">\n");
-        for b in &g.items {
-            let n = b.note.as_ref();
+/// What the built-in `partials/mentions.html` writes before a noting note's mentions: its
+/// link and date, and the opening of its list of contexts. The same on every page of a
+/// language that lists the note, so [`MentionHeads`] makes it once per note.
+struct MentionHead {
+    bytes: Box<[u8]>,
+    /// The note is shown in another language than the page's.
+    other_lang: bool,
+}
+
+/// Each note's [`MentionHead`] in one language, made the first time a page lists the note.
+/// A note is listed on some fifty pages of a generated dossier; reading its summary's fields
+/// from the template value each time cost a tenth of a 10,000-note build, most of it waiting
+/// on memory.
+struct MentionHeads<'l, 'a> {
+    loc: &'l Locale<'a>,
+    build: u64,
+    heads: Vec<OnceLock<MentionHead>>,
+}
+
+impl<'l, 'a> MentionHeads<'l, 'a> {
+    fn new(loc: &'l Locale<'a>, build: u64) -> Self {
+        MentionHeads {
+            loc,
+            build,
+            heads: (0..loc.dossier.notes.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// Note `i`'s head, recorded as a dependency of the page being rendered.
+    fn get(&self, i: usize) -> &MentionHead {
+        if is_recording() {
+            record_note(i);
+        }
+        self.heads[i].get_or_init(|| {
+            let loc = self.loc;
+            let note = loc.summary_value(&loc.dossier.notes[i]);
+            let n = note.as_ref();
             let note_lang = attr(n, "lang").and_then(Value::as_str);
-            let other_lang = note_lang != Some(page_lang);
+            let other_lang = note_lang != Some(loc.lang);
+            let mut out = Vec::with_capacity(256);
             out.extend_from_slice(b"\n<li>");
             write_link(&mut out, n);
             if let Some(date) = attr(n, "date").filter(|d| d.is_truthy()) {
@@ -1040,7 +1062,7 @@ fn write_mentions(loc: &Locale<'_>, build: u64, groups: &[BacklinkGroup<'_>]) ->
                 esc(&mut out, part("datetime"));
                 out.extend_from_slice(b"\">");
                 if let Some(text) = attr(date, "text").and_then(Value::as_str) {
-                    esc(&mut out, &shown_date(build, dates, text, false));
+                    esc(&mut out, &shown_date(self.build, &loc.words.dates, text, false));
                 }
                 out.extend_from_slice(b"</time></span>");
             }
@@ -1049,43 +1071,81 @@ fn write_mentions(loc: &Locale<'_>, build: u64, groups: &[BacklinkGroup<'_>]) ->
                 lang_attr(&mut out, note_lang.unwrap_or_default());
             }
             out.extend_from_slice(b">\n");
-            for m in &b.mentions {
-                out.extend_from_slice(b"<li>");
-                if let Some(at) = m.at.filter(|s| !s.is_empty()) {
-                    out.extend_from_slice(b"<span class=\"locator\">");
-                    esc(&mut out, at);
-                    out.extend_from_slice("</span> · ".as_bytes());
-                }
-                match (m.context, m.field.as_deref().filter(|f| !f.is_empty())) {
-                    (Some(c), _) => {
-                        esc(&mut out, c.before());
-                        if !c.text().is_empty() {
-                            out.extend_from_slice(b"<mark>");
-                            esc(&mut out, c.text());
-                            out.extend_from_slice(b"</mark>");
-                        }
-                        esc(&mut out, c.after());
+            MentionHead {
+                bytes: out.into_boxed_slice(),
+                other_lang,
+            }
+        })
+    }
+}
+
+/// Writes `list` as the built-in `partials/mentions.html` writes its groups (see [`group`]),
+/// byte for byte, without the template engine. The lists of backlinks and citing notes are
+/// most of what a large dossier's pages hold, and the engine spent some 16,000 instructions an
+/// entry on them (making them template values, then interpreting the partial): a fifth of a
+/// build. A dossier that overrides the partial gets its own template instead; a test in
+/// `tests/generated.rs` builds a generated dossier both ways and compares every page.
+fn write_mentions(heads: &MentionHeads<'_, '_>, list: &[Backlink]) -> String {
+    let loc = heads.loc;
+    let notes = &loc.dossier.notes;
+    let mut out: Vec<u8> = Vec::with_capacity(list.len() * 320);
+    let page_lang = loc.lang;
+    let mut kind = None;
+    for b in list {
+        // Notes are sorted by kind: a group ends where the kind changes.
+        let k = notes[b.from].kind;
+        if kind != Some(k) {
+            if kind.is_some() {
+                out.extend_from_slice(b"\n</ul>\n");
+            }
+            kind = Some(k);
+            out.extend_from_slice(b"\n<h3>");
+            esc(&mut out, loc.words.get(plural_key(k)));
+            out.extend_from_slice(b"</h3>\n<ul class=\"mentions\">\n");
+        }
+        let head = heads.get(b.from);
+        out.extend_from_slice(&head.bytes);
+        for m in &b.mentions {
+            out.extend_from_slice(b"<li>");
+            if let Some(at) = m.at().filter(|s| !s.is_empty()) {
+                out.extend_from_slice(b"<span class=\"locator\">");
+                esc(&mut out, at);
+                out.extend_from_slice("</span> · ".as_bytes());
+            }
+            match (&m.context, m.field()) {
+                (Some(c), _) => {
+                    esc(&mut out, c.before());
+                    if !c.text().is_empty() {
+                        out.extend_from_slice(b"<mark>");
+                        esc(&mut out, c.text());
+                        out.extend_from_slice(b"</mark>");
                     }
-                    (None, Some(f)) => {
+                    esc(&mut out, c.after());
+                }
+                (None, Some(f)) => {
+                    let words = field_words(loc, f);
+                    if !words.is_empty() {
                         out.extend_from_slice(b"<span class=\"field\"");
-                        if other_lang {
+                        if head.other_lang {
                             lang_attr(&mut out, page_lang);
                         }
                         out.push(b'>');
-                        esc(&mut out, f);
+                        esc(&mut out, &words);
                         out.extend_from_slice(b"</span>");
                     }
-                    (None, None) => {}
                 }
-                if let Some(quote) = m.quote.filter(|s| !s.is_empty()) {
-                    out.extend_from_slice(b": <q>");
-                    esc(&mut out, quote);
-                    out.extend_from_slice(b"</q>");
-                }
-                out.extend_from_slice(b"</li>\n");
+                (None, None) => {}
             }
-            out.extend_from_slice(b"</ul></li>\n");
+            if let Some(quote) = m.quote().filter(|s| !s.is_empty()) {
+                out.extend_from_slice(b": <q>");
+                esc(&mut out, quote);
+                out.extend_from_slice(b"</q>");
+            }
+            out.extend_from_slice(b"</li>\n");
         }
+        out.extend_from_slice(b"</ul></li>\n");
+    }
+    if kind.is_some() {
         out.extend_from_slice(b"\n</ul>\n");
     }
     out.push(b'\n');
@@ -1779,6 +1839,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
         })
     };
 
+    let heads = MentionHeads::new(loc, build);
     let notes_here: Vec<usize> = (0..dossier.notes.len())
         .filter(|&i| is_default || dossier.translated.of(i, lang).is_some())
         .collect();
@@ -1795,15 +1856,17 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                 };
                 let local = note_path(original);
                 let path = format!("{prefix}{local}");
-                let (mut cited_by, mut backlinks) = (group(loc, &links.cited_by[i]), group(loc, &links.backlinks[i]));
-                let native = |groups: &[BacklinkGroup<'_>]| {
-                    (theme.builtin_mentions && !groups.is_empty()).then(|| write_mentions(loc, build, groups))
+                let native = |list: &[Backlink]| {
+                    (theme.builtin_mentions && !list.is_empty()).then(|| write_mentions(&heads, list))
                 };
-                let (cited_by_html, backlinks_html) = (native(&cited_by), native(&backlinks));
-                // Made into template values, the lists cost as much as writing them.
-                if theme.builtin_mentions && theme.builtin_templates {
-                    (cited_by, backlinks) = (Vec::new(), Vec::new());
-                }
+                let (cited_by_html, backlinks_html) = (native(&links.cited_by[i]), native(&links.backlinks[i]));
+                // Made into template values, the lists cost as much as writing them: they are
+                // left out while no template reads them.
+                let (cited_by, backlinks) = if theme.builtin_mentions && theme.builtin_templates {
+                    (Vec::new(), Vec::new())
+                } else {
+                    (group(loc, &links.cited_by[i]), group(loc, &links.backlinks[i]))
+                };
                 let mut sources: Vec<SourceEntry<'_>> = body
                     .citations
                     .iter()
