@@ -1016,7 +1016,7 @@ fn group<'a>(loc: &Locale<'a>, list: &'a [Backlink]) -> Vec<BacklinkGroup<'a>> {
 
 /// What the built-in `partials/mentions.html` writes before a noting note's mentions: its
 /// link and date, and the opening of its list of contexts. The same on every page of a
-/// language that lists the note, so [`MentionHeads`] makes it once per note.
+/// language that lists the note, so [`Heads`] makes it once per note.
 struct MentionHead {
     bytes: Box<[u8]>,
     /// The note is shown in another language than the page's.
@@ -1027,19 +1027,71 @@ struct MentionHead {
 /// A note is listed on some fifty pages of a generated dossier; reading its summary's fields
 /// from the template value each time cost a tenth of a 10,000-note build, most of it waiting
 /// on memory.
-struct MentionHeads<'l, 'a> {
+struct Heads<'l, 'a> {
     loc: &'l Locale<'a>,
     build: u64,
     heads: Vec<OnceLock<MentionHead>>,
+    sources: Vec<OnceLock<Option<SourceHead>>>,
 }
 
-impl<'l, 'a> MentionHeads<'l, 'a> {
+impl<'l, 'a> Heads<'l, 'a> {
     fn new(loc: &'l Locale<'a>, build: u64) -> Self {
-        MentionHeads {
+        Heads {
             loc,
             build,
             heads: (0..loc.dossier.notes.len()).map(|_| OnceLock::new()).collect(),
+            sources: (0..loc.dossier.notes.len()).map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// Source `i`'s head, recorded as a dependency of the page being rendered; `None` when
+    /// the language lacks the words for a source in another language.
+    fn source(&self, i: usize) -> Option<&SourceHead> {
+        if is_recording() {
+            record_note(i);
+        }
+        let head = self.sources[i].get_or_init(|| {
+            let loc = self.loc;
+            let in_language = one_text(loc, "in_language")?;
+            let note = loc.summary_value(&loc.dossier.notes[i]);
+            let n = note.as_ref();
+            let str_of = |name: &'static str| attr(n, name).and_then(Value::as_str).filter(|s| !s.is_empty());
+            let mut out = Vec::with_capacity(256);
+            write_link(&mut out, n);
+            if let Some(publisher) = str_of("publisher") {
+                out.extend_from_slice(b", ");
+                esc(&mut out, publisher);
+            }
+            if let Some(date) = attr(n, "date").filter(|d| d.is_truthy()) {
+                out.extend_from_slice(b", <time datetime=\"");
+                esc(
+                    &mut out,
+                    attr(date, "datetime").and_then(Value::as_str).unwrap_or_default(),
+                );
+                out.extend_from_slice(b"\">");
+                if let Some(text) = attr(date, "text").and_then(Value::as_str) {
+                    esc(&mut out, &shown_date(self.build, &loc.words.dates, text, false));
+                }
+                out.extend_from_slice(b"</time>");
+            }
+            let other_language = str_of("language").filter(|&l| l != loc.lang);
+            if other_language.is_some() {
+                let escaped = |text: &str| {
+                    let mut e = Vec::with_capacity(text.len());
+                    esc(&mut e, text);
+                    String::from_utf8(e).unwrap_or_default()
+                };
+                let name = escaped(attr(n, "language_name").and_then(Value::as_str).unwrap_or_default());
+                out.extend_from_slice(b" <span class=\"source-lang\">[");
+                out.extend_from_slice(crate::date::fill(&escaped(in_language), &[("lang", &name)]).as_bytes());
+                out.extend_from_slice(b"]</span>");
+            }
+            Some(SourceHead {
+                bytes: out.into_boxed_slice(),
+                other_language: other_language.map(Box::from),
+            })
+        });
+        head.as_ref()
     }
 
     /// Note `i`'s head, recorded as a dependency of the page being rendered.
@@ -1085,7 +1137,7 @@ impl<'l, 'a> MentionHeads<'l, 'a> {
 /// entry on them (making them template values, then interpreting the partial): a fifth of a
 /// build. A dossier that overrides the partial gets its own template instead; a test in
 /// `tests/generated.rs` builds a generated dossier both ways and compares every page.
-fn write_mentions(heads: &MentionHeads<'_, '_>, list: &[Backlink]) -> String {
+fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink]) -> String {
     let loc = heads.loc;
     let notes = &loc.dossier.notes;
     let mut out: Vec<u8> = Vec::with_capacity(list.len() * 320);
@@ -1152,81 +1204,73 @@ fn write_mentions(heads: &MentionHeads<'_, '_>, list: &[Backlink]) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// What the built-in `partials/sources.html` writes of a cited source on every page that cites
+/// it: its link, publisher, date and language. Made once per source, as [`MentionHead`] is.
+struct SourceHead {
+    bytes: Box<[u8]>,
+    /// The source's language, when it is not the page's: the quote is marked with it.
+    other_language: Option<Box<str>>,
+}
+
 /// Writes a page's numbered sources as the built-in `partials/sources.html` does, byte for byte,
 /// without the template engine: every page has such a list, and writing it was a tenth of a
 /// build. `None` when the language lacks a string the list needs, for the template to say so.
 /// Tested with [`write_mentions`].
-fn write_sources(loc: &Locale<'_>, build: u64, sources: &[SourceEntry<'_>]) -> Option<String> {
-    let text = |key: &str| match loc.words.strings.get(key) {
-        Some(crate::frontmatter::Text::One(s)) => Some(s.as_str()),
-        _ => None,
-    };
-    let (heading, in_language) = (text("sources")?, text("in_language")?);
-    let mut out: Vec<u8> = Vec::with_capacity(200 + sources.len() * 400);
-    fn escaped(text: &str) -> String {
-        let mut out = Vec::with_capacity(text.len());
-        esc(&mut out, text);
-        String::from_utf8(out).unwrap_or_default()
-    }
-    let page_lang = loc.lang;
+fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown::Citation]) -> Option<String> {
+    let loc = heads.loc;
+    let heading = one_text(loc, "sources")?;
+    one_text(loc, "in_language")?;
+    let mut out: Vec<u8> = Vec::with_capacity(200 + citations.len() * 400);
     out.extend_from_slice(b"\n<section class=\"sources\" aria-labelledby=\"sources\">\n<h2 id=\"sources\">");
     esc(&mut out, heading);
     out.extend_from_slice(b"</h2>\n<ol>\n");
-    for c in sources {
-        let n = c.note.as_ref();
-        let str_of = |name: &'static str| attr(n, name).and_then(Value::as_str).filter(|s| !s.is_empty());
+    for c in citations {
+        let head = heads.source(c.source)?;
         out.extend_from_slice(b"\n<li id=\"cite-");
         out.extend_from_slice(c.n.to_string().as_bytes());
         out.extend_from_slice(b"\">");
-        write_link(&mut out, n);
-        if let Some(publisher) = str_of("publisher") {
-            out.extend_from_slice(b", ");
-            esc(&mut out, publisher);
-        }
-        if let Some(date) = attr(n, "date").filter(|d| d.is_truthy()) {
-            out.extend_from_slice(b", <time datetime=\"");
-            esc(
-                &mut out,
-                attr(date, "datetime").and_then(Value::as_str).unwrap_or_default(),
-            );
-            out.extend_from_slice(b"\">");
-            if let Some(text) = attr(date, "text").and_then(Value::as_str) {
-                esc(&mut out, &shown_date(build, &loc.words.dates, text, false));
-            }
-            out.extend_from_slice(b"</time>");
-        }
-        let other_language = str_of("language").filter(|&l| l != page_lang);
-        if other_language.is_some() {
-            let name = escaped(attr(n, "language_name").and_then(Value::as_str).unwrap_or_default());
-            out.extend_from_slice(b" <span class=\"source-lang\">[");
-            out.extend_from_slice(crate::date::fill(&escaped(in_language), &[("lang", &name)]).as_bytes());
-            out.extend_from_slice(b"]</span>");
-        }
-        if let Some(at) = c.at.filter(|s| !s.is_empty()) {
+        out.extend_from_slice(&head.bytes);
+        if let Some(at) = c.at.as_deref().filter(|s| !s.is_empty()) {
             out.extend_from_slice(b", <span class=\"locator\">");
             esc(&mut out, at);
             out.extend_from_slice(b"</span>");
         }
-        if let Some(quote) = c.quote.filter(|s| !s.is_empty()) {
+        if let Some(quote) = c.quote.as_deref().filter(|s| !s.is_empty()) {
             out.extend_from_slice(b": <q");
-            if let Some(language) = other_language {
+            if let Some(language) = &head.other_language {
                 lang_attr(&mut out, language);
             }
             out.push(b'>');
             esc(&mut out, quote);
             out.extend_from_slice(b"</q>");
         }
-        for r in &c.backrefs {
+        for (k, id) in c.refs.iter().enumerate() {
             out.extend_from_slice(b" <a class=\"backref\" href=\"#");
-            esc(&mut out, r.id);
+            esc(&mut out, id);
             out.extend_from_slice(b"\" aria-label=\"");
-            esc(&mut out, &r.label);
+            esc(&mut out, &backref_label(loc, k, c.n));
             out.extend_from_slice("\">↩</a>".as_bytes());
         }
         out.extend_from_slice(b"</li>\n");
     }
     out.extend_from_slice(b"\n</ol>\n</section>\n");
     String::from_utf8(out).ok()
+}
+
+/// The words of a superscript's link back from the list of sources.
+fn backref_label(loc: &Locale<'_>, k: usize, n: usize) -> String {
+    loc.words.fmt(
+        "back_to_citation",
+        &[("k", &(k + 1).to_string()), ("n", &n.to_string())],
+    )
+}
+
+/// A string of the language that has a single form (no plural forms).
+fn one_text<'w>(loc: &Locale<'w>, key: &str) -> Option<&'w str> {
+    match loc.words.strings.get(key) {
+        Some(crate::frontmatter::Text::One(s)) => Some(s.as_str()),
+        _ => None,
+    }
 }
 
 /// Writes `text` escaped as the engine escapes a printed value (writing to a `Vec` cannot fail).
@@ -1839,7 +1883,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
         })
     };
 
-    let heads = MentionHeads::new(loc, build);
+    let heads = Heads::new(loc, build);
     let notes_here: Vec<usize> = (0..dossier.notes.len())
         .filter(|&i| is_default || dossier.translated.of(i, lang).is_some())
         .collect();
@@ -1867,38 +1911,36 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                 } else {
                     (group(loc, &links.cited_by[i]), group(loc, &links.backlinks[i]))
                 };
-                let mut sources: Vec<SourceEntry<'_>> = body
-                    .citations
-                    .iter()
-                    .map(|c| SourceEntry {
-                        n: c.n,
-                        source: &dossier.notes[c.source].id,
-                        at: c.at.as_deref(),
-                        quote: c.quote.as_deref(),
-                        refs: &c.refs,
-                        note: loc.summary_value(&dossier.notes[c.source]),
-                        backrefs: c
-                            .refs
-                            .iter()
-                            .enumerate()
-                            .map(|(k, id)| BackRef {
-                                id,
-                                label: words.fmt(
-                                    "back_to_citation",
-                                    &[("k", &(k + 1).to_string()), ("n", &c.n.to_string())],
-                                ),
-                            })
-                            .collect(),
-                    })
-                    .collect();
-                let sources_html = if theme.builtin_sources && !sources.is_empty() {
-                    write_sources(loc, build, &sources)
+                let sources_html = if theme.builtin_sources && !body.citations.is_empty() {
+                    write_sources(&heads, &body.citations)
                 } else {
                     None
                 };
-                if sources_html.is_some() && theme.builtin_templates {
-                    sources = Vec::new();
-                }
+                // As with the mentions, the entries are made only for a template to read.
+                let sources: Vec<SourceEntry<'_>> = if sources_html.is_some() && theme.builtin_templates {
+                    Vec::new()
+                } else {
+                    body.citations
+                        .iter()
+                        .map(|c| SourceEntry {
+                            n: c.n,
+                            source: &dossier.notes[c.source].id,
+                            at: c.at.as_deref(),
+                            quote: c.quote.as_deref(),
+                            refs: &c.refs,
+                            note: loc.summary_value(&dossier.notes[c.source]),
+                            backrefs: c
+                                .refs
+                                .iter()
+                                .enumerate()
+                                .map(|(k, id)| BackRef {
+                                    id,
+                                    label: backref_label(loc, k, c.n),
+                                })
+                                .collect(),
+                        })
+                        .collect()
+                };
                 let view = PageView {
                     id: &note.id,
                     kind: note.kind,
