@@ -497,7 +497,8 @@ fn build_with(
         pages_ready(&early);
     }
     // What a next build reuses; for a one-off build, the index and the link views are let go
-    // before the data files are made, whose memory they can then take.
+    // (freed on another thread) before the data files are made, whose memory they can then
+    // take.
     let reused = if keep {
         Some((theme.index(), links))
     } else {
