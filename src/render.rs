@@ -1030,8 +1030,8 @@ struct MentionHead {
 struct Heads<'l, 'a> {
     loc: &'l Locale<'a>,
     build: u64,
-    heads: Vec<OnceLock<MentionHead>>,
-    sources: Vec<OnceLock<Option<SourceHead>>>,
+    mentions: Vec<OnceLock<MentionHead>>,
+    sources: Vec<OnceLock<SourceHead>>,
 }
 
 impl<'l, 'a> Heads<'l, 'a> {
@@ -1039,20 +1039,19 @@ impl<'l, 'a> Heads<'l, 'a> {
         Heads {
             loc,
             build,
-            heads: (0..loc.dossier.notes.len()).map(|_| OnceLock::new()).collect(),
+            mentions: (0..loc.dossier.notes.len()).map(|_| OnceLock::new()).collect(),
             sources: (0..loc.dossier.notes.len()).map(|_| OnceLock::new()).collect(),
         }
     }
 
-    /// Source `i`'s head, recorded as a dependency of the page being rendered; `None` when
-    /// the language lacks the words for a source in another language.
-    fn source(&self, i: usize) -> Option<&SourceHead> {
+    /// Source `i`'s head, recorded as a dependency of the page being rendered. `in_language`
+    /// is the language's words for a source in another language.
+    fn source(&self, i: usize, in_language: &str) -> &SourceHead {
         if is_recording() {
             record_note(i);
         }
-        let head = self.sources[i].get_or_init(|| {
+        self.sources[i].get_or_init(|| {
             let loc = self.loc;
-            let in_language = one_text(loc, "in_language")?;
             let note = loc.summary_value(&loc.dossier.notes[i]);
             let n = note.as_ref();
             let str_of = |name: &'static str| attr(n, name).and_then(Value::as_str).filter(|s| !s.is_empty());
@@ -1063,16 +1062,8 @@ impl<'l, 'a> Heads<'l, 'a> {
                 esc(&mut out, publisher);
             }
             if let Some(date) = attr(n, "date").filter(|d| d.is_truthy()) {
-                out.extend_from_slice(b", <time datetime=\"");
-                esc(
-                    &mut out,
-                    attr(date, "datetime").and_then(Value::as_str).unwrap_or_default(),
-                );
-                out.extend_from_slice(b"\">");
-                if let Some(text) = attr(date, "text").and_then(Value::as_str) {
-                    esc(&mut out, &shown_date(self.build, &loc.words.dates, text, false));
-                }
-                out.extend_from_slice(b"</time>");
+                out.extend_from_slice(b", ");
+                self.write_time(&mut out, date);
             }
             let other_language = str_of("language").filter(|&l| l != loc.lang);
             if other_language.is_some() {
@@ -1086,20 +1077,19 @@ impl<'l, 'a> Heads<'l, 'a> {
                 out.extend_from_slice(crate::date::fill(&escaped(in_language), &[("lang", &name)]).as_bytes());
                 out.extend_from_slice(b"]</span>");
             }
-            Some(SourceHead {
+            SourceHead {
                 bytes: out.into_boxed_slice(),
                 other_language: other_language.map(Box::from),
-            })
-        });
-        head.as_ref()
+            }
+        })
     }
 
     /// Note `i`'s head, recorded as a dependency of the page being rendered.
-    fn get(&self, i: usize) -> &MentionHead {
+    fn mention(&self, i: usize) -> &MentionHead {
         if is_recording() {
             record_note(i);
         }
-        self.heads[i].get_or_init(|| {
+        self.mentions[i].get_or_init(|| {
             let loc = self.loc;
             let note = loc.summary_value(&loc.dossier.notes[i]);
             let n = note.as_ref();
@@ -1109,14 +1099,9 @@ impl<'l, 'a> Heads<'l, 'a> {
             out.extend_from_slice(b"\n<li>");
             write_link(&mut out, n);
             if let Some(date) = attr(n, "date").filter(|d| d.is_truthy()) {
-                let part = |name: &'static str| attr(date, name).and_then(Value::as_str).unwrap_or_default();
-                out.extend_from_slice(" <span class=\"meta\">· <time datetime=\"".as_bytes());
-                esc(&mut out, part("datetime"));
-                out.extend_from_slice(b"\">");
-                if let Some(text) = attr(date, "text").and_then(Value::as_str) {
-                    esc(&mut out, &shown_date(self.build, &loc.words.dates, text, false));
-                }
-                out.extend_from_slice(b"</time></span>");
+                out.extend_from_slice(" <span class=\"meta\">· ".as_bytes());
+                self.write_time(&mut out, date);
+                out.extend_from_slice(b"</span>");
             }
             out.extend_from_slice(b"\n<ul class=\"contexts\"");
             if other_lang {
@@ -1128,6 +1113,17 @@ impl<'l, 'a> Heads<'l, 'a> {
                 other_lang,
             }
         })
+    }
+
+    /// Writes a summary's `date` as the partials print it: `<time datetime="…">…</time>`.
+    fn write_time(&self, out: &mut Vec<u8>, date: &Value) {
+        out.extend_from_slice(b"<time datetime=\"");
+        esc(out, attr(date, "datetime").and_then(Value::as_str).unwrap_or_default());
+        out.extend_from_slice(b"\">");
+        if let Some(text) = attr(date, "text").and_then(Value::as_str) {
+            esc(out, &shown_date(self.build, &self.loc.words.dates, text, false));
+        }
+        out.extend_from_slice(b"</time>");
     }
 }
 
@@ -1155,7 +1151,7 @@ fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink]) -> String {
             esc(&mut out, loc.words.get(plural_key(k)));
             out.extend_from_slice(b"</h3>\n<ul class=\"mentions\">\n");
         }
-        let head = heads.get(b.from);
+        let head = heads.mention(b.from);
         out.extend_from_slice(&head.bytes);
         for m in &b.mentions {
             out.extend_from_slice(b"<li>");
@@ -1218,14 +1214,13 @@ struct SourceHead {
 /// Tested with [`write_mentions`].
 fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown::Citation]) -> Option<String> {
     let loc = heads.loc;
-    let heading = one_text(loc, "sources")?;
-    one_text(loc, "in_language")?;
+    let (heading, in_language) = (one_text(loc, "sources")?, one_text(loc, "in_language")?);
     let mut out: Vec<u8> = Vec::with_capacity(200 + citations.len() * 400);
     out.extend_from_slice(b"\n<section class=\"sources\" aria-labelledby=\"sources\">\n<h2 id=\"sources\">");
     esc(&mut out, heading);
     out.extend_from_slice(b"</h2>\n<ol>\n");
     for c in citations {
-        let head = heads.source(c.source)?;
+        let head = heads.source(c.source, in_language);
         out.extend_from_slice(b"\n<li id=\"cite-");
         out.extend_from_slice(c.n.to_string().as_bytes());
         out.extend_from_slice(b"\">");
