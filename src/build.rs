@@ -1135,8 +1135,14 @@ fn add_feeds(
         None => Some(crate::feeds::dossier_json(dossier, bodies, conflicts)),
     };
     let ((atom, json), timeline) = rayon::join(
-        || rayon::join(|| crate::feeds::atom(dossier).into_bytes(), || json(sink)),
         || {
+            rayon::join(
+                || tracing::info_span!("feeds.atom").in_scope(|| crate::feeds::atom(dossier).into_bytes()),
+                || tracing::info_span!("feeds.json").in_scope(|| json(sink)),
+            )
+        },
+        || {
+            let _span = tracing::info_span!("feeds.timeline").entered();
             let order = crate::timeline::order(dossier);
             crate::timeline::timeline_js(dossier, &order, conflicts, &dossier.site.config.absolute_base())
         },

@@ -203,12 +203,12 @@ struct JsonSite<'a> {
 }
 
 #[derive(Serialize)]
-#[serde(bound(serialize = "Lazy<N>: Serialize"))]
-struct JsonDossier<'a, N> {
+struct JsonDossier<'a> {
     format: &'static str,
     site: JsonSite<'a>,
-    /// Made one at a time as they are written.
-    notes: Lazy<N>,
+    /// Always empty: the notes are serialized on their own, side by side, and written where
+    /// this list stands (see [`write_dossier_json`]).
+    notes: &'a [JsonNote<'a>],
     sources: Vec<&'a str>,
     entities: Vec<&'a str>,
     events: Vec<&'a str>,
@@ -217,20 +217,6 @@ struct JsonDossier<'a, N> {
     /// Dated events and claims, in order.
     timeline: Vec<&'a str>,
     conflicts: Vec<JsonConflict<'a>>,
-}
-
-/// A sequence serialized from the items its function makes, without collecting them first.
-struct Lazy<F>(F);
-
-impl<F, I> Serialize for Lazy<F>
-where
-    F: Fn() -> I,
-    I: IntoIterator,
-    I::Item: Serialize,
-{
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq((self.0)())
-    }
 }
 
 #[derive(Serialize)]
@@ -277,60 +263,56 @@ pub fn write_dossier_json(
             .map(|i| dossier.notes[i].id.as_str())
             .collect()
     };
-    let notes = || {
-        dossier
-            .notes
-            .iter()
-            .zip(bodies)
-            .enumerate()
-            .map(|(i, (n, body))| JsonNote {
-                hash: dossier.translated.hashes.get(i).map_or("", String::as_str),
-                translations: dossier
-                    .translated
-                    .by_lang
-                    .iter()
-                    .filter_map(|(lang, states)| {
-                        let state = states.get(i)?;
-                        let t = state.translation.map(|k| &dossier.translations[k]);
-                        Some(JsonTranslation {
-                            lang,
-                            status: state.status,
-                            title: t.map(|t| t.title.as_str()),
-                            url: t.map(|_| format!("{base_path}{}{}", config.lang_prefix(lang), note_path(n))),
-                            file: t.map(|t| t.file.as_str()),
-                        })
+    let note = |i: usize| {
+        let (n, body) = (&dossier.notes[i], &bodies[i]);
+        JsonNote {
+            hash: dossier.translated.hashes.get(i).map_or("", String::as_str),
+            translations: dossier
+                .translated
+                .by_lang
+                .iter()
+                .filter_map(|(lang, states)| {
+                    let state = states.get(i)?;
+                    let t = state.translation.map(|k| &dossier.translations[k]);
+                    Some(JsonTranslation {
+                        lang,
+                        status: state.status,
+                        title: t.map(|t| t.title.as_str()),
+                        url: t.map(|_| format!("{base_path}{}{}", config.lang_prefix(lang), note_path(n))),
+                        file: t.map(|t| t.file.as_str()),
                     })
-                    .collect(),
-                id: &n.id,
-                kind: n.kind,
-                title: &n.title,
-                url: format!("{base_path}{}", note_path(n)),
-                file: &n.file,
-                summary: n.common.summary.as_deref(),
-                tags: &n.common.tags,
-                aliases: &n.common.aliases,
-                date: n.date(),
-                fields: &n.data,
-                extra: &n.extra,
-                links: {
-                    let mut seen = std::collections::HashSet::new();
-                    body.links
-                        .iter()
-                        .filter(|l| l.kind == LinkKind::Link && seen.insert(l.target))
-                        .map(|l| dossier.notes[l.target].id.as_str())
-                        .collect()
-                },
-                citations: body
-                    .citations
+                })
+                .collect(),
+            id: &n.id,
+            kind: n.kind,
+            title: &n.title,
+            url: format!("{base_path}{}", note_path(n)),
+            file: &n.file,
+            summary: n.common.summary.as_deref(),
+            tags: &n.common.tags,
+            aliases: &n.common.aliases,
+            date: n.date(),
+            fields: &n.data,
+            extra: &n.extra,
+            links: {
+                let mut seen = std::collections::HashSet::new();
+                body.links
                     .iter()
-                    .map(|c| JsonCitation {
-                        n: c.n,
-                        source: &dossier.notes[c.source].id,
-                        at: c.at.as_deref(),
-                        quote: c.quote.as_deref(),
-                    })
-                    .collect(),
-            })
+                    .filter(|l| l.kind == LinkKind::Link && seen.insert(l.target))
+                    .map(|l| dossier.notes[l.target].id.as_str())
+                    .collect()
+            },
+            citations: body
+                .citations
+                .iter()
+                .map(|c| JsonCitation {
+                    n: c.n,
+                    source: &dossier.notes[c.source].id,
+                    at: c.at.as_deref(),
+                    quote: c.quote.as_deref(),
+                })
+                .collect(),
+        }
     };
     let roles = dossier
         .notes
@@ -361,7 +343,7 @@ pub fn write_dossier_json(
             default_lang: &config.default_lang,
             languages: &config.languages,
         },
-        notes: Lazy(notes),
+        notes: &[],
         sources: ids(&[Kind::Source]),
         entities: ids(&[Kind::Person, Kind::Organization]),
         events: ids(&[Kind::Event]),
@@ -395,10 +377,215 @@ pub fn write_dossier_json(
             })
             .collect(),
     };
-    use std::io::Write;
-    // serde_json writes a few bytes at a time: gathered here, they cross `dyn Write` rarely.
-    let mut out = std::io::BufWriter::with_capacity(64 << 10, out);
-    serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::other)?;
+    write_pretty_with_list(&doc, "notes", dossier.notes.len(), note, out)
+}
+
+/// Writes `frame` as `serde_json::to_writer_pretty` does, with `item(0)`, `item(1)`, … up to
+/// `count` as the entries of its top-level list `key`, which `frame` holds empty. The entries
+/// are serialized on every thread, a window of them at a time, so that no more than a window
+/// is held in memory.
+fn write_pretty_with_list<T, E>(
+    frame: &T,
+    key: &str,
+    count: usize,
+    item: impl Fn(usize) -> E + Sync,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()>
+where
+    T: Serialize,
+    E: Serialize,
+{
+    use rayon::prelude::*;
+    /// Entries serialized by one task, and by all of them before any is written.
+    const CHUNK: usize = 64;
+    const WINDOW: usize = 2048;
+    let frame = serde_json::to_vec_pretty(frame).map_err(std::io::Error::other)?;
+    // The key at the top level is the only one with two spaces of indent before it (a string
+    // holds no line break of its own); the list's `[` ends it.
+    let opening = format!("\n  {}: [", serde_json::Value::from(key));
+    let list = memchr::memmem::find(&frame, opening.as_bytes())
+        .map(|at| at + opening.len())
+        .ok_or_else(|| std::io::Error::other(format!("the JSON document has no top-level list {key:?}")))?;
+    out.write_all(&frame[..list])?;
+    for window in (0..count).step_by(WINDOW) {
+        let end = (window + WINDOW).min(count);
+        let parts: Vec<Vec<u8>> = (window..end)
+            .into_par_iter()
+            .step_by(CHUNK)
+            .map(|chunk| {
+                let mut part = Vec::new();
+                for i in chunk..(chunk + CHUNK).min(end) {
+                    part.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+                    let mut entry = serde_json::Serializer::with_formatter(&mut part, Nested::at(2));
+                    item(i).serialize(&mut entry).map_err(std::io::Error::other)?;
+                }
+                Ok(part)
+            })
+            .collect::<std::io::Result<_>>()?;
+        for part in parts {
+            out.write_all(&part)?;
+        }
+    }
+    if count > 0 {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(&frame[list..])?;
     out.write_all(b"\n")?;
     out.flush()
+}
+
+/// serde_json's pretty formatter (two spaces a level) for a value that stands `level` levels
+/// down in its document: the same bytes as `PrettyFormatter`'s for the whole document.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(level: usize) -> Nested {
+        Nested {
+            level,
+            has_value: false,
+        }
+    }
+
+    fn new_line<W: std::io::Write + ?Sized>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
+        const SPACES: &[u8; 64] = &[b' '; 64];
+        w.write_all(if comma { b",\n" } else { b"\n" })?;
+        let mut width = 2 * self.level;
+        while width > 0 {
+            let n = width.min(SPACES.len());
+            w.write_all(&SPACES[..n])?;
+            width -= n;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+    fn end_array<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.new_line(w, false)?;
+        }
+        w.write_all(b"]")
+    }
+    fn begin_array_value<W: std::io::Write + ?Sized>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.new_line(w, !first)
+    }
+    fn end_array_value<W: std::io::Write + ?Sized>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+    fn end_object<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.new_line(w, false)?;
+        }
+        w.write_all(b"}")
+    }
+    fn begin_object_key<W: std::io::Write + ?Sized>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.new_line(w, !first)
+    }
+    fn begin_object_value<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: std::io::Write + ?Sized>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        name: &'a str,
+        items: &'a [serde_json::Value],
+        after: Vec<serde_json::Value>,
+    }
+
+    /// Every shape an entry can take: nested objects and lists, empty ones, and strings whose
+    /// escapes (line breaks among them) must not be taken for the document's own lines.
+    fn item(i: usize) -> serde_json::Value {
+        serde_json::json!({
+            "n": i,
+            "text": format!("line one\nline \"two\" of {i} — 第{i}條"),
+            "empty_list": [],
+            "empty_object": {},
+            "deep": { "list": [1, [2, [3, {}]], { "k": [] }], "null": null },
+            "flag": i.is_multiple_of(2),
+        })
+    }
+
+    fn spliced(count: usize) -> Vec<u8> {
+        let frame = Doc {
+            name: "frame \"items\": [",
+            items: &[],
+            after: vec![item(7)],
+        };
+        let mut out = Vec::new();
+        write_pretty_with_list(&frame, "items", count, item, &mut out).unwrap();
+        out
+    }
+
+    fn whole(count: usize) -> Vec<u8> {
+        let items: Vec<_> = (0..count).map(item).collect();
+        let doc = Doc {
+            name: "frame \"items\": [",
+            items: &items,
+            after: vec![item(7)],
+        };
+        let mut out = serde_json::to_vec_pretty(&doc).unwrap();
+        out.push(b'\n');
+        out
+    }
+
+    #[test]
+    fn a_list_written_in_parts_is_the_pretty_printers_own() {
+        // None, one, within a task's chunk, across chunks, and across windows.
+        for count in [0, 1, 5, 64, 65, 2048, 2049, 4500] {
+            let (a, b) = (spliced(count), whole(count));
+            assert!(
+                a == b,
+                "{count} entries differ:\n{}",
+                String::from_utf8_lossy(&a[..a.len().min(600)])
+            );
+        }
+    }
+
+    #[test]
+    fn the_entries_are_deeper_than_the_pretty_printers_buffer_of_spaces() {
+        let mut v = serde_json::json!("bottom");
+        for _ in 0..40 {
+            v = serde_json::json!({ "down": [v] });
+        }
+        let frame = Doc {
+            name: "x",
+            items: &[],
+            after: vec![],
+        };
+        let mut out = Vec::new();
+        write_pretty_with_list(&frame, "items", 2, |_| v.clone(), &mut out).unwrap();
+        let mut expected = serde_json::to_vec_pretty(&Doc {
+            name: "x",
+            items: &[v.clone(), v.clone()],
+            after: vec![],
+        })
+        .unwrap();
+        expected.push(b'\n');
+        assert!(out == expected);
+    }
 }
