@@ -599,7 +599,7 @@ fn integrity_report(
         None => graph::integrity::report(
             dossier,
             &shown,
-            &graph::links::collect(dossier, &shown, None).0,
+            &graph::links::collect(dossier, &shown, None, None).0,
             &bodies.home,
         ),
     }

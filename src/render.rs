@@ -1609,6 +1609,14 @@ pub fn links_by_lang(
     for lang in langs {
         made.push({
             let shown = shown_bodies(dossier, bodies, lang);
+            // A language other than the default has pages for its translated notes only, and
+            // only their lists are made.
+            let pages: Option<Vec<bool>> = (lang != default).then(|| {
+                (0..dossier.notes.len())
+                    .map(|i| dossier.translated.of(i, lang).is_some())
+                    .collect()
+            });
+            let pages = pages.as_deref();
             let last = previous
                 .and_then(|(views, changed)| Some((views.by_lang.get(lang)?, views.contributions.get(lang)?, changed)));
             let mut touched = BTreeSet::new();
@@ -1619,7 +1627,7 @@ pub fn links_by_lang(
                     for &i in changed {
                         let new = crate::graph::links::contribution(dossier, i, shown[i]);
                         if new != *contributions[i] {
-                            links.patch(i, &contributions[i], &new, &mut touched);
+                            links.patch(i, &contributions[i], &new, pages, &mut touched);
                             contributions[i] = Arc::new(new);
                         }
                     }
@@ -1630,7 +1638,7 @@ pub fn links_by_lang(
                         .first()
                         .filter(|_| lang != default)
                         .map(|m| (default_shown.as_slice(), m.2.as_slice()));
-                    crate::graph::links::collect(dossier, &shown, like)
+                    crate::graph::links::collect(dossier, &shown, like, pages)
                 }
             };
             (lang.to_string(), links, contributions, touched)

@@ -233,13 +233,16 @@ impl Links {
     /// shares, made long before and cold in the cache, and the lists grow one entry at a
     /// time: on one thread this was the one step whose time grew faster than the dossier
     /// (0.12 s for 10,000 notes, 0.6 s for 30,000).
-    pub fn assemble(contributions: &[Arc<Contribution>]) -> Links {
+    ///
+    /// With `shown`, only the notes it marks get their lists (the others' stay empty): a
+    /// language other than the default has pages for its translated notes alone.
+    pub fn assemble(contributions: &[Arc<Contribution>], shown: Option<&[bool]>) -> Links {
         let n = contributions.len();
         let size = n.div_ceil(rayon::current_num_threads().max(1)).max(1);
         let starts: Vec<usize> = (0..n).step_by(size).collect();
         let parts: Vec<Links> = starts
             .into_par_iter()
-            .map(|lo| Links::assemble_range(contributions, lo..n.min(lo + size)))
+            .map(|lo| Links::assemble_range(contributions, lo..n.min(lo + size), shown))
             .collect();
         let mut links = Links::default();
         for part in parts {
@@ -251,9 +254,14 @@ impl Links {
     }
 
     /// [`Links::assemble`] for the targets in `range`, whose lists it gives in order.
-    fn assemble_range(contributions: &[Arc<Contribution>], range: std::ops::Range<usize>) -> Links {
+    fn assemble_range(
+        contributions: &[Arc<Contribution>],
+        range: std::ops::Range<usize>,
+        shown: Option<&[bool]>,
+    ) -> Links {
         let lo = range.start;
         let n = range.len();
+        let shown = |target: usize| is_shown(shown, target);
         let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); n];
         let mut cited_by: Vec<Vec<Backlink>> = vec![Vec::new(); n];
         let mut involved: Vec<Vec<Involvement>> = vec![Vec::new(); n];
@@ -262,7 +270,7 @@ impl Links {
             target.checked_sub(lo).and_then(|k| lists.get_mut(k))
         }
         let add = |lists: &mut [Vec<Backlink>], from: usize, target: usize, m: &Mention| {
-            let Some(list) = list_of(lists, lo, target) else {
+            let Some(list) = list_of(lists, lo, target).filter(|_| shown(target)) else {
                 return;
             };
             match list.last_mut() {
@@ -285,7 +293,7 @@ impl Links {
                 add(&mut cited_by, from, *t, m);
             }
             for &(t, role) in &c.involved {
-                let Some(list) = list_of(&mut involved, lo, t) else {
+                let Some(list) = list_of(&mut involved, lo, t).filter(|_| shown(t)) else {
                     continue;
                 };
                 match list.last_mut() {
@@ -320,10 +328,18 @@ impl Links {
     }
 
     /// Replaces note `from`'s contribution `old` with `new`, and adds to `touched` every note
-    /// whose lists changed. The result is what [`Links::assemble`] gives with `new`.
-    pub fn patch(&mut self, from: usize, old: &Contribution, new: &Contribution, touched: &mut BTreeSet<usize>) {
+    /// whose lists changed. The result is what [`Links::assemble`] gives with `new` (and the
+    /// same `shown`).
+    pub fn patch(
+        &mut self,
+        from: usize,
+        old: &Contribution,
+        new: &Contribution,
+        shown: Option<&[bool]>,
+        touched: &mut BTreeSet<usize>,
+    ) {
         let targets: BTreeSet<usize> = old.targets().chain(new.targets()).collect();
-        for t in targets {
+        for t in targets.into_iter().filter(|&t| is_shown(shown, t)) {
             let entry = |mentions: Vec<Mention>| (!mentions.is_empty()).then_some(Backlink { from, mentions });
             let mut changed = put(
                 &mut self.backlinks[t],
@@ -347,6 +363,11 @@ impl Links {
     }
 }
 
+/// Whether note `t` gets its lists: every note without `shown`.
+fn is_shown(shown: Option<&[bool]>, t: usize) -> bool {
+    shown.is_none_or(|s| s.get(t).copied().unwrap_or(false))
+}
+
 fn cite_mention(c: &Cite, field: Field) -> Mention {
     Mention::new(None, Some(field), c.at.clone(), c.quote.clone())
 }
@@ -366,6 +387,7 @@ pub fn collect(
     dossier: &Dossier,
     bodies: &[&Rendered],
     like: Option<(&[&Rendered], &[Arc<Contribution>])>,
+    shown: Option<&[bool]>,
 ) -> (Links, Vec<Arc<Contribution>>) {
     let _span = tracing::info_span!("backlinks").entered();
     let contributions: Vec<Arc<Contribution>> = tracing::info_span!("contributions").in_scope(|| {
@@ -377,7 +399,7 @@ pub fn collect(
             })
             .collect()
     });
-    let links = tracing::info_span!("assemble").in_scope(|| Links::assemble(&contributions));
+    let links = tracing::info_span!("assemble").in_scope(|| Links::assemble(&contributions, shown));
     (links, contributions)
 }
 
@@ -484,7 +506,8 @@ pub fn contribution(dossier: &Dossier, from: usize, body: &Rendered) -> Contribu
 mod tests {
     use super::*;
 
-    /// Split among any number of threads, the views are those made on one.
+    /// Split among any number of threads, the views are those made on one; made for some notes
+    /// only, or patched, they are the whole's.
     #[test]
     fn assembled_in_ranges_the_views_are_the_same() {
         let mut rng = fastrand::Rng::with_seed(3);
@@ -516,12 +539,39 @@ mod tests {
                     Arc::new(c)
                 })
                 .collect();
-            let whole = Links::assemble_range(&contributions, 0..n);
+            let whole = Links::assemble_range(&contributions, 0..n, None);
             assert_eq!(whole.backlinks.len(), n);
+            // Lists made for some notes only are theirs in the whole, the others empty.
+            let shown: Vec<bool> = (0..n).map(|_| rng.bool()).collect();
+            let mut expected = whole.clone();
+            for t in (0..n).filter(|&t| !shown[t]) {
+                expected.backlinks[t] = Arc::default();
+                expected.cited_by[t] = Arc::default();
+                expected.involved_in[t] = Arc::default();
+            }
+            assert_eq!(Links::assemble(&contributions, Some(&shown)), expected);
+            // And a note's new contribution patched in gives what assembling gives.
+            let from = rng.usize(..n);
+            let mut changed = contributions.clone();
+            changed[from] = contributions[rng.usize(..n)].clone();
+            for shown in [None, Some(shown.as_slice())] {
+                let mut patched = Links::assemble(&contributions, shown);
+                let mut touched = BTreeSet::new();
+                patched.patch(from, &contributions[from], &changed[from], shown, &mut touched);
+                assert_eq!(patched, Links::assemble(&changed, shown));
+                let mut untouched = Links::assemble(&contributions, shown);
+                for &t in &touched {
+                    assert!(shown.is_none_or(|s| s[t]), "a list not made was touched");
+                    untouched.backlinks[t] = patched.backlinks[t].clone();
+                    untouched.cited_by[t] = patched.cited_by[t].clone();
+                    untouched.involved_in[t] = patched.involved_in[t].clone();
+                }
+                assert_eq!(untouched, patched, "a changed list was not named as touched");
+            }
             for threads in 1..5 {
                 let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
                 assert_eq!(
-                    pool.install(|| Links::assemble(&contributions)),
+                    pool.install(|| Links::assemble(&contributions, None)),
                     whole,
                     "{threads} threads"
                 );
