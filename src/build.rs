@@ -1124,7 +1124,9 @@ fn add_feeds(
         None => tree.insert(name.to_string(), bytes),
     };
     // dossier.json is as large as a tenth of the site: with a sink, it goes to the file as it
-    // is made, never whole in memory.
+    // is made, never whole in memory. In memory, it is made in room for the last build's and
+    // a little more.
+    let size = tree.get("dossier.json").map_or(0, |last| last.len() + last.len() / 32);
     let json = |sink: Option<render::PageSink<'_>>| match sink {
         Some(sink) => {
             sink.put_streamed("dossier.json", &mut |w| {
@@ -1132,7 +1134,7 @@ fn add_feeds(
             });
             None
         }
-        None => Some(crate::feeds::dossier_json(dossier, bodies, conflicts)),
+        None => Some(crate::feeds::dossier_json(dossier, bodies, conflicts, size)),
     };
     let ((atom, json), timeline) = rayon::join(
         || {

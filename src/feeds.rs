@@ -239,9 +239,16 @@ struct JsonPosition<'a> {
 }
 
 /// `dossier.json`: every note, entity, role, event and claim, with what each note links to and
-/// cites (`bodies[i]` is note `i`'s rendered body).
-pub fn dossier_json(dossier: &Dossier, bodies: &[std::sync::Arc<Rendered>], conflicts: &Conflicts) -> Vec<u8> {
-    let mut out = Vec::new();
+/// cites (`bodies[i]` is note `i`'s rendered body). `size` is what it is expected to take (the
+/// last build's, say): tens of megabytes in a large dossier, grown by doubling they would be
+/// copied and first touched several times over.
+pub fn dossier_json(
+    dossier: &Dossier,
+    bodies: &[std::sync::Arc<Rendered>],
+    conflicts: &Conflicts,
+    size: usize,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(size);
     // Writing into memory does not fail.
     let _ = write_dossier_json(dossier, bodies, conflicts, &mut out);
     out
