@@ -129,6 +129,8 @@ struct Last {
     /// A hash of each note's front-matter alone.
     fronts: Vec<u64>,
     home: u64,
+    /// Where each note's entry stands in the tree's `dossier.json`.
+    json_entries: Vec<std::ops::Range<usize>>,
     gaps: Vec<graph::integrity::Gap>,
     /// The dossier and what was made from its front-matter alone, for a rebuild after only
     /// bodies changed ([`Cache::reuse`]). Taken out by the next build.
@@ -466,11 +468,13 @@ fn build_with(
     }
     let assemble_span = tracing::info_span!("assemble").entered();
     let incremental = dirty.is_some();
+    // The notes whose entries in `dossier.json` are made again.
+    let changed_notes = dirty.map(|(_, changed, _)| changed);
     // The last site, with the pages rendered again put in: the last build is taken apart for
     // it, so a rebuild that fails from here on is followed by a full one.
     let last = if incremental { cache.last.take() } else { None };
-    let (mut tree, mut pages) = match last {
-        Some(last) => (last.tree, last.pages),
+    let (mut tree, mut pages, json_entries) = match last {
+        Some(last) => (last.tree, last.pages, last.json_entries),
         None => Default::default(),
     };
     tree.extend_from(&rendered);
@@ -506,10 +510,19 @@ fn build_with(
         None
     };
     let_go(theme);
-    {
+    let json_entries = {
         let _span = tracing::info_span!("feeds").entered();
-        add_feeds(&dossier, &bodies.notes, &conflicts, &mut tree, sink);
-    }
+        let last_json = tree.get_shared("dossier.json").cloned();
+        let reuse = match (&changed_notes, &last_json) {
+            (Some(changed), Some(last)) if sink.is_none() => Some(crate::feeds::JsonReuse {
+                last,
+                entries: &json_entries,
+                changed,
+            }),
+            _ => None,
+        };
+        add_feeds(&dossier, &bodies.notes, &conflicts, &mut tree, sink, reuse)
+    };
     diag::sort(&mut diags);
     let notes = dossier.notes.len();
     let sources = page_sources(&dossier);
@@ -530,6 +543,7 @@ fn build_with(
             texts,
             fronts,
             home,
+            json_entries,
             gaps,
             kept: Some(Kept {
                 dossier,
@@ -1108,14 +1122,16 @@ fn add_statics(theme: &render::Theme, tree: &mut OutputTree, diags: &mut Vec<Dia
 
 /// The machine-readable outputs, made side by side. With a sink, each goes there as soon as
 /// it is made, and the tree records it as written: `dossier.json` is tens of megabytes in a
-/// large dossier, and holding it until the end would be the build's peak.
+/// large dossier, and holding it until the end would be the build's peak. Returns where each
+/// note's entry stands in `dossier.json`, for the next build's `reuse`.
 fn add_feeds(
     dossier: &Dossier,
     bodies: &[Arc<Rendered>],
     conflicts: &graph::conflicts::Conflicts,
     tree: &mut OutputTree,
     sink: Option<render::PageSink<'_>>,
-) {
+    reuse: Option<crate::feeds::JsonReuse<'_>>,
+) -> Vec<std::ops::Range<usize>> {
     let put = |tree: &mut OutputTree, name: &str, bytes: Vec<u8>| match sink {
         Some(sink) => {
             sink.put(name, &bytes);
@@ -1127,16 +1143,21 @@ fn add_feeds(
     // is made, never whole in memory. In memory, it is made in room for the last build's and
     // a little more.
     let size = tree.get("dossier.json").map_or(0, |last| last.len() + last.len() / 32);
-    let json = |sink: Option<render::PageSink<'_>>| match sink {
+    let json = move |sink: Option<render::PageSink<'_>>| match sink {
         Some(sink) => {
+            let mut entries = Vec::new();
             sink.put_streamed("dossier.json", &mut |w| {
-                crate::feeds::write_dossier_json(dossier, bodies, conflicts, w)
+                entries = crate::feeds::write_dossier_json(dossier, bodies, conflicts, None, w)?;
+                Ok(())
             });
-            None
+            (None, entries)
         }
-        None => Some(crate::feeds::dossier_json(dossier, bodies, conflicts, size)),
+        None => {
+            let (bytes, entries) = crate::feeds::dossier_json(dossier, bodies, conflicts, size, reuse);
+            (Some(bytes), entries)
+        }
     };
-    let ((atom, json), timeline) = rayon::join(
+    let ((atom, (json, entries)), timeline) = rayon::join(
         || {
             rayon::join(
                 || tracing::info_span!("feeds.atom").in_scope(|| crate::feeds::atom(dossier).into_bytes()),
@@ -1157,4 +1178,5 @@ fn add_feeds(
     put(tree, "timeline.json", timeline);
     let sitemap = crate::feeds::sitemap(dossier, tree);
     put(tree, "sitemap.xml", sitemap.into_bytes());
+    entries
 }

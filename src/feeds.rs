@@ -16,6 +16,8 @@
 //! Dates are objects `{ text, start, end, precision, qualifier, display }`, with `start`/`end`
 //! as ISO days (`null` for an open end).
 
+use std::ops::Range;
+
 use pulldown_cmark_escape::escape_html;
 use serde::Serialize;
 
@@ -242,16 +244,19 @@ struct JsonPosition<'a> {
 /// cites (`bodies[i]` is note `i`'s rendered body). `size` is what it is expected to take (the
 /// last build's, say): tens of megabytes in a large dossier, grown by doubling they would be
 /// copied and first touched several times over.
+///
+/// Also returns where each note's entry stands in it, for the next build's [`JsonReuse`].
 pub fn dossier_json(
     dossier: &Dossier,
     bodies: &[std::sync::Arc<Rendered>],
     conflicts: &Conflicts,
     size: usize,
-) -> Vec<u8> {
+    reuse: Option<JsonReuse<'_>>,
+) -> (Vec<u8>, Vec<Range<usize>>) {
     let mut out = Vec::with_capacity(size);
     // Writing into memory does not fail.
-    let _ = write_dossier_json(dossier, bodies, conflicts, &mut out);
-    out
+    let entries = write_dossier_json(dossier, bodies, conflicts, reuse, &mut out).unwrap_or_default();
+    (out, entries)
 }
 
 /// [`dossier_json`], written to `out` as it is made.
@@ -259,8 +264,9 @@ pub fn write_dossier_json(
     dossier: &Dossier,
     bodies: &[std::sync::Arc<Rendered>],
     conflicts: &Conflicts,
+    reuse: Option<JsonReuse<'_>>,
     out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
+) -> std::io::Result<Vec<Range<usize>>> {
     let config = &dossier.site.config;
     let base_path = config.base_path();
     let ids = |kinds: &[Kind]| -> Vec<&str> {
@@ -384,26 +390,48 @@ pub fn write_dossier_json(
             })
             .collect(),
     };
-    write_pretty_with_list(&doc, "notes", dossier.notes.len(), note, out)
+    let count = dossier.notes.len();
+    // The last build's entry of a note that did not change is this build's.
+    let reuse = reuse.filter(|r| r.entries.len() == count);
+    let entry = |i: usize, part: &mut Vec<u8>| {
+        let last = reuse
+            .as_ref()
+            .filter(|r| !r.changed.contains(&i))
+            .and_then(|r| r.last.get(r.entries[i].clone()));
+        match last {
+            Some(bytes) => {
+                part.extend_from_slice(bytes);
+                Ok(())
+            }
+            None => write_entry(&note(i), part),
+        }
+    };
+    write_pretty_with_list(&doc, "notes", count, entry, out)
 }
 
-/// Writes `frame` as `serde_json::to_writer_pretty` does, with `item(0)`, `item(1)`, … up to
-/// `count` as the entries of its top-level list `key`, which `frame` holds empty. The entries
-/// are serialized on every thread, a window of them at a time, so that no more than a window
-/// is held in memory.
-fn write_pretty_with_list<T, E>(
+/// What the last build's `dossier.json` lends a rebuild of the same notes, in the same order,
+/// with the same settings: its bytes, where each note's entry stands in them, and the notes
+/// whose entries are made again (those whose text, a translation's text or shown body
+/// changed). Every other entry is the same bytes.
+pub struct JsonReuse<'a> {
+    pub last: &'a [u8],
+    pub entries: &'a [Range<usize>],
+    pub changed: &'a std::collections::HashSet<usize>,
+}
+
+/// Writes `frame` as `serde_json::to_writer_pretty` does, with the entries `item` writes for
+/// 0, 1, … up to `count` as its top-level list `key`, which `frame` holds empty. The entries
+/// are made on every thread, a window of them at a time, so that no more than a window is held
+/// in memory. Returns where each entry stands in what was written.
+fn write_pretty_with_list<T: Serialize>(
     frame: &T,
     key: &str,
     count: usize,
-    item: impl Fn(usize) -> E + Sync,
+    item: impl Fn(usize, &mut Vec<u8>) -> std::io::Result<()> + Sync,
     out: &mut dyn std::io::Write,
-) -> std::io::Result<()>
-where
-    T: Serialize,
-    E: Serialize,
-{
+) -> std::io::Result<Vec<Range<usize>>> {
     use rayon::prelude::*;
-    /// Entries serialized by one task, and by all of them before any is written.
+    /// Entries made by one task, and by all of them before any is written.
     const CHUNK: usize = 64;
     const WINDOW: usize = 2048;
     let frame = serde_json::to_vec_pretty(frame).map_err(std::io::Error::other)?;
@@ -414,22 +442,27 @@ where
         .map(|at| at + opening.len())
         .ok_or_else(|| std::io::Error::other(format!("the JSON document has no top-level list {key:?}")))?;
     out.write_all(&frame[..list])?;
+    let mut written = list;
+    let mut entries = Vec::with_capacity(count);
     for window in (0..count).step_by(WINDOW) {
         let end = (window + WINDOW).min(count);
-        let parts: Vec<Vec<u8>> = (window..end)
+        let parts: Vec<(Vec<u8>, Vec<Range<usize>>)> = (window..end)
             .into_par_iter()
             .step_by(CHUNK)
             .map(|chunk| {
-                let mut part = Vec::new();
+                let (mut part, mut at) = (Vec::new(), Vec::new());
                 for i in chunk..(chunk + CHUNK).min(end) {
                     part.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-                    let mut entry = serde_json::Serializer::with_formatter(&mut part, Nested::at(2));
-                    item(i).serialize(&mut entry).map_err(std::io::Error::other)?;
+                    let start = part.len();
+                    item(i, &mut part)?;
+                    at.push(start..part.len());
                 }
-                Ok(part)
+                Ok((part, at))
             })
             .collect::<std::io::Result<_>>()?;
-        for part in parts {
+        for (part, at) in parts {
+            entries.extend(at.into_iter().map(|r| written + r.start..written + r.end));
+            written += part.len();
             out.write_all(&part)?;
         }
     }
@@ -438,7 +471,14 @@ where
     }
     out.write_all(&frame[list..])?;
     out.write_all(b"\n")?;
-    out.flush()
+    out.flush()?;
+    Ok(entries)
+}
+
+/// Serializes `value` as an entry of a top-level list, two levels down.
+fn write_entry(value: &impl Serialize, part: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut entry = serde_json::Serializer::with_formatter(part, Nested::at(2));
+    value.serialize(&mut entry).map_err(std::io::Error::other)
 }
 
 /// serde_json's pretty formatter (two spaces a level) for a value that stands `level` levels
@@ -548,7 +588,7 @@ mod tests {
             after: vec![item(7)],
         };
         let mut out = Vec::new();
-        write_pretty_with_list(&frame, "items", count, item, &mut out).unwrap();
+        write_pretty_with_list(&frame, "items", count, |i, part| write_entry(&item(i), part), &mut out).unwrap();
         out
     }
 
@@ -577,6 +617,68 @@ mod tests {
         }
     }
 
+    /// Where the entries stand, as returned, is where the next document can take them from.
+    #[test]
+    fn entries_taken_from_the_last_document_make_the_same_document() {
+        let frame = Doc {
+            name: "x",
+            items: &[],
+            after: vec![],
+        };
+        let count = 3000;
+        let mut last = Vec::new();
+        let at =
+            write_pretty_with_list(&frame, "items", count, |i, part| write_entry(&item(i), part), &mut last).unwrap();
+        assert_eq!(at.len(), count);
+        assert_eq!(
+            &last[at[17].clone()],
+            &serde_json::to_vec_pretty(&item(17)).unwrap()[..].replace_indent()
+        );
+        // Every third entry made again, the others copied.
+        let mut again = Vec::new();
+        let at_again = write_pretty_with_list(
+            &frame,
+            "items",
+            count,
+            |i, part| {
+                if i % 3 == 0 {
+                    write_entry(&item(i), part)
+                } else {
+                    part.extend_from_slice(&last[at[i].clone()]);
+                    Ok(())
+                }
+            },
+            &mut again,
+        )
+        .unwrap();
+        assert!(again == last);
+        assert_eq!(at_again, at);
+        assert!(again == whole_of(&frame, count));
+    }
+
+    /// Indents a value pretty-printed on its own as an entry two levels down.
+    trait ReplaceIndent {
+        fn replace_indent(&self) -> Vec<u8>;
+    }
+
+    impl ReplaceIndent for [u8] {
+        fn replace_indent(&self) -> Vec<u8> {
+            String::from_utf8_lossy(self).replace('\n', "\n    ").into_bytes()
+        }
+    }
+
+    fn whole_of(frame: &Doc<'_>, count: usize) -> Vec<u8> {
+        let items: Vec<_> = (0..count).map(item).collect();
+        let mut out = serde_json::to_vec_pretty(&Doc {
+            name: frame.name,
+            items: &items,
+            after: frame.after.clone(),
+        })
+        .unwrap();
+        out.push(b'\n');
+        out
+    }
+
     #[test]
     fn the_entries_are_deeper_than_the_pretty_printers_buffer_of_spaces() {
         let mut v = serde_json::json!("bottom");
@@ -589,7 +691,7 @@ mod tests {
             after: vec![],
         };
         let mut out = Vec::new();
-        write_pretty_with_list(&frame, "items", 2, |_| v.clone(), &mut out).unwrap();
+        write_pretty_with_list(&frame, "items", 2, |_, part| write_entry(&v, part), &mut out).unwrap();
         let mut expected = serde_json::to_vec_pretty(&Doc {
             name: "x",
             items: &[v.clone(), v.clone()],
