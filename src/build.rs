@@ -1140,9 +1140,7 @@ fn add_feeds(
         None => tree.insert(name.to_string(), bytes),
     };
     // dossier.json is as large as a tenth of the site: with a sink, it goes to the file as it
-    // is made, never whole in memory. In memory, it is made in room for the last build's and
-    // a little more.
-    let size = tree.get("dossier.json").map_or(0, |last| last.len() + last.len() / 32);
+    // is made, never whole in memory.
     let json = move |sink: Option<render::PageSink<'_>>| match sink {
         Some(sink) => {
             let mut entries = Vec::new();
@@ -1153,7 +1151,7 @@ fn add_feeds(
             (None, entries)
         }
         None => {
-            let (bytes, entries) = crate::feeds::dossier_json(dossier, bodies, conflicts, size, reuse);
+            let (bytes, entries) = crate::feeds::dossier_json(dossier, bodies, conflicts, reuse);
             (Some(bytes), entries)
         }
     };

@@ -241,19 +241,18 @@ struct JsonPosition<'a> {
 }
 
 /// `dossier.json`: every note, entity, role, event and claim, with what each note links to and
-/// cites (`bodies[i]` is note `i`'s rendered body). `size` is what it is expected to take (the
-/// last build's, say): tens of megabytes in a large dossier, grown by doubling they would be
-/// copied and first touched several times over.
+/// cites (`bodies[i]` is note `i`'s rendered body). Made in room for the last build's and a
+/// little more, when there is one to `reuse`: tens of megabytes in a large dossier, grown by
+/// doubling they would be copied and first touched several times over.
 ///
 /// Also returns where each note's entry stands in it, for the next build's [`JsonReuse`].
 pub fn dossier_json(
     dossier: &Dossier,
     bodies: &[std::sync::Arc<Rendered>],
     conflicts: &Conflicts,
-    size: usize,
     reuse: Option<JsonReuse<'_>>,
 ) -> (Vec<u8>, Vec<Range<usize>>) {
-    let mut out = Vec::with_capacity(size);
+    let mut out = Vec::with_capacity(reuse.as_ref().map_or(0, |r| r.last.len() + r.last.len() / 32));
     // Writing into memory does not fail.
     let entries = write_dossier_json(dossier, bodies, conflicts, reuse, &mut out).unwrap_or_default();
     (out, entries)

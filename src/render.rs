@@ -1047,13 +1047,8 @@ impl<'l, 'a> Heads<'l, 'a> {
     /// Source `i`'s head, recorded as a dependency of the page being rendered. `in_language`
     /// is the language's words for a source in another language.
     fn source(&self, i: usize, in_language: &str) -> &SourceHead {
-        if is_recording() {
-            record_note(i);
-        }
-        self.sources[i].get_or_init(|| {
+        self.head(&self.sources, i, |n| {
             let loc = self.loc;
-            let note = loc.summary_value(&loc.dossier.notes[i]);
-            let n = note.as_ref();
             let str_of = |name: &'static str| attr(n, name).and_then(Value::as_str).filter(|s| !s.is_empty());
             let mut out = Vec::with_capacity(256);
             write_link(&mut out, n);
@@ -1086,13 +1081,8 @@ impl<'l, 'a> Heads<'l, 'a> {
 
     /// Note `i`'s head, recorded as a dependency of the page being rendered.
     fn mention(&self, i: usize) -> &MentionHead {
-        if is_recording() {
-            record_note(i);
-        }
-        self.mentions[i].get_or_init(|| {
+        self.head(&self.mentions, i, |n| {
             let loc = self.loc;
-            let note = loc.summary_value(&loc.dossier.notes[i]);
-            let n = note.as_ref();
             let note_lang = attr(n, "lang").and_then(Value::as_str);
             let other_lang = note_lang != Some(loc.lang);
             let mut out = Vec::with_capacity(256);
@@ -1113,6 +1103,15 @@ impl<'l, 'a> Heads<'l, 'a> {
                 other_lang,
             }
         })
+    }
+
+    /// Note `i`'s entry of `cells`, made from its summary the first time; on every use, the
+    /// note is recorded as a dependency of the page being rendered.
+    fn head<'s, T>(&self, cells: &'s [OnceLock<T>], i: usize, make: impl FnOnce(&Value) -> T) -> &'s T {
+        if is_recording() {
+            record_note(i);
+        }
+        cells[i].get_or_init(|| make(self.loc.summary_value(&self.loc.dossier.notes[i]).as_ref()))
     }
 
     /// Writes a summary's `date` as the partials print it: `<time datetime="…">…</time>`.
@@ -1611,11 +1610,8 @@ pub fn links_by_lang(
             let shown = shown_bodies(dossier, bodies, lang);
             // A language other than the default has pages for its translated notes only, and
             // only their lists are made.
-            let pages: Option<Vec<bool>> = (lang != default).then(|| {
-                (0..dossier.notes.len())
-                    .map(|i| dossier.translated.of(i, lang).is_some())
-                    .collect()
-            });
+            let pages: Option<Vec<bool>> =
+                (lang != default).then(|| (0..dossier.notes.len()).map(|i| has_page(dossier, i, lang)).collect());
             let pages = pages.as_deref();
             let last = previous
                 .and_then(|(views, changed)| Some((views.by_lang.get(lang)?, views.contributions.get(lang)?, changed)));
@@ -1652,6 +1648,12 @@ pub fn links_by_lang(
         touched.insert(lang, t);
     }
     (views, touched)
+}
+
+/// Whether note `i` has a page in `lang`: every note in the default language, a translated
+/// one in another.
+fn has_page(dossier: &Dossier, i: usize, lang: &str) -> bool {
+    lang == dossier.site.config.default_lang || dossier.translated.of(i, lang).is_some()
 }
 
 /// Takes each file (its output path and bytes) as soon as it is made.
@@ -1871,7 +1873,6 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
     };
     let empty = Links::default();
     let links = links.get(lang).unwrap_or(&empty);
-    let has_translation = |i: usize, l: &str| l == config.default_lang || dossier.translated.of(i, l).is_some();
 
     let translation_view = |i: usize| -> Option<TranslationView<'_>> {
         let state = dossier.translated.state(i, lang)?;
@@ -1888,7 +1889,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
 
     let heads = Heads::new(loc, build);
     let notes_here: Vec<usize> = (0..dossier.notes.len())
-        .filter(|&i| is_default || dossier.translated.of(i, lang).is_some())
+        .filter(|&i| has_page(dossier, i, lang))
         .collect();
     let note_pages: Vec<PageResult> = notes_here
         .par_iter()
@@ -1950,7 +1951,7 @@ fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
                     title: &note.title,
                     url: format!("{base_path}{path}"),
                     path: path.clone(),
-                    alternates: alternates(config, lang, &local, |l| has_translation(i, l)),
+                    alternates: alternates(config, lang, &local, |l| has_page(dossier, i, l)),
                     local,
                     lang,
                     translation: translation_view(i),
