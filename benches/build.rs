@@ -2,7 +2,8 @@
 //! time, peak memory and the time of each phase, from the tool's own tracing spans), the same
 //! build again over its output (the rebuild a writer makes, where unchanged files are linked
 //! and the site before the last is recycled),
-//! `dossier check` of the result, and the example dossier start to finish. Run with
+//! `dossier check` of the result, the floor (the built site copied with `cp -r` into a new
+//! folder, then `sync`), and the example dossier start to finish. Run with
 //! `cargo bench --bench build`.
 //!
 //! `DOSSIER_BENCH_SIZES` (default `1000,10000,30000`) sets the sizes, `DOSSIER_BENCH_RUNS`
@@ -146,10 +147,13 @@ fn main() {
     let mut walls = BTreeMap::new();
     let mut cpus = BTreeMap::new();
     println!(
-        "| notes | build wall | user | sys | rebuild wall | peak memory | {} | check wall |",
+        "| notes | build wall | user | sys | rebuild wall | peak memory | {} | check wall | cp -r + sync |",
         shown.join(" | ")
     );
-    println!("|---:|---:|---:|---:|---:|---:|{}---:|", "---:|".repeat(shown.len()));
+    println!(
+        "|---:|---:|---:|---:|---:|---:|{}---:|---:|",
+        "---:|".repeat(shown.len())
+    );
     // Every site built stays until the end: deleting one size's sites before the next size
     // is built would slow the next size's inode allocation (see below) and skew the growth.
     let mut kept = Vec::new();
@@ -196,6 +200,27 @@ fn main() {
             let (cost, _) = build(site);
             rewall.push(cost.wall.as_secs_f64());
         }
+        // The floor a build cannot go below: the same files written by `cp -r` into a new
+        // folder, with no program work at all, then made durable with `sync`. On a machine
+        // whose file system is slow to make files, this is most of a build's time.
+        settle();
+        let copy = out.path().join("copy");
+        let started = Instant::now();
+        let copied = Command::new("cp")
+            .arg("-r")
+            .arg(site)
+            .arg(&copy)
+            .status()
+            .is_ok_and(|s| s.success());
+        let copy_wall = started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        settle();
+        let sync_wall = started.elapsed().as_secs_f64();
+        let floor = if copied {
+            format!("{copy_wall:.2} + {sync_wall:.2} s")
+        } else {
+            "—".to_string()
+        };
         let mut check = Vec::new();
         for _ in 0..runs {
             settle();
@@ -215,7 +240,7 @@ fn main() {
             })
             .collect();
         println!(
-            "| {n} | {wall:.2} s | {user:.2} s | {sys:.2} s | {:.2} s | {:.0} MB | {} | {:.2} s |",
+            "| {n} | {wall:.2} s | {user:.2} s | {sys:.2} s | {:.2} s | {:.0} MB | {} | {:.2} s | {floor} |",
             median(rewall),
             median(peak) / 1e6,
             cells.join(" | "),

@@ -906,16 +906,17 @@ impl<'a> Renderer<'a> {
             return;
         }
         let segs = std::mem::take(&mut self.texts);
-        let merged: String = if segs.len() == 1 {
-            segs[0].0.to_string()
-        } else {
-            segs.iter().map(|(t, _)| &**t).collect()
-        };
-        if !(merged.contains('[') && merged.contains('@')) {
-            self.push_plain(&merged);
+        // Most text holds no citation: it goes out as it came, without being joined first (a
+        // `[` and an `@` are single bytes, so the joined text has both only if the pieces do).
+        let has = |c: char| segs.iter().any(|(t, _)| t.contains(c));
+        if !(has('[') && has('@')) {
+            for (t, _) in &segs {
+                self.push_plain(t);
+            }
             self.events.extend(segs.into_iter().map(|(t, _)| Event::Text(t)));
             return;
         }
+        let merged: String = segs.iter().map(|(t, _)| &**t).collect();
         // Source offset of a byte of `merged`, exact where the event's text is its source.
         let source_of = |p: usize| -> usize {
             let mut start = 0;
@@ -1028,15 +1029,17 @@ impl<'a> Renderer<'a> {
             let idx = self.cite_number(t, locator.clone(), None);
             let c = &mut self.out.citations[idx];
             let ref_id = format!("cite-ref-{}-{}", c.n, c.refs.len() + 1);
-            c.refs.push(ref_id.clone());
             let n = c.n;
             if any {
                 html.push_str(", ");
             }
             any = true;
-            html.push_str(&format!(
+            use std::fmt::Write;
+            let _ = write!(
+                html,
                 "<a href=\"#cite-{n}\" id=\"{ref_id}\" role=\"doc-noteref\" aria-label=\"Source {n}\">{n}</a>"
-            ));
+            );
+            c.refs.push(ref_id);
             if let Some(link) = self.record_link(t, LinkKind::Cite { at: locator }) {
                 let p = self.block.len();
                 self.marks.push((link, p..p));

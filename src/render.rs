@@ -610,16 +610,8 @@ impl Index {
         self.langs.get(lang)?.by_id.get(id).map(|(_, v)| v)
     }
 
-    /// The language of the page being rendered: the context's `lang`.
-    fn lang_of(&self, state: &State) -> String {
-        state
-            .get::<String>("lang")
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| self.default_lang.clone())
-    }
-
-    /// [`Index::lang_of`] without copying it: a short tag lives inside the value itself.
+    /// The language of the page being rendered (`lang` in its context; the default language
+    /// when there is none), without copying it: a short tag lives inside the value itself.
     fn lang_value(&self, state: &State) -> Value {
         match state.get::<Value>("lang") {
             Ok(Some(v)) if v.as_str().is_some() => v,
@@ -628,9 +620,10 @@ impl Index {
     }
 
     fn lang(&self, state: &State) -> tera::TeraResult<&LangIndex> {
-        let lang = self.lang_of(state);
+        let value = self.lang_value(state);
+        let lang = value.as_str().unwrap_or(&self.default_lang);
         self.langs
-            .get(&lang)
+            .get(lang)
             .or_else(|| self.langs.get(&self.default_lang))
             .ok_or_else(|| tera::Error::message(format!("the site has no language `{lang}`")))
     }
@@ -760,6 +753,17 @@ fn register_functions(tera: &mut Tera, index: Arc<OnceLock<Arc<Index>>>) {
             Ok(shown_date(index.build, words, text, start))
         },
     );
+    // `| safe` as the engine's own, but without a copy: the engine's copies the string it is
+    // given into a new one, and the strings marked safe are a page's largest (its body, its
+    // backlinks and its sources), about as many bytes as the page. A string value shares its
+    // text, so marking it safe is only a new tag.
+    tera.register_filter("safe", |v: Value, _: Kwargs, _: &State| -> Value {
+        if v.as_str().is_some() {
+            v.mark_safe()
+        } else {
+            Value::safe_string(&v.to_string())
+        }
+    });
     // `{{ t.key | fmt(name=value) }}`: fills `{name}` in an interface string. Values are escaped
     // unless they are already safe HTML (a `{% set %}` block, or `| safe`).
     tera.register_filter(
@@ -813,19 +817,24 @@ fn register_functions(tera: &mut Tera, index: Arc<OnceLock<Arc<Index>>>) {
         "url",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
             let path: &str = kwargs.must_get("path")?;
+            let given: Option<&str> = kwargs.get("lang")?;
             let index = ready(&i)?;
             let path = path.trim_start_matches('/');
             let is_page = path.is_empty() || path.ends_with('/');
-            let lang = match kwargs.get::<String>("lang")? {
-                Some(l) => l,
-                None => index.lang_of(state),
-            };
             let prefix = if is_page {
-                index.prefixes.get(&lang).map_or("", String::as_str)
+                // A base page's links ask for their own language 15 times a page: it is read
+                // from the context without a copy.
+                let current = index.lang_value(state);
+                let lang = given.unwrap_or_else(|| current.as_str().unwrap_or(&index.default_lang));
+                index.prefixes.get(lang).map_or("", String::as_str)
             } else {
                 ""
             };
-            Ok(format!("{}{prefix}{path}", index.base_path))
+            let mut url = String::with_capacity(index.base_path.len() + prefix.len() + path.len());
+            url.push_str(&index.base_path);
+            url.push_str(prefix);
+            url.push_str(path);
+            Ok(url)
         },
     );
 }
