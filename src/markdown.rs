@@ -270,7 +270,7 @@ pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
         body,
         md,
         targets,
-        events: Vec::new(),
+        events: Vec::with_capacity(md.len() / 8),
         used: RESERVED_IDS.iter().map(|id| ((*id).to_string(), 1)).collect(),
         out: Rendered::default(),
         texts: Vec::new(),
@@ -597,7 +597,8 @@ impl<'a> Renderer<'a> {
         title: &str,
         hreflang: Option<&str>,
     ) -> Option<usize> {
-        let mut s = String::from("<a href=\"");
+        let mut s = String::with_capacity(href.len() + title.len() + 48);
+        s.push_str("<a href=\"");
         let _ = escape_href(&mut s, href);
         let k = fragment.map(|(target, frag, md_offset)| {
             let k = self.out.anchors.len();
@@ -771,7 +772,8 @@ impl<'a> Renderer<'a> {
     ) {
         let mark_start = self.block.len();
         if is_external(&dest_url) {
-            let mut s = String::from("<a href=\"");
+            let mut s = String::with_capacity(dest_url.len() + title.len() + 48);
+            s.push_str("<a href=\"");
             let _ = escape_href(&mut s, &dest_url);
             s.push('"');
             if !title.is_empty() {
@@ -905,7 +907,9 @@ impl<'a> Renderer<'a> {
         if self.texts.is_empty() {
             return;
         }
-        let segs = std::mem::take(&mut self.texts);
+        // Taken out to be read while `self` is written, and put back empty: its room serves
+        // the next run of text.
+        let mut segs = std::mem::take(&mut self.texts);
         // Most text holds no citation: it goes out as it came, without being joined first (a
         // `[` and an `@` are single bytes, so the joined text has both only if the pieces do).
         let has = |c: char| segs.iter().any(|(t, _)| t.contains(c));
@@ -913,7 +917,8 @@ impl<'a> Renderer<'a> {
             for (t, _) in &segs {
                 self.push_plain(t);
             }
-            self.events.extend(segs.into_iter().map(|(t, _)| Event::Text(t)));
+            self.events.extend(segs.drain(..).map(|(t, _)| Event::Text(t)));
+            self.texts = segs;
             return;
         }
         let merged: String = segs.iter().map(|(t, _)| &**t).collect();
@@ -989,6 +994,8 @@ impl<'a> Renderer<'a> {
             self.push_plain(rest);
             self.events.push(Event::Text(rest.to_string().into()));
         }
+        segs.clear();
+        self.texts = segs;
     }
 
     fn citation(&mut self, parsed: Result<Vec<(String, usize, Option<String>)>, usize>, written: &str, at: usize) {
@@ -1193,7 +1200,8 @@ pub fn fill_anchors(page: &mut std::sync::Arc<Rendered>, fill: &[(String, String
 }
 
 fn fill_placeholders(html: &str, fill: &[(String, String)]) -> String {
-    let mut out = String::with_capacity(html.len());
+    // The ids and headings put in are longer than their placeholders.
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut rest = html;
     while let Some(start) = rest.find('\0') {
         out.push_str(&rest[..start]);
