@@ -2306,6 +2306,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_safe_filter_prints_what_the_engines_own_prints() {
+        let template =
+            "{{ html | safe }}|{{ short | safe }}|{{ n | safe }}|{{ yes | safe }}|{{ list | safe }}|{{ html }}";
+        let render = |tera: &mut Tera| {
+            tera.add_raw_template("t", template).expect("template");
+            let mut ctx = Context::new();
+            ctx.insert("html", &"<p>A &amp; B, long enough not to be held inline</p>".repeat(3));
+            ctx.insert("short", "<b>");
+            ctx.insert("n", &12.5);
+            ctx.insert("yes", &true);
+            ctx.insert("list", &vec!["<a>", "b"]);
+            tera.render("t", &ctx).expect("render")
+        };
+        let engines = render(&mut Tera::default());
+        let mut ours = Tera::default();
+        register_functions(&mut ours, Arc::new(OnceLock::new()));
+        assert_eq!(render(&mut ours), engines);
+        assert!(engines.starts_with("<p>A &amp; B"), "{engines}");
+    }
+
+    #[test]
     fn digits_are_grouped() {
         assert_eq!(group_digits(500000000.0), "500,000,000");
         assert_eq!(group_digits(12000.0), "12,000");
