@@ -7,6 +7,7 @@
 //! link live here too, as pure functions with their own tests; `markdown` puts them together.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::diag::did_you_mean;
 use crate::model::Kind;
@@ -346,44 +347,122 @@ fn normalize(parts: Vec<&str>) -> Option<String> {
 
 /// The words around a link: the sentence it stands in, cut to a readable length.
 ///
-/// A dossier holds one for every link of every body, and they stay until the pages are made,
-/// so the three parts are kept as one string: `before`, the link's own text, then `after`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A dossier holds one for every link of every body, and they stay until the pages are made.
+/// The words of a body's contexts are kept in one string that they share ([`Sentences`]): a
+/// context is that string and where its three parts stand in it, `before`, the link's own
+/// text, then `after`. Two contexts are equal when their words are, wherever they are kept.
+#[derive(Debug, Clone, Default)]
 pub struct Context {
-    words: Box<str>,
-    /// Where the link's text starts in `words`, and where `after` starts.
+    words: Arc<str>,
+    span: ContextSpan,
+}
+
+/// Where a context's parts stand in the words it shares: `before` from `start`, the link's
+/// text from `text_at`, `after` from `after_at` to `end`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ContextSpan {
+    start: u32,
     text_at: u32,
     after_at: u32,
+    end: u32,
 }
 
 impl Context {
+    /// A context that keeps its words to itself.
     pub fn new(before: &str, text: &str, after: &str) -> Context {
-        // `before` and `after` are cut to a few hundred bytes; only a link's text, as long as
-        // its author wrote it, could reach past what a `u32` counts.
-        let (Ok(text_at), Ok(after_at)) = (u32::try_from(before.len()), u32::try_from(before.len() + text.len()))
-        else {
+        let mut sentences = Sentences::default();
+        let span = sentences.push(before, text, after);
+        Context::within(sentences.finish(), span)
+    }
+
+    /// The context at `span` of the words of [`Sentences::finish`].
+    pub fn within(words: Arc<str>, span: ContextSpan) -> Context {
+        // A span handed out for other words could fall outside these, or inside a character.
+        let fits = [span.start, span.text_at, span.after_at, span.end]
+            .iter()
+            .all(|&at| words.is_char_boundary(at as usize))
+            && span.start <= span.text_at
+            && span.text_at <= span.after_at
+            && span.after_at <= span.end;
+        if !fits {
             return Context::default();
-        };
-        Context {
-            words: [before, text, after].concat().into_boxed_str(),
-            text_at,
-            after_at,
         }
+        Context { words, span }
+    }
+
+    fn part(&self, from: u32, to: u32) -> &str {
+        &self.words[from as usize..to as usize]
     }
 
     /// The words before the link, from the start of its sentence.
     pub fn before(&self) -> &str {
-        &self.words[..self.text_at as usize]
+        self.part(self.span.start, self.span.text_at)
     }
 
     /// The link's own text.
     pub fn text(&self) -> &str {
-        &self.words[self.text_at as usize..self.after_at as usize]
+        self.part(self.span.text_at, self.span.after_at)
     }
 
     /// The words after the link, to the end of its sentence.
     pub fn after(&self) -> &str {
-        &self.words[self.after_at as usize..]
+        self.part(self.span.after_at, self.span.end)
+    }
+}
+
+impl PartialEq for Context {
+    fn eq(&self, other: &Context) -> bool {
+        self.before() == other.before() && self.text() == other.text() && self.after() == other.after()
+    }
+}
+
+impl Eq for Context {}
+
+/// The words of one body's contexts, gathered as the body is rendered: one string for all of
+/// them instead of one each (half a million strings in a dossier of 10,000 notes), and a
+/// sentence that holds several links, each with the same words around it, kept once.
+#[derive(Debug, Default)]
+pub struct Sentences {
+    words: String,
+    /// Where the last context's words stand.
+    last: std::ops::Range<usize>,
+}
+
+impl Sentences {
+    /// Adds a context's three parts; where they stand, for [`Context::within`] the words of
+    /// [`Sentences::finish`]. Past what a `u32` counts (a body of 4 GB), the span is empty.
+    pub fn push(&mut self, before: &str, text: &str, after: &str) -> ContextSpan {
+        let start = self.words.len();
+        self.words.push_str(before);
+        let text_at = self.words.len();
+        self.words.push_str(text);
+        let after_at = self.words.len();
+        self.words.push_str(after);
+        let end = self.words.len();
+        // The same words as the last context's (another link in the same sentence) are not
+        // kept twice: this one's parts stand at the same distances from the last one's start.
+        let base = if start > self.last.start && self.words[self.last.clone()] == self.words[start..] {
+            self.words.truncate(start);
+            self.last.start
+        } else {
+            self.last = start..end;
+            start
+        };
+        let at = |i: usize| u32::try_from(base + (i - start)).ok();
+        match (at(start), at(text_at), at(after_at), at(end)) {
+            (Some(start), Some(text_at), Some(after_at), Some(end)) => ContextSpan {
+                start,
+                text_at,
+                after_at,
+                end,
+            },
+            _ => ContextSpan::default(),
+        }
+    }
+
+    /// The words, to share among the contexts.
+    pub fn finish(self) -> Arc<str> {
+        Arc::from(self.words)
     }
 }
 
@@ -404,7 +483,9 @@ const CONTEXT_CHARS: usize = 160;
 
 /// The sentence of `block` around the byte range `link`, with the link's text set apart.
 pub fn sentence_around(block: &str, link: std::ops::Range<usize>) -> Context {
-    context_in(block, &sentence_starts(block), link)
+    let mut sentences = Sentences::default();
+    let span = context_in(block, &sentence_starts(block), link, &mut sentences);
+    Context::within(sentences.finish(), span)
 }
 
 /// Where each sentence of `block` starts, in order (the first at 0), for [`context_in`]: a
@@ -415,7 +496,13 @@ pub fn sentence_starts(block: &str) -> Vec<usize> {
 
 /// The sentence around `link`, given the block's [`sentence_starts`]: from the end of the last
 /// sentence that ends at or before the link, to the start of the first one at or after its end.
-pub fn context_in(block: &str, starts: &[usize], link: std::ops::Range<usize>) -> Context {
+/// Its words go to `sentences`; the span returned says where.
+pub fn context_in(
+    block: &str,
+    starts: &[usize],
+    link: std::ops::Range<usize>,
+    sentences: &mut Sentences,
+) -> ContextSpan {
     // A sentence ends where the next begins; the last one at the end of the block.
     let end_of = |k: usize| starts.get(k + 1).copied().unwrap_or(block.len());
     // The sentences ending at or before the link's start (and starting before it) come first.
@@ -448,10 +535,10 @@ pub fn context_in(block: &str, starts: &[usize], link: std::ops::Range<usize>) -
     let (cut_before, before) = cut_left(before, CONTEXT_CHARS);
     let (cut_after, after) = cut_right(&after, CONTEXT_CHARS);
     if !cut_before && !cut_after {
-        return Context::new(before, text, after);
+        return sentences.push(before, text, after);
     }
     let ellipsis = |cut: bool| if cut { "…" } else { "" };
-    Context::new(
+    sentences.push(
         &format!("{}{before}", ellipsis(cut_before)),
         text,
         &format!("{after}{}", ellipsis(cut_after)),
@@ -688,6 +775,36 @@ mod tests {
         );
         let empty = Context::default();
         assert_eq!((empty.before(), empty.text(), empty.after()), ("", "", ""));
+    }
+
+    /// A body's contexts share one string, a sentence with two links in it is kept once, and
+    /// contexts compare by their words, not by where they are kept.
+    #[test]
+    fn a_body_keeps_its_sentences_in_one_string() {
+        let mut s = Sentences::default();
+        let musk = s.push("Then ", "Musk", " told Nvidia.");
+        let nvidia = s.push("Then Musk told ", "Nvidia", ".");
+        let other = s.push("", "X", " got the chips.");
+        let again = s.push("Then ", "Musk", " told Nvidia.");
+        let words = s.finish();
+        assert_eq!(&*words, "Then Musk told Nvidia.X got the chips.Then Musk told Nvidia.");
+        let c = |span| Context::within(words.clone(), span);
+        assert_eq!(
+            (c(musk).before(), c(musk).text(), c(musk).after()),
+            ("Then ", "Musk", " told Nvidia.")
+        );
+        assert_eq!(
+            (c(nvidia).before(), c(nvidia).text(), c(nvidia).after()),
+            ("Then Musk told ", "Nvidia", ".")
+        );
+        assert_eq!((c(other).text(), c(other).after()), ("X", " got the chips."));
+        // Only the last context's words are looked at again: the fourth is kept anew, and
+        // equals the first all the same.
+        assert_eq!(c(again), c(musk));
+        assert_eq!(c(musk), Context::new("Then ", "Musk", " told Nvidia."));
+        assert_ne!(c(musk), c(nvidia));
+        // A span that does not fit the words gives an empty context, not a panic.
+        assert_eq!(Context::within("Then".into(), nvidia), Context::default());
     }
 
     #[test]

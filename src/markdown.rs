@@ -20,7 +20,7 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::links::{Context, LinkTargets, parse_citation, resolve_path};
+use crate::links::{Context, ContextSpan, LinkTargets, Sentences, parse_citation, resolve_path};
 use crate::model::Kind;
 
 /// The class prefix of highlighted code (`hl-keyword`), shared with the stylesheet.
@@ -278,6 +278,8 @@ pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
         frames: Vec::new(),
         block: String::new(),
         marks: Vec::new(),
+        sentences: Sentences::default(),
+        spans: Vec::new(),
         cite_numbers: HashMap::new(),
         depth: 0,
     };
@@ -298,6 +300,10 @@ pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, r.events.into_iter());
     let mut out = r.out;
+    let words = r.sentences.finish();
+    for (link, span) in r.spans {
+        out.links[link].context = Arc::new(Context::within(words.clone(), span));
+    }
     out.html = html;
     // With heading links, the marks stay until `resolve_anchors` has filled them in.
     if out.anchors.is_empty() {
@@ -351,6 +357,10 @@ struct Renderer<'a> {
     /// links in it, for the sentences shown with backlinks.
     block: String,
     marks: Vec<(usize, Range<usize>)>,
+    /// The words around the links cut so far, and where each link's stand: the links of a body
+    /// are given their contexts when it is done, sharing one string.
+    sentences: Sentences,
+    spans: Vec<(usize, ContextSpan)>,
     cite_numbers: HashMap<(usize, Option<String>), usize>,
     /// How many blocks are open: 0 between top-level blocks.
     depth: usize,
@@ -572,7 +582,8 @@ impl<'a> Renderer<'a> {
         if !self.marks.is_empty() {
             let starts = crate::links::sentence_starts(&self.block);
             for (link, range) in self.marks.drain(..) {
-                self.out.links[link].context = Arc::new(crate::links::context_in(&self.block, &starts, range));
+                let span = crate::links::context_in(&self.block, &starts, range, &mut self.sentences);
+                self.spans.push((link, span));
             }
         }
         self.block.clear();
