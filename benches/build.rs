@@ -2,9 +2,10 @@
 //! time, peak memory and the time of each phase, from the tool's own tracing spans), the same
 //! build again over its output (the rebuild a writer makes, where unchanged files are linked
 //! and the site before the last is recycled),
-//! `dossier check` of the result, the floor (the built site copied with `cp -r` into a new
-//! folder, then `sync`), and the example dossier start to finish. Run with
-//! `cargo bench --bench build`.
+//! `dossier check` of the result, the floor (each built site copied with `cp -r` into a new
+//! folder, then `sync`, right after its build) and how many times the floor a build takes,
+//! and the example dossier start to finish; last, which of the performance targets this run
+//! met. Run with `cargo bench --bench build`.
 //!
 //! `DOSSIER_BENCH_SIZES` (default `1000,10000,30000`) sets the sizes, `DOSSIER_BENCH_RUNS`
 //! (default 3) the runs per size; the figure is the median run. The dossiers are generated once
@@ -110,6 +111,18 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// Copies the built `site` to `copy` with `cp -r`, then writes it back with `sync`: the two
+/// times, or `None` when `cp` fails.
+fn copy_floor(site: &Path, copy: &Path) -> Option<(f64, f64)> {
+    settle();
+    let started = Instant::now();
+    let copied = Command::new("cp").arg("-r").arg(site).arg(copy).status().ok()?;
+    let copy_wall = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    settle();
+    copied.success().then(|| (copy_wall, started.elapsed().as_secs_f64()))
+}
+
 fn generated(n: usize) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench/{n}-seed1"));
     if !dir.join("content/_index.md").is_file() {
@@ -144,14 +157,14 @@ fn main() {
         "feeds",
         "write",
     ];
-    let mut walls = BTreeMap::new();
+    let mut figures = BTreeMap::new();
     let mut cpus = BTreeMap::new();
     println!(
-        "| notes | build wall | user | sys | rebuild wall | peak memory | {} | check wall | cp -r + sync |",
+        "| notes | build wall | user | sys | rebuild wall | peak memory | {} | check wall | cp -r + sync | build ÷ floor |",
         shown.join(" | ")
     );
     println!(
-        "|---:|---:|---:|---:|---:|---:|{}---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|{}---:|---:|---:|",
         "---:|".repeat(shown.len())
     );
     // Every site built stays until the end: deleting one size's sites before the next size
@@ -167,6 +180,7 @@ fn main() {
         let mut peak = Vec::new();
         let (mut user, mut sys) = (Vec::new(), Vec::new());
         let mut phase_runs: Vec<BTreeMap<String, f64>> = Vec::new();
+        let (mut floors, mut over_floor) = (Vec::new(), Vec::new());
         let build = |site: &Path| {
             measure(
                 Command::new(BIN)
@@ -182,7 +196,13 @@ fn main() {
         // block is dirty, and scans past every such inode for each new file; right after a
         // site is deleted, making the next one costs seconds of kernel time that a fresh
         // checkout does not see. So do not delete sites just before running the bench either.
-        for site in &sites {
+        //
+        // After each build, the floor a build cannot go below: the same files written by
+        // `cp -r` into a new folder, with no program work at all, then made durable with
+        // `sync`. Measured in the same minute as the build it follows, so that the ratio of the
+        // two says how close a build comes to the floor whatever the machine's speed that hour
+        // (it drifts by a factor of two or more on the development machine).
+        for (k, site) in sites.iter().enumerate() {
             settle();
             let (cost, stderr) = build(site);
             wall.push(cost.wall.as_secs_f64());
@@ -190,6 +210,10 @@ fn main() {
             user.push(cost.user);
             sys.push(cost.sys);
             phase_runs.push(phases(&stderr));
+            if let Some((copy, sync)) = copy_floor(site, &out.path().join(format!("copy-{k}"))) {
+                floors.push((copy, sync));
+                over_floor.push(cost.wall.as_secs_f64() / (copy + sync));
+            }
         }
         // Then again over each output, twice, as a writer rebuilds: the files that did not
         // change are linked, and from the second rebuild on the site before the last is made
@@ -200,26 +224,16 @@ fn main() {
             let (cost, _) = build(site);
             rewall.push(cost.wall.as_secs_f64());
         }
-        // The floor a build cannot go below: the same files written by `cp -r` into a new
-        // folder, with no program work at all, then made durable with `sync`. On a machine
-        // whose file system is slow to make files, this is most of a build's time.
-        settle();
-        let copy = out.path().join("copy");
-        let started = Instant::now();
-        let copied = Command::new("cp")
-            .arg("-r")
-            .arg(site)
-            .arg(&copy)
-            .status()
-            .is_ok_and(|s| s.success());
-        let copy_wall = started.elapsed().as_secs_f64();
-        let started = Instant::now();
-        settle();
-        let sync_wall = started.elapsed().as_secs_f64();
-        let floor = if copied {
-            format!("{copy_wall:.2} + {sync_wall:.2} s")
-        } else {
-            "—".to_string()
+        let floor = (!floors.is_empty()).then(|| {
+            (
+                median(floors.iter().map(|f| f.0).collect()),
+                median(floors.iter().map(|f| f.1).collect()),
+                median(over_floor),
+            )
+        });
+        let floor_cells = match floor {
+            Some((copy, sync, ratio)) => format!("{copy:.2} + {sync:.2} s | {ratio:.2}"),
+            None => "— | —".to_string(),
         };
         let mut check = Vec::new();
         for _ in 0..runs {
@@ -230,7 +244,16 @@ fn main() {
         kept.push(out);
         let wall = median(wall);
         let (user, sys) = (median(user), median(sys));
-        walls.insert(n, wall);
+        let (peak, check) = (median(peak), median(check));
+        figures.insert(
+            n,
+            Figures {
+                wall,
+                peak,
+                check,
+                floor: floor.map(|(copy, sync, _)| copy + sync),
+            },
+        );
         cpus.insert(n, (user, sys));
         let cells: Vec<String> = shown
             .iter()
@@ -240,15 +263,18 @@ fn main() {
             })
             .collect();
         println!(
-            "| {n} | {wall:.2} s | {user:.2} s | {sys:.2} s | {:.2} s | {:.0} MB | {} | {:.2} s | {floor} |",
+            "| {n} | {wall:.2} s | {user:.2} s | {sys:.2} s | {:.2} s | {:.0} MB | {} | {check:.2} s | {floor_cells} |",
             median(rewall),
-            median(peak) / 1e6,
+            peak / 1e6,
             cells.join(" | "),
-            median(check)
         );
     }
-    if let (Some(a), Some(b)) = (walls.get(&10_000), walls.get(&30_000)) {
-        println!("growth: 30,000 notes take {:.2}× the time of 10,000", b / a);
+    let growth = match (figures.get(&10_000), figures.get(&30_000)) {
+        (Some(a), Some(b)) => Some(b.wall / a.wall),
+        _ => None,
+    };
+    if let Some(g) = growth {
+        println!("growth: 30,000 notes take {g:.2}× the time of 10,000");
     }
     if let (Some(a), Some(b)) = (cpus.get(&10_000), cpus.get(&30_000)) {
         println!(
@@ -268,6 +294,67 @@ fn main() {
         );
         example.push(cost.wall.as_secs_f64());
     }
-    println!("example dossier, start to finish: median {:.3} s", median(example));
+    let example = median(example);
+    println!("example dossier, start to finish: median {example:.3} s");
+    targets(&figures, growth, example);
     drop(kept);
+}
+
+/// The medians of one size's builds.
+struct Figures {
+    wall: f64,
+    /// Bytes.
+    peak: f64,
+    /// `dossier check --dir` of the built site.
+    check: f64,
+    /// `cp -r` and `sync` of the built site.
+    floor: Option<f64>,
+}
+
+/// Says of each performance target that the sizes run can speak to whether this run met it.
+fn targets(figures: &BTreeMap<usize, Figures>, growth: Option<f64>, example: f64) {
+    let verdict = |met: bool| if met { "met" } else { "missed" };
+    let mut lines = Vec::new();
+    if let Some(f) = figures.get(&1_000) {
+        lines.push(format!(
+            "1,000 notes under 0.25 s: {:.2} s, {}",
+            f.wall,
+            verdict(f.wall < 0.25)
+        ));
+    }
+    if let Some(f) = figures.get(&10_000) {
+        let floor = f
+            .floor
+            .map(|s| format!(" (cp -r + sync of its site: {s:.2} s)"))
+            .unwrap_or_default();
+        lines.push(format!(
+            "10,000 notes under 2.0 s: {:.2} s{floor}, {}",
+            f.wall,
+            verdict(f.wall < 2.0)
+        ));
+        lines.push(format!(
+            "10,000 notes under 400 MB: {:.0} MB, {}",
+            f.peak / 1e6,
+            verdict(f.peak < 400e6)
+        ));
+        lines.push(format!(
+            "check of the 10,000-note site under 0.5 s: {:.2} s, {}",
+            f.check,
+            verdict(f.check < 0.5)
+        ));
+    }
+    if let Some(g) = growth {
+        lines.push(format!(
+            "30,000 notes at most 3.3× 10,000: {g:.2}×, {}",
+            verdict(g <= 3.3)
+        ));
+    }
+    lines.push(format!(
+        "the example under 0.1 s: {example:.3} s, {}",
+        verdict(example < 0.1)
+    ));
+    println!("targets in this run (serve's: cargo bench --bench serve):");
+    for l in lines {
+        println!("- {l}");
+    }
 }
