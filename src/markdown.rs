@@ -313,6 +313,10 @@ pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
     out.html.shrink_to_fit();
     out.links.shrink_to_fit();
     out.citations.shrink_to_fit();
+    for c in &mut out.citations {
+        // Most sources are cited once in a body; a list grown for one takes room for four.
+        c.refs.shrink_to_fit();
+    }
     out.headings.shrink_to_fit();
     out.uses.shrink_to_fit();
     out
