@@ -317,7 +317,7 @@ fn targets(figures: &BTreeMap<usize, Figures>, growth: Option<f64>, example: f64
     let mut lines = Vec::new();
     if let Some(f) = figures.get(&1_000) {
         lines.push(format!(
-            "1,000 notes under 0.25 s: {:.2} s, {}",
+            "1,000 notes under 0.25 s: {:.3} s, {}",
             f.wall,
             verdict(f.wall < 0.25)
         ));
