@@ -41,7 +41,8 @@ pub struct Built {
     pub pages: usize,
     /// The settings, for `check`: base URL and exclude patterns.
     pub config: config::Config,
-    /// The file each page was made from, for reports that point into it.
+    /// The file each page was made from, for reports that point into it; empty from
+    /// [`build_into`], which lets the files' texts go.
     pub sources: Vec<PageSource>,
     /// The gaps the integrity report lists.
     pub integrity: Vec<graph::integrity::Item>,
@@ -257,19 +258,36 @@ impl Cache {
 
 /// Builds the site in memory.
 pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailure> {
-    build_with(&input, progress, &mut Cache::default(), &|_| {}, None)
+    build_with(Input::Lent(&input), progress, &mut Cache::default(), &|_| {}, None)
 }
 
 /// Builds the site into `staging`, which receives each page as soon as it is rendered rather
 /// than once the whole site is (`dossier build`: the pages need not all be held in memory).
 /// The tree returned holds the other files, and the pages' paths as written
 /// ([`OutputTree::insert_on_disk`]); [`crate::output::Staging::finish`] completes the folder.
+///
+/// The notes' texts are let go once the pages no longer need them, so that they are not held
+/// while the pages are made: [`Built::sources`] is empty.
 pub fn build_into(
     input: BuildInput,
     progress: &Progress,
     staging: &crate::output::Staging,
 ) -> Result<Built, BuildFailure> {
-    build_with(&input, progress, &mut Cache::default(), &|_| {}, Some(staging))
+    build_with(
+        Input::Given(input),
+        progress,
+        &mut Cache::default(),
+        &|_| {},
+        Some(staging),
+    )
+}
+
+/// What a build reads: lent by a caller that keeps it (`serve`, for its next build; `check`,
+/// whose report points into the files), or given to a build that lets the notes' texts go as
+/// soon as nothing reads them any more (a tenth of what a large build held).
+enum Input<'a> {
+    Lent(&'a BuildInput),
+    Given(BuildInput),
 }
 
 /// Builds the site in memory, reusing what `cache` holds from the previous build and leaving
@@ -284,24 +302,28 @@ pub fn build_cached(
     cache: &mut Cache,
     pages_ready: &dyn Fn(&OutputTree),
 ) -> Result<Built, BuildFailure> {
-    build_with(input, progress, cache, pages_ready, None)
+    build_with(Input::Lent(input), progress, cache, pages_ready, None)
 }
 
 /// [`build_cached`], with pages given to `sink` as they are rendered when there is one.
 fn build_with(
-    input: &BuildInput,
+    input: Input<'_>,
     progress: &Progress,
     cache: &mut Cache,
     pages_ready: &dyn Fn(&OutputTree),
     sink: Option<render::PageSink<'_>>,
 ) -> Result<Built, BuildFailure> {
+    let given = matches!(input, Input::Given(_));
     let BuildInput {
         content,
         theme,
         base_url,
         drafts,
         strict,
-    } = input;
+    } = match &input {
+        Input::Lent(input) => input,
+        Input::Given(input) => input,
+    };
     let (drafts, strict) = (*drafts, *strict);
     let mut diags: Vec<Diagnostic> = Vec::new();
 
@@ -328,7 +350,7 @@ fn build_with(
     let options = GraphOptions { drafts, strict };
     // After a change to bodies alone, the last build's dossier and link targets serve again.
     let reused = cache.reuse(content, &site, options, &statics);
-    let (dossier, targets, structural, theme) = match reused {
+    let (mut dossier, targets, structural, theme) = match reused {
         Some((dossier, targets, structural, more)) => {
             diags.extend(more);
             (dossier, targets, structural, render::compile_theme(theme.clone()))
@@ -356,6 +378,8 @@ fn build_with(
         }
     };
     let theme = theme.map_err(|d| diags.extend(d)).ok();
+    // The files are read: a given input's texts stay only in the notes from here on.
+    drop(input);
 
     // Bodies are rendered even when the front-matter has problems, so that every broken
     // reference of the build is reported in one run.
@@ -427,6 +451,12 @@ fn build_with(
             gaps
         }
     };
+    let integrity = graph::integrity::items(&dossier, &gaps);
+    // The last diagnostics that point into the notes' files are made: from here on nothing
+    // reads their texts but the page sources of a build that keeps them.
+    if given {
+        dossier.let_texts_go();
+    }
     let compare_span = tracing::info_span!("compare").entered();
     let now = Now {
         dossier: &dossier,
@@ -525,8 +555,7 @@ fn build_with(
     };
     diag::sort(&mut diags);
     let notes = dossier.notes.len();
-    let sources = page_sources(&dossier);
-    let integrity = graph::integrity::items(&dossier, &gaps);
+    let sources = if given { Vec::new() } else { page_sources(&dossier) };
     let config = dossier.site.config.clone();
     cache.unsettled.clear();
     cache.last = match reused {

@@ -441,6 +441,14 @@ impl Note {
         &self.text[self.yaml_start..]
     }
 
+    /// Puts `empty` in place of the text, with the offsets into it at 0, so that what reads
+    /// the text afterwards reads nothing rather than fails.
+    pub fn let_text_go(&mut self, empty: &std::sync::Arc<str>) {
+        self.text = empty.clone();
+        self.yaml_start = 0;
+        self.body_start = 0;
+    }
+
     /// The note's date, if its kind has one: an event's or claim's `date`, a source's `published`.
     pub fn date(&self) -> Option<&DateSpan> {
         match &self.data {
