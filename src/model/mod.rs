@@ -360,7 +360,8 @@ pub struct Note {
     /// The folder under `content/` (`people`, `analysis/2024`, or empty).
     pub folder: String,
     /// The whole file, kept for diagnostics that point into it after parsing; shared, so that
-    /// a note kept between rebuilds is copied cheaply.
+    /// a note kept between rebuilds is copied cheaply. `dossier build` lets it go once the last
+    /// such diagnostic is made ([`crate::graph::Dossier::let_texts_go`]).
     pub text: std::sync::Arc<str>,
     /// Byte offset of the YAML inside `text`.
     pub yaml_start: usize,
