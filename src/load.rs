@@ -57,48 +57,72 @@ pub fn is_hidden(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
 }
 
+/// Whether `path`, once every symbolic link on the way is followed, is still inside the
+/// dossier at `root`. A link that leads elsewhere would publish (and `serve` would show) files
+/// the author never put in the dossier: a link to `/etc` or to someone's home.
+pub fn inside_dossier(root: &Path, path: &Path) -> bool {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    path.canonicalize().is_ok_and(|t| t.starts_with(&root))
+}
+
 /// Lists the files under `dir` (sorted, hidden ones and editors' temporary files skipped).
+/// Links are followed only where they lead to a place inside the dossier; a link that leads
+/// outside is neither read nor descended into, and is named in a warning.
 fn walk(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let mut files = Vec::new();
     if !dir.exists() {
         return files;
     }
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()));
     let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    for entry in walker {
-        match entry {
-            // A link to a file outside the dossier would publish it: a link into `/etc` or
-            // into someone's home has no place on a site.
-            Ok(e) if e.path_is_symlink() && !e.path().canonicalize().is_ok_and(|t| t.starts_with(&inside)) => {
-                diags.push(
-                    Diagnostic::warning(
-                        rel(root, e.path()),
-                        "this link leads outside the dossier and is not published",
-                    )
-                    .with_help("copy the file into the dossier instead of linking to it"),
-                );
-            }
-            Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
-            Ok(_) => {}
+    let mut walker = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
+    while let Some(entry) = walker.next() {
+        let e = match entry {
+            Ok(e) => e,
             Err(e) => {
-                let path = e.path().map_or_else(|| rel(root, dir), |p| rel(root, p));
-                let what = if e.loop_ancestor().is_some() {
-                    "a symbolic link loops back to a parent folder".to_string()
-                } else {
-                    format!(
-                        "cannot read: {}",
-                        e.io_error().map_or_else(|| e.to_string(), ToString::to_string)
-                    )
-                };
-                diags.push(Diagnostic::error(path, what).with_help("fix or remove this file or link"));
+                diags.push(walk_error(root, dir, &e));
+                continue;
             }
+        };
+        let hidden = e.depth() > 0 && is_hidden(&e.file_name().to_string_lossy());
+        let outside = e.path_is_symlink() && !e.path().canonicalize().is_ok_and(|t| t.starts_with(&inside));
+        if outside {
+            diags.push(outside_link(root, &e));
+        }
+        if hidden || outside {
+            if e.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+        } else if e.file_type().is_file() {
+            files.push(e.into_path());
         }
     }
     files
+}
+
+/// The warning for a link that leads outside the dossier: what was skipped, and where it led.
+fn outside_link(root: &Path, e: &walkdir::DirEntry) -> Diagnostic {
+    let what = if e.file_type().is_dir() { "folder" } else { "file" };
+    let target = std::fs::read_link(e.path()).map_or_else(|_| "?".to_string(), |t| t.display().to_string());
+    Diagnostic::warning(
+        rel(root, e.path()),
+        format!(
+            "this is a link to {target}, outside the dossier: the {what} it leads to is not read, published or served"
+        ),
+    )
+    .with_help(format!("copy the {what} into the dossier instead of linking to it"))
+}
+
+fn walk_error(root: &Path, dir: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e.path().map_or_else(|| rel(root, dir), |p| rel(root, p));
+    let what = if e.loop_ancestor().is_some() {
+        "a symbolic link loops back to a parent folder".to_string()
+    } else {
+        format!(
+            "cannot read: {}",
+            e.io_error().map_or_else(|| e.to_string(), ToString::to_string)
+        )
+    };
+    Diagnostic::error(path, what).with_help("fix or remove this file or link")
 }
 
 /// Reads a file as UTF-8 text, or says exactly where it is not.

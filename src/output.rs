@@ -1,14 +1,17 @@
-//! Writing the site: the in-memory tree goes to a staging folder beside the target, then
-//! replaces the target in two renames.
+//! Writing the site: the in-memory tree goes to a new staging folder beside the target, which
+//! then takes the target's place in one step.
 //!
-//! A failed or killed build therefore never leaves a half-written site behind: until the
-//! renames, the previous output is untouched. And since the program deletes whole folders, it
-//! only ever deletes folders that carry its marker file, and refuses to write into the dossier's
-//! root, its sources, any folder above them, or a non-empty folder it did not make.
+//! The invariants, each tested in `tests/errors.rs`:
+//! - a failed or killed build never leaves a half-written site, nor no site: until the swap the
+//!   previous output is untouched, and on Linux the swap exchanges the two folders atomically;
+//! - nothing that no build of ours wrote is moved or deleted: beside the output is the list of
+//!   the files the last build wrote (`.NAME.dossier-files`), and an output folder that holds
+//!   anything else stops the build before it changes anything (an empty folder is a fine first
+//!   output); the program refuses the dossier's root, its sources and any folder above them;
+//! - one build per output at a time, by a lock beside it.
 //!
-//! Beside the output it also keeps the list of the files it wrote (`.NAME.dossier-files`,
-//! replaced after each build), so that the next build links the unchanged ones from the output
-//! rather than write them again.
+//! The list also lets the next build link the unchanged files from the output rather than
+//! write them again, so that they keep their time.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
@@ -165,7 +168,7 @@ fn has_marker(dir: &Path) -> bool {
     dir.join(MARKER).is_file()
 }
 
-/// Checks that `output` may be replaced by a build of the dossier at `root`.
+/// Checks that `output` is not one of the dossier's own folders nor a folder that holds them.
 fn check_target(root: &Path, output: &Path) -> Result<PathBuf, OutputError> {
     let root = resolve(root).map_err(|e| io_err("resolve", root, e))?;
     let out = resolve(output).map_err(|e| io_err("resolve", output, e))?;
@@ -190,19 +193,8 @@ fn check_target(root: &Path, output: &Path) -> Result<PathBuf, OutputError> {
             return refuse(format!("it is inside {name}"));
         }
     }
-    if out.exists() {
-        if !out.is_dir() {
-            return refuse("it is a file, not a folder".into());
-        }
-        let empty = std::fs::read_dir(&out)
-            .map_err(|e| io_err("read", &out, e))?
-            .next()
-            .is_none();
-        if !empty && !has_marker(&out) {
-            return refuse(format!(
-                "it is not empty and was not made by dossier (it has no {MARKER} file)"
-            ));
-        }
+    if out.exists() && !out.is_dir() {
+        return refuse("it is a file, not a folder".into());
     }
     Ok(out)
 }
@@ -228,12 +220,151 @@ fn remove_ours(dir: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// The entries of `dir` that no build of ours wrote: a file (or link) that `known` does not
+/// list, or a folder that holds none of them, named once with a trailing `/`. The marker is
+/// ours only alongside a list of what we wrote; planted in a folder of other files, it is one
+/// file more.
+fn foreign(dir: &Path, known: &HashSet<String>) -> io::Result<Vec<String>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut folders: HashSet<&str> = HashSet::new();
+    for path in known {
+        let mut rest = path.as_str();
+        while let Some((parent, _)) = rest.rsplit_once('/') {
+            if !folders.insert(parent) {
+                break;
+            }
+            rest = parent;
+        }
+    }
+    let mut found = Vec::new();
+    let mut todo = vec![(dir.to_path_buf(), String::new())];
+    while let Some((folder, prefix)) = todo.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let entry = entry?;
+            let rel = format!("{prefix}{}", entry.file_name().to_string_lossy());
+            if entry.file_type()?.is_dir() {
+                if folders.contains(rel.as_str()) {
+                    todo.push((entry.path(), format!("{rel}/")));
+                } else {
+                    found.push(format!("{rel}/"));
+                }
+            } else {
+                let ours = known.contains(&rel) || (rel == MARKER && !known.is_empty());
+                if !ours {
+                    found.push(rel);
+                }
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Every file some build of ours wrote into the output: the last build's list, and the list
+/// of a build killed between making its list and moving it into place.
+fn known(out: &Path, last: &HashMap<String, Written>) -> HashSet<String> {
+    let mut known: HashSet<String> = last.keys().cloned().collect();
+    known.extend(read_written(&sibling(out, "dossier-files.new")).into_keys());
+    known
+}
+
+/// Refuses an output folder that holds what no build of ours wrote: nothing in it is moved or
+/// deleted then.
+fn refuse_foreign(out: &Path, known: &HashSet<String>) -> Result<(), OutputError> {
+    let found = foreign(out, known).map_err(|e| io_err("read", out, e))?;
+    if found.is_empty() {
+        return Ok(());
+    }
+    const SHOWN: usize = 8;
+    let mut names = found.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if found.len() > SHOWN {
+        names.push_str(&format!(" and {} more", found.len() - SHOWN));
+    }
+    Err(err(
+        format!(
+            "refusing to write the site to {}: it holds files that no build of dossier wrote ({names}), and building replaces the whole folder",
+            out.display()
+        ),
+        "put files the site needs in `static/` (they are copied into every build), move anything else out of the folder, or build into another with --output",
+    ))
+}
+
+/// One build per output folder at a time: an exclusive lock on a file beside it
+/// (`.NAME.dossier-lock`), held from the staging folder's making to the swap. The file holds
+/// the holder's process id, for the message of the build that waits. It is never removed:
+/// removing a lock file lets a third build lock a new one while the second holds the old.
+struct Lock {
+    _held: std::fs::File,
+}
+
+impl Lock {
+    fn take(out: &Path) -> Result<Lock, OutputError> {
+        use std::io::{Read, Seek, Write};
+        let path = sibling(out, "dossier-lock");
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| io_err("open", &path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                eprintln!(
+                    "waiting for another build into {} to finish (process {}, which holds {})",
+                    out.display(),
+                    holder.trim(),
+                    path.display()
+                );
+                file.lock().map_err(|e| io_err("lock", &path, e))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io_err("lock", &path, e)),
+        }
+        let pid = std::process::id().to_string();
+        let _ = file
+            .set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|()| file.write_all(pid.as_bytes()));
+        Ok(Lock { _held: file })
+    }
+}
+
+/// Puts the folder `new` in the place of `out`, so that `out` never goes missing: on Linux
+/// the two are exchanged in one step, elsewhere (or where the file system cannot exchange)
+/// `out` is moved aside first. Returns where the previous site now is, if there was one.
+fn swap(new: &Path, out: &Path) -> io::Result<Option<PathBuf>> {
+    if !out.exists() {
+        return std::fs::rename(new, out).map(|()| None);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, new, CWD, out, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(Some(new.to_path_buf())),
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let aside = sibling(out, "dossier-old");
+    std::fs::rename(out, &aside)?;
+    if let Err(e) = std::fs::rename(new, out) {
+        let _ = std::fs::rename(&aside, out);
+        return Err(e);
+    }
+    Ok(Some(aside))
+}
+
 /// A file as a build wrote it: a hash of its bytes, its length and its modification time.
-/// The list of them, beside the output (`.public.dossier-files`), lets the next build link a
-/// file whose bytes are the same into the new site rather than write it again, provided the
-/// file is still as it was written (same length, same time): a rebuild writes only what
-/// changed, and an unchanged page keeps its time, so that tools that upload a site by time
-/// send only what changed.
+/// The list of them, beside the output (`.public.dossier-files`), says which files of the
+/// output are ours, and lets the next build link a file whose bytes are the same into the new
+/// site rather than write it again, provided the file is still as it was written (same length,
+/// same time): an unchanged page keeps its time, so that tools that upload a site by time send
+/// only what changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Written {
     hash: [u8; 16],
@@ -308,72 +439,74 @@ impl Sink for Staging {
     }
 }
 
-/// The folder a site is written into before it replaces the output, beside it. A build may
-/// write pages into it while it makes the others ([`Staging::put`]), so that a finished page
-/// need not stay in memory. It is the site before the last where the last build kept one.
-/// Dropped before [`Staging::finish`], the folder is removed and the output stays as it was.
+/// The new, empty folder a site is written into before it replaces the output, beside it
+/// (`.NAME.dossier-staging`). A build may write pages into it while it makes the others
+/// ([`Staging::put`]), so that a finished page need not stay in memory. Dropped before
+/// [`Staging::finish`], the folder is removed and the output stays as it was.
 pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
-    /// The staging folder is an earlier site, whose files this build replaces, keeps or
-    /// removes.
-    recycled: bool,
+    _lock: Lock,
     /// The folders made inside, so that each is made once.
     made: Mutex<HashSet<PathBuf>>,
-    /// Every file put so far, by its path in the site.
-    put: Mutex<HashSet<String>>,
     /// The first file that could not be written.
     failed: Mutex<Option<OutputError>>,
     /// The files of the output as the last build wrote them, and of this site so far.
     last: HashMap<String, Written>,
+    /// Every file some build of ours wrote into the output: the last build's list, and the
+    /// list of a build killed between making its list and moving it into place.
+    known: HashSet<String>,
     written: Mutex<Vec<(String, Written)>>,
     finished: bool,
 }
 
+/// What [`Staging::finish`] did.
+pub struct Finished {
+    pub output: PathBuf,
+    /// Files that appeared in the output while the site was built: the previous site is left
+    /// at this path with them, for the user to sort out.
+    pub kept: Option<(PathBuf, Vec<String>)>,
+}
+
 impl Staging {
-    /// Checks that `output` may be replaced by a build of the dossier at `root`, and makes an
-    /// empty staging folder beside it.
+    /// Checks that `output` may be replaced by a build of the dossier at `root`, waits for any
+    /// other build into it to finish, and makes an empty staging folder beside it.
     pub fn begin(root: &Path, output: &Path) -> Result<Staging, OutputError> {
         let out = check_target(root, output)?;
-        let staging = sibling(&out, "dossier-staging");
-        let old = sibling(&out, "dossier-old");
         if let Some(parent) = out.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, e))?;
         }
-        // A build killed between the two renames left the previous site under `old`: put it back.
-        if old.exists() && !out.exists() && has_marker(&old) {
-            std::fs::rename(&old, &out).map_err(|e| io_err("restore", &old, e))?;
+        let list = sibling(&out, "dossier-files");
+        // Refused before anything is made, the lock file included.
+        refuse_foreign(&out, &known(&out, &read_written(&list)))?;
+        let lock = Lock::take(&out)?;
+        let aside = sibling(&out, "dossier-old");
+        // A build killed between the two renames of a swap left the previous site aside.
+        if aside.exists() && !out.exists() && has_marker(&aside) {
+            std::fs::rename(&aside, &out).map_err(|e| io_err("restore", &aside, e))?;
         }
+        // Read again under the lock: the build this one waited for wrote a new list.
+        let last = read_written(&list);
+        let known = known(&out, &last);
+        refuse_foreign(&out, &known)?;
+        let staging = sibling(&out, "dossier-staging");
+        // What a killed build left: ours, under the lock.
         remove_ours(&staging)?;
-        // The site before the last one, kept by the last build, is the staging folder: its
-        // folders are there already, and its files that are still the output's (linked) stay
-        // as they are. Making and deleting some 20,000 folders and files per build costs
-        // seconds on some file systems.
-        let recycled = old.exists() && has_marker(&old) && std::fs::rename(&old, &staging).is_ok();
-        if !recycled {
-            remove_ours(&old)?;
-            std::fs::create_dir(&staging).map_err(|e| io_err("create", &staging, e))?;
-        }
+        std::fs::create_dir(&staging).map_err(|e| io_err("create", &staging, e))?;
         // Marked from the start, so that what a killed build leaves is ours to remove.
         let marker = staging.join(MARKER);
-        let _ = std::fs::remove_file(&marker);
         if let Err(e) = std::fs::write(&marker, MARKER_TEXT) {
             let _ = std::fs::remove_dir_all(&staging);
             return Err(io_err("write", &marker, e));
         }
-        let last = if has_marker(&out) {
-            read_written(&sibling(&out, "dossier-files"))
-        } else {
-            HashMap::new()
-        };
         Ok(Staging {
             out,
             dir: staging,
-            recycled,
+            _lock: lock,
             made: Mutex::new(HashSet::new()),
-            put: Mutex::new(HashSet::new()),
             failed: Mutex::new(None),
             last,
+            known,
             written: Mutex::new(Vec::new()),
             finished: false,
         })
@@ -400,10 +533,6 @@ impl Staging {
 
     /// Makes the folder that holds `path` in the staging folder, once.
     fn make_parent(&self, path: &str) -> Result<(), OutputError> {
-        self.put
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(path.to_string());
         if let Some(parent) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
             let parent = self.dir.join(parent);
             let new = self
@@ -434,59 +563,26 @@ impl Staging {
         same.then_some(w)
     }
 
-    /// [`Staging::still_as_written`], and then the file linked into the staging folder, where
-    /// it keeps its time.
-    fn link_unchanged(&self, path: &str, hash: [u8; 16], len: u64) -> Option<Written> {
-        let w = self.still_as_written(path, hash, len)?;
-        let (old, file) = (self.out.join(path), self.dir.join(path));
-        if self.recycled {
-            use std::os::unix::fs::MetadataExt;
-            match (std::fs::symlink_metadata(&old), std::fs::symlink_metadata(&file)) {
-                // Already the output's file, linked by the build before.
-                (Ok(o), Ok(f)) if o.ino() == f.ino() && o.dev() == f.dev() => return Some(w),
-                (_, Ok(_)) => self.make_way(&file, true).ok()?,
-                _ => {}
-            }
-        }
-        std::fs::hard_link(&old, &file).is_ok().then_some(w)
-    }
-
-    /// Makes way for a new file at `file` in a recycled staging folder. A file there that is
-    /// also the output's (linked) is unlinked, never written through; one that is only ours is
-    /// left to be truncated and written over, which keeps its inode, unless `always`.
-    fn make_way(&self, file: &Path, always: bool) -> io::Result<()> {
-        use std::os::unix::fs::MetadataExt;
-        if !self.recycled {
-            return Ok(());
-        }
-        match std::fs::symlink_metadata(file) {
-            Ok(m) if m.is_dir() => std::fs::remove_dir_all(file),
-            Ok(m) if always || !m.is_file() || m.nlink() > 1 => std::fs::remove_file(file),
-            _ => Ok(()),
-        }
-    }
-
     fn write_file(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let file = self.dir.join(path);
         self.make_parent(path)?;
         let hash = digest(bytes);
         let len = bytes.len() as u64;
-        if let Some(w) = self.link_unchanged(path, hash, len) {
+        // The same bytes as last time: the last build's file, linked, keeps its time.
+        if let Some(w) = self.still_as_written(path, hash, len)
+            && std::fs::hard_link(self.out.join(path), &file).is_ok()
+        {
             self.record(path, w);
             return Ok(());
         }
-        let write = || -> io::Result<Option<u128>> {
+        let write = || -> io::Result<u128> {
             use std::io::Write;
-            self.make_way(&file, false)?;
-            let mut f = std::fs::File::create(&file)?;
+            let mut f = create_new(&file)?;
             f.write_all(bytes)?;
-            Ok(modified(&f.metadata()?))
+            Ok(f.metadata().ok().as_ref().and_then(modified).unwrap_or(0))
         };
-        match write() {
-            Ok(Some(modified)) => self.record(path, Written { hash, len, modified }),
-            Ok(None) => {}
-            Err(e) => return Err(io_err("write", &file, e)),
-        }
+        let modified = write().map_err(|e| io_err("write", &file, e))?;
+        self.record(path, Written { hash, len, modified });
         Ok(())
     }
 
@@ -515,8 +611,7 @@ impl Staging {
         let file = self.dir.join(path);
         self.make_parent(path)?;
         let mut written = || -> io::Result<([u8; 16], u64, std::fs::File)> {
-            self.make_way(&file, false)?;
-            let f = std::fs::File::create(&file)?;
+            let f = create_new(&file)?;
             // Buffered before it is hashed: the hasher takes large pieces.
             let mut w = io::BufWriter::with_capacity(
                 1 << 20,
@@ -541,82 +636,52 @@ impl Staging {
             self.record(path, w);
             return Ok(());
         }
-        if let Some(modified) = f.metadata().ok().as_ref().and_then(modified) {
-            self.record(path, Written { hash, len, modified });
-        }
+        let modified = f.metadata().ok().as_ref().and_then(modified).unwrap_or(0);
+        self.record(path, Written { hash, len, modified });
         Ok(())
     }
 
     /// Writes the files of `tree` not yet written, then puts the folder in the output's
-    /// place; returns the output folder.
-    pub fn finish(mut self, tree: &OutputTree) -> Result<PathBuf, OutputError> {
+    /// place and removes the site it replaced.
+    pub fn finish(mut self, tree: &OutputTree) -> Result<Finished, OutputError> {
         let _span = tracing::info_span!("write").entered();
         if let Some(e) = self.failed.lock().unwrap_or_else(|p| p.into_inner()).take() {
             return Err(e);
         }
         self.fill(tree)?;
-        if self.recycled {
-            self.remove_stale()?;
-        }
-        let (out, staging) = (self.out.clone(), self.dir.clone());
-        let old = sibling(&out, "dossier-old");
-        if out.exists() {
-            std::fs::rename(&out, &old).map_err(|e| io_err("move aside", &out, e))?;
-        }
-        if let Err(e) = std::fs::rename(&staging, &out) {
-            let _ = std::fs::rename(&old, &out);
-            return Err(io_err("move into place", &staging, e));
-        }
-        self.finished = true;
-        // The list of what was written, for the next build. Written after the swap; were it
-        // left stale, no file would be linked that is not still as listed.
+        // The list of what was written goes beside the output before the swap, under a name
+        // of its own, and takes the list's name after it: whichever moment a build is killed
+        // at, the next one knows every file of the output as ours.
         let written: BTreeMap<String, Written> =
             std::mem::take(&mut *self.written.lock().unwrap_or_else(|p| p.into_inner()))
                 .into_iter()
                 .collect();
-        let list = sibling(&out, "dossier-files");
-        let fresh = sibling(&out, "dossier-files.new");
-        if std::fs::write(&fresh, written_text(&written)).is_err() || std::fs::rename(&fresh, &list).is_err() {
-            let _ = std::fs::remove_file(&fresh);
-        }
-        // The site just replaced stays beside the output, for the next build to recycle.
-        Ok(out)
+        let list = sibling(&self.out, "dossier-files");
+        let fresh = sibling(&self.out, "dossier-files.new");
+        std::fs::write(&fresh, written_text(&written)).map_err(|e| io_err("write", &fresh, e))?;
+        let previous = swap(&self.dir, &self.out).map_err(|e| io_err("move into place", &self.dir, e))?;
+        self.finished = true;
+        std::fs::rename(&fresh, &list).map_err(|e| io_err("write", &list, e))?;
+        let kept = match previous {
+            Some(old) => self.remove_previous(old)?,
+            None => None,
+        };
+        Ok(Finished {
+            output: self.out.clone(),
+            kept,
+        })
     }
 
-    /// Removes from a recycled staging folder the files and folders of the earlier site that
-    /// this one does not have. Folders are read in parallel, as [`list_files`] reads them, and
-    /// only a folder left with nothing in it is removed: on a site of 10,000 pages, asking to
-    /// remove every folder, most of them still full, was half the time of this step.
-    fn remove_stale(&self) -> Result<(), OutputError> {
-        let put = self.put.lock().unwrap_or_else(|p| p.into_inner());
-        /// Removes what `put` does not hold below `dir`; returns whether anything stays.
-        fn prune(dir: &Path, prefix: &str, put: &HashSet<String>) -> Result<bool, OutputError> {
-            let entries = std::fs::read_dir(dir)
-                .and_then(|d| d.collect::<io::Result<Vec<_>>>())
-                .map_err(|e| io_err("read", dir, e))?;
-            let kept = entries
-                .into_par_iter()
-                .map(|entry| {
-                    let path = entry.path();
-                    let rel = format!("{prefix}{}", entry.file_name().to_string_lossy());
-                    let kind = entry.file_type().map_err(|e| io_err("read", &path, e))?;
-                    if kind.is_dir() {
-                        let stays = prune(&path, &format!("{rel}/"), put)?;
-                        if !stays {
-                            let _ = std::fs::remove_dir(&path);
-                        }
-                        Ok(stays)
-                    } else if rel == MARKER || put.contains(&rel) {
-                        Ok(true)
-                    } else {
-                        std::fs::remove_file(&path).map_err(|e| io_err("remove", &path, e))?;
-                        Ok(false)
-                    }
-                })
-                .collect::<Result<Vec<bool>, OutputError>>()?;
-            Ok(kept.contains(&true))
+    /// Removes the site the output held before, unless files that no build wrote appeared in
+    /// it during the build: then it stays where it is, without its marker, and they are named.
+    fn remove_previous(&self, old: PathBuf) -> Result<Option<(PathBuf, Vec<String>)>, OutputError> {
+        let found = foreign(&old, &self.known).map_err(|e| io_err("read", &old, e))?;
+        if found.is_empty() {
+            std::fs::remove_dir_all(&old).map_err(|e| io_err("remove", &old, e))?;
+            return Ok(None);
         }
-        prune(&self.dir, "", &put).map(|_| ())
+        let _ = std::fs::remove_file(old.join(MARKER));
+        Ok(Some((old, found)))
     }
 
     fn fill(&self, tree: &OutputTree) -> Result<(), OutputError> {
@@ -628,6 +693,18 @@ impl Staging {
         std::fs::write(&marker, text).map_err(|e| io_err("write", &marker, e))?;
         let files: Vec<(&String, &Arc<[u8]>)> = tree.iter().filter(|(p, _)| !tree.on_disk.contains(*p)).collect();
         files.par_iter().try_for_each(|(p, bytes)| self.write_file(p, bytes))
+    }
+}
+
+/// Makes a new file; a file already at that path (a link to the output's file) is unlinked
+/// first, never written through.
+fn create_new(file: &Path) -> io::Result<std::fs::File> {
+    match std::fs::File::create_new(file) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(file)?;
+            std::fs::File::create_new(file)
+        }
+        other => other,
     }
 }
 
@@ -678,4 +755,55 @@ pub fn read_tree(dir: &Path) -> io::Result<OutputTree> {
         tree.insert(rel, bytes);
     }
     Ok(tree)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On Linux the new site and the output trade places in one step: the previous site ends
+    /// up where the new one was, and at no moment is there no output (nothing is moved aside).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_swap_exchanges_the_two_folders_in_one_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let (new, out) = (dir.path().join(".site.dossier-staging"), dir.path().join("site"));
+        std::fs::create_dir(&new).unwrap();
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(new.join("page"), "new").unwrap();
+        std::fs::write(out.join("page"), "old").unwrap();
+        assert_eq!(swap(&new, &out).unwrap(), Some(new.clone()));
+        assert_eq!(std::fs::read_to_string(out.join("page")).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(new.join("page")).unwrap(), "old");
+        assert!(!sibling(&out, "dossier-old").exists());
+    }
+
+    #[test]
+    fn foreign_names_what_no_build_wrote_once_per_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [
+            "a/index.html",
+            "a/extra.txt",
+            ".git/HEAD",
+            ".git/refs/x",
+            MARKER,
+            "CNAME",
+        ] {
+            let p = dir.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("empty")).unwrap();
+        let known: HashSet<String> = ["a/index.html".to_string()].into();
+        assert_eq!(
+            foreign(dir.path(), &known).unwrap(),
+            [".git/", "CNAME", "a/extra.txt", "empty/"]
+        );
+        // With no list of ours, the marker proves nothing.
+        assert!(
+            foreign(dir.path(), &HashSet::new())
+                .unwrap()
+                .contains(&MARKER.to_string())
+        );
+    }
 }

@@ -277,61 +277,6 @@ fn a_rebuild_keeps_unchanged_files_and_writes_the_others() {
     );
 }
 
-/// A rebuild keeps the site it replaces beside the output and makes the next one in it: its
-/// folders stay, its files are written over, kept or removed, and a file it shares with the
-/// output (linked) is never written through.
-#[test]
-fn a_rebuild_recycles_the_site_before_the_last_one_without_touching_the_output() {
-    use std::os::unix::fs::MetadataExt;
-    let f = Fixture::new()
-        .file("content/notes/a.md", "---\ntitle: A\n---\nOne.\n")
-        .file("content/notes/b.md", "---\ntitle: B\n---\nOther.\n")
-        .file("content/notes/c.md", "---\ntitle: C\n---\nGone soon.\n")
-        .file("content/asides/d.md", "---\ntitle: D\n---\nGone soon too.\n");
-    f.build(&[]).ok();
-    let out = f.root().join("public");
-    assert!(out.join("asides/d/index.html").is_file());
-    let spare = f.root().join(".public.dossier-old");
-    let folder = std::fs::metadata(out.join("notes/a")).unwrap().ino();
-    assert!(!spare.exists(), "a first build keeps nothing beside the output");
-    // The second build links b and c from the first and keeps the first beside the output.
-    let f = f.file("content/notes/a.md", "---\ntitle: A\n---\nTwo.\n");
-    f.build(&[]).ok();
-    assert!(spare.join("notes/a/index.html").is_file(), "the replaced site is kept");
-    let second = common::snapshot(&out);
-    // The third is made in the first: a written over, b (shared with the second) written
-    // anew, c removed.
-    let f = f
-        .file("content/notes/a.md", "---\ntitle: A\n---\nThree.\n")
-        .file("content/notes/b.md", "---\ntitle: B\n---\nChanged.\n")
-        .remove("content/notes/c.md")
-        .remove("content/asides/d.md");
-    let run = f.build(&[]);
-    run.ok();
-    assert!(
-        common::snapshot(&spare) == second,
-        "the site the build replaced was written through"
-    );
-    assert!(run.page("notes/a/index.html").contains("Three."));
-    assert!(run.page("notes/b/index.html").contains("Changed."));
-    assert!(!out.join("notes/c").exists(), "a removed page's folder is gone");
-    assert!(
-        !out.join("asides").exists(),
-        "a folder left empty is gone, with the folders in it"
-    );
-    assert_eq!(
-        std::fs::metadata(out.join("notes/a")).unwrap().ino(),
-        folder,
-        "the first build's folder is made use of again"
-    );
-    let fresh = f.root().join("fresh");
-    f.build(&["--output", fresh.to_str().unwrap()]).ok();
-    assert!(
-        common::snapshot(&out) == common::snapshot(&fresh),
-        "the recycled output differs from a build into an empty folder"
-    );
-}
-
 #[test]
 fn dangerous_output_folders_are_refused_and_nothing_is_deleted() {
     let f = Fixture::new()

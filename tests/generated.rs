@@ -96,13 +96,18 @@ fn pages_written_as_they_are_rendered_equal_the_site_built_in_memory() {
     let written = dossier::output::read_tree(&out).unwrap();
     same(&written, &full(&root), "written by dossier build");
     // And nothing is left beside the output but the list of what was written, for the next
-    // build (no staging folder, no previous site).
-    let beside: Vec<_> = std::fs::read_dir(dir.path())
+    // build, and the lock (no staging folder, no previous site).
+    let mut beside: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with('.'))
         .collect();
-    assert_eq!(beside, [".site.dossier-files"], "left beside the output");
+    beside.sort();
+    assert_eq!(
+        beside,
+        [".site.dossier-files", ".site.dossier-lock"],
+        "left beside the output"
+    );
 }
 
 fn full(root: &Path) -> OutputTree {

@@ -138,7 +138,18 @@ pub fn run(args: BuildArgs) -> Exit {
             progress.finish();
             print_diagnostics(&all);
             match written {
-                Ok(path) => {
+                Ok(finished) => {
+                    if let Some((old, files)) = &finished.kept {
+                        print_diagnostics(&[Diagnostic::warning(
+                            old.display().to_string(),
+                            format!(
+                                "files appeared in the output during the build and were not deleted: {}; the previous site was left here with them",
+                                files.join(", ")
+                            ),
+                        )
+                        .with_help("move these files where they belong (`static/` for the site's own), then delete this folder")]);
+                    }
+                    let path = finished.output;
                     let secs = started.elapsed().as_secs_f64();
                     let _ = writeln!(
                         std::io::stdout(),

@@ -132,7 +132,7 @@ impl Session {
             .unwrap_or_default();
         let hidden = crate::load::is_hidden(&name);
         let full = self.root.join(path);
-        let read = if full.is_file() && !hidden {
+        let read = if full.is_file() && !hidden && crate::load::inside_dossier(&self.root, &full) {
             match crate::load::read_text(&self.root, &full) {
                 Ok(f) => Some(f),
                 Err(d) => {
