@@ -1,7 +1,6 @@
 //! Whole-process figures on generated dossiers: `dossier build` into an empty folder (wall
 //! time, peak memory and the time of each phase, from the tool's own tracing spans), the same
-//! build again over its output (the rebuild a writer makes, where unchanged files are linked
-//! and the site before the last is recycled),
+//! build again over its output (the rebuild a writer makes, where unchanged files are linked),
 //! `dossier check` of the result, the floor (each built site copied with `cp -r` into a new
 //! folder, then `sync`, right after its build) and how many times the floor a build takes,
 //! and the example dossier start to finish; last, which of the performance targets this run
