@@ -866,9 +866,11 @@ pub fn read_settings(
 ) -> Result<(config::SiteIndex, Vec<Diagnostic>), BuildFailure> {
     let Some(index_file) = index else {
         return Err(fail(
-            vec![Diagnostic::error("content/_index.md", "the dossier has no settings file").with_help(
-                "create content/_index.md with at least `title:` between two `---` lines (see README.md), or start with `dossier init`",
-            )],
+            vec![
+                Diagnostic::error("content/_index.md", "the dossier has no settings file").with_help(
+                    "create content/_index.md with at least `title:` between two `---` lines (see README.md)",
+                ),
+            ],
             true,
         ));
     };

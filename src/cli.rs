@@ -101,7 +101,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub drafts: bool,
 
-    /// Fail when a translation is stale or does not record what it was translated from.
+    /// Fail on every open integrity gap (an uncited claim, a stale or unrecorded translation,
+    /// an unlinked person...), not only on errors.
     #[arg(long)]
     pub strict: bool,
 
@@ -127,7 +128,8 @@ pub struct BuildArgs {
     #[arg(long)]
     pub drafts: bool,
 
-    /// Fail when a translation is stale or does not record what it was translated from.
+    /// Fail on every open integrity gap (an uncited claim, a stale or unrecorded translation,
+    /// an unlinked person...), not only on errors.
     #[arg(long)]
     pub strict: bool,
 }

@@ -171,9 +171,7 @@ pub fn load_content(root: &Path) -> (Content, Vec<Diagnostic>) {
                 "content",
                 format!("there is no folder `content/` in {}", root.display()),
             )
-            .with_help(
-                "run `dossier build` in a dossier's folder, pass `--root DIR`, or start one with `dossier init DIR`",
-            ),
+            .with_help("run `dossier build` in a dossier's folder, or pass `--root DIR`"),
         );
         return (Content::default(), diags);
     }

@@ -239,3 +239,12 @@ fn titles_in_another_language_are_marked_with_it() {
     );
     assert!(run.page("sources/index.html").contains("lang=\"zh-Hant\">馬斯克</a>"));
 }
+
+#[test]
+fn the_summary_counts_in_words_that_agree_with_the_number() {
+    let run = Fixture::new()
+        .file("content/notes/a.md", "---\ntitle: A\n---\n")
+        .build(&[]);
+    run.ok();
+    assert!(run.stdout.starts_with("Built 1 note into "), "{}", run.stdout);
+}

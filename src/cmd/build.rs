@@ -153,10 +153,10 @@ pub fn run(args: BuildArgs) -> Exit {
                     let secs = started.elapsed().as_secs_f64();
                     let _ = writeln!(
                         std::io::stdout(),
-                        "Built {} notes into {} pages ({} files) in {secs:.2} s: {}{}",
-                        built.notes,
-                        built.pages,
-                        built.tree.len(),
+                        "Built {} into {} ({}) in {secs:.2} s: {}{}",
+                        count(built.notes, "note"),
+                        count(built.pages, "page"),
+                        count(built.tree.len(), "file"),
                         path.display(),
                         if all.is_empty() {
                             String::new()
@@ -172,5 +172,14 @@ pub fn run(args: BuildArgs) -> Exit {
                 }
             }
         }
+    }
+}
+
+/// "1 note", "2 notes".
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }
