@@ -97,6 +97,7 @@ fn invalid_utf8() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn unreadable_file() {
     // Runs as root in CI, where permissions do not stop a read; a dangling link always does.
