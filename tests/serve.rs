@@ -593,3 +593,31 @@ fn idle_connections_take_a_bounded_number_of_files_and_not_for_long() {
     assert_eq!(server.get("/").status, 200);
     drop(idle);
 }
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_page_held_by_clients_that_stop_reading_is_not_copied_for_each() {
+    // An 8 MB page, which gets the live-reload script like every page.
+    let mut page = b"<html><body>".to_vec();
+    page.resize(8 << 20, b'x');
+    page.extend_from_slice(b"</body></html>");
+    let f = dossier().bytes("static/big.html", &page);
+    let server = Server::start(f.root(), &[]);
+    assert_eq!(server.get("/").status, 200);
+    let before = proc_status(&server, "VmHWM");
+    let stalled: Vec<TcpStream> = (0..24)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            write!(s, "GET /big.html HTTP/1.1\r\nHost: {}\r\n\r\n", server.host()).unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(server.get("/").status, 200);
+    let after = proc_status(&server, "VmHWM");
+    assert!(
+        after < before + 48 * 1024,
+        "peak resident memory grew from {before} kB to {after} kB with {} stalled clients",
+        stalled.len()
+    );
+}

@@ -15,6 +15,7 @@
 //! It runs on hyper, on a single-threaded tokio runtime of its own thread; the rebuilds stay on
 //! the main thread and reach the open pages through [`Clients`].
 
+use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::io;
 use std::pin::Pin;
@@ -320,9 +321,9 @@ fn header(request: &Request<Incoming>, name: header::HeaderName) -> Option<&str>
     request.headers().get(name).map(|v| v.to_str().unwrap_or(""))
 }
 
-/// The body of an answer: bytes, or an event stream.
+/// The body of an answer: chunks of bytes, or an event stream.
 pub enum Body {
-    Bytes(Option<Bytes>),
+    Bytes(VecDeque<Bytes>),
     Events(EventStream),
 }
 
@@ -332,18 +333,18 @@ impl hyper::body::Body for Body {
 
     fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         match self.get_mut() {
-            Body::Bytes(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Body::Bytes(chunks) => Poll::Ready(chunks.pop_front().map(|b| Ok(Frame::data(b)))),
             Body::Events(stream) => stream.poll_next(cx).map(|b| b.map(|b| Ok(Frame::data(b)))),
         }
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self, Body::Bytes(None))
+        matches!(self, Body::Bytes(chunks) if chunks.is_empty())
     }
 
     fn size_hint(&self) -> SizeHint {
         match self {
-            Body::Bytes(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
+            Body::Bytes(chunks) => SizeHint::with_exact(chunks.iter().map(|b| b.len() as u64).sum()),
             Body::Events(_) => SizeHint::default(),
         }
     }
@@ -392,7 +393,7 @@ fn plain(status: u16, text: &'static str) -> Response<Body> {
     respond(
         status,
         "text/plain; charset=utf-8",
-        Body::Bytes(Some(Bytes::from_static(text.as_bytes()))),
+        Body::Bytes(VecDeque::from([Bytes::from_static(text.as_bytes())])),
     )
 }
 
@@ -446,13 +447,14 @@ fn answer(request: &Request<Incoming>, shared: &Shared) -> Response<Body> {
         return plain(404, NOT_FOUND);
     };
     let content_type = content_type(file);
+    let body = Bytes::from_owner(body.clone());
     let body = if content_type.starts_with("text/html") {
-        Bytes::from(inject(body, served.errors.as_deref()))
+        VecDeque::from(inject(body, served.errors.as_deref()))
     } else {
-        Bytes::from_owner(body.clone())
+        VecDeque::from([body])
     };
     drop(served);
-    let mut response = respond(status, content_type, Body::Bytes(Some(body)));
+    let mut response = respond(status, content_type, Body::Bytes(body));
     response
         .headers_mut()
         .insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -532,9 +534,9 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// The page with the live-reload script, and the overlay of a failed build, before `</body>`.
-fn inject(html: &[u8], errors: Option<&str>) -> Vec<u8> {
-    let text = String::from_utf8_lossy(html);
+/// The page with the live-reload script, and the overlay of a failed build, before `</body>`:
+/// the page's own bytes around them are shared, not copied, however many clients are sent it.
+fn inject(page: Bytes, errors: Option<&str>) -> [Bytes; 3] {
     let mut extra = String::new();
     if let Some(errors) = errors {
         extra.push_str(
@@ -544,11 +546,8 @@ fn inject(html: &[u8], errors: Option<&str>) -> Vec<u8> {
         extra.push_str("</pre></div>\n");
     }
     extra.push_str(SCRIPT);
-    let out = match text.rfind("</body>") {
-        Some(i) => format!("{}{extra}{}", &text[..i], &text[i..]),
-        None => format!("{text}{extra}"),
-    };
-    out.into_bytes()
+    let end = memchr::memmem::rfind(&page, b"</body>").unwrap_or(page.len());
+    [page.slice(..end), Bytes::from(extra), page.slice(end..)]
 }
 
 #[cfg(test)]
@@ -577,7 +576,8 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_end_of_the_body() {
-        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>", Some("a <b>"))).unwrap();
+        let page = Bytes::from_static(b"<html><body><p>x</p></body></html>");
+        let out = String::from_utf8(inject(page, Some("a <b>")).concat()).unwrap();
         assert!(out.contains("<p>x</p><div id=\"dossier-errors\""));
         assert!(out.contains("a &lt;b&gt;"));
         assert!(out.ends_with("</script>\n</body></html>"));
