@@ -498,6 +498,12 @@ fn a_huge_request_header_is_refused_without_growing_the_memory() {
         "the request was taken whole: {sent:?}, status {}",
         reply.status
     );
+    // Many small header lines are refused too.
+    let host = server.host();
+    let many: Vec<(String, &str)> = (0..200).map(|k| (format!("X-{k}"), "a")).collect();
+    let mut headers: Vec<(&str, &str)> = many.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    headers.push(("Host", &host));
+    assert_eq!(server.request("GET", "/", &headers).status, 431);
 }
 
 #[test]

@@ -322,7 +322,7 @@ fn header(request: &Request<Incoming>, name: header::HeaderName) -> Option<&str>
 }
 
 /// The body of an answer: chunks of bytes, or an event stream.
-pub enum Body {
+enum Body {
     Bytes(VecDeque<Bytes>),
     Events(EventStream),
 }
@@ -352,7 +352,7 @@ impl hyper::body::Body for Body {
 
 /// An open page's event stream: the retry delay, then each event as it comes, and a comment
 /// every `KEEP_ALIVE` so that a closed page is noticed. It ends when the server stops.
-pub struct EventStream {
+struct EventStream {
     started: bool,
     events: mpsc::Receiver<Event>,
     keep_alive: Interval,
