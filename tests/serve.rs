@@ -447,3 +447,183 @@ fn built_sites_never_carry_the_live_reload_script() {
         assert!(!run.page(page).contains("dossier-live-reload"), "{page}");
     }
 }
+
+/// A field of the serve process's `/proc/PID/status`, as a number (kB for sizes).
+#[cfg(target_os = "linux")]
+fn proc_status(server: &Server, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no {field} in {status}"))
+}
+
+/// How many files and sockets the serve process has open.
+#[cfg(target_os = "linux")]
+fn open_files(server: &Server) -> usize {
+    std::fs::read_dir(format!("/proc/{}/fd", server.child.id()))
+        .unwrap()
+        .count()
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_huge_request_header_is_refused_without_growing_the_memory() {
+    let f = dossier();
+    let server = Server::start(f.root(), &[]);
+    assert_eq!(server.get("/").status, 200);
+    let before = proc_status(&server, "VmHWM");
+    // Two header lines of 64 MB each; the server may close the connection while they are sent.
+    let line = vec![b'a'; 64 << 20];
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let sent = write!(s, "GET / HTTP/1.1\r\nHost: {}\r\nX-A: ", server.host())
+        .and_then(|_| s.write_all(&line))
+        .and_then(|_| s.write_all(b"\r\nX-B: "))
+        .and_then(|_| s.write_all(&line))
+        .and_then(|_| s.write_all(b"\r\nConnection: close\r\n\r\n"));
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let reply = Reply::parse(&raw);
+    assert_eq!(server.get("/").status, 200, "it still answers");
+    let after = proc_status(&server, "VmHWM");
+    assert!(
+        after < before + 16 * 1024,
+        "peak resident memory grew from {before} kB to {after} kB"
+    );
+    assert!(
+        sent.is_err() || reply.status == 431,
+        "the request was taken whole: {sent:?}, status {}",
+        reply.status
+    );
+    // Many small header lines are refused too.
+    let host = server.host();
+    let many: Vec<(String, &str)> = (0..200).map(|k| (format!("X-{k}"), "a")).collect();
+    let mut headers: Vec<(&str, &str)> = many.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    headers.push(("Host", &host));
+    assert_eq!(server.request("GET", "/", &headers).status, 431);
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn clients_that_stop_reading_neither_stall_the_others_nor_stay() {
+    // Larger than what the sockets of a connection can hold, so that its answer cannot be sent.
+    let big = vec![b'x'; 32 << 20];
+    let f = dossier().bytes("static/big.bin", &big);
+    let server = Server::start(f.root(), &[]);
+    assert_eq!(server.get("/").status, 200);
+    let files = open_files(&server);
+    let stalled: Vec<TcpStream> = (0..8)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            write!(s, "GET /big.bin HTTP/1.1\r\nHost: {}\r\n\r\n", server.host()).unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    // A liveness check: `request` gives up after 10 s.
+    let home = server.get("/");
+    assert_eq!(home.status, 200, "the home page was not answered: {home:?}");
+    // The server ends the connections that do not read, and with them their buffers.
+    let start = Instant::now();
+    while open_files(&server) > files {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{} files open, {files} before the stalled clients",
+            open_files(&server)
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(stalled);
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn open_pages_cost_no_thread_each_and_all_are_told() {
+    let f = dossier();
+    let server = Server::start(f.root(), &[]);
+    assert_eq!(server.get("/").status, 200);
+    let threads = proc_status(&server, "Threads");
+    let mut pages: Vec<Events> = (0..300).map(|_| server.events(None)).collect();
+    let now = proc_status(&server, "Threads");
+    assert!(
+        now <= threads + 4,
+        "{now} threads with 300 open pages, {threads} before"
+    );
+    write(
+        f.root(),
+        "content/events/a.md",
+        "---\ntitle: Event A\ndate: \"2024-06\"\n---\nNew text about [[b]].\n",
+    );
+    for (k, page) in pages.iter_mut().enumerate() {
+        assert!(
+            page.wait_for("event: reload", Duration::from_secs(10)),
+            "page {k} was not told: {}",
+            page.seen
+        );
+    }
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn idle_connections_take_a_bounded_number_of_files_and_not_for_long() {
+    let f = dossier();
+    let server = Server::start(f.root(), &[]);
+    assert_eq!(server.get("/").status, 200);
+    let files = open_files(&server);
+    // More than the server takes at once (512), fewer than it takes plus those the system
+    // queues for it, so that every connect succeeds at once.
+    let idle: Vec<TcpStream> = (0..560)
+        .map(|_| TcpStream::connect(("127.0.0.1", server.port)).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let now = open_files(&server);
+    assert!(
+        now <= files + 512,
+        "{now} files open with {} idle connections, {files} before",
+        idle.len()
+    );
+    // Connections that send no request are closed by the server, those it had queued too.
+    let start = Instant::now();
+    while open_files(&server) > files {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{} files open, {files} before the idle connections",
+            open_files(&server)
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // A liveness check: `request` gives up after 10 s.
+    assert_eq!(server.get("/").status, 200);
+    drop(idle);
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_page_held_by_clients_that_stop_reading_is_not_copied_for_each() {
+    // An 8 MB page, which gets the live-reload script like every page.
+    let mut page = b"<html><body>".to_vec();
+    page.resize(8 << 20, b'x');
+    page.extend_from_slice(b"</body></html>");
+    let f = dossier().bytes("static/big.html", &page);
+    let server = Server::start(f.root(), &[]);
+    assert_eq!(server.get("/").status, 200);
+    let before = proc_status(&server, "VmHWM");
+    let stalled: Vec<TcpStream> = (0..24)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            write!(s, "GET /big.html HTTP/1.1\r\nHost: {}\r\n\r\n", server.host()).unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(server.get("/").status, 200);
+    let after = proc_status(&server, "VmHWM");
+    assert!(
+        after < before + 48 * 1024,
+        "peak resident memory grew from {before} kB to {after} kB with {} stalled clients",
+        stalled.len()
+    );
+}

@@ -7,22 +7,56 @@
 //!   the same generic 404; the site is served from memory, so no path reaches the disk;
 //! - the `Host` header must name the bound address or localhost (DNS rebinding), and the event
 //!   stream refuses another `Origin`;
-//! - no `Access-Control-Allow-Origin`, `Cache-Control: no-store`, only GET and HEAD.
+//! - no `Access-Control-Allow-Origin`, `Cache-Control: no-store`, only GET and HEAD;
+//! - a client cannot stall it or make it grow: a request's head is bounded in size and in the
+//!   time it may take, a connection whose client stops reading is closed, connections are
+//!   capped, and an open page's event stream is a task, not a thread.
+//!
+//! It runs on hyper, on a single-threaded tokio runtime of its own thread; the rebuilds stay on
+//! the main thread and reach the open pages through [`Clients`].
 
-use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::io;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, RwLock};
-use std::thread::JoinHandle;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
+use hyper::body::{Bytes, Frame, Incoming, SizeHint};
+use hyper::header::{self, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use percent_encoding::percent_decode_str;
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::sync::{Semaphore, mpsc, oneshot};
+use tokio::time::{Instant, Interval, Sleep};
 
 use crate::output::OutputTree;
 
 /// The path of the event stream; outside any site, since sites are served from `/`.
 pub const EVENTS: &str = "/__dossier/events";
+
+/// The most a request's line and headers may take: a larger one gets a 431 and the connection
+/// is closed, before more of it is read.
+const MAX_HEAD: usize = 64 * 1024;
+/// The most header lines a request may have.
+const MAX_HEADERS: usize = 64;
+/// A client must send a request's head within this time of connecting (or of the previous
+/// answer): an idle connection is closed after it.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// A connection whose client reads nothing of the answer for this long is closed, and what was
+/// left to send with it.
+const STALL_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most connections served at once; more wait to be accepted. Each costs a socket and a
+/// small buffer, so a flood of idle sockets cannot take all of the process's open files.
+const MAX_CONNECTIONS: usize = 512;
+/// An open page gets a comment this often, so that a closed one is noticed.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// Events an open page may be behind by; past that it misses some, which a reload makes up.
+const BACKLOG: usize = 16;
 
 /// What the server shows: the last good site, and the problems of the last build if it failed.
 #[derive(Default)]
@@ -45,19 +79,19 @@ pub enum Event {
 /// The connected event streams.
 #[derive(Default)]
 pub struct Clients {
-    senders: Mutex<Vec<Sender<Event>>>,
+    senders: Mutex<Vec<mpsc::Sender<Event>>>,
 }
 
 impl Clients {
-    /// Sends an event to every open page; returns how many received it.
+    /// Sends an event to every open page; returns how many are open.
     pub fn broadcast(&self, event: Event) -> usize {
         let mut senders = self.senders.lock().unwrap_or_else(|e| e.into_inner());
-        senders.retain(|s| s.send(event).is_ok());
+        senders.retain(|s| !matches!(s.try_send(event), Err(mpsc::error::TrySendError::Closed(_))));
         senders.len()
     }
 
-    fn add(&self) -> Receiver<Event> {
-        let (tx, rx) = channel();
+    fn add(&self) -> mpsc::Receiver<Event> {
+        let (tx, rx) = mpsc::channel(BACKLOG);
         self.senders.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
         rx
     }
@@ -68,12 +102,11 @@ impl Clients {
     }
 }
 
-/// The running server and its worker threads.
+/// The running server: one thread with its own runtime, where every connection, event
+/// streams included, is a task.
 pub struct Http {
-    server: Arc<Server>,
-    workers: Vec<JoinHandle<()>>,
-    streams: Arc<Mutex<Vec<JoinHandle<()>>>>,
-    stopping: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+    stop: oneshot::Sender<()>,
     pub clients: Arc<Clients>,
     pub port: u16,
 }
@@ -89,77 +122,180 @@ fn port_is_free(bind: &str, port: u16) -> bool {
     std::net::TcpListener::bind((bind, port)).is_ok()
 }
 
+/// What every connection's task needs.
+struct Shared {
+    site: Arc<RwLock<Served>>,
+    clients: Arc<Clients>,
+    allowed: Vec<String>,
+}
+
 /// Starts serving `site` on `bind:port` (`port` 0: any free port).
 pub fn start(bind: &str, port: u16, site: Arc<RwLock<Served>>) -> Result<Http, StartError> {
-    let addr = format!(
-        "{}:{port}",
-        if bind.contains(':') {
-            format!("[{bind}]")
-        } else {
-            bind.to_string()
-        }
-    );
-    let server = match Server::http(&addr) {
-        Ok(s) => Arc::new(s),
-        Err(e) => {
-            let taken = e
-                .downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::AddrInUse);
-            if taken {
-                let next = (port.saturating_add(1)..port.saturating_add(50)).find(|&p| port_is_free(bind, p));
-                return Err(StartError::PortTaken(next));
-            }
-            return Err(StartError::Other(e.to_string()));
-        }
+    let addr = if bind.contains(':') {
+        format!("[{bind}]:{port}")
+    } else {
+        format!("{bind}:{port}")
     };
-    let port = server.server_addr().to_ip().map_or(port, |a| a.port());
-    let clients = Arc::new(Clients::default());
-    let stopping = Arc::new(AtomicBool::new(false));
-    let streams: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
-    let allowed = Arc::new(allowed_hosts(bind, port));
-    let workers = (0..4)
-        .map(|_| {
-            let server = server.clone();
-            let site = site.clone();
-            let clients = clients.clone();
-            let stopping = stopping.clone();
-            let streams = streams.clone();
-            let allowed = allowed.clone();
-            std::thread::spawn(move || {
-                while !stopping.load(Ordering::Relaxed) {
-                    let Ok(Some(request)) = server.recv_timeout(Duration::from_millis(200)) else {
-                        continue;
-                    };
-                    if let Some(stream) = handle(request, &site, &clients, &allowed, &stopping) {
-                        streams.lock().unwrap_or_else(|e| e.into_inner()).push(stream);
-                    }
-                }
-            })
+    let listener = match std::net::TcpListener::bind(&addr) {
+        Ok(l) => l,
+        Err(e) if e.kind() == io::ErrorKind::AddrInUse => {
+            let next = (port.saturating_add(1)..port.saturating_add(50)).find(|&p| port_is_free(bind, p));
+            return Err(StartError::PortTaken(next));
+        }
+        Err(e) => return Err(StartError::Other(e.to_string())),
+    };
+    let port = listener.local_addr().map_or(port, |a| a.port());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| StartError::Other(e.to_string()))?;
+    let listener = listener
+        .set_nonblocking(true)
+        .and_then(|()| {
+            let _entered = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)
         })
-        .collect();
+        .map_err(|e| StartError::Other(e.to_string()))?;
+    let clients = Arc::new(Clients::default());
+    let shared = Arc::new(Shared {
+        site,
+        clients: clients.clone(),
+        allowed: allowed_hosts(bind, port),
+    });
+    let (stop, stopped) = oneshot::channel();
+    let thread = std::thread::Builder::new()
+        .name("dossier-http".into())
+        .spawn(move || {
+            runtime.block_on(async {
+                tokio::spawn(accept(listener, shared));
+                let _ = stopped.await;
+            });
+            // Dropping the runtime ends every task, and so closes every connection.
+            drop(runtime);
+        })
+        .map_err(|e| StartError::Other(e.to_string()))?;
     Ok(Http {
-        server,
-        workers,
-        streams,
-        stopping,
+        thread,
+        stop,
         clients,
         port,
     })
 }
 
 impl Http {
-    /// Stops accepting requests, ends the event streams and waits for every thread.
+    /// Stops accepting requests, ends the event streams and every connection, and waits for
+    /// the server's thread.
     pub fn stop(self) {
-        self.stopping.store(true, Ordering::Relaxed);
         self.clients.close();
-        self.server.unblock();
-        for w in self.workers {
-            let _ = w.join();
+        let _ = self.stop.send(());
+        let _ = self.thread.join();
+    }
+}
+
+/// Accepts connections, at most `MAX_CONNECTIONS` at a time, each served by its own task.
+async fn accept(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .max_buf_size(MAX_HEAD)
+        .max_header_size(MAX_HEAD)
+        .max_headers(MAX_HEADERS);
+    loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return;
+        };
+        let socket = match listener.accept().await {
+            Ok((socket, _)) => socket,
+            // Out of open files, or a connection reset before it was taken: wait a little.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let shared = shared.clone();
+        let connection = http.serve_connection(
+            TokioIo::new(Stalling::new(socket)),
+            hyper::service::service_fn(move |request| {
+                let answer = answer(&request, &shared);
+                async move { Ok::<_, Infallible>(answer) }
+            }),
+        );
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+}
+
+/// A socket whose writes fail once the client has taken nothing for `STALL_TIMEOUT`, so that
+/// a client that stops reading loses its connection instead of holding it.
+struct Stalling {
+    socket: TcpStream,
+    deadline: Pin<Box<Sleep>>,
+    waiting: bool,
+}
+
+impl Stalling {
+    fn new(socket: TcpStream) -> Stalling {
+        Stalling {
+            socket,
+            deadline: Box::pin(tokio::time::sleep(STALL_TIMEOUT)),
+            waiting: false,
         }
-        let streams = std::mem::take(&mut *self.streams.lock().unwrap_or_else(|e| e.into_inner()));
-        for s in streams {
-            let _ = s.join();
+    }
+
+    /// A write's outcome; a write that cannot proceed starts the clock, one that proceeds
+    /// stops it.
+    fn watch<T>(&mut self, cx: &mut Context<'_>, written: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+        if written.is_ready() {
+            self.waiting = false;
+            return written;
         }
+        if !self.waiting {
+            self.waiting = true;
+            self.deadline.as_mut().reset(Instant::now() + STALL_TIMEOUT);
+        }
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::ErrorKind::TimedOut.into())),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncRead for Stalling {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.socket).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Stalling {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let written = Pin::new(&mut self.socket).poll_write(cx, buf);
+        self.watch(cx, written)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let written = Pin::new(&mut self.socket).poll_write_vectored(cx, bufs);
+        self.watch(cx, written)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.socket.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let flushed = Pin::new(&mut self.socket).poll_flush(cx);
+        self.watch(cx, flushed)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.socket).poll_shutdown(cx)
     }
 }
 
@@ -181,96 +317,148 @@ fn allowed_hosts(bind: &str, port: u16) -> Vec<String> {
     hosts
 }
 
-fn header<'r>(request: &'r Request, name: &'static str) -> Option<&'r str> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv(name))
-        .map(|h| h.value.as_str())
+fn header(request: &Request<Incoming>, name: header::HeaderName) -> Option<&str> {
+    request.headers().get(name).map(|v| v.to_str().unwrap_or(""))
 }
 
-fn h(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+/// The body of an answer: chunks of bytes, or an event stream.
+enum Body {
+    Bytes(VecDeque<Bytes>),
+    Events(EventStream),
 }
 
-fn plain(status: u16, text: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_data(text.as_bytes().to_vec())
-        .with_status_code(StatusCode(status))
-        .with_header(h("Content-Type", "text/plain; charset=utf-8"))
-        .with_header(h("Cache-Control", "no-store"))
+impl hyper::body::Body for Body {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        match self.get_mut() {
+            Body::Bytes(chunks) => Poll::Ready(chunks.pop_front().map(|b| Ok(Frame::data(b)))),
+            Body::Events(stream) => stream.poll_next(cx).map(|b| b.map(|b| Ok(Frame::data(b)))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Body::Bytes(chunks) if chunks.is_empty())
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Body::Bytes(chunks) => SizeHint::with_exact(chunks.iter().map(|b| b.len() as u64).sum()),
+            Body::Events(_) => SizeHint::default(),
+        }
+    }
+}
+
+/// An open page's event stream: the retry delay, then each event as it comes, and a comment
+/// every `KEEP_ALIVE` so that a closed page is noticed. It ends when the server stops.
+struct EventStream {
+    started: bool,
+    events: mpsc::Receiver<Event>,
+    keep_alive: Interval,
+}
+
+impl EventStream {
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Bytes>> {
+        if !self.started {
+            self.started = true;
+            return Poll::Ready(Some(Bytes::from_static(b"retry: 500\n\n")));
+        }
+        match self.events.poll_recv(cx) {
+            Poll::Ready(Some(Event::Reload)) => {
+                return Poll::Ready(Some(Bytes::from_static(b"event: reload\ndata: {}\n\n")));
+            }
+            Poll::Ready(Some(Event::Css)) => return Poll::Ready(Some(Bytes::from_static(b"event: css\ndata: {}\n\n"))),
+            Poll::Ready(None) => return Poll::Ready(None),
+            Poll::Pending => {}
+        }
+        self.keep_alive
+            .poll_tick(cx)
+            .map(|_| Some(Bytes::from_static(b": keep-alive\n\n")))
+    }
+}
+
+fn respond(status: u16, content_type: &str, body: Body) -> Response<Body> {
+    let mut response = Response::new(body);
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn plain(status: u16, text: &'static str) -> Response<Body> {
+    respond(
+        status,
+        "text/plain; charset=utf-8",
+        Body::Bytes(VecDeque::from([Bytes::from_static(text.as_bytes())])),
+    )
 }
 
 const NOT_FOUND: &str = "Not found.\n";
 
-/// Answers one request. An event stream keeps its connection: its thread is returned.
-fn handle(
-    request: Request,
-    site: &RwLock<Served>,
-    clients: &Clients,
-    allowed: &[String],
-    stopping: &Arc<AtomicBool>,
-) -> Option<JoinHandle<()>> {
+/// Answers one request.
+fn answer(request: &Request<Incoming>, shared: &Shared) -> Response<Body> {
+    let allowed = &shared.allowed;
     // DNS rebinding: a page on another site that resolves its name to 127.0.0.1 sends its own
     // name as Host.
-    let host = header(&request, "Host").unwrap_or("").to_ascii_lowercase();
+    let host = header(request, header::HOST).unwrap_or("").to_ascii_lowercase();
     if !allowed.contains(&host) {
-        let _ = request.respond(plain(403, "Forbidden: this preview answers only to localhost.\n"));
-        return None;
+        return plain(403, "Forbidden: this preview answers only to localhost.\n");
     }
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(plain(405, "Only GET and HEAD.\n").with_header(h("Allow", "GET, HEAD")));
-        return None;
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        let mut response = plain(405, "Only GET and HEAD.\n");
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
     }
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("");
+    let path = request.uri().path();
     if path == EVENTS {
-        let origin = header(&request, "Origin");
+        let origin = header(request, header::ORIGIN);
         if origin.is_some_and(|o| !allowed.iter().any(|a| o.eq_ignore_ascii_case(&format!("http://{a}")))) {
-            let _ = request.respond(plain(403, "Forbidden: events are for this preview's own pages.\n"));
-            return None;
+            return plain(403, "Forbidden: events are for this preview's own pages.\n");
         }
-        return Some(stream_events(request, clients, stopping.clone()));
+        let stream = EventStream {
+            started: false,
+            events: shared.clients.add(),
+            keep_alive: tokio::time::interval_at(Instant::now() + KEEP_ALIVE, KEEP_ALIVE),
+        };
+        return respond(200, "text/event-stream", Body::Events(stream));
     }
     let Some(key) = site_path(path) else {
-        let _ = request.respond(plain(404, NOT_FOUND));
-        return None;
+        return plain(404, NOT_FOUND);
     };
-    let served = site.read().unwrap_or_else(|e| e.into_inner());
-    let head = request.method() == &Method::Head;
-    let (status, file, body) = if let Some(bytes) = served.tree.get(&key) {
+    let served = shared.site.read().unwrap_or_else(|e| e.into_inner());
+    let (status, file, body) = if let Some(bytes) = served.tree.get_shared(&key) {
         (200, key.as_str(), bytes)
     } else if !key.ends_with("index.html") && served.tree.contains(&format!("{key}/index.html")) {
+        let mut response = plain(301, "Moved.\n");
         let to = format!("{}/", path.trim_end_matches('/'));
-        drop(served);
-        let _ = request.respond(plain(301, "Moved.\n").with_header(h("Location", &to)));
-        return None;
-    } else if let Some(page) = served.tree.get("404.html") {
+        if let Ok(to) = HeaderValue::from_str(&to) {
+            response.headers_mut().insert(header::LOCATION, to);
+        }
+        return response;
+    } else if let Some(page) = served.tree.get_shared("404.html") {
         (404, "404.html", page)
     } else {
-        drop(served);
-        let _ = request.respond(plain(404, NOT_FOUND));
-        return None;
+        return plain(404, NOT_FOUND);
     };
     let content_type = content_type(file);
+    let body = Bytes::from_owner(body.clone());
     let body = if content_type.starts_with("text/html") {
-        inject(body, served.errors.as_deref())
+        VecDeque::from(inject(body, served.errors.as_deref()))
     } else {
-        body.to_vec()
+        VecDeque::from([body])
     };
     drop(served);
-    let len = body.len();
-    let response = Response::from_data(if head { Vec::new() } else { body })
-        .with_status_code(StatusCode(status))
-        .with_header(h("Content-Type", content_type))
-        .with_header(h("Cache-Control", "no-store"))
-        .with_header(h("X-Content-Type-Options", "nosniff"));
-    let response = if head {
-        response.with_header(h("Content-Length", &len.to_string()))
-    } else {
-        response
-    };
-    let _ = request.respond(response);
-    None
+    let mut response = respond(status, content_type, Body::Bytes(body));
+    response
+        .headers_mut()
+        .insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
 }
 
 /// The file a request path names in the site, or `None` for a path that tries to leave it.
@@ -346,9 +534,9 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// The page with the live-reload script, and the overlay of a failed build, before `</body>`.
-fn inject(html: &[u8], errors: Option<&str>) -> Vec<u8> {
-    let text = String::from_utf8_lossy(html);
+/// The page with the live-reload script, and the overlay of a failed build, before `</body>`:
+/// the page's own bytes around them are shared, not copied, however many clients are sent it.
+fn inject(page: Bytes, errors: Option<&str>) -> [Bytes; 3] {
     let mut extra = String::new();
     if let Some(errors) = errors {
         extra.push_str(
@@ -358,38 +546,8 @@ fn inject(html: &[u8], errors: Option<&str>) -> Vec<u8> {
         extra.push_str("</pre></div>\n");
     }
     extra.push_str(SCRIPT);
-    let out = match text.rfind("</body>") {
-        Some(i) => format!("{}{extra}{}", &text[..i], &text[i..]),
-        None => format!("{text}{extra}"),
-    };
-    out.into_bytes()
-}
-
-/// Keeps an event stream open on its own thread, writing each event as it comes, and a
-/// comment every 15 s so that a closed page is noticed.
-fn stream_events(request: Request, clients: &Clients, stopping: Arc<AtomicBool>) -> JoinHandle<()> {
-    let events = clients.add();
-    std::thread::spawn(move || {
-        let mut w = request.into_writer();
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
-        if w.write_all(head.as_bytes()).and_then(|_| w.flush()).is_err() {
-            return;
-        }
-        loop {
-            if stopping.load(Ordering::Relaxed) {
-                return;
-            }
-            let msg = match events.recv_timeout(Duration::from_secs(15)) {
-                Ok(Event::Reload) => "event: reload\ndata: {}\n\n",
-                Ok(Event::Css) => "event: css\ndata: {}\n\n",
-                Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n",
-                Err(RecvTimeoutError::Disconnected) => return,
-            };
-            if w.write_all(msg.as_bytes()).and_then(|_| w.flush()).is_err() {
-                return;
-            }
-        }
-    })
+    let end = memchr::memmem::rfind(&page, b"</body>").unwrap_or(page.len());
+    [page.slice(..end), Bytes::from(extra), page.slice(end..)]
 }
 
 #[cfg(test)]
@@ -418,7 +576,8 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_end_of_the_body() {
-        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>", Some("a <b>"))).unwrap();
+        let page = Bytes::from_static(b"<html><body><p>x</p></body></html>");
+        let out = String::from_utf8(inject(page, Some("a <b>")).concat()).unwrap();
         assert!(out.contains("<p>x</p><div id=\"dossier-errors\""));
         assert!(out.contains("a &lt;b&gt;"));
         assert!(out.ends_with("</script>\n</body></html>"));

@@ -345,8 +345,10 @@ pub fn run(args: ServeArgs) -> Exit {
         // files follow when the build ends.
         let told: std::cell::Cell<Option<(usize, Duration)>> = std::cell::Cell::new(None);
         let publish = |tree: &OutputTree| {
+            // Copied before the lock is taken: the server reads the site while it is made.
+            let tree = tree.clone();
             let mut served = site.write().unwrap_or_else(|e| e.into_inner());
-            served.tree = tree.clone();
+            served.tree = tree;
             served.errors = None;
             drop(served);
             told.set(Some((server.clients.broadcast(event), saved.elapsed())));
