@@ -13,7 +13,7 @@ use crate::check::external::{self, ExternalOptions, Outcome};
 use crate::check::{self, Broken, CheckOptions, ExternalLink};
 use crate::cli::{CheckArgs, Format};
 use crate::config::Config;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Locator};
 use crate::output::{self, OutputTree};
 
 /// Where the site checked is.
@@ -82,7 +82,16 @@ pub fn run(args: CheckArgs) -> Exit {
         },
     };
 
-    let mut diags: Vec<Diagnostic> = report.broken.iter().map(|b| locate(b, &target)).collect();
+    let mut diags = place_all(&target, report.broken.iter().map(|b| broken_spot(b, &target)).collect());
+    let broken_json: Vec<BrokenJson> = match args.format {
+        Format::Json => report
+            .broken
+            .iter()
+            .zip(&diags)
+            .map(|(b, d)| BrokenJson::from(b, d, &target))
+            .collect(),
+        Format::Human => Vec::new(),
+    };
     let mut external_summary = None;
     let mut external_json = Vec::new();
     if args.external {
@@ -114,13 +123,14 @@ pub fn run(args: CheckArgs) -> Exit {
             by_url.entry(e.url.as_str()).or_default().push(e);
         }
         let (mut broken, mut redirected) = (0, 0);
+        let mut spots = Vec::new();
         for (url, outcome) in &checked.outcomes {
             let places = by_url.get(url.as_str()).cloned().unwrap_or_default();
             match outcome {
                 Outcome::Broken { reason, .. } => {
                     broken += 1;
                     for e in &places {
-                        diags.push(locate_external(
+                        spots.push(external_spot(
                             e,
                             format!("broken external link `{url}`: {reason}"),
                             None,
@@ -132,7 +142,7 @@ pub fn run(args: CheckArgs) -> Exit {
                 Outcome::Redirected { to, status } => {
                     redirected += 1;
                     if let Some(e) = places.first() {
-                        diags.push(locate_external(
+                        spots.push(external_spot(
                             e,
                             format!("`{url}` redirects ({status}) to {to}"),
                             Some(format!("link to {to} directly")),
@@ -149,6 +159,7 @@ pub fn run(args: CheckArgs) -> Exit {
                 pages: places.iter().map(|e| page_url(&target, &e.page)).collect(),
             });
         }
+        diags.extend(place_all(&target, spots));
         external_summary = Some((checked.outcomes.len(), checked.from_cache, broken, redirected));
     }
     crate::diag::sort(&mut diags);
@@ -206,7 +217,7 @@ pub fn run(args: CheckArgs) -> Exit {
             let doc = ReportJson {
                 pages: report.pages,
                 links: report.internal,
-                broken: report.broken.iter().map(|b| BrokenJson::from(b, &target)).collect(),
+                broken: broken_json,
                 external: external_json,
                 integrity: target.integrity.as_deref(),
                 ok: !failed,
@@ -295,52 +306,89 @@ fn page_url(target: &Target, page: &str) -> String {
     format!("{base}{}", page.strip_suffix("index.html").unwrap_or(page))
 }
 
-/// A diagnostic for a broken link: at the note's line when the link is written there, at the
-/// page's line otherwise (a link from a template).
-fn place(target: &Target, page: &str, url: &str, offset: usize, message: String, error: bool) -> Diagnostic {
-    let make = |file: String| {
-        if error {
-            Diagnostic::error(file, message.clone())
-        } else {
-            Diagnostic::warning(file, message.clone())
+/// A link to report: where it is written and what to say of it.
+struct Spot<'a> {
+    page: &'a str,
+    url: &'a str,
+    offset: usize,
+    message: String,
+    help: Option<String>,
+    error: bool,
+}
+
+/// The diagnostics of `spots`, in their order: each at the note's line when the link is
+/// written there, at the page's line otherwise (a link from a template). The spots are placed
+/// page by page in the order of their offsets, so each page is read once and walked once,
+/// however many of them it holds.
+fn place_all(target: &Target, spots: Vec<Spot>) -> Vec<Diagnostic> {
+    let mut order: Vec<usize> = (0..spots.len()).collect();
+    order.sort_by_key(|&i| (spots[i].page, spots[i].offset));
+    let mut placed: Vec<Option<Diagnostic>> = vec![None; spots.len()];
+    let mut page: Option<(&str, String, Locator)> = None;
+    for i in order {
+        let s = &spots[i];
+        let width = s.url.chars().count().max(1);
+        let make = |file: String| {
+            if s.error {
+                Diagnostic::error(file, s.message.clone())
+            } else {
+                Diagnostic::warning(file, s.message.clone())
+            }
+        };
+        let with_help = |d: Diagnostic, from_template: bool| {
+            let template = "the link comes from a template, not from a note's text";
+            match (&s.help, from_template) {
+                (Some(h), true) => d.with_help(format!("{h}; {template}")),
+                (Some(h), false) => d.with_help(h.clone()),
+                (None, true) => d.with_help(template),
+                (None, false) => d,
+            }
+        };
+        if let Some(src) = target.sources.get(s.page)
+            && let Some(at) = find_in_source(src, s.url)
+        {
+            let d = make(src.file.clone()).at_offset(&src.text, at, width);
+            placed[i] = Some(with_help(d, false));
+            continue;
         }
-    };
-    if let Some(src) = target.sources.get(page)
-        && let Some(at) = find_in_source(src, url)
-    {
-        return make(src.file.clone()).at_offset(&src.text, at, url.chars().count());
+        if page.as_ref().is_none_or(|(p, _, _)| *p != s.page) {
+            page = Some((s.page, target.site.text(s.page), Locator::default()));
+        }
+        let Some((_, text, locator)) = &mut page else {
+            continue;
+        };
+        let place = locator.place(text, s.offset);
+        let d = make(format!("{}{}", target.page_prefix, s.page)).at_place(text, &place, width);
+        placed[i] = Some(with_help(d, !target.sources.is_empty()));
     }
-    let text = target.site.text(page);
-    let d = make(format!("{}{}", target.page_prefix, page)).at_offset(&text, offset, url.chars().count().max(1));
-    if target.sources.is_empty() {
-        d
-    } else {
-        d.with_help("the link comes from a template, not from a note's text")
+    placed.into_iter().flatten().collect()
+}
+
+fn broken_spot<'a>(b: &'a Broken, target: &Target) -> Spot<'a> {
+    Spot {
+        page: &b.page,
+        url: &b.url,
+        offset: b.offset,
+        message: format!("broken link on {}: {}", page_url(target, &b.page), b.reason),
+        help: b.help.clone(),
+        error: true,
     }
 }
 
-fn locate(b: &Broken, target: &Target) -> Diagnostic {
-    let message = format!("broken link on {}: {}", page_url(target, &b.page), b.reason);
-    let d = place(target, &b.page, &b.url, b.offset, message, true);
-    match (&b.help, d.help.clone()) {
-        (Some(h), Some(from_template)) => d.with_help(format!("{h}; {from_template}")),
-        (Some(h), None) => d.with_help(h.clone()),
-        (None, _) => d,
-    }
-}
-
-fn locate_external(
-    e: &ExternalLink,
+fn external_spot<'a>(
+    e: &'a ExternalLink,
     message: String,
     help: Option<String>,
     error: bool,
     target: &Target,
-) -> Diagnostic {
-    let message = format!("{message} (on {})", page_url(target, &e.page));
-    let d = place(target, &e.page, &e.url, e.offset, message, error);
-    match help {
-        Some(h) => d.with_help(h),
-        None => d,
+) -> Spot<'a> {
+    Spot {
+        page: &e.page,
+        url: &e.url,
+        offset: e.offset,
+        message: format!("{message} (on {})", page_url(target, &e.page)),
+        help,
+        error,
     }
 }
 
@@ -369,17 +417,16 @@ struct BrokenJson<'a> {
 }
 
 impl<'a> BrokenJson<'a> {
-    fn from(b: &'a Broken, target: &Target) -> Self {
-        let d = place(target, &b.page, &b.url, b.offset, String::new(), true);
+    fn from(b: &'a Broken, placed: &Diagnostic, target: &Target) -> Self {
         BrokenJson {
             page: page_url(target, &b.page),
             url: &b.url,
             what: b.what,
             reason: &b.reason,
             help: b.help.as_deref(),
-            file: d.file.clone(),
-            line: d.line,
-            col: d.col,
+            file: placed.file.clone(),
+            line: placed.line,
+            col: placed.col,
         }
     }
 }
