@@ -210,9 +210,26 @@ fn a_typo_in_a_page_link_gets_a_suggestion() {
     let f = site();
     let root = f.root().join("site");
     std::fs::write(root.join("index.html"), "<a href=\"abut/\">typo</a>").unwrap();
+    std::fs::write(root.join("docs/index.html"), "<a href=\"../abuot/\">typo</a>").unwrap();
     let run = check(&root, &[]);
     run.fails(1);
-    assert!(run.stderr.contains("did you mean `about/`?"), "{}", run.stderr);
+    // Root-relative, so the suggestion holds on whatever page the link is.
+    assert_eq!(
+        run.stderr.matches("did you mean `/about/`?").count(),
+        2,
+        "{}",
+        run.stderr
+    );
+
+    // Every broken link gets its suggestion, however many there are.
+    std::fs::write(root.join("index.html"), "<a href=\"abut/\">typo</a>\n".repeat(1000)).unwrap();
+    let run = check(&root, &[]);
+    assert_eq!(
+        run.stderr.matches("did you mean `/about/`?").count(),
+        1001,
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

@@ -42,11 +42,11 @@ fn peak_rss(dir: &Path, args: &[&str], out: &Path, err: &Path) -> (i32, u64) {
             Ok(())
         });
     }
-    let child = cmd.spawn().expect("run dossier");
+    // Waited for by wait4 below, which reads the child's resource usage as it reaps it.
+    let pid = cmd.spawn().expect("run dossier").id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: an all-zero rusage is valid; wait4 fills it for the child just spawned.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
     let code = if libc::WIFEXITED(status) {
