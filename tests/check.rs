@@ -495,3 +495,43 @@ fn a_folder_built_by_dossier_is_checked_under_the_base_url_it_was_built_for() {
     // Told otherwise, every root-relative link is outside the site.
     check(&out, &["--base-url", "/"]).fails(1);
 }
+
+#[test]
+fn links_that_run_a_script_are_warned_about_where_they_are() {
+    let page = concat!(
+        "<a href=\"javascript:alert(document.domain)\">a</a>\n",
+        "<iframe src=\" JaVa&#x09;Script:alert(1)\"></iframe>\n",
+        "<form action=\"vbscript:msgbox(1)\"><button formaction=\"javascript:x()\">b</button>",
+        "<input type=submit formaction=\"javascript:y()\"></form>\n",
+        "<object data=\"data:text/html;base64,PHNjcmlwdD4=\"></object>\n",
+        "<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"\"><a href=\"#\">top</a>\n",
+    );
+    let f = Fixture::empty().file("site/index.html", page);
+    let root = f.root().join("site");
+    let run = check(&root, &[]);
+    // Warnings: the check passes, and says where each one is.
+    run.ok();
+    let file = format!("{}/index.html", root.display());
+    for (place, url) in [
+        (":1:10", "javascript:alert(document.domain)"),
+        (":2:14", " JaVa&#x09;Script:alert(1)"),
+        (":3:15", "vbscript:msgbox(1)"),
+        (":3:55", "javascript:x()"),
+        (":3:112", "javascript:y()"),
+        (":4:15", "data:text/html;base64,PHNjcmlwdD4="),
+    ] {
+        let url = url.replace("&#x09;", "\\t");
+        let message = format!("unsafe link on /: `{}` runs a script", url.trim());
+        run.reports(&format!("{file}{place}"), &message);
+    }
+    assert_eq!(run.stderr.matches("warning: unsafe link").count(), 6, "{}", run.stderr);
+    assert!(run.stdout.contains("none broken; 6 unsafe links"), "{}", run.stdout);
+
+    let json = check(&root, &["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let unsafe_links = json["unsafe_links"].as_array().unwrap();
+    assert_eq!(unsafe_links.len(), 6, "{json}");
+    assert_eq!(unsafe_links[0]["line"], 1);
+    assert_eq!(unsafe_links[0]["col"], 10);
+    assert_eq!(json["ok"], true);
+}

@@ -30,7 +30,7 @@ pub struct CheckOptions {
     pub base_url: Option<String>,
 }
 
-/// A link that leads nowhere.
+/// A link that leads nowhere, or (in [`Report::unsafe_links`]) one that runs a script.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Broken {
     /// The page holding the link, as a path in the site (`events/x/index.html`).
@@ -61,6 +61,9 @@ pub struct Report {
     /// Links checked inside the site.
     pub internal: usize,
     pub broken: Vec<Broken>,
+    /// `javascript:`, `vbscript:` and `data:text/html` links: they work, but run a script
+    /// where a reader expects a page, which a site should not offer.
+    pub unsafe_links: Vec<Broken>,
     pub external: Vec<ExternalLink>,
 }
 
@@ -259,6 +262,7 @@ struct Checked<'a> {
     /// The page's anchors (none for a stylesheet).
     anchors: Option<Anchors>,
     broken: Vec<Broken>,
+    unsafe_links: Vec<Broken>,
     external: Vec<ExternalLink>,
     internal: usize,
     /// Links to an anchor on another page, with that page and the anchor: checked once every
@@ -272,6 +276,7 @@ impl<'a> Checked<'a> {
             page,
             anchors: None,
             broken: Vec::new(),
+            unsafe_links: Vec::new(),
             external: Vec::new(),
             internal: 0,
             later: Vec::new(),
@@ -300,6 +305,20 @@ impl<'a> Checked<'a> {
                     help: help.map(Help::into_text),
                 });
             }
+            Verdict::Script(scheme) => self.unsafe_links.push(Broken {
+                page: self.page.to_string(),
+                url: found.url.to_string(),
+                what: found.what,
+                offset: found.offset,
+                reason: format!("`{}` runs a script ({})", shortened(&found.url, 60), found.what),
+                help: Some(
+                    match scheme {
+                        "data:text/html" => "publish the document as a file of the site and link to it",
+                        _ => "link to a page or a file; a script belongs in a script file, not in a link",
+                    }
+                    .to_string(),
+                ),
+            }),
         }
     }
 }
@@ -403,12 +422,16 @@ fn check_site<'a, E: Send>(
     drop(anchors);
     for (c, rest) in checked.into_iter().zip(rests) {
         report.broken.extend(c.broken.into_iter().chain(rest.broken));
+        report.unsafe_links.extend(c.unsafe_links);
         report.external.extend(c.external.into_iter().chain(rest.external));
         report.internal += c.internal + rest.internal;
     }
     drop(merge);
     report
         .broken
+        .sort_by(|a, b| (&a.page, a.offset).cmp(&(&b.page, b.offset)));
+    report
+        .unsafe_links
         .sort_by(|a, b| (&a.page, a.offset).cmp(&(&b.page, b.offset)));
     suggest_pages(&mut report.broken, &pages, &opts.base_path);
     Ok(report)
@@ -474,6 +497,8 @@ enum Verdict {
         reason: String,
         help: Option<Help>,
     },
+    /// The link runs a script of this scheme.
+    Script(&'static str),
 }
 
 fn broken(reason: impl Into<String>, help: Option<Help>) -> Verdict {
@@ -492,6 +517,47 @@ struct Site<'a> {
     opts: &'a CheckOptions,
 }
 
+/// The first `chars` characters of `text`, control characters escaped, and `…` if there are
+/// more: a URL to quote in a message.
+fn shortened(text: &str, chars: usize) -> String {
+    let mut out = String::new();
+    for c in text.chars().take(chars) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if text.chars().nth(chars).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// The scheme of a link that runs a script where it is followed or loaded: `javascript:`,
+/// `vbscript:`, or `data:` with an HTML document. Read as a browser reads it: control
+/// characters and spaces before it dropped, tabs and newlines inside it ignored, in any case.
+fn script_scheme(url: &str) -> Option<&'static str> {
+    let head: String = url
+        .chars()
+        .skip_while(|&c| c <= ' ')
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(40)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if head.starts_with("javascript:") {
+        Some("javascript:")
+    } else if head.starts_with("vbscript:") {
+        Some("vbscript:")
+    } else {
+        let media = head.strip_prefix("data:")?.trim_start();
+        ["text/html", "application/xhtml+xml"]
+            .iter()
+            .any(|m| media.starts_with(m))
+            .then_some("data:text/html")
+    }
+}
+
 /// The scheme of a URL, lowercased, if it has one.
 fn scheme(url: &str) -> Option<String> {
     let i = url.find(':')?;
@@ -505,6 +571,9 @@ fn scheme(url: &str) -> Option<String> {
 impl Site<'_> {
     /// `own` holds the anchors of `page`.
     fn check(&self, page: &str, base: Option<&str>, url: &str, own: &Anchors) -> Verdict {
+        if let Some(scheme) = script_scheme(url) {
+            return Verdict::Script(scheme);
+        }
         if url.is_empty() {
             return Verdict::Ok;
         }

@@ -83,15 +83,18 @@ pub fn run(args: CheckArgs) -> Exit {
     };
 
     let mut diags = place_all(&target, report.broken.iter().map(|b| broken_spot(b, &target)).collect());
-    let broken_json: Vec<BrokenJson> = match args.format {
-        Format::Json => report
-            .broken
-            .iter()
-            .zip(&diags)
-            .map(|(b, d)| BrokenJson::from(b, d, &target))
-            .collect(),
-        Format::Human => Vec::new(),
+    let unsafe_links = place_all(
+        &target,
+        report.unsafe_links.iter().map(|b| unsafe_spot(b, &target)).collect(),
+    );
+    let (broken_json, unsafe_json): (Vec<BrokenJson>, Vec<BrokenJson>) = match args.format {
+        Format::Json => (
+            BrokenJson::list(&report.broken, &diags, &target),
+            BrokenJson::list(&report.unsafe_links, &unsafe_links, &target),
+        ),
+        Format::Human => (Vec::new(), Vec::new()),
     };
+    diags.extend(unsafe_links);
     let mut external_summary = None;
     let mut external_json = Vec::new();
     if args.external {
@@ -201,6 +204,11 @@ pub fn run(args: CheckArgs) -> Exit {
                     n => format!("{n} broken"),
                 }
             );
+            match report.unsafe_links.len() {
+                0 => {}
+                1 => line.push_str("; 1 unsafe link"),
+                n => line.push_str(&format!("; {n} unsafe links")),
+            }
             if let Some((n, cached, broken, redirected)) = external_summary {
                 line.push_str(&format!(
                     "; {n} external URLs ({cached} from the cache): {broken} broken, {redirected} redirected"
@@ -218,6 +226,7 @@ pub fn run(args: CheckArgs) -> Exit {
                 pages: report.pages,
                 links: report.internal,
                 broken: broken_json,
+                unsafe_links: unsafe_json,
                 external: external_json,
                 integrity: target.integrity.as_deref(),
                 ok: !failed,
@@ -375,6 +384,14 @@ fn broken_spot<'a>(b: &'a Broken, target: &Target) -> Spot<'a> {
     }
 }
 
+fn unsafe_spot<'a>(b: &'a Broken, target: &Target) -> Spot<'a> {
+    Spot {
+        error: false,
+        message: format!("unsafe link on {}: {}", page_url(target, &b.page), b.reason),
+        ..broken_spot(b, target)
+    }
+}
+
 fn external_spot<'a>(
     e: &'a ExternalLink,
     message: String,
@@ -398,6 +415,8 @@ struct ReportJson<'a> {
     pages: usize,
     links: usize,
     broken: Vec<BrokenJson<'a>>,
+    /// `javascript:` links and the like: warnings.
+    unsafe_links: Vec<BrokenJson<'a>>,
     external: Vec<ExternalJson>,
     /// The gaps the integrity report lists (absent for `--dir`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -417,17 +436,21 @@ struct BrokenJson<'a> {
 }
 
 impl<'a> BrokenJson<'a> {
-    fn from(b: &'a Broken, placed: &Diagnostic, target: &Target) -> Self {
-        BrokenJson {
-            page: page_url(target, &b.page),
-            url: &b.url,
-            what: b.what,
-            reason: &b.reason,
-            help: b.help.as_deref(),
-            file: placed.file.clone(),
-            line: placed.line,
-            col: placed.col,
-        }
+    /// The links of `list`, at the places found for them.
+    fn list(list: &'a [Broken], placed: &[Diagnostic], target: &Target) -> Vec<Self> {
+        list.iter()
+            .zip(placed)
+            .map(|(b, d)| BrokenJson {
+                page: page_url(target, &b.page),
+                url: &b.url,
+                what: b.what,
+                reason: &b.reason,
+                help: b.help.as_deref(),
+                file: d.file.clone(),
+                line: d.line,
+                col: d.col,
+            })
+            .collect()
     }
 }
 
