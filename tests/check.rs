@@ -293,6 +293,9 @@ fn serve() -> TestServer {
                             .with_header(header("Retry-After", "1"))
                     }
                     "/busy" => tiny_http::Response::from_string("ok"),
+                    "/limited" => tiny_http::Response::from_string("come back tomorrow")
+                        .with_status_code(429)
+                        .with_header(header("Retry-After", "100000")),
                     "/moved" => tiny_http::Response::from_string("")
                         .with_status_code(301)
                         .with_header(header("Location", "/ok")),
@@ -534,4 +537,117 @@ fn links_that_run_a_script_are_warned_about_where_they_are() {
     assert_eq!(unsafe_links[0]["line"], 1);
     assert_eq!(unsafe_links[0]["col"], 10);
     assert_eq!(json["ok"], true);
+}
+
+/// Runs `dossier check --dir DIR ARGS…`, failing if it has not ended within `limit`.
+fn check_within(dir: &std::path::Path, args: &[&str], limit: std::time::Duration) -> common::Run {
+    let out = tempfile::tempdir().unwrap();
+    let (stdout, stderr) = (out.path().join("stdout"), out.path().join("stderr"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("check")
+        .arg("--dir")
+        .arg(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("DOSSIER_LOG")
+        .stdout(std::fs::File::create(&stdout).unwrap())
+        .stderr(std::fs::File::create(&stderr).unwrap())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("dossier check did not end within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    common::Run {
+        code: status.code().unwrap_or(-1),
+        stdout: std::fs::read_to_string(stdout).unwrap(),
+        stderr: std::fs::read_to_string(stderr).unwrap(),
+        out: dir.to_path_buf(),
+    }
+}
+
+#[test]
+fn a_server_asking_to_wait_past_the_timeout_gets_the_url_reported_as_rate_limited() {
+    let server = serve();
+    let page = format!("<a href=\"{}/limited\">x</a>\n", server.base);
+    let f = Fixture::empty().file("site/index.html", &page);
+    let root = f.root().join("site");
+    // The server asks for 100,000 s; the check gives a URL 1 s.
+    let limit = std::time::Duration::from_secs(60);
+    let run = check_within(
+        &root,
+        &["--external", "--timeout", "1", "--no-cache", "--format", "json"],
+        limit,
+    );
+    run.ok();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let outcome = &json["external"][0];
+    assert_eq!(outcome["result"], "rate-limited", "{json}");
+    assert_eq!(outcome["retry_after"], 100000, "{json}");
+    assert_eq!(server.hits.lock().unwrap().len(), 1, "asked once, not again");
+
+    let run = check_within(&root, &["--external", "--timeout", "1", "--no-cache"], limit);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("is not checked: rate limited (429), retry after 100000 s"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("0 broken, 0 redirected, 1 rate limited"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn credentials_in_external_urls_are_neither_stored_nor_printed() {
+    let server = serve();
+    let with_credentials = server.base.replace("http://", "http://reader:s3cret@");
+    let mut page = String::new();
+    for p in ["/ok", "/missing", "/moved"] {
+        page.push_str(&format!("<a href=\"{with_credentials}{p}\">{p}</a>\n"));
+    }
+    let f = Fixture::empty().file("site/index.html", &page);
+    let root = f.root().join("site");
+    let cache = f.root().join("cache.json");
+    for format in ["json", "human"] {
+        let run = check(
+            &root,
+            &[
+                "--external",
+                "--timeout",
+                "5",
+                "--cache",
+                cache.to_str().unwrap(),
+                "--format",
+                format,
+            ],
+        );
+        run.fails(1);
+        // The messages and the JSON report leave them out; a snippet quotes the page as it is.
+        let messages = run.stderr.lines().filter(|l| !l.contains(" | "));
+        for text in messages.chain(run.stdout.lines()) {
+            assert!(!text.contains("s3cret") && !text.contains("reader:"), "{text}");
+        }
+        assert!(
+            run.stderr.contains(&format!("{}/missing", server.base))
+                || run.stdout.contains(&format!("{}/missing", server.base)),
+            "the URL is reported without them: {}{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+    let stored = std::fs::read_to_string(&cache).unwrap();
+    assert!(!stored.contains("s3cret") && !stored.contains("reader:"), "{stored}");
+    assert!(stored.contains(&format!("\"{}/ok\"", server.base)), "{stored}");
 }

@@ -121,11 +121,12 @@ pub fn run(args: CheckArgs) -> Exit {
             ..ExternalOptions::default()
         };
         let checked = external::check(report.external.iter().map(|e| e.url.clone()), &ext_opts);
-        let mut by_url: BTreeMap<&str, Vec<&ExternalLink>> = BTreeMap::new();
+        // The results are keyed by the URLs without their credentials.
+        let mut by_url: BTreeMap<std::borrow::Cow<str>, Vec<&ExternalLink>> = BTreeMap::new();
         for e in &report.external {
-            by_url.entry(e.url.as_str()).or_default().push(e);
+            by_url.entry(external::without_credentials(&e.url)).or_default().push(e);
         }
-        let (mut broken, mut redirected) = (0, 0);
+        let (mut broken, mut redirected, mut limited) = (0, 0, 0);
         let mut spots = Vec::new();
         for (url, outcome) in &checked.outcomes {
             let places = by_url.get(url.as_str()).cloned().unwrap_or_default();
@@ -154,6 +155,19 @@ pub fn run(args: CheckArgs) -> Exit {
                         ));
                     }
                 }
+                Outcome::RateLimited { status, retry_after } => {
+                    limited += 1;
+                    let after = retry_after.map_or("later".to_string(), |s| format!("after {s} s"));
+                    if let Some(e) = places.first() {
+                        spots.push(external_spot(
+                            e,
+                            format!("`{url}` is not checked: rate limited ({status}), retry {after}"),
+                            Some("check again later, or leave the host out with --exclude".into()),
+                            false,
+                            &target,
+                        ));
+                    }
+                }
                 _ => {}
             }
             external_json.push(ExternalJson {
@@ -163,7 +177,7 @@ pub fn run(args: CheckArgs) -> Exit {
             });
         }
         diags.extend(place_all(&target, spots));
-        external_summary = Some((checked.outcomes.len(), checked.from_cache, broken, redirected));
+        external_summary = Some((checked.outcomes.len(), checked.from_cache, broken, redirected, limited));
     }
     crate::diag::sort(&mut diags);
     let failed = diags.iter().any(Diagnostic::is_error);
@@ -209,10 +223,13 @@ pub fn run(args: CheckArgs) -> Exit {
                 1 => line.push_str("; 1 unsafe link"),
                 n => line.push_str(&format!("; {n} unsafe links")),
             }
-            if let Some((n, cached, broken, redirected)) = external_summary {
+            if let Some((n, cached, broken, redirected, limited)) = external_summary {
                 line.push_str(&format!(
                     "; {n} external URLs ({cached} from the cache): {broken} broken, {redirected} redirected"
                 ));
+                if limited > 0 {
+                    line.push_str(&format!(", {limited} rate limited"));
+                }
             } else if !report.external.is_empty() {
                 line.push_str(&format!(
                     "; {} links to other sites not checked (use --external)",
