@@ -286,7 +286,7 @@ fn take(pool: &Pool, per_host: usize) -> Option<Url> {
 }
 
 /// Joins a `Location` header to the URL that sent it.
-fn join(base: &str, location: &str) -> String {
+pub fn join(base: &str, location: &str) -> String {
     if location.contains("://") {
         return location.to_string();
     }
