@@ -87,15 +87,18 @@ impl Outcome {
     }
 }
 
+/// The `user:password@` of a URL's authority, if it has one.
+fn credentials(url: &str) -> Option<&str> {
+    let start = url.find("://")? + 3;
+    let end = url[start..].find(['/', '?', '#']).map_or(url.len(), |k| start + k);
+    let at = url[start..end].rfind('@')?;
+    Some(&url[start..start + at + 1])
+}
+
 /// `url` without the `user:password@` of its authority: what is stored and reported of it.
 pub fn without_credentials(url: &str) -> std::borrow::Cow<'_, str> {
-    let Some(scheme_end) = url.find("://") else {
-        return url.into();
-    };
-    let start = scheme_end + 3;
-    let end = url[start..].find(['/', '?', '#']).map_or(url.len(), |k| start + k);
-    match url[start..end].rfind('@') {
-        Some(at) => format!("{}{}", &url[..start], &url[start + at + 1..]).into(),
+    match credentials(url) {
+        Some(c) => url.replacen(c, "", 1).into(),
         None => url.into(),
     }
 }
@@ -381,10 +384,14 @@ fn request(agent: &ureq::Agent, url: &str, opts: &ExternalOptions) -> Result<(u1
                     attempt += 1;
                     continue;
                 }
-                let reason = match e {
+                let mut reason = match e {
                     ureq::Error::Timeout(_) => format!("no answer within {} s", opts.timeout.as_secs_f64()),
                     other => format!("could not connect: {other}"),
                 };
+                // The error may quote the URL, which is reported without its credentials.
+                if let Some(c) = credentials(url) {
+                    reason = reason.replace(c, "");
+                }
                 return Err(Outcome::Broken { status: None, reason });
             }
         }
