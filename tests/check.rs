@@ -210,9 +210,26 @@ fn a_typo_in_a_page_link_gets_a_suggestion() {
     let f = site();
     let root = f.root().join("site");
     std::fs::write(root.join("index.html"), "<a href=\"abut/\">typo</a>").unwrap();
+    std::fs::write(root.join("docs/index.html"), "<a href=\"../abuot/\">typo</a>").unwrap();
     let run = check(&root, &[]);
     run.fails(1);
-    assert!(run.stderr.contains("did you mean `about/`?"), "{}", run.stderr);
+    // Root-relative, so the suggestion holds on whatever page the link is.
+    assert_eq!(
+        run.stderr.matches("did you mean `/about/`?").count(),
+        2,
+        "{}",
+        run.stderr
+    );
+
+    // Every broken link gets its suggestion, however many there are.
+    std::fs::write(root.join("index.html"), "<a href=\"abut/\">typo</a>\n".repeat(1000)).unwrap();
+    let run = check(&root, &[]);
+    assert_eq!(
+        run.stderr.matches("did you mean `/about/`?").count(),
+        1001,
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -276,6 +293,9 @@ fn serve() -> TestServer {
                             .with_header(header("Retry-After", "1"))
                     }
                     "/busy" => tiny_http::Response::from_string("ok"),
+                    "/limited" => tiny_http::Response::from_string("come back tomorrow")
+                        .with_status_code(429)
+                        .with_header(header("Retry-After", "100000")),
                     "/moved" => tiny_http::Response::from_string("")
                         .with_status_code(301)
                         .with_header(header("Location", "/ok")),
@@ -477,4 +497,157 @@ fn a_folder_built_by_dossier_is_checked_under_the_base_url_it_was_built_for() {
     assert!(run.stdout.contains("none broken"), "{}", run.stdout);
     // Told otherwise, every root-relative link is outside the site.
     check(&out, &["--base-url", "/"]).fails(1);
+}
+
+#[test]
+fn links_that_run_a_script_are_warned_about_where_they_are() {
+    let page = concat!(
+        "<a href=\"javascript:alert(document.domain)\">a</a>\n",
+        "<iframe src=\" JaVa&#x09;Script:alert(1)\"></iframe>\n",
+        "<form action=\"vbscript:msgbox(1)\"><button formaction=\"javascript:x()\">b</button>",
+        "<input type=submit formaction=\"javascript:y()\"></form>\n",
+        "<object data=\"data:text/html;base64,PHNjcmlwdD4=\"></object>\n",
+        "<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"\"><a href=\"#\">top</a>\n",
+    );
+    let f = Fixture::empty().file("site/index.html", page);
+    let root = f.root().join("site");
+    let run = check(&root, &[]);
+    // Warnings: the check passes, and says where each one is.
+    run.ok();
+    let file = format!("{}/index.html", root.display());
+    for (place, url) in [
+        (":1:10", "javascript:alert(document.domain)"),
+        (":2:14", " JaVa&#x09;Script:alert(1)"),
+        (":3:15", "vbscript:msgbox(1)"),
+        (":3:55", "javascript:x()"),
+        (":3:112", "javascript:y()"),
+        (":4:15", "data:text/html;base64,PHNjcmlwdD4="),
+    ] {
+        let url = url.replace("&#x09;", "\\t");
+        let message = format!("unsafe link on /: `{}` runs a script", url.trim());
+        run.reports(&format!("{file}{place}"), &message);
+    }
+    assert_eq!(run.stderr.matches("warning: unsafe link").count(), 6, "{}", run.stderr);
+    assert!(run.stdout.contains("none broken; 6 unsafe links"), "{}", run.stdout);
+
+    let json = check(&root, &["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let unsafe_links = json["unsafe_links"].as_array().unwrap();
+    assert_eq!(unsafe_links.len(), 6, "{json}");
+    assert_eq!(unsafe_links[0]["line"], 1);
+    assert_eq!(unsafe_links[0]["col"], 10);
+    assert_eq!(json["ok"], true);
+}
+
+/// Runs `dossier check --dir DIR ARGS…`, failing if it has not ended within `limit`.
+fn check_within(dir: &std::path::Path, args: &[&str], limit: std::time::Duration) -> common::Run {
+    let out = tempfile::tempdir().unwrap();
+    let (stdout, stderr) = (out.path().join("stdout"), out.path().join("stderr"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("check")
+        .arg("--dir")
+        .arg(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("DOSSIER_LOG")
+        .stdout(std::fs::File::create(&stdout).unwrap())
+        .stderr(std::fs::File::create(&stderr).unwrap())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("dossier check did not end within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    common::Run {
+        code: status.code().unwrap_or(-1),
+        stdout: std::fs::read_to_string(stdout).unwrap(),
+        stderr: std::fs::read_to_string(stderr).unwrap(),
+        out: dir.to_path_buf(),
+    }
+}
+
+#[test]
+fn a_server_asking_to_wait_past_the_timeout_gets_the_url_reported_as_rate_limited() {
+    let server = serve();
+    let page = format!("<a href=\"{}/limited\">x</a>\n", server.base);
+    let f = Fixture::empty().file("site/index.html", &page);
+    let root = f.root().join("site");
+    // The server asks for 100,000 s; the check gives a URL 1 s.
+    let limit = std::time::Duration::from_secs(60);
+    let run = check_within(
+        &root,
+        &["--external", "--timeout", "1", "--no-cache", "--format", "json"],
+        limit,
+    );
+    run.ok();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let outcome = &json["external"][0];
+    assert_eq!(outcome["result"], "rate-limited", "{json}");
+    assert_eq!(outcome["retry_after"], 100000, "{json}");
+    assert_eq!(server.hits.lock().unwrap().len(), 1, "asked once, not again");
+
+    let run = check_within(&root, &["--external", "--timeout", "1", "--no-cache"], limit);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("is not checked: rate limited (429), retry after 100000 s"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("0 broken, 0 redirected, 1 rate limited"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn credentials_in_external_urls_are_neither_stored_nor_printed() {
+    let server = serve();
+    let with_credentials = server.base.replace("http://", "http://reader:s3cret@");
+    let mut page = String::new();
+    for p in ["/ok", "/missing", "/moved"] {
+        page.push_str(&format!("<a href=\"{with_credentials}{p}\">{p}</a>\n"));
+    }
+    let f = Fixture::empty().file("site/index.html", &page);
+    let root = f.root().join("site");
+    let cache = f.root().join("cache.json");
+    for format in ["json", "human"] {
+        let run = check(
+            &root,
+            &[
+                "--external",
+                "--timeout",
+                "5",
+                "--cache",
+                cache.to_str().unwrap(),
+                "--format",
+                format,
+            ],
+        );
+        run.fails(1);
+        // The messages and the JSON report leave them out; a snippet quotes the page as it is.
+        let messages = run.stderr.lines().filter(|l| !l.contains(" | "));
+        for text in messages.chain(run.stdout.lines()) {
+            assert!(!text.contains("s3cret") && !text.contains("reader:"), "{text}");
+        }
+        assert!(
+            run.stderr.contains(&format!("{}/missing", server.base))
+                || run.stdout.contains(&format!("{}/missing", server.base)),
+            "the URL is reported without them: {}{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+    let stored = std::fs::read_to_string(&cache).unwrap();
+    assert!(!stored.contains("s3cret") && !stored.contains("reader:"), "{stored}");
+    assert!(stored.contains(&format!("\"{}/ok\"", server.base)), "{stored}");
 }

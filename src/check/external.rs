@@ -20,14 +20,13 @@ pub struct ExternalOptions {
     pub concurrency: usize,
     /// At most this many requests to one host at a time.
     pub per_host: usize,
-    /// For one request, from connecting to the end of the headers.
+    /// For one request, from connecting to the end of the headers; and for all the waits
+    /// before the retries of one URL.
     pub timeout: Duration,
     /// Retries after `429`, `503` or a failed connection (not after a timeout).
     pub retries: u32,
     /// The first wait before a retry when the server names none; doubled each time.
     pub backoff: Duration,
-    /// The longest wait a `Retry-After` may impose.
-    pub max_wait: Duration,
     /// Where to keep results between runs; `None` for no cache.
     pub cache: Option<PathBuf>,
     /// How long a cached good result stays good.
@@ -44,7 +43,6 @@ impl Default for ExternalOptions {
             timeout: Duration::from_secs(20),
             retries: 3,
             backoff: Duration::from_secs(1),
-            max_wait: Duration::from_secs(60),
             cache: None,
             max_age: Duration::from_secs(24 * 3600),
             exclude: Vec::new(),
@@ -68,12 +66,40 @@ pub enum Outcome {
         status: Option<u16>,
         reason: String,
     },
+    /// The server asked to come back later (`429`, or `503` with `Retry-After`) than the
+    /// waits for one URL may take; `retry_after` in seconds, when it said.
+    #[serde(rename = "rate-limited")]
+    RateLimited {
+        status: u16,
+        retry_after: Option<u64>,
+    },
     Excluded,
 }
 
 impl Outcome {
     pub fn is_broken(&self) -> bool {
         matches!(self, Outcome::Broken { .. })
+    }
+
+    /// A result that holds until the cache entry expires: the URL was reached.
+    fn is_lasting(&self) -> bool {
+        matches!(self, Outcome::Ok { .. } | Outcome::Redirected { .. })
+    }
+}
+
+/// The `user:password@` of a URL's authority, if it has one.
+fn credentials(url: &str) -> Option<&str> {
+    let start = url.find("://")? + 3;
+    let end = url[start..].find(['/', '?', '#']).map_or(url.len(), |k| start + k);
+    let at = url[start..end].rfind('@')?;
+    Some(&url[start..start + at + 1])
+}
+
+/// `url` without the `user:password@` of its authority: what is stored and reported of it.
+pub fn without_credentials(url: &str) -> std::borrow::Cow<'_, str> {
+    match credentials(url) {
+        Some(c) => url.replacen(c, "", 1).into(),
+        None => url.into(),
     }
 }
 
@@ -109,7 +135,8 @@ fn host(url: &str) -> String {
     rest.split(['/', '?', '#']).next().unwrap_or("").to_ascii_lowercase()
 }
 
-/// Checks each URL once; the order of `urls` does not matter.
+/// Checks each URL once; the order of `urls` does not matter. The results are keyed by the
+/// URLs [`without_credentials`].
 pub fn check(urls: impl IntoIterator<Item = String>, opts: &ExternalOptions) -> Checked {
     let _span = tracing::info_span!("check.external").entered();
     let mut checked = Checked::default();
@@ -119,24 +146,34 @@ pub fn check(urls: impl IntoIterator<Item = String>, opts: &ExternalOptions) -> 
         .and_then(|p| std::fs::read(p).ok())
         .and_then(|b| serde_json::from_slice(&b).ok())
         .filter(|c: &CacheFile| c.format == CACHE_FORMAT)
+        .map(|c| CacheFile {
+            // A cache written before credentials were left out loses them on its next write.
+            entries: c
+                .entries
+                .into_iter()
+                .map(|(url, e)| (without_credentials(&url).into_owned(), e))
+                .collect(),
+            ..c
+        })
         .unwrap_or_default();
     let fresh_after = now().saturating_sub(opts.max_age.as_secs());
     let mut todo = VecDeque::new();
     let mut seen = std::collections::HashSet::new();
     for url in urls {
-        if !seen.insert(url.clone()) {
+        let shown = without_credentials(&url).into_owned();
+        if !seen.insert(shown.clone()) {
             continue;
         }
-        if opts.exclude.iter().any(|r| r.is_match(&url)) {
-            checked.outcomes.insert(url, Outcome::Excluded);
+        if opts.exclude.iter().any(|r| r.is_match(&shown)) {
+            checked.outcomes.insert(shown, Outcome::Excluded);
             continue;
         }
-        match cache.entries.get(&url) {
-            Some(e) if e.checked >= fresh_after && !e.outcome.is_broken() => {
+        match cache.entries.get(&shown) {
+            Some(e) if e.checked >= fresh_after && e.outcome.is_lasting() => {
                 checked.from_cache += 1;
-                checked.outcomes.insert(url, e.outcome.clone());
+                checked.outcomes.insert(shown, e.outcome.clone());
             }
-            _ => todo.push_back(url),
+            _ => todo.push_back(Url { shown, url }),
         }
     }
     checked.fetched = todo.len();
@@ -145,7 +182,7 @@ pub fn check(urls: impl IntoIterator<Item = String>, opts: &ExternalOptions) -> 
     let mut entries = cache.entries;
     entries.retain(|_, e| e.checked >= fresh_after);
     for (url, outcome) in fetched {
-        if !outcome.is_broken() {
+        if outcome.is_lasting() {
             entries.insert(
                 url.clone(),
                 CacheEntry {
@@ -177,13 +214,20 @@ pub fn check(urls: impl IntoIterator<Item = String>, opts: &ExternalOptions) -> 
     checked
 }
 
+/// A URL to fetch, and what is stored and reported of it.
+struct Url {
+    shown: String,
+    url: String,
+}
+
 /// The work queue, and how many requests each host has in flight.
 struct Pool {
-    state: Mutex<(VecDeque<String>, HashMap<String, usize>, usize)>,
+    state: Mutex<(VecDeque<Url>, HashMap<String, usize>, usize)>,
     ready: Condvar,
 }
 
-fn fetch_all(todo: VecDeque<String>, opts: &ExternalOptions) -> Vec<(String, Outcome)> {
+/// Fetches each URL; the results are keyed by what is shown of them.
+fn fetch_all(todo: VecDeque<Url>, opts: &ExternalOptions) -> Vec<(String, Outcome)> {
     if todo.is_empty() {
         return Vec::new();
     }
@@ -204,8 +248,8 @@ fn fetch_all(todo: VecDeque<String>, opts: &ExternalOptions) -> Vec<(String, Out
         for _ in 0..opts.concurrency.clamp(1, total) {
             s.spawn(|| {
                 while let Some(url) = take(&pool, opts.per_host.max(1)) {
-                    let outcome = fetch(&agent, &url, opts);
-                    let h = host(&url);
+                    let outcome = fetch(&agent, &url.url, opts);
+                    let h = host(&url.shown);
                     {
                         let mut st = pool.state.lock().unwrap_or_else(|e| e.into_inner());
                         if let Some(n) = st.1.get_mut(&h) {
@@ -214,7 +258,10 @@ fn fetch_all(todo: VecDeque<String>, opts: &ExternalOptions) -> Vec<(String, Out
                         st.2 -= 1;
                     }
                     pool.ready.notify_all();
-                    results.lock().unwrap_or_else(|e| e.into_inner()).push((url, outcome));
+                    results
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((url.shown, outcome));
                 }
             });
         }
@@ -223,7 +270,7 @@ fn fetch_all(todo: VecDeque<String>, opts: &ExternalOptions) -> Vec<(String, Out
 }
 
 /// The next URL whose host has room, waiting while every queued one is at its host's limit.
-fn take(pool: &Pool, per_host: usize) -> Option<String> {
+fn take(pool: &Pool, per_host: usize) -> Option<Url> {
     let mut st = pool.state.lock().unwrap_or_else(|e| e.into_inner());
     loop {
         if st.0.is_empty() {
@@ -231,10 +278,10 @@ fn take(pool: &Pool, per_host: usize) -> Option<String> {
         }
         let pos =
             st.0.iter()
-                .position(|u| st.1.get(&host(u)).copied().unwrap_or(0) < per_host);
+                .position(|u| st.1.get(&host(&u.shown)).copied().unwrap_or(0) < per_host);
         if let Some(i) = pos {
             let url = st.0.remove(i)?;
-            *st.1.entry(host(&url)).or_insert(0) += 1;
+            *st.1.entry(host(&url.shown)).or_insert(0) += 1;
             return Some(url);
         }
         st = pool.ready.wait(st).unwrap_or_else(|e| e.into_inner());
@@ -242,7 +289,7 @@ fn take(pool: &Pool, per_host: usize) -> Option<String> {
 }
 
 /// Joins a `Location` header to the URL that sent it.
-fn join(base: &str, location: &str) -> String {
+pub fn join(base: &str, location: &str) -> String {
     if location.contains("://") {
         return location.to_string();
     }
@@ -269,7 +316,7 @@ fn fetch(agent: &ureq::Agent, url: &str, opts: &ExternalOptions) -> Outcome {
     for _ in 0..=MAX_REDIRECTS {
         let (status, location) = match request(agent, &current, opts) {
             Ok(r) => r,
-            Err(reason) => return Outcome::Broken { status: None, reason },
+            Err(outcome) => return outcome,
         };
         if (300..400).contains(&status)
             && let Some(loc) = location
@@ -278,20 +325,17 @@ fn fetch(agent: &ureq::Agent, url: &str, opts: &ExternalOptions) -> Outcome {
             current = join(&current, &loc);
             continue;
         }
+        let shown = without_credentials(&current);
         return match (status, first_status) {
             (200..=299, None) => Outcome::Ok { status },
-            (200..=299, Some(s)) => Outcome::Redirected { status: s, to: current },
-            (429, _) => Outcome::Broken {
-                status: Some(429),
-                reason: format!(
-                    "the server kept answering 429 Too Many Requests after {} retries",
-                    opts.retries
-                ),
+            (200..=299, Some(s)) => Outcome::Redirected {
+                status: s,
+                to: shown.into_owned(),
             },
             (s, _) => Outcome::Broken {
                 status: Some(s),
                 reason: match first_status {
-                    Some(_) => format!("redirected to {current}, which answered {s}"),
+                    Some(_) => format!("redirected to {shown}, which answered {s}"),
                     None => format!("the server answered {s}"),
                 },
             },
@@ -303,9 +347,11 @@ fn fetch(agent: &ureq::Agent, url: &str, opts: &ExternalOptions) -> Outcome {
     }
 }
 
-/// One GET, retried on 429, 503 with `Retry-After`, and failed connections.
-fn request(agent: &ureq::Agent, url: &str, opts: &ExternalOptions) -> Result<(u16, Option<String>), String> {
+/// One GET, retried on 429, 503 with `Retry-After`, and failed connections, as long as the
+/// waits before the retries fit in `opts.timeout` in all.
+fn request(agent: &ureq::Agent, url: &str, opts: &ExternalOptions) -> Result<(u16, Option<String>), Outcome> {
     let mut attempt = 0;
+    let mut left = opts.timeout;
     loop {
         let backoff = opts.backoff * 2u32.saturating_pow(attempt);
         match agent.get(url).call() {
@@ -318,27 +364,35 @@ fn request(agent: &ureq::Agent, url: &str, opts: &ExternalOptions) -> Result<(u1
                         .map(str::to_string)
                 };
                 let retry_after = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
-                let retry = status == 429 || (status == 503 && retry_after.is_some());
-                if retry && attempt < opts.retries {
-                    let wait = retry_after.map_or(backoff, Duration::from_secs).min(opts.max_wait);
-                    std::thread::sleep(wait);
-                    attempt += 1;
-                    continue;
+                if !(status == 429 || (status == 503 && retry_after.is_some())) {
+                    return Ok((status, header("location")));
                 }
-                return Ok((status, header("location")));
+                let wait = retry_after.map_or(backoff, Duration::from_secs);
+                if attempt == opts.retries || wait > left {
+                    return Err(Outcome::RateLimited { status, retry_after });
+                }
+                std::thread::sleep(wait);
+                left -= wait;
+                attempt += 1;
             }
             Err(e) => {
                 // A server that did not answer in time will not answer the next time either.
                 let transient = !matches!(e, ureq::Error::BadUri(_) | ureq::Error::Timeout(_));
-                if attempt < opts.retries && transient {
-                    std::thread::sleep(backoff.min(opts.max_wait));
+                if attempt < opts.retries && transient && backoff <= left {
+                    std::thread::sleep(backoff);
+                    left -= backoff;
                     attempt += 1;
                     continue;
                 }
-                return Err(match e {
+                let mut reason = match e {
                     ureq::Error::Timeout(_) => format!("no answer within {} s", opts.timeout.as_secs_f64()),
                     other => format!("could not connect: {other}"),
-                });
+                };
+                // The error may quote the URL, which is reported without its credentials.
+                if let Some(c) = credentials(url) {
+                    reason = reason.replace(c, "");
+                }
+                return Err(Outcome::Broken { status: None, reason });
             }
         }
     }
@@ -356,5 +410,17 @@ mod tests {
         assert_eq!(join("https://a.org/x", "//b.org/c"), "https://b.org/c");
         assert_eq!(join("https://a.org/x", "http://b.org/"), "http://b.org/");
         assert_eq!(host("https://A.org:8080/x?y"), "a.org:8080");
+    }
+
+    #[test]
+    fn credentials_are_left_out() {
+        assert_eq!(without_credentials("https://u:p@a.org/x@y"), "https://a.org/x@y");
+        assert_eq!(without_credentials("http://u@a.org"), "http://a.org");
+        assert_eq!(without_credentials("https://a:b@c@a.org?q=@"), "https://a.org?q=@");
+        assert_eq!(
+            without_credentials("https://a.org/p?mail=a@b"),
+            "https://a.org/p?mail=a@b"
+        );
+        assert_eq!(without_credentials("mailto:a@b.org"), "mailto:a@b.org");
     }
 }

@@ -13,7 +13,6 @@ pub mod extract;
 
 // aHash: every link of a site is looked up in these sets, and SipHash costs several times more.
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
-use std::collections::BTreeSet;
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -31,7 +30,7 @@ pub struct CheckOptions {
     pub base_url: Option<String>,
 }
 
-/// A link that leads nowhere.
+/// A link that leads nowhere, or (in [`Report::unsafe_links`]) one that runs a script.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Broken {
     /// The page holding the link, as a path in the site (`events/x/index.html`).
@@ -62,11 +61,73 @@ pub struct Report {
     /// Links checked inside the site.
     pub internal: usize,
     pub broken: Vec<Broken>,
+    /// `javascript:`, `vbscript:` and `data:text/html` links: they work, but run a script
+    /// where a reader expects a page, which a site should not offer.
+    pub unsafe_links: Vec<Broken>,
     pub external: Vec<ExternalLink>,
 }
 
-/// How many broken links get a "did you mean" (each costs a pass over the site's pages).
-const MAX_SUGGESTIONS: usize = 200;
+/// How many candidates each side of where a missing name would sort are compared with it for
+/// a "did you mean": a bounded number per broken link, whatever the size of the site.
+const NEAR: usize = 16;
+
+/// The places of the `NEAR` entries each side of `at` in a sorted list of `len`.
+fn near(at: usize, len: usize) -> std::ops::Range<usize> {
+    at.saturating_sub(NEAR)..(at + NEAR).min(len)
+}
+
+/// The site's pages as a link names them (`a/b` for `a/b/index.html`), to suggest one for a
+/// link to a missing page: sorted within each folder, and grouped by their last name, so that
+/// a typo in the name or in the folder is found among a bounded number of them.
+struct PageIndex<'a> {
+    by_folder: HashMap<&'a str, Vec<&'a str>>,
+    by_name: HashMap<&'a str, Vec<&'a str>>,
+}
+
+/// The folder and the last name of a page's path (`("a", "b")` for `a/b`).
+fn folder_and_name(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
+}
+
+impl<'a> PageIndex<'a> {
+    fn new(pages: &[&'a str]) -> Self {
+        let mut index = PageIndex {
+            by_folder: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        for page in pages {
+            let path = page.strip_suffix("index.html").unwrap_or(page).trim_end_matches('/');
+            let (folder, name) = folder_and_name(path);
+            index.by_folder.entry(folder).or_default().push(path);
+            index.by_name.entry(name).or_default().push(path);
+        }
+        for list in index.by_folder.values_mut().chain(index.by_name.values_mut()) {
+            list.sort_unstable();
+        }
+        index
+    }
+
+    /// The pages compared with `wanted` (a path in the site): at most `4 * NEAR`.
+    fn candidates(&self, wanted: &str) -> impl Iterator<Item = &'a str> + '_ {
+        fn nearest<'l, 'a>(list: Option<&'l Vec<&'a str>>, wanted: &str) -> &'l [&'a str] {
+            let list = list.map_or(&[][..], Vec::as_slice);
+            &list[near(list.partition_point(|c| *c < wanted), list.len())]
+        }
+        let (folder, name) = folder_and_name(wanted);
+        let folder = nearest(self.by_folder.get(folder), wanted);
+        let name = nearest(self.by_name.get(name), wanted);
+        folder.iter().chain(name).copied()
+    }
+
+    /// The page a link to the missing `wanted` most likely meant, as a root-relative link.
+    fn suggest(&self, wanted: &str, base_path: &str) -> Option<String> {
+        let wanted = wanted.trim_end_matches('/');
+        did_you_mean(wanted, self.candidates(wanted)).map(|c| match c {
+            "" => format!("did you mean `{base_path}`?"),
+            c => format!("did you mean `{base_path}{c}/`?"),
+        })
+    }
+}
 
 fn is_html(path: &str) -> bool {
     path.ends_with(".html") || path.ends_with(".htm")
@@ -179,6 +240,20 @@ impl Anchors {
     fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.ends.len()).map(|k| self.get(k))
     }
+
+    /// The anchors nearest to where `id` sorts: those compared with it for a "did you mean".
+    fn near(&self, id: &str) -> impl Iterator<Item = &str> {
+        let (mut lo, mut hi) = (0, self.ends.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.get(mid) < id {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        near(lo, self.ends.len()).map(|k| self.get(k))
+    }
 }
 
 /// What one page's links gave before the anchors of the other pages are known.
@@ -187,6 +262,7 @@ struct Checked<'a> {
     /// The page's anchors (none for a stylesheet).
     anchors: Option<Anchors>,
     broken: Vec<Broken>,
+    unsafe_links: Vec<Broken>,
     external: Vec<ExternalLink>,
     internal: usize,
     /// Links to an anchor on another page, with that page and the anchor: checked once every
@@ -200,6 +276,7 @@ impl<'a> Checked<'a> {
             page,
             anchors: None,
             broken: Vec::new(),
+            unsafe_links: Vec::new(),
             external: Vec::new(),
             internal: 0,
             later: Vec::new(),
@@ -228,6 +305,20 @@ impl<'a> Checked<'a> {
                     help: help.map(Help::into_text),
                 });
             }
+            Verdict::Script(scheme) => self.unsafe_links.push(Broken {
+                page: self.page.to_string(),
+                url: found.url.to_string(),
+                what: found.what,
+                offset: found.offset,
+                reason: format!("`{}` runs a script ({})", shortened(&found.url, 60), found.what),
+                help: Some(
+                    match scheme {
+                        "data:text/html" => "publish the document as a file of the site and link to it",
+                        _ => "link to a page or a file; a script belongs in a script file, not in a link",
+                    }
+                    .to_string(),
+                ),
+            }),
         }
     }
 }
@@ -331,6 +422,7 @@ fn check_site<'a, E: Send>(
     drop(anchors);
     for (c, rest) in checked.into_iter().zip(rests) {
         report.broken.extend(c.broken.into_iter().chain(rest.broken));
+        report.unsafe_links.extend(c.unsafe_links);
         report.external.extend(c.external.into_iter().chain(rest.external));
         report.internal += c.internal + rest.internal;
     }
@@ -338,50 +430,56 @@ fn check_site<'a, E: Send>(
     report
         .broken
         .sort_by(|a, b| (&a.page, a.offset).cmp(&(&b.page, b.offset)));
-    // Suggestions cost a pass over every page each: only for the first few hundred.
-    for b in report.broken.iter_mut().skip(MAX_SUGGESTIONS) {
-        if b.help.as_deref() == Some(SUGGEST_PAGE) {
-            b.help = None;
-        }
-    }
-    for b in report.broken.iter_mut().take(MAX_SUGGESTIONS) {
-        if b.help.as_deref() == Some(SUGGEST_PAGE) {
-            b.help = suggest_page(&b.reason, &pages);
-        }
-    }
+    report
+        .unsafe_links
+        .sort_by(|a, b| (&a.page, a.offset).cmp(&(&b.page, b.offset)));
+    suggest_pages(&mut report.broken, &pages, &opts.base_path);
     Ok(report)
 }
 
-/// A marker for "suggest a page here", filled in after the parallel pass.
-const SUGGEST_PAGE: &str = "\0suggest-page";
+/// Marks the help of a link to a missing page, followed by the path wanted, until
+/// [`suggest_pages`] puts a suggestion there (or nothing).
+const SUGGEST_PAGE: &str = "\0suggest-page:";
 
-fn suggest_page(reason: &str, pages: &[&str]) -> Option<String> {
-    // The reason names the missing path between backquotes.
-    let missing = reason.split('`').nth(1)?;
-    let wanted = missing.trim_end_matches('/');
-    let mut candidates: Vec<String> = pages
+/// Fills in the "did you mean" of every link to a missing page: once per path wanted, each
+/// compared with a bounded number of pages.
+fn suggest_pages(broken: &mut [Broken], pages: &[&str], base_path: &str) {
+    let wanted: HashSet<&str> = broken
         .iter()
-        .map(|p| {
-            p.strip_suffix("index.html")
-                .unwrap_or(p)
-                .trim_end_matches('/')
-                .to_string()
+        .filter_map(|b| b.help.as_deref()?.strip_prefix(SUGGEST_PAGE))
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let index = PageIndex::new(pages);
+    let wanted: Vec<&str> = wanted.into_iter().collect();
+    let suggestions: Vec<Option<String>> = wanted.par_iter().map(|w| index.suggest(w, base_path)).collect();
+    let suggestions: HashMap<&str, Option<String>> = wanted.into_iter().zip(suggestions).collect();
+    let filled: Vec<Option<Option<String>>> = broken
+        .iter()
+        .map(|b| {
+            let w = b.help.as_deref()?.strip_prefix(SUGGEST_PAGE)?;
+            suggestions.get(w).cloned()
         })
         .collect();
-    candidates.sort();
-    did_you_mean(wanted, candidates.iter().map(String::as_str)).map(|c| format!("did you mean `{c}/`?"))
+    for (b, help) in broken.iter_mut().zip(filled) {
+        if let Some(help) = help {
+            b.help = help;
+        }
+    }
 }
 
 enum Help {
     Text(String),
-    SuggestPage,
+    /// Suggest a page for this missing path in the site.
+    SuggestPage(String),
 }
 
 impl Help {
     fn into_text(self) -> String {
         match self {
             Help::Text(t) => t,
-            Help::SuggestPage => SUGGEST_PAGE.to_string(),
+            Help::SuggestPage(path) => format!("{SUGGEST_PAGE}{path}"),
         }
     }
 }
@@ -399,6 +497,8 @@ enum Verdict {
         reason: String,
         help: Option<Help>,
     },
+    /// The link runs a script of this scheme.
+    Script(&'static str),
 }
 
 fn broken(reason: impl Into<String>, help: Option<Help>) -> Verdict {
@@ -417,6 +517,47 @@ struct Site<'a> {
     opts: &'a CheckOptions,
 }
 
+/// The first `chars` characters of `text`, control characters escaped, and `…` if there are
+/// more: a URL to quote in a message.
+fn shortened(text: &str, chars: usize) -> String {
+    let mut out = String::new();
+    for c in text.chars().take(chars) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if text.chars().nth(chars).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// The scheme of a link that runs a script where it is followed or loaded: `javascript:`,
+/// `vbscript:`, or `data:` with an HTML document. Read as a browser reads it: control
+/// characters and spaces before it dropped, tabs and newlines inside it ignored, in any case.
+fn script_scheme(url: &str) -> Option<&'static str> {
+    let head: String = url
+        .chars()
+        .skip_while(|&c| c <= ' ')
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(40)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if head.starts_with("javascript:") {
+        Some("javascript:")
+    } else if head.starts_with("vbscript:") {
+        Some("vbscript:")
+    } else {
+        let media = head.strip_prefix("data:")?.trim_start();
+        ["text/html", "application/xhtml+xml"]
+            .iter()
+            .any(|m| media.starts_with(m))
+            .then_some("data:text/html")
+    }
+}
+
 /// The scheme of a URL, lowercased, if it has one.
 fn scheme(url: &str) -> Option<String> {
     let i = url.find(':')?;
@@ -430,6 +571,9 @@ fn scheme(url: &str) -> Option<String> {
 impl Site<'_> {
     /// `own` holds the anchors of `page`.
     fn check(&self, page: &str, base: Option<&str>, url: &str, own: &Anchors) -> Verdict {
+        if let Some(scheme) = script_scheme(url) {
+            return Verdict::Script(scheme);
+        }
         if url.is_empty() {
             return Verdict::Ok;
         }
@@ -585,12 +729,12 @@ impl Site<'_> {
             } else if trailing || path.is_empty() {
                 broken(
                     format!("`{written}` leads to `{base}{path}/`, where there is no page"),
-                    Some(Help::SuggestPage),
+                    Some(Help::SuggestPage(path)),
                 )
             } else {
                 broken(
                     format!("`{written}` leads to `{base}{path}`, which does not exist"),
-                    Some(Help::SuggestPage),
+                    Some(Help::SuggestPage(path)),
                 )
             };
         };
@@ -640,13 +784,12 @@ impl Site<'_> {
                 file.strip_suffix("index.html").unwrap_or(file)
             )
         };
-        let sorted: BTreeSet<&str> = ids.iter().collect();
-        let help = match did_you_mean(&decoded, sorted.iter().copied()) {
+        let help = match did_you_mean(&decoded, ids.near(&decoded)) {
             Some(c) => format!("did you mean `#{c}`?"),
-            None if sorted.is_empty() => "the page has no anchors".to_string(),
+            None if ids.ends.is_empty() => "the page has no anchors".to_string(),
             None => {
-                let list: Vec<String> = sorted.iter().take(12).map(|i| format!("#{i}")).collect();
-                let more = if sorted.len() > 12 { ", …" } else { "" };
+                let list: Vec<String> = ids.iter().take(12).map(|i| format!("#{i}")).collect();
+                let more = if ids.ends.len() > 12 { ", …" } else { "" };
                 format!("its anchors are {}{more}", list.join(", "))
             }
         };
@@ -755,7 +898,7 @@ mod tests {
                 })
                 .collect();
             let anchors = Anchors::new(&ids);
-            let set: BTreeSet<&str> = ids.iter().map(|a| a.as_ref()).collect();
+            let set: std::collections::BTreeSet<&str> = ids.iter().map(|a| a.as_ref()).collect();
             assert_eq!(
                 anchors.iter().collect::<Vec<_>>(),
                 set.iter().copied().collect::<Vec<_>>()
@@ -764,6 +907,54 @@ mod tests {
                 assert_eq!(anchors.contains(probe), set.contains(probe), "{probe:?} in {ids:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_suggestion_compares_a_bounded_number_of_pages() {
+        let mut pages: Vec<String> = (0..10_000).map(|i| format!("events/event-{i:05}/index.html")).collect();
+        pages.extend((0..10_000).map(|i| format!("people/p{i}/index.html")));
+        pages.push("people/alice/index.html".into());
+        pages.push("index.html".into());
+        let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+        let index = PageIndex::new(&pages);
+        for wanted in [
+            "events/event-01234x",
+            "evnts/event-01234",
+            "people/alcie",
+            "x/y/z",
+            "",
+            "zzz",
+        ] {
+            let n = index.candidates(wanted).count();
+            assert!(n <= 4 * NEAR, "{n} candidates for {wanted:?}");
+        }
+        // A typo in the name, in the folder, and at the top.
+        assert_eq!(
+            index.suggest("events/event-01234x/", "/b/").as_deref(),
+            Some("did you mean `/b/events/event-01234/`?")
+        );
+        assert_eq!(
+            index.suggest("evnts/event-01234", "/b/").as_deref(),
+            Some("did you mean `/b/events/event-01234/`?")
+        );
+        assert_eq!(
+            index.suggest("people/alcie", "/").as_deref(),
+            Some("did you mean `/people/alice/`?")
+        );
+        assert_eq!(index.suggest("nothing-like-it/at-all", "/"), None);
+    }
+
+    #[test]
+    fn an_anchor_suggestion_compares_a_bounded_number_of_anchors() {
+        let ids: Vec<std::borrow::Cow<str>> = (0..10_000).map(|i| format!("section-{i:05}").into()).collect();
+        let anchors = Anchors::new(&ids);
+        for probe in ["", "section-04321x", "zzz", "section-"] {
+            assert!(anchors.near(probe).count() <= 2 * NEAR);
+        }
+        assert_eq!(
+            did_you_mean("section-04321x", anchors.near("section-04321x")),
+            Some("section-04321")
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::check::external::{self, ExternalOptions, Outcome};
 use crate::check::{self, Broken, CheckOptions, ExternalLink};
 use crate::cli::{CheckArgs, Format};
 use crate::config::Config;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Locator};
 use crate::output::{self, OutputTree};
 
 /// Where the site checked is.
@@ -82,7 +82,19 @@ pub fn run(args: CheckArgs) -> Exit {
         },
     };
 
-    let mut diags: Vec<Diagnostic> = report.broken.iter().map(|b| locate(b, &target)).collect();
+    let mut diags = place_all(&target, report.broken.iter().map(|b| broken_spot(b, &target)).collect());
+    let unsafe_links = place_all(
+        &target,
+        report.unsafe_links.iter().map(|b| unsafe_spot(b, &target)).collect(),
+    );
+    let (broken_json, unsafe_json): (Vec<BrokenJson>, Vec<BrokenJson>) = match args.format {
+        Format::Json => (
+            BrokenJson::list(&report.broken, &diags, &target),
+            BrokenJson::list(&report.unsafe_links, &unsafe_links, &target),
+        ),
+        Format::Human => (Vec::new(), Vec::new()),
+    };
+    diags.extend(unsafe_links);
     let mut external_summary = None;
     let mut external_json = Vec::new();
     if args.external {
@@ -109,18 +121,20 @@ pub fn run(args: CheckArgs) -> Exit {
             ..ExternalOptions::default()
         };
         let checked = external::check(report.external.iter().map(|e| e.url.clone()), &ext_opts);
-        let mut by_url: BTreeMap<&str, Vec<&ExternalLink>> = BTreeMap::new();
+        // The results are keyed by the URLs without their credentials.
+        let mut by_url: BTreeMap<std::borrow::Cow<str>, Vec<&ExternalLink>> = BTreeMap::new();
         for e in &report.external {
-            by_url.entry(e.url.as_str()).or_default().push(e);
+            by_url.entry(external::without_credentials(&e.url)).or_default().push(e);
         }
-        let (mut broken, mut redirected) = (0, 0);
+        let (mut broken, mut redirected, mut limited) = (0, 0, 0);
+        let mut spots = Vec::new();
         for (url, outcome) in &checked.outcomes {
             let places = by_url.get(url.as_str()).cloned().unwrap_or_default();
             match outcome {
                 Outcome::Broken { reason, .. } => {
                     broken += 1;
                     for e in &places {
-                        diags.push(locate_external(
+                        spots.push(external_spot(
                             e,
                             format!("broken external link `{url}`: {reason}"),
                             None,
@@ -132,10 +146,23 @@ pub fn run(args: CheckArgs) -> Exit {
                 Outcome::Redirected { to, status } => {
                     redirected += 1;
                     if let Some(e) = places.first() {
-                        diags.push(locate_external(
+                        spots.push(external_spot(
                             e,
                             format!("`{url}` redirects ({status}) to {to}"),
                             Some(format!("link to {to} directly")),
+                            false,
+                            &target,
+                        ));
+                    }
+                }
+                Outcome::RateLimited { status, retry_after } => {
+                    limited += 1;
+                    let after = retry_after.map_or("later".to_string(), |s| format!("after {s} s"));
+                    if let Some(e) = places.first() {
+                        spots.push(external_spot(
+                            e,
+                            format!("`{url}` is not checked: rate limited ({status}), retry {after}"),
+                            Some("check again later, or leave the host out with --exclude".into()),
                             false,
                             &target,
                         ));
@@ -149,7 +176,8 @@ pub fn run(args: CheckArgs) -> Exit {
                 pages: places.iter().map(|e| page_url(&target, &e.page)).collect(),
             });
         }
-        external_summary = Some((checked.outcomes.len(), checked.from_cache, broken, redirected));
+        diags.extend(place_all(&target, spots));
+        external_summary = Some((checked.outcomes.len(), checked.from_cache, broken, redirected, limited));
     }
     crate::diag::sort(&mut diags);
     let failed = diags.iter().any(Diagnostic::is_error);
@@ -190,10 +218,18 @@ pub fn run(args: CheckArgs) -> Exit {
                     n => format!("{n} broken"),
                 }
             );
-            if let Some((n, cached, broken, redirected)) = external_summary {
+            match report.unsafe_links.len() {
+                0 => {}
+                1 => line.push_str("; 1 unsafe link"),
+                n => line.push_str(&format!("; {n} unsafe links")),
+            }
+            if let Some((n, cached, broken, redirected, limited)) = external_summary {
                 line.push_str(&format!(
                     "; {n} external URLs ({cached} from the cache): {broken} broken, {redirected} redirected"
                 ));
+                if limited > 0 {
+                    line.push_str(&format!(", {limited} rate limited"));
+                }
             } else if !report.external.is_empty() {
                 line.push_str(&format!(
                     "; {} links to other sites not checked (use --external)",
@@ -206,7 +242,8 @@ pub fn run(args: CheckArgs) -> Exit {
             let doc = ReportJson {
                 pages: report.pages,
                 links: report.internal,
-                broken: report.broken.iter().map(|b| BrokenJson::from(b, &target)).collect(),
+                broken: broken_json,
+                unsafe_links: unsafe_json,
                 external: external_json,
                 integrity: target.integrity.as_deref(),
                 ok: !failed,
@@ -295,52 +332,97 @@ fn page_url(target: &Target, page: &str) -> String {
     format!("{base}{}", page.strip_suffix("index.html").unwrap_or(page))
 }
 
-/// A diagnostic for a broken link: at the note's line when the link is written there, at the
-/// page's line otherwise (a link from a template).
-fn place(target: &Target, page: &str, url: &str, offset: usize, message: String, error: bool) -> Diagnostic {
-    let make = |file: String| {
-        if error {
-            Diagnostic::error(file, message.clone())
-        } else {
-            Diagnostic::warning(file, message.clone())
+/// A link to report: where it is written and what to say of it.
+struct Spot<'a> {
+    page: &'a str,
+    url: &'a str,
+    offset: usize,
+    message: String,
+    help: Option<String>,
+    error: bool,
+}
+
+/// The diagnostics of `spots`, in their order: each at the note's line when the link is
+/// written there, at the page's line otherwise (a link from a template). The spots are placed
+/// page by page in the order of their offsets, so each page is read once and walked once,
+/// however many of them it holds.
+fn place_all(target: &Target, spots: Vec<Spot>) -> Vec<Diagnostic> {
+    let mut order: Vec<usize> = (0..spots.len()).collect();
+    order.sort_by_key(|&i| (spots[i].page, spots[i].offset));
+    let mut placed: Vec<Option<Diagnostic>> = vec![None; spots.len()];
+    let mut page: Option<(&str, String, Locator)> = None;
+    for i in order {
+        let s = &spots[i];
+        let width = s.url.chars().count().max(1);
+        let make = |file: String| {
+            if s.error {
+                Diagnostic::error(file, s.message.clone())
+            } else {
+                Diagnostic::warning(file, s.message.clone())
+            }
+        };
+        let with_help = |d: Diagnostic, from_template: bool| {
+            let template = "the link comes from a template, not from a note's text";
+            match (&s.help, from_template) {
+                (Some(h), true) => d.with_help(format!("{h}; {template}")),
+                (Some(h), false) => d.with_help(h.clone()),
+                (None, true) => d.with_help(template),
+                (None, false) => d,
+            }
+        };
+        if let Some(src) = target.sources.get(s.page)
+            && let Some(at) = find_in_source(src, s.url)
+        {
+            let d = make(src.file.clone()).at_offset(&src.text, at, width);
+            placed[i] = Some(with_help(d, false));
+            continue;
         }
-    };
-    if let Some(src) = target.sources.get(page)
-        && let Some(at) = find_in_source(src, url)
-    {
-        return make(src.file.clone()).at_offset(&src.text, at, url.chars().count());
+        if page.as_ref().is_none_or(|(p, _, _)| *p != s.page) {
+            page = Some((s.page, target.site.text(s.page), Locator::default()));
+        }
+        let Some((_, text, locator)) = &mut page else {
+            continue;
+        };
+        let place = locator.place(text, s.offset);
+        let d = make(format!("{}{}", target.page_prefix, s.page)).at_place(text, &place, width);
+        placed[i] = Some(with_help(d, !target.sources.is_empty()));
     }
-    let text = target.site.text(page);
-    let d = make(format!("{}{}", target.page_prefix, page)).at_offset(&text, offset, url.chars().count().max(1));
-    if target.sources.is_empty() {
-        d
-    } else {
-        d.with_help("the link comes from a template, not from a note's text")
+    placed.into_iter().flatten().collect()
+}
+
+fn broken_spot<'a>(b: &'a Broken, target: &Target) -> Spot<'a> {
+    Spot {
+        page: &b.page,
+        url: &b.url,
+        offset: b.offset,
+        message: format!("broken link on {}: {}", page_url(target, &b.page), b.reason),
+        help: b.help.clone(),
+        error: true,
     }
 }
 
-fn locate(b: &Broken, target: &Target) -> Diagnostic {
-    let message = format!("broken link on {}: {}", page_url(target, &b.page), b.reason);
-    let d = place(target, &b.page, &b.url, b.offset, message, true);
-    match (&b.help, d.help.clone()) {
-        (Some(h), Some(from_template)) => d.with_help(format!("{h}; {from_template}")),
-        (Some(h), None) => d.with_help(h.clone()),
-        (None, _) => d,
+fn unsafe_spot<'a>(b: &'a Broken, target: &Target) -> Spot<'a> {
+    Spot {
+        error: false,
+        message: format!("unsafe link on {}: {}", page_url(target, &b.page), b.reason),
+        ..broken_spot(b, target)
     }
 }
 
-fn locate_external(
-    e: &ExternalLink,
+fn external_spot<'a>(
+    e: &'a ExternalLink,
     message: String,
     help: Option<String>,
     error: bool,
     target: &Target,
-) -> Diagnostic {
-    let message = format!("{message} (on {})", page_url(target, &e.page));
-    let d = place(target, &e.page, &e.url, e.offset, message, error);
-    match help {
-        Some(h) => d.with_help(h),
-        None => d,
+) -> Spot<'a> {
+    Spot {
+        page: &e.page,
+        url: &e.url,
+        offset: e.offset,
+        message: format!("{message} (on {})", page_url(target, &e.page)),
+        help,
+        error,
     }
 }
 
@@ -350,6 +432,8 @@ struct ReportJson<'a> {
     pages: usize,
     links: usize,
     broken: Vec<BrokenJson<'a>>,
+    /// `javascript:` links and the like: warnings.
+    unsafe_links: Vec<BrokenJson<'a>>,
     external: Vec<ExternalJson>,
     /// The gaps the integrity report lists (absent for `--dir`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -369,18 +453,21 @@ struct BrokenJson<'a> {
 }
 
 impl<'a> BrokenJson<'a> {
-    fn from(b: &'a Broken, target: &Target) -> Self {
-        let d = place(target, &b.page, &b.url, b.offset, String::new(), true);
-        BrokenJson {
-            page: page_url(target, &b.page),
-            url: &b.url,
-            what: b.what,
-            reason: &b.reason,
-            help: b.help.as_deref(),
-            file: d.file.clone(),
-            line: d.line,
-            col: d.col,
-        }
+    /// The links of `list`, at the places found for them.
+    fn list(list: &'a [Broken], placed: &[Diagnostic], target: &Target) -> Vec<Self> {
+        list.iter()
+            .zip(placed)
+            .map(|(b, d)| BrokenJson {
+                page: page_url(target, &b.page),
+                url: &b.url,
+                what: b.what,
+                reason: &b.reason,
+                help: b.help.as_deref(),
+                file: d.file.clone(),
+                line: d.line,
+                col: d.col,
+            })
+            .collect()
     }
 }
 
