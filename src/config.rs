@@ -223,7 +223,10 @@ fn check_base_url(url: &str) -> Result<(), String> {
     } else {
         url.starts_with('/')
     };
-    if ok && !url.contains(['?', '#', ' ']) {
+    // A base URL lands in every page's links: no query, fragment, space, control character,
+    // quote or angle bracket, which would end an attribute or start markup.
+    let unsafe_char = |c: char| c.is_whitespace() || c.is_control() || "?#\"'<>`\\{}|^".contains(c);
+    if ok && !url.contains(unsafe_char) {
         Ok(())
     } else {
         Err(format!(
@@ -416,5 +419,8 @@ mod tests {
         assert!(check_base_url("ftp://x/").is_err());
         assert!(check_base_url("https:///x").is_err());
         assert!(check_base_url("http://localhost:1111/").is_ok());
+        for bad in ["/x\"><s>", "/x'", "https://e.org/<b>", "/a\tb", "/a`b", "/a\\b"] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
     }
 }

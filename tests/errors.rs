@@ -367,3 +367,19 @@ fn no_content_folder_is_a_usage_error() {
     let f = Fixture::empty();
     f.build(&[]).fails(2);
 }
+
+#[test]
+fn a_base_url_that_would_break_out_of_an_attribute_is_refused() {
+    let index = "---\ntitle: T\nbase_url: '/x\"><s>'\n---\nHome.\n";
+    let f = Fixture::empty()
+        .file("content/_index.md", index)
+        .file("content/notes/a.md", "---\ntitle: A\n---\nA.\n");
+    let run = f.build(&[]);
+    run.fails(2).reports("content/_index.md:3:11", "is not a base URL");
+    assert_eq!(run.error_count(), 1, "{}", run.stderr);
+    let f = Fixture::new().file("content/notes/a.md", "---\ntitle: A\n---\nA.\n");
+    let run = f.build(&["--base-url", "/x\"><s>"]);
+    run.fails(2);
+    assert!(run.stderr.contains("is not a base URL"), "{}", run.stderr);
+    assert!(!run.out.exists());
+}
