@@ -383,3 +383,35 @@ fn a_base_url_that_would_break_out_of_an_attribute_is_refused() {
     assert!(run.stderr.contains("is not a base URL"), "{}", run.stderr);
     assert!(!run.out.exists());
 }
+
+#[test]
+fn only_web_addresses_are_taken_in_url_and_archive() {
+    let bad = [
+        ("url", "javascript:alert(document.domain)"),
+        ("archive", "\"data:text/html,<script>alert(1)</script>\""),
+        ("url", "file:///etc/passwd"),
+        ("archive", "vbscript:msgbox(1)"),
+        ("url", "example.org/report"),
+    ];
+    let mut f = Fixture::new().file(
+        "content/sources/fine.md",
+        "---\ntitle: Fine\nurl: https://example.org/a\narchive: http://archive.example.org/a\n---\nA.\n",
+    );
+    for (i, (key, value)) in bad.iter().enumerate() {
+        f = f.file(
+            &format!("content/sources/s{i}.md"),
+            &format!("---\ntitle: S\npublisher: P\n{key}: {value}\n---\nS.\n"),
+        );
+    }
+    let run = f.build(&[]);
+    run.fails(1);
+    for (i, (key, _)) in bad.iter().enumerate() {
+        let col = key.len() + 3;
+        run.reports(
+            &format!("content/sources/s{i}.md:4:{col}"),
+            &format!("error: `{key}` is not a web address"),
+        );
+    }
+    assert_eq!(run.error_count(), bad.len(), "{}", run.stderr);
+    assert!(!run.stderr.contains("fine.md"), "{}", run.stderr);
+}
