@@ -261,6 +261,22 @@ pub fn parse(file: &str, text: String) -> Result<(SiteIndex, Vec<Diagnostic>), V
             );
         }
     }
+    let max_depth = crate::graph::conflicts::MAX_DEPTH;
+    if config.conflicts.depth > max_depth {
+        use crate::model::PathSeg::Key;
+        let (line, col, width) =
+            crate::frontmatter::locate(&text, doc.yaml_start, &[Key("conflicts"), Key("depth")]).unwrap_or((1, 1, 1));
+        diags.push(
+            Diagnostic::error(
+                file,
+                format!("`conflicts.depth` is {}, more than {max_depth}", config.conflicts.depth),
+            )
+            .at(&text, line, col, width)
+            .with_help(format!(
+                "chains of ownership are followed through at most {max_depth} organizations; set a depth from 0 to {max_depth}"
+            )),
+        );
+    }
     check_languages(file, &text, doc.yaml_start, &config, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);

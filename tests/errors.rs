@@ -415,3 +415,17 @@ fn only_web_addresses_are_taken_in_url_and_archive() {
     assert_eq!(run.error_count(), bad.len(), "{}", run.stderr);
     assert!(!run.stderr.contains("fine.md"), "{}", run.stderr);
 }
+
+#[test]
+fn a_conflict_depth_beyond_the_bound_is_an_error_at_the_setting() {
+    let index = "---\ntitle: T\nconflicts:\n  depth: 100\n---\nHome.\n";
+    let f = Fixture::empty().file("content/_index.md", index);
+    let run = f.build(&[]);
+    run.fails(2).reports(
+        "content/_index.md:4:10",
+        "error: `conflicts.depth` is 100, more than 10",
+    );
+    assert_eq!(run.error_count(), 1, "{}", run.stderr);
+    let at_bound = "---\ntitle: T\nconflicts: { depth: 10 }\n---\nHome.\n";
+    Fixture::empty().file("content/_index.md", at_bound).build(&[]).ok();
+}

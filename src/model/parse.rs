@@ -217,7 +217,11 @@ mod tests {
 
     #[test]
     fn only_web_addresses_are_links() {
-        for ok in ["https://example.org/a", "http://example.org", "HTTPS://example.org/a?b#c"] {
+        for ok in [
+            "https://example.org/a",
+            "http://example.org",
+            "HTTPS://example.org/a?b#c",
+        ] {
             assert!(is_web_url(ok), "{ok}");
         }
         for bad in [
