@@ -94,11 +94,97 @@ const YAML: &[&str] = &[
     "type: primary\n",
 ];
 
-/// A note's text: mostly a front-matter block of YAML pieces, sometimes anything.
+const KEYS: &[&str] = &[
+    "title",
+    "name",
+    "url",
+    "archive",
+    "date",
+    "published",
+    "retrieved",
+    "kind",
+    "type",
+    "actors",
+    "from",
+    "to",
+    "cites",
+    "roles",
+    "aliases",
+    "tags",
+    "summary",
+    "draft",
+    "status",
+    "claimant",
+    "about",
+    "translated_from",
+    "gaps",
+    "language",
+    "translation_of",
+    "quantity",
+    "value",
+    "responses",
+    "contradicted_by",
+    "via",
+    "conflict",
+];
+
+const VALUES: &[&str] = &[
+    "A",
+    "x",
+    "p",
+    "s",
+    "2024-06-04",
+    "2024~",
+    "2023-02-29",
+    "../2020",
+    "[p, q]",
+    "[s]",
+    "\n  - s\n  - t",
+    "\n  - { org: q, role: r, type: owner, from: 2020 }\n  - { org: p, role: CEO, type: officer, to: 2019 }",
+    "{ value: 1, unit: GPU }",
+    "{ amount: 1e3, currency: USD, qualifier: '>' }",
+    "source",
+    "event",
+    "primary",
+    "true",
+    "https://e.org/a",
+    "javascript:alert(1)",
+    "'quoted'",
+    "\"dq\\\"\"",
+    "|\n  block [[p]]\n",
+    "[[[[",
+    "{ x: [1, {y: 2}] }",
+    "\n  one_source: why",
+    "ftp://x",
+    "HTTPS://E.ORG",
+    "data:text/html,x",
+    "{ source: s, at: p. 2 }",
+    "\n  - { by: p, date: 2024, cites: [s] }",
+    "~",
+    "null",
+    "[]",
+    "{}",
+    "&a [x]",
+    "*a",
+    "!!str 5",
+    "5",
+    "-1",
+];
+
+/// A note's text: mostly a front-matter of fields with likely values, sometimes anything.
 fn note_text() -> impl Strategy<Value = String> {
+    let value = prop_oneof![
+        4 => proptest::sample::select(VALUES).prop_map(str::to_string),
+        1 => pieces(YAML, 6),
+        1 => "\\PC{0,10}",
+    ];
+    let field = (proptest::sample::select(KEYS), value).prop_map(|(k, v)| format!("{k}: {v}\n"));
     prop_oneof![
         1 => pieces(YAML, 40),
-        3 => (pieces(YAML, 30), pieces(BODY, 10)).prop_map(|(y, b)| format!("---\n{y}\n---\n{b}")),
+        4 => (any::<bool>(), proptest::collection::vec(field, 0..6), pieces(BODY, 20)).prop_map(|(titled, fields, body)| {
+            let title = if titled { "title: T\n" } else { "" };
+            format!("---\n{title}{}---\n{body}", fields.concat())
+        }),
     ]
 }
 
@@ -184,7 +270,7 @@ proptest! {
 
     /// Any note text parses to a note or to diagnostics, each inside the file.
     #[test]
-    fn front_matter_never_panics(text in note_text(), path in "content/(people|events|sources|x)/[a-z0-9.-]{1,8}\\.md") {
+    fn front_matter_never_panics(text in note_text(), path in "content/(people|organizations|events|claims|sources|x)/[a-z0-9][a-z0-9-]{0,5}(\\.zh-Hant|\\.x)?\\.md") {
         let text: Arc<str> = text.into();
         let (note, diags) = parse_note(SourceFile { rel_path: path, text: text.clone() });
         prop_assert!(diags.len() <= 8, "{} diagnostics", diags.len());
