@@ -379,9 +379,7 @@ impl Nesting {
         }
         None
     }
-}
 
-impl Nesting {
     fn depth(&self) -> usize {
         self.indents.len() + self.flow.len() + self.pairs
     }
