@@ -223,7 +223,10 @@ fn check_base_url(url: &str) -> Result<(), String> {
     } else {
         url.starts_with('/')
     };
-    if ok && !url.contains(['?', '#', ' ']) {
+    // A base URL lands in every page's links: no query, fragment, space, control character,
+    // quote or angle bracket, which would end an attribute or start markup.
+    let unsafe_char = |c: char| c.is_whitespace() || c.is_control() || "?#\"'<>`\\{}|^".contains(c);
+    if ok && !url.contains(unsafe_char) {
         Ok(())
     } else {
         Err(format!(
@@ -257,6 +260,22 @@ pub fn parse(file: &str, text: String) -> Result<(SiteIndex, Vec<Diagnostic>), V
                     .with_help("exclude patterns use Rust's regex syntax; escape dots as \\."),
             );
         }
+    }
+    let max_depth = crate::graph::conflicts::MAX_DEPTH;
+    if config.conflicts.depth > max_depth {
+        use crate::model::PathSeg::Key;
+        let (line, col, width) =
+            crate::frontmatter::locate(&text, doc.yaml_start, &[Key("conflicts"), Key("depth")]).unwrap_or((1, 1, 1));
+        diags.push(
+            Diagnostic::error(
+                file,
+                format!("`conflicts.depth` is {}, more than {max_depth}", config.conflicts.depth),
+            )
+            .at(&text, line, col, width)
+            .with_help(format!(
+                "chains of ownership are followed through at most {max_depth} organizations; set a depth from 0 to {max_depth}"
+            )),
+        );
     }
     check_languages(file, &text, doc.yaml_start, &config, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
@@ -416,5 +435,8 @@ mod tests {
         assert!(check_base_url("ftp://x/").is_err());
         assert!(check_base_url("https:///x").is_err());
         assert!(check_base_url("http://localhost:1111/").is_ok());
+        for bad in ["/x\"><s>", "/x'", "https://e.org/<b>", "/a\tb", "/a`b", "/a\\b"] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
     }
 }

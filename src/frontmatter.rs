@@ -49,6 +49,9 @@ impl<'a> Document<'a> {
                 .with_help("add a line `---` after the last field, before the body"));
         };
         let yaml = &text[yaml_start..yaml_end];
+        if let Some(at) = too_deep(yaml) {
+            return Err(nesting_error(file, text, yaml_start + at));
+        }
         let value: Value = match serde_yaml::from_str(yaml) {
             Ok(v) => v,
             Err(e) => {
@@ -178,11 +181,231 @@ pub fn parse_strings(file: &str, text: &str) -> Result<std::collections::BTreeMa
     if text.trim().is_empty() {
         return Ok(Default::default());
     }
+    if let Some(at) = too_deep(text) {
+        return Err(nesting_error(file, text, at));
+    }
     serde_yaml::from_str(text).map_err(|e| {
         yaml_error(file, text, 0, &e, "invalid interface strings").with_help(
             "write one `key: text` per line, and a list as `[a, b]`; quote texts that contain `: ` or start with `{`",
         )
     })
+}
+
+/// How deep lists and maps may nest in YAML the dossier reads. Front-matter needs five levels
+/// (the fields, `roles`, a role, its `cites`, a citation); a YAML parser's time grows with the
+/// square of the depth, so deeper text is refused before it is parsed.
+pub const MAX_NESTING: usize = 64;
+
+fn nesting_error(file: &str, text: &str, offset: usize) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        format!("lists and maps nest more than {MAX_NESTING} levels deep here"),
+    )
+    .at_offset(text, offset, 1)
+    .with_help("no field needs this depth: write the value with fewer brackets or less indentation")
+}
+
+/// Where the nesting of lists and maps in `yaml` first goes past [`MAX_NESTING`], as a byte
+/// offset, by a scan that does not parse: flow collections count their open `[` and `{`
+/// (outside quoted scalars, comments and block scalars), block collections the indentations
+/// open above a line and the `- ` entries that start it. It is meant to count a level more
+/// than a parser would where the text is ambiguous (a multi-line plain scalar), never fewer.
+fn too_deep(yaml: &str) -> Option<usize> {
+    deeper_than(yaml, MAX_NESTING)
+}
+
+/// [`too_deep`] for any limit.
+fn deeper_than(yaml: &str, limit: usize) -> Option<usize> {
+    let mut scan = Nesting {
+        limit,
+        ..Nesting::default()
+    };
+    let mut line_start = 0;
+    for line in yaml.split_inclusive('\n') {
+        let start = line_start;
+        line_start += line.len();
+        if let Some(at) = scan.line(line.trim_end_matches(['\n', '\r']).as_bytes()) {
+            return Some(start + at);
+        }
+    }
+    None
+}
+
+/// The state of [`deeper_than`] between lines.
+#[derive(Default)]
+struct Nesting {
+    limit: usize,
+    /// Open `[` and `{`: whether each is a `[` with a `key: value` entry open in it, which is a
+    /// map of its own.
+    flow: Vec<(bool, bool)>,
+    /// How many of those entries are open.
+    pairs: usize,
+    /// The block collections open above the current line: the column of their entries, and
+    /// whether it is a list at the column of the key it is the value of.
+    indents: Vec<(usize, bool)>,
+    /// Inside a quoted scalar: its quote.
+    quote: Option<u8>,
+    /// Inside a block scalar (`|`, `>`): the indentation of the line that starts it.
+    block_scalar: Option<usize>,
+}
+
+impl Nesting {
+    /// Scans one line (without its line break); where the limit is crossed in it, if it is.
+    fn line(&mut self, bytes: &[u8]) -> Option<usize> {
+        let indent = bytes.iter().take_while(|&&b| b == b' ').count();
+        if let Some(parent) = self.block_scalar {
+            if indent == bytes.len() || indent > parent {
+                return None;
+            }
+            self.block_scalar = None;
+        }
+        if indent == bytes.len() || (self.quote.is_none() && bytes[indent] == b'#') {
+            return None;
+        }
+        let mut i = indent;
+        if self.flow.is_empty() && self.quote.is_none() {
+            let entry = matches!(bytes[i], b'-' | b'?') && blank_at(bytes, i + 1);
+            while self.indents.last().is_some_and(|&(c, _)| c > indent) {
+                self.indents.pop();
+            }
+            // A list may stand at its key's own column: a level the columns do not show.
+            match self.indents.last() {
+                Some(&(c, same)) if c == indent && same != entry => {
+                    if same {
+                        self.indents.pop();
+                    } else {
+                        self.indents.push((indent, true));
+                    }
+                }
+                Some(&(c, _)) if c == indent => {}
+                _ => self.indents.push((indent, false)),
+            }
+            if self.indents.len() > self.limit {
+                return Some(indent);
+            }
+            // `- - x`: each entry marker opens a collection at the column after it.
+            while matches!(bytes.get(i), Some(b'-' | b'?')) && blank_at(bytes, i + 1) {
+                i += 1;
+                while bytes.get(i) == Some(&b' ') {
+                    i += 1;
+                }
+                self.indents.push((i, false));
+                if self.indents.len() > self.limit {
+                    return Some(i.min(bytes.len().saturating_sub(1)));
+                }
+            }
+        }
+        self.tokens(bytes, i, indent)
+    }
+
+    /// Scans `bytes[i..]` for quotes, brackets, comments and block scalar headers.
+    fn tokens(&mut self, bytes: &[u8], mut i: usize, indent: usize) -> Option<usize> {
+        // Whether a node may start here (a quoted scalar, a flow collection, a block scalar),
+        // and whether the last token closed a quoted scalar or a flow collection, after which
+        // a `:` in a flow is a value indicator even with no space after it.
+        let mut node_start = true;
+        let mut closed = false;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if let Some(q) = self.quote {
+                // A `\` escape in double quotes, a `''` in single quotes: the next byte is text.
+                let escaped = (q == b'"' && b == b'\\') || (q == b'\'' && b == q && bytes.get(i + 1) == Some(&q));
+                if escaped {
+                    i += 1;
+                } else if b == q {
+                    self.quote = None;
+                    (node_start, closed) = (false, true);
+                }
+                i += 1;
+                continue;
+            }
+            let after_blank = i == 0 || matches!(bytes[i - 1], b' ' | b'\t');
+            match b {
+                b' ' | b'\t' => {}
+                b'#' if after_blank => return None,
+                b'"' | b'\'' if node_start => self.quote = Some(b),
+                // An anchor or a tag leaves the node to come.
+                b'&' | b'!' if node_start => {
+                    while i + 1 < bytes.len()
+                        && !matches!(bytes[i + 1], b' ' | b'\t' | b',' | b'[' | b']' | b'{' | b'}')
+                    {
+                        i += 1;
+                    }
+                }
+                b'[' | b'{' if node_start || !self.flow.is_empty() => {
+                    self.flow.push((b == b'[', false));
+                    if self.depth() > self.limit {
+                        return Some(i);
+                    }
+                    (node_start, closed) = (true, false);
+                }
+                b']' | b'}' if !self.flow.is_empty() => {
+                    self.end_pair();
+                    self.flow.pop();
+                    (node_start, closed) = (false, true);
+                }
+                b',' if !self.flow.is_empty() => {
+                    self.end_pair();
+                    (node_start, closed) = (true, false);
+                }
+                // `key: value` or `? key` in a `[`.
+                b':' if blank_at(bytes, i + 1) || (!self.flow.is_empty() && closed) => {
+                    if self.open_pair() {
+                        return Some(i);
+                    }
+                    (node_start, closed) = (true, false);
+                }
+                b'?' if node_start && blank_at(bytes, i + 1) => {
+                    if self.open_pair() {
+                        return Some(i);
+                    }
+                }
+                b'|' | b'>' if node_start && self.flow.is_empty() => {
+                    let header = bytes[i + 1..]
+                        .iter()
+                        .take_while(|b| matches!(b, b'+' | b'-' | b'0'..=b'9'))
+                        .count();
+                    let rest = &bytes[i + 1 + header..];
+                    let rest = &rest[rest.iter().take_while(|&&b| b == b' ').count()..];
+                    if rest.is_empty() || rest[0] == b'#' {
+                        self.block_scalar = Some(indent);
+                        return None;
+                    }
+                    (node_start, closed) = (false, false);
+                }
+                _ => (node_start, closed) = (false, false),
+            }
+            i += 1;
+        }
+        None
+    }
+
+    fn depth(&self) -> usize {
+        self.indents.len() + self.flow.len() + self.pairs
+    }
+
+    /// Opens a `key: value` entry in the innermost `[`, if it is one without; whether that
+    /// crosses the limit.
+    fn open_pair(&mut self) -> bool {
+        if let Some((true, pair @ false)) = self.flow.last_mut() {
+            *pair = true;
+            self.pairs += 1;
+        }
+        self.depth() > self.limit
+    }
+
+    /// Ends the `key: value` entry open in the innermost `[`, if one is.
+    fn end_pair(&mut self) {
+        if let Some((true, pair @ true)) = self.flow.last_mut() {
+            *pair = false;
+            self.pairs -= 1;
+        }
+    }
+}
+
+/// Whether `bytes[i]` is a blank or the end of the line.
+fn blank_at(bytes: &[u8], i: usize) -> bool {
+    matches!(bytes.get(i), None | Some(b' ' | b'\t'))
 }
 
 fn yaml_error(file: &str, text: &str, yaml_start: usize, e: &serde_yaml::Error, what: &str) -> Diagnostic {
@@ -377,5 +600,136 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    /// A 100,000-deep flow is refused at the bracket that crosses the limit, before serde_yaml
+    /// sees it (whose time grows with the square of the depth).
+    #[test]
+    fn nesting_past_the_limit_is_refused_where_it_is_crossed() {
+        let deep = |n: usize| format!("---\ntitle: x\nbad: {}{}\n---\n", "[".repeat(n), "]".repeat(n));
+        // The document's map is the first level.
+        assert!(Document::parse("a.md", &deep(MAX_NESTING - 1)).is_ok());
+        let e = Document::parse("a.md", &deep(100_000)).err().unwrap();
+        assert_eq!((e.line, e.col), (3, 6 + MAX_NESTING - 1), "{e}");
+        assert!(e.message.contains("nest more than 64 levels"), "{e}");
+        let block: String = (0..100).map(|k| format!("{}k{k}:\n", "  ".repeat(k))).collect();
+        let e = Document::parse("a.md", &format!("---\n{block}---\n")).err().unwrap();
+        assert_eq!((e.line, e.col), (2 + MAX_NESTING, 2 * MAX_NESTING + 1), "{e}");
+        let dashes = format!("---\nx:\n{}y\n---\n", "- ".repeat(100));
+        let e = Document::parse("a.md", &dashes).err().unwrap();
+        assert_eq!(e.line, 3, "{e}");
+        let e = parse_strings("en.yaml", &deep(1000)[4..]).err().unwrap();
+        assert!(e.message.contains("nest more than"), "{e}");
+    }
+
+    /// Brackets in quotes, comments, block scalars and plain words open nothing.
+    #[test]
+    fn brackets_that_are_text_are_not_counted() {
+        let b = "[".repeat(100);
+        for text in [
+            format!("t: \"{b}\"\n"),
+            format!("t: '{b}'\n"),
+            format!("t: 'it''s {b}'\n"),
+            format!("t: x # {b}\n"),
+            format!("t: |\n  {b}\n  more\nu: 1\n"),
+            format!("t: >-\n  {b}\n"),
+            format!("t: see {b}\n"),
+            format!("t: [a, \"{b}\", {{k: '{b}'}}]\n"),
+            format!("t: \"a\\\" {b}\"\n"),
+        ] {
+            assert_eq!(deeper_than(&text, 4), None, "{text}");
+        }
+    }
+
+    fn depth(v: &Value) -> usize {
+        match v {
+            Value::Sequence(s) => 1 + s.iter().map(depth).max().unwrap_or(0),
+            Value::Mapping(m) => 1 + m.iter().map(|(k, v)| depth(k).max(depth(v))).max().unwrap_or(0),
+            Value::Tagged(t) => depth(&t.value),
+            _ => 0,
+        }
+    }
+
+    /// A random YAML value written in a random mix of block and flow styles, with quoted
+    /// scalars full of brackets, quotes and colons.
+    fn random_yaml(rng: &mut fastrand::Rng, level: usize, indent: usize, out: &mut String) {
+        let scalars = [
+            "a",
+            "'[x'",
+            "\"]{\\\"\"",
+            "'it''s ]'",
+            "b c",
+            "&x y",
+            "!!str z",
+            "\"a:[\"",
+            "a:b",
+            "x 'y",
+            "x \"y",
+            "a #c",
+            "|\n  [[[",
+            "&a",
+            "*a",
+            "? a",
+        ];
+        match rng.usize(..if level > 6 { 1 } else { 4 }) {
+            0 => out.push_str(scalars[rng.usize(..scalars.len())]),
+            1 => {
+                out.push('[');
+                for k in 0..rng.usize(0..3) {
+                    if k > 0 {
+                        out.push_str(", ");
+                    }
+                    random_yaml(rng, level + 1, indent, out);
+                }
+                out.push(']');
+            }
+            2 => {
+                out.push('{');
+                for k in 0..rng.usize(0..3) {
+                    if k > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(["\"k\": ", "k: ", "\"k\":", "'k':"][rng.usize(..4)]);
+                    out.push_str(&k.to_string());
+                    random_yaml(rng, level + 1, indent, out);
+                }
+                out.push('}');
+            }
+            _ => {
+                let pad = " ".repeat(indent + 2);
+                for k in 0..rng.usize(1..3) {
+                    out.push('\n');
+                    out.push_str(&pad);
+                    if rng.bool() {
+                        out.push_str("- ");
+                    } else {
+                        out.push_str(&format!("k{k}: "));
+                    }
+                    random_yaml(rng, level + 1, indent + 2, out);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_scan_never_counts_fewer_levels_than_the_parser_finds() {
+        let mut rng = fastrand::Rng::with_seed(64);
+        let mut parsed = 0;
+        for _ in 0..std::env::var("YAML_ROUNDS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(3000)
+        {
+            let mut yaml = String::from("top: ");
+            random_yaml(&mut rng, 0, 0, &mut yaml);
+            yaml.push('\n');
+            let Ok(value) = serde_yaml::from_str::<Value>(&yaml) else {
+                continue;
+            };
+            parsed += 1;
+            let d = depth(&value);
+            assert!(deeper_than(&yaml, d - 1).is_some(), "depth {d} not seen in {yaml:?}");
+        }
+        assert!(parsed > 1000, "{parsed}");
     }
 }

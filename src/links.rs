@@ -503,6 +503,17 @@ pub fn context_in(
     link: std::ops::Range<usize>,
     sentences: &mut Sentences,
 ) -> ContextSpan {
+    context_within(block, starts, link, sentences, WINDOW_BYTES)
+}
+
+/// [`context_in`], reading at most `window` bytes of the sentence on each side of the link.
+fn context_within(
+    block: &str,
+    starts: &[usize],
+    link: std::ops::Range<usize>,
+    sentences: &mut Sentences,
+    window: usize,
+) -> ContextSpan {
     // A sentence ends where the next begins; the last one at the end of the block.
     let end_of = |k: usize| starts.get(k + 1).copied().unwrap_or(block.len());
     // The sentences ending at or before the link's start (and starting before it) come first.
@@ -523,8 +534,14 @@ pub fn context_in(
         .first()
         .copied()
         .unwrap_or(block.len());
-    let before = tidy(block[start..link.start].trim_start());
-    let after = tidy(block[link.end..end].trim_end());
+    // Only a window of the sentence on each side is read, so that a sentence with many links
+    // costs each of them the window, not the sentence: a window that holds more than a
+    // context's characters gives the same context as the whole sentence would.
+    let (from_before, window_cut_before) = window_start(block, start, link.start, window);
+    let (to_after, window_cut_after) = window_end(block, link.end, end, window);
+    let before = &block[from_before..link.start];
+    let before = tidy(if window_cut_before { before } else { before.trim_start() });
+    let after = tidy(block[link.end..to_after].trim_end());
     let text = &block[link.clone()];
     // A citation leaves no text: "the order [@memo]." reads "the order."
     let before = if text.is_empty() && (after.is_empty() || after.starts_with(is_closing)) {
@@ -532,8 +549,8 @@ pub fn context_in(
     } else {
         &before
     };
-    let (cut_before, before) = cut_left(before, CONTEXT_CHARS);
-    let (cut_after, after) = cut_right(&after, CONTEXT_CHARS);
+    let (cut_before, before) = cut_left(before, CONTEXT_CHARS, window_cut_before);
+    let (cut_after, after) = cut_right(&after, CONTEXT_CHARS, window_cut_after);
     if !cut_before && !cut_after {
         return sentences.push(before, text, after);
     }
@@ -543,6 +560,36 @@ pub fn context_in(
         text,
         &format!("{after}{}", ellipsis(cut_after)),
     )
+}
+
+/// How many bytes of a sentence are read on each side of a link: room for a context's
+/// characters at four bytes each, twice over, for the white space [`tidy`] takes out.
+const WINDOW_BYTES: usize = 8 * CONTEXT_CHARS;
+
+/// Where the window of `window` bytes before `to` starts, no earlier than `from`; and whether
+/// that is later.
+fn window_start(block: &str, from: usize, to: usize, window: usize) -> (usize, bool) {
+    if to - from <= window {
+        return (from, false);
+    }
+    let mut at = to - window;
+    while !block.is_char_boundary(at) {
+        at += 1;
+    }
+    (at, true)
+}
+
+/// Where the window of `window` bytes after `from` ends, no later than `to`; and whether that
+/// is earlier.
+fn window_end(block: &str, from: usize, to: usize, window: usize) -> (usize, bool) {
+    if to - from <= window {
+        return (to, false);
+    }
+    let mut at = from + window;
+    while !block.is_char_boundary(at) {
+        at -= 1;
+    }
+    (at, true)
 }
 
 fn is_closing(c: char) -> bool {
@@ -556,6 +603,8 @@ fn is_closing(c: char) -> bool {
 /// behind where citations are taken out of the text. Most sentences have neither, and are
 /// returned as they are.
 fn tidy(s: &str) -> std::borrow::Cow<'_, str> {
+    #[cfg(test)]
+    tests::TIDIED.with(|n| n.set(n.get() + s.len()));
     if is_tidy(s) {
         std::borrow::Cow::Borrowed(s)
     } else {
@@ -610,32 +659,39 @@ fn tidy_owned(s: &str) -> String {
 }
 
 /// The last `max` characters of `s`, from the start of a word where there are words; and
-/// whether that is less than all of `s` (an ellipsis goes in front).
-fn cut_left(s: &str, max: usize) -> (bool, &str) {
+/// whether that is less than all of `s` (an ellipsis goes in front). `s` is cut already when
+/// it is the end of a longer text.
+fn cut_left(s: &str, max: usize, cut: bool) -> (bool, &str) {
     let n = s.chars().count();
-    if n <= max {
+    if n <= max && !cut {
         return (false, s);
     }
-    let skip = s.char_indices().nth(n - max).map_or(0, |(i, _)| i);
+    let skip = s.char_indices().nth(n.saturating_sub(max)).map_or(0, |(i, _)| i);
     let tail = &s[skip..];
     (true, tail.find(' ').map_or(tail, |i| &tail[i + 1..]))
 }
 
 /// The first `max` characters of `s`, to the end of a word where there are words; and whether
-/// that is less than all of `s` (an ellipsis goes after).
-fn cut_right(s: &str, max: usize) -> (bool, &str) {
+/// that is less than all of `s` (an ellipsis goes after). `s` is cut already when it is the
+/// start of a longer text.
+fn cut_right(s: &str, max: usize, cut: bool) -> (bool, &str) {
     let n = s.chars().count();
-    if n <= max {
+    if n <= max && !cut {
         return (false, s);
     }
-    let cut = s.char_indices().nth(max).map_or(s.len(), |(i, _)| i);
-    let head = &s[..cut];
+    let end = s.char_indices().nth(max).map_or(s.len(), |(i, _)| i);
+    let head = &s[..end];
     (true, head.rfind(' ').map_or(head, |i| &head[..i]))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// How many bytes [`tidy`] was given on this thread.
+        pub(super) static TIDIED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
 
     /// `tidy` as first written, a character at a time.
     fn tidy_by_chars(s: &str) -> String {
@@ -826,5 +882,85 @@ mod tests {
         let c = sentence_around(&long, at..at + 4);
         assert!(c.before().starts_with('…') && c.after().ends_with('…'));
         assert!(c.before().chars().count() <= CONTEXT_CHARS + 1);
+    }
+
+    /// 40,000 links in one sentence: each reads a window of the sentence, not all of it.
+    #[test]
+    fn a_sentence_with_many_links_is_read_a_window_per_link() {
+        let n = 40_000;
+        let mut block = String::from("It ");
+        let mut links = Vec::new();
+        for _ in 0..n {
+            links.push(block.len()..block.len() + "Some text".len());
+            block.push_str("Some text and ");
+        }
+        block.push_str("the end.");
+        let starts = sentence_starts(&block);
+        assert_eq!(starts, [0]);
+        let mut sentences = Sentences::default();
+        TIDIED.with(|t| t.set(0));
+        let spans: Vec<ContextSpan> = links
+            .into_iter()
+            .map(|link| context_in(&block, &starts, link, &mut sentences))
+            .collect();
+        let read = TIDIED.with(std::cell::Cell::get);
+        assert!(read <= n * 2 * WINDOW_BYTES, "{read} bytes read for {n} links");
+        let words = sentences.finish();
+        for span in spans {
+            let c = Context::within(words.clone(), span);
+            assert!(c.before().chars().count() <= CONTEXT_CHARS + 1 && c.after().chars().count() <= CONTEXT_CHARS + 1);
+        }
+    }
+
+    /// On sentences of every length, the window changes nothing: the context is the one the
+    /// whole sentence gives.
+    #[test]
+    fn the_window_gives_the_context_of_the_whole_sentence() {
+        let words = [
+            "Musk",
+            "said",
+            "the",
+            "chips",
+            "went",
+            "to",
+            "X,",
+            "not",
+            "Tesla",
+            "(again)",
+            "馬斯克",
+            "“quoted”",
+            "a  b",
+            "[@c]",
+        ];
+        let mut rng = fastrand::Rng::with_seed(160);
+        for _ in 0..500 {
+            let most = if rng.bool() { 40 } else { 900 };
+            let len = rng.usize(1..most);
+            let mut block = String::new();
+            let mut links = Vec::new();
+            for k in 0..len {
+                if k > 0 {
+                    block.push(' ');
+                }
+                let w = words[rng.usize(..words.len())];
+                if rng.usize(..8) == 0 {
+                    links.push(block.len()..block.len() + w.len());
+                }
+                block.push_str(w);
+            }
+            block.push('.');
+            let starts = sentence_starts(&block);
+            for link in links {
+                let mut a = Sentences::default();
+                let mut b = Sentences::default();
+                let sa = context_in(&block, &starts, link.clone(), &mut a);
+                let sb = context_within(&block, &starts, link, &mut b, usize::MAX);
+                assert_eq!(
+                    Context::within(a.finish(), sa),
+                    Context::within(b.finish(), sb),
+                    "{block}"
+                );
+            }
+        }
     }
 }

@@ -1480,7 +1480,8 @@ fn detach(block: &str, page_url: &str) -> String {
             (_, Some(h)) => {
                 out.push_str(&rest[..h]);
                 out.push_str(" href=\"");
-                out.push_str(page_url);
+                // The page's URL starts with the base path, which the settings give.
+                let _ = pulldown_cmark_escape::escape_href(&mut out, page_url);
                 rest = &rest[h + 7..];
             }
             _ => break,
@@ -2342,6 +2343,13 @@ mod tests {
             detach(html, "/p/"),
             r##"<h2>Roles <a class="anchor" href="/p/#roles">#</a></h2><p>x<sup class="cite">[<a href="/p/#cite-1">1</a>]</sup> <a href="https://e.org/#a">e</a></p>"##
         );
+    }
+
+    #[test]
+    fn a_detached_block_escapes_the_page_url() {
+        let html = r##"<p>x<sup class="cite">[<a href="#cite-1">1</a>]</sup></p>"##;
+        let out = detach(html, "/x\"><s>/p/");
+        assert!(!out.contains("<s>") && !out.contains("x\">"), "{out}");
     }
 
     #[test]

@@ -313,3 +313,65 @@ fn no_content_folder_is_a_usage_error() {
     let f = Fixture::empty();
     f.build(&[]).fails(2);
 }
+
+#[test]
+fn a_base_url_that_would_break_out_of_an_attribute_is_refused() {
+    let index = "---\ntitle: T\nbase_url: '/x\"><s>'\n---\nHome.\n";
+    let f = Fixture::empty()
+        .file("content/_index.md", index)
+        .file("content/notes/a.md", "---\ntitle: A\n---\nA.\n");
+    let run = f.build(&[]);
+    run.fails(2).reports("content/_index.md:3:11", "is not a base URL");
+    assert_eq!(run.error_count(), 1, "{}", run.stderr);
+    let f = Fixture::new().file("content/notes/a.md", "---\ntitle: A\n---\nA.\n");
+    let run = f.build(&["--base-url", "/x\"><s>"]);
+    run.fails(2);
+    assert!(run.stderr.contains("is not a base URL"), "{}", run.stderr);
+    assert!(!run.out.exists());
+}
+
+#[test]
+fn only_web_addresses_are_taken_in_url_and_archive() {
+    let bad = [
+        ("url", "javascript:alert(document.domain)"),
+        ("archive", "\"data:text/html,<script>alert(1)</script>\""),
+        ("url", "file:///etc/passwd"),
+        ("archive", "vbscript:msgbox(1)"),
+        ("url", "example.org/report"),
+    ];
+    let mut f = Fixture::new().file(
+        "content/sources/fine.md",
+        "---\ntitle: Fine\nurl: https://example.org/a\narchive: http://archive.example.org/a\n---\nA.\n",
+    );
+    for (i, (key, value)) in bad.iter().enumerate() {
+        f = f.file(
+            &format!("content/sources/s{i}.md"),
+            &format!("---\ntitle: S\npublisher: P\n{key}: {value}\n---\nS.\n"),
+        );
+    }
+    let run = f.build(&[]);
+    run.fails(1);
+    for (i, (key, _)) in bad.iter().enumerate() {
+        let col = key.len() + 3;
+        run.reports(
+            &format!("content/sources/s{i}.md:4:{col}"),
+            &format!("error: `{key}` is not a web address"),
+        );
+    }
+    assert_eq!(run.error_count(), bad.len(), "{}", run.stderr);
+    assert!(!run.stderr.contains("fine.md"), "{}", run.stderr);
+}
+
+#[test]
+fn a_conflict_depth_beyond_the_bound_is_an_error_at_the_setting() {
+    let index = "---\ntitle: T\nconflicts:\n  depth: 100\n---\nHome.\n";
+    let f = Fixture::empty().file("content/_index.md", index);
+    let run = f.build(&[]);
+    run.fails(2).reports(
+        "content/_index.md:4:10",
+        "error: `conflicts.depth` is 100, more than 10",
+    );
+    assert_eq!(run.error_count(), 1, "{}", run.stderr);
+    let at_bound = "---\ntitle: T\nconflicts: { depth: 10 }\n---\nHome.\n";
+    Fixture::empty().file("content/_index.md", at_bound).build(&[]).ok();
+}

@@ -7,7 +7,7 @@
 //! date span of the event, and *possible* when they may overlap only part of it, when a date is
 //! approximate or uncertain, when a role's start is not known, or when the event has no date.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -15,7 +15,7 @@ use super::Dossier;
 use crate::date::{DateSpan, Day, Qualifier};
 use crate::model::{Kind, KindData, Role, RoleType};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Certainty {
     Possible,
@@ -93,37 +93,64 @@ fn roles(dossier: &Dossier, holder: usize) -> &[Role] {
     }
 }
 
-/// Every position `person` holds at `org` during `span`, through chains of at most `depth`
-/// organizations in between.
-pub fn positions(dossier: &Dossier, person: usize, org: usize, span: Option<&DateSpan>, depth: usize) -> Vec<Position> {
-    let mut walk = Walk {
-        dossier,
-        target: org,
-        span,
-        depth,
-        chain: Vec::new(),
-        on_chain: HashSet::from([person]),
-        out: Vec::new(),
-    };
-    walk.from(person, Certainty::Certain);
-    walk.out
+/// The largest `conflicts.depth` the settings accept: chains of more organizations than this
+/// are not followed.
+pub const MAX_DEPTH: usize = 10;
+
+/// The best position `person` holds at `org` during `span`, through chains of at most `depth`
+/// organizations in between: the most certain, then the one with the shortest chain, then the
+/// first in the order the roles are written.
+pub fn best_position(
+    dossier: &Dossier,
+    person: usize,
+    org: usize,
+    span: Option<&DateSpan>,
+    depth: usize,
+) -> Option<Position> {
+    let mut walk = Walk::new(dossier, org, span, depth);
+    let (certainty, chain) = walk.from(person, 0, Certainty::Certain)?;
+    Some(Position { org, chain, certainty })
 }
 
-/// A depth-first walk over ownership that never visits an organization twice on one chain, so
-/// a cycle (A owns B, B owns A) ends.
+/// The best way on from a holder to the target: its certainty, and the chain from that holder.
+type Best = Option<(Certainty, Vec<Link>)>;
+
+/// A walk over ownership that remembers the best way on from each holder, given how long the
+/// chain to it is and how certain: a lattice of organizations that own each other is walked in
+/// time proportional to its roles times the depth, not to the number of its chains. The best
+/// way is never one that passes an organization twice (leaving out the loop would be as
+/// certain and shorter), so cycles need no special care; the depth ends every walk.
 struct Walk<'a> {
     dossier: &'a Dossier,
     target: usize,
     span: Option<&'a DateSpan>,
     depth: usize,
-    chain: Vec<Link>,
-    on_chain: HashSet<usize>,
-    out: Vec<Position>,
+    memo: HashMap<(usize, usize, Certainty), Best>,
+    /// How many times [`Walk::from`] was asked, memoised or not.
+    calls: usize,
 }
 
-impl Walk<'_> {
-    fn from(&mut self, holder: usize, certainty: Certainty) {
+impl<'a> Walk<'a> {
+    fn new(dossier: &'a Dossier, target: usize, span: Option<&'a DateSpan>, depth: usize) -> Walk<'a> {
+        Walk {
+            dossier,
+            target,
+            span,
+            depth,
+            memo: HashMap::new(),
+            calls: 0,
+        }
+    }
+
+    /// The best way on from `holder`, reached through a chain of `len` roles, as certain as
+    /// `certainty`.
+    fn from(&mut self, holder: usize, len: usize, certainty: Certainty) -> Best {
+        self.calls += 1;
+        if let Some(known) = self.memo.get(&(holder, len, certainty)) {
+            return known.clone();
+        }
         let dossier = self.dossier;
+        let mut best: Best = None;
         for (ri, role) in roles(dossier, holder).iter().enumerate() {
             let Some(&at) = dossier.by_id.get(&role.org) else {
                 continue;
@@ -135,34 +162,31 @@ impl Walk<'_> {
                 continue;
             };
             // Past the person's own role, only ownership carries a position further.
-            if !self.chain.is_empty() && !controls(role.role_type) {
+            if len > 0 && !controls(role.role_type) {
                 continue;
             }
             let c = certainty.min(rel);
-            self.chain.push(Link { holder, role: ri });
-            if at == self.target {
-                self.out.push(Position {
-                    org: at,
-                    chain: self.chain.clone(),
-                    certainty: c,
-                });
-            } else if controls(role.role_type)
-                && self.chain.len() <= self.depth
-                && dossier.notes[at].kind == Kind::Organization
-                && self.on_chain.insert(at)
-            {
-                self.from(at, c);
-                self.on_chain.remove(&at);
+            let link = Link { holder, role: ri };
+            let found = if at == self.target {
+                Some((c, vec![link]))
+            } else if controls(role.role_type) && len < self.depth && dossier.notes[at].kind == Kind::Organization {
+                self.from(at, len + 1, c)
+                    .map(|(c, rest)| (c, [vec![link], rest].concat()))
+            } else {
+                None
+            };
+            if let Some((c, chain)) = found {
+                let better = best
+                    .as_ref()
+                    .is_none_or(|(bc, bchain)| c > *bc || (c == *bc && chain.len() < bchain.len()));
+                if better {
+                    best = Some((c, chain));
+                }
             }
-            self.chain.pop();
         }
+        self.memo.insert((holder, len, certainty), best.clone());
+        best
     }
-}
-
-/// The best of a list of positions: the most certain, then the shortest chain.
-fn best(mut list: Vec<Position>) -> Option<Position> {
-    list.sort_by(|a, b| b.certainty.cmp(&a.certainty).then(a.chain.len().cmp(&b.chain.len())));
-    list.into_iter().next()
 }
 
 /// Every conflict of the dossier, with indexes by event and by the entities it concerns.
@@ -201,9 +225,11 @@ impl Conflicts {
 /// ignoring dates: the candidates `find` then checks against each event's dates.
 fn reach(dossier: &Dossier, person: usize, depth: usize) -> HashSet<usize> {
     let mut out = HashSet::new();
-    let mut frontier = vec![(person, 0usize)];
+    // Breadth first, so that each organization is first met by its shortest chain, from where
+    // the most is in reach.
+    let mut frontier = std::collections::VecDeque::from([(person, 0usize)]);
     let mut seen = HashSet::from([person]);
-    while let Some((holder, hops)) = frontier.pop() {
+    while let Some((holder, hops)) = frontier.pop_front() {
         for role in roles(dossier, holder) {
             let Some(&at) = dossier.by_id.get(&role.org) else {
                 continue;
@@ -213,7 +239,7 @@ fn reach(dossier: &Dossier, person: usize, depth: usize) -> HashSet<usize> {
             }
             out.insert(at);
             if controls(role.role_type) && hops < depth && seen.insert(at) {
-                frontier.push((at, hops + 1));
+                frontier.push_back((at, hops + 1));
             }
         }
     }
@@ -251,8 +277,8 @@ pub fn find(dossier: &Dossier, depth: usize) -> Conflicts {
             if p == from || p == to || holders[to].binary_search(&p).is_err() {
                 continue;
             }
-            let a = best(positions(dossier, p, from, e.date.as_ref(), depth));
-            let b = best(positions(dossier, p, to, e.date.as_ref(), depth));
+            let a = best_position(dossier, p, from, e.date.as_ref(), depth);
+            let b = best_position(dossier, p, to, e.date.as_ref(), depth);
             if let (Some(a), Some(b)) = (a, b) {
                 list.push(Conflict {
                     event: ei,
@@ -491,5 +517,108 @@ mod tests {
         assert_eq!(found.len(), 1, "only the undated event between A and B: {found:?}");
         assert_eq!(found[0].event, idx(&d, "undated"));
         assert_eq!(found[0].certainty, Certainty::Possible, "an event with no date");
+    }
+
+    #[test]
+    fn an_organization_met_first_by_a_long_chain_is_followed_from_its_shortest() {
+        // P owns A and C; C owns D, D owns B; A owns B too, and B owns E, E owns F. F is three
+        // organizations away through A, B and E, but four through C, D, B and E.
+        let d = dossier(&[
+            (
+                "people/p.md",
+                "---\nname: P\nroles:\n  - { org: x, role: CEO, type: officer }\n  - { org: a, role: owner, type: owner }\n  - { org: c, role: owner, type: owner }\n---\n",
+            ),
+            ("organizations/x.md", "---\nname: X\n---\n"),
+            (
+                "organizations/a.md",
+                "---\nname: A\nroles:\n  - { org: b, role: owner, type: owner }\n---\n",
+            ),
+            (
+                "organizations/c.md",
+                "---\nname: C\nroles:\n  - { org: d, role: owner, type: owner }\n---\n",
+            ),
+            (
+                "organizations/d.md",
+                "---\nname: D\nroles:\n  - { org: b, role: owner, type: owner }\n---\n",
+            ),
+            (
+                "organizations/b.md",
+                "---\nname: B\nroles:\n  - { org: e, role: owner, type: owner }\n---\n",
+            ),
+            (
+                "organizations/e.md",
+                "---\nname: E\nroles:\n  - { org: f, role: owner, type: owner }\n---\n",
+            ),
+            ("organizations/f.md", "---\nname: F\n---\n"),
+            ("events/t.md", "---\ntitle: T\nfrom: x\nto: f\n---\n"),
+        ]);
+        let found = find(&d, 3).list;
+        assert_eq!(found.len(), 1, "{found:?}");
+        let chain: Vec<&str> = found[0]
+            .to
+            .chain
+            .iter()
+            .map(|l| d.notes[l.holder].id.as_str())
+            .collect();
+        assert_eq!(chain, ["p", "a", "b", "e"]);
+    }
+
+    /// Organizations in `levels` levels of `width`, each owning every one of the next level,
+    /// the person owning the first: `width` to the power of the depth chains from the person.
+    fn lattice(levels: usize, width: usize) -> Dossier {
+        let name = |l: usize, k: usize| format!("o{l}-{k}");
+        let owns = |l: usize| -> String {
+            (0..width)
+                .map(|k| format!("  - {{ org: {}, role: owner, type: owner }}\n", name(l, k)))
+                .collect()
+        };
+        let mut files = vec![
+            (
+                "people/p.md".to_string(),
+                format!(
+                    "---\nname: P\nroles:\n  - {{ org: x, role: CEO, type: officer }}\n{}---\n",
+                    owns(0)
+                ),
+            ),
+            ("organizations/x.md".to_string(), "---\nname: X\n---\n".to_string()),
+            (
+                "events/t.md".to_string(),
+                format!("---\ntitle: T\nfrom: x\nto: {}\n---\n", name(MAX_DEPTH, 0)),
+            ),
+        ];
+        for l in 0..levels {
+            for k in 0..width {
+                let roles = if l + 1 < levels {
+                    format!("roles:\n{}", owns(l + 1))
+                } else {
+                    String::new()
+                };
+                files.push((
+                    format!("organizations/{}.md", name(l, k)),
+                    format!("---\nname: O\n{roles}---\n"),
+                ));
+            }
+        }
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        dossier(&files)
+    }
+
+    #[test]
+    fn a_lattice_of_ownership_is_walked_once_per_holder_and_depth() {
+        let (levels, width) = (24, 4);
+        let d = lattice(levels, width);
+        let target = idx(&d, &format!("o{MAX_DEPTH}-0"));
+        let mut walk = Walk::new(&d, target, None, MAX_DEPTH);
+        let (_, chain) = walk.from(idx(&d, "p"), 0, Certainty::Certain).expect("a chain");
+        assert_eq!(chain.len(), MAX_DEPTH + 1);
+        // Each (holder, chain length, certainty) is worked out once, asking each of its roles:
+        // there are 4^10 chains of the same length.
+        let holders = levels * width + 2;
+        assert!(
+            walk.calls <= holders * (MAX_DEPTH + 1) * 2 * (width + 1),
+            "{} calls",
+            walk.calls
+        );
+        assert_eq!(find(&d, MAX_DEPTH).list.len(), 1);
     }
 }

@@ -4,7 +4,7 @@
 use crate::diag::Diagnostic;
 use crate::frontmatter::Document;
 use crate::load::SourceFile;
-use crate::model::{COMMON_KEYS, Common, Entity, Kind, KindData, Note, is_valid_id};
+use crate::model::{COMMON_KEYS, Common, Entity, Kind, KindData, Note, PathSeg, Source, is_valid_id};
 
 /// True for a language tag as used in file names: `en`, `zh-Hant`, `pt-BR`.
 pub fn is_language_tag(tag: &str) -> bool {
@@ -75,6 +75,9 @@ pub fn parse_note(file: SourceFile) -> (Option<Note>, Vec<Diagnostic>) {
             return (None, diags);
         }
     };
+    if let KindData::Source(source) = &data {
+        check_web_urls(&rel_path, &text, doc.yaml_start, source, &mut diags);
+    }
     let name = match &data {
         KindData::Entity(Entity { name, .. }) => name.clone(),
         _ => None,
@@ -122,6 +125,35 @@ pub fn parse_note(file: SourceFile) -> (Option<Note>, Vec<Diagnostic>) {
         text,
     };
     (Some(note), diags)
+}
+
+/// A source's `url` and `archive` become links on its page: only web addresses are taken, so
+/// that a `javascript:` or `data:` value never becomes a live link.
+fn check_web_urls(file: &str, text: &str, yaml_start: usize, source: &Source, diags: &mut Vec<Diagnostic>) {
+    for (key, value) in [("url", &source.url), ("archive", &source.archive)] {
+        let Some(value) = value else { continue };
+        if is_web_url(value) {
+            continue;
+        }
+        let (line, col, width) =
+            crate::frontmatter::locate(text, yaml_start, &[PathSeg::Key(key)]).unwrap_or((1, 1, 1));
+        diags.push(
+            Diagnostic::error(file, format!("`{key}` is not a web address: `{value}`"))
+                .at(text, line, col, width)
+                .with_help("write an address that starts with https:// or http://, as a browser shows it"),
+        );
+    }
+}
+
+/// An `http` or `https` URL with a host, and no white space or control character in it.
+pub fn is_web_url(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
+        && !rest.is_empty()
+        && !rest.starts_with('/')
+        && !url.contains(|c: char| c.is_whitespace() || c.is_control())
 }
 
 #[cfg(test)]
@@ -181,5 +213,30 @@ mod tests {
         let (n, d) = parse("content/events/a.md", text);
         assert!(d.is_empty(), "{d:?}");
         assert!(n.unwrap().extra.is_empty());
+    }
+
+    #[test]
+    fn only_web_addresses_are_links() {
+        for ok in [
+            "https://example.org/a",
+            "http://example.org",
+            "HTTPS://example.org/a?b#c",
+        ] {
+            assert!(is_web_url(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(document.domain)",
+            "data:text/html,<script>alert(1)</script>",
+            "file:///etc/passwd",
+            "vbscript:msgbox",
+            "example.org/a",
+            "https:///x",
+            "https://",
+            " https://example.org",
+            "https://exa mple.org",
+            "java\tscript://x",
+        ] {
+            assert!(!is_web_url(bad), "{bad}");
+        }
     }
 }
