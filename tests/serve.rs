@@ -325,7 +325,9 @@ fn it_answers_only_inside_the_site_and_only_to_this_machine() {
     let ok = server.get("/ok.txt");
     assert_eq!((ok.status, ok.body.as_str()), (200, "fine\n"));
     assert!(
-        server.log().contains("outside the dossier: the file it leads to is not read, published or served"),
+        server
+            .log()
+            .contains("outside the dossier: the file it leads to is not read, published or served"),
         "{}",
         server.log()
     );
