@@ -16,7 +16,7 @@ use crate::links::LinkTargets;
 use crate::load::{Content, SourceFile, ThemeOverrides};
 use crate::markdown::{self, Body, Rendered};
 use crate::model::Note;
-use crate::model::parse::parse_note;
+use crate::model::parse::{Parsed, parse_note};
 use crate::output::OutputTree;
 use crate::progress::Progress;
 use crate::render;
@@ -361,10 +361,10 @@ fn build_with(
                 last.kept = None;
             }
             let (parsed, theme) = rayon::join(|| cache.parse(&content.notes), || render::compile_theme(theme.clone()));
-            let mut notes = Vec::with_capacity(parsed.len());
-            for (note, d) in parsed {
+            let mut notes = Parsed::default();
+            for (file, (note, d)) in content.notes.iter().zip(parsed) {
                 diags.extend(d);
-                notes.extend(note);
+                notes.add(&file.rel_path, note);
             }
             progress.phase("linking notes");
             let (dossier, structural, stale) = graph::build_parts(site, notes, options);
@@ -910,10 +910,11 @@ pub fn read_settings(
 /// the dossier's structure (`dossier translations`).
 pub fn link_only(content: Content, drafts: bool, strict: bool) -> Result<(Dossier, Vec<Diagnostic>), BuildFailure> {
     let (site, mut diags) = read_settings(content.index, content.index_translations, None)?;
-    let mut notes = Vec::new();
-    for (note, d) in content.notes.into_par_iter().map(parse_note).collect::<Vec<_>>() {
+    let mut notes = Parsed::default();
+    let parsed: Vec<_> = content.notes.par_iter().map(|f| parse_note(f.clone())).collect();
+    for (file, (note, d)) in content.notes.iter().zip(parsed) {
         diags.extend(d);
-        notes.extend(note);
+        notes.add(&file.rel_path, note);
     }
     let (dossier, graph_diags) = graph::build(site, notes, GraphOptions { drafts, strict });
     diags.extend(graph_diags);

@@ -60,6 +60,10 @@ pub struct LinkTargets {
     /// Ids and files of drafts, which exist but are not published.
     draft_ids: HashSet<String>,
     draft_files: HashSet<String>,
+    /// Ids and files of notes that could not be read: their own errors say why, and a link to
+    /// one is not an error of its own.
+    unreadable_ids: HashSet<String>,
+    unreadable_files: HashSet<String>,
     /// Static files by path below `static/` (`img/chart.png`).
     statics: BTreeSet<String>,
     pub base_path: String,
@@ -105,6 +109,11 @@ impl LinkTargets {
         self.draft_files.insert(file.to_string());
     }
 
+    pub fn add_unreadable(&mut self, id: &str, file: &str) {
+        self.unreadable_ids.insert(id.to_string());
+        self.unreadable_files.insert(file.to_string());
+    }
+
     pub fn add_static(&mut self, path: &str) {
         self.statics.insert(path.to_string());
     }
@@ -146,6 +155,8 @@ impl LinkTargets {
         unordered(self.files.iter()).hash(&mut h);
         unordered(self.draft_ids.iter()).hash(&mut h);
         unordered(self.draft_files.iter()).hash(&mut h);
+        unordered(self.unreadable_ids.iter()).hash(&mut h);
+        unordered(self.unreadable_files.iter()).hash(&mut h);
         self.statics.hash(&mut h);
         (&self.base_path, &self.default_lang).hash(&mut h);
         h.finish()
@@ -218,12 +229,16 @@ impl LinkTargets {
     }
 
     /// What to say about a key that names no note; `sources_only` narrows the suggestions.
-    pub fn unknown_key(&self, key: &str, sources_only: bool) -> Unresolved {
+    /// Nothing when the key names a note that could not be read: that is reported already.
+    pub fn unknown_key(&self, key: &str, sources_only: bool) -> Option<Unresolved> {
+        if self.unreadable_ids.contains(key) {
+            return None;
+        }
         if self.draft_ids.contains(key) {
-            return Unresolved {
+            return Some(Unresolved {
                 message: format!("`{key}` is a draft and is not published"),
                 help: "build with --drafts to preview it, or publish it by removing `draft: true`".into(),
-            };
+            });
         }
         // Compared in lower case, as aliases are looked up; suggested as written.
         let ids = self
@@ -246,29 +261,33 @@ impl LinkTargets {
             None if sources_only => "create the source in content/sources/, or correct the id".into(),
             None => "create the note, or correct the id or alias".into(),
         };
-        Unresolved {
+        Some(Unresolved {
             message: format!("unknown id `{key}`"),
             help,
-        }
+        })
     }
 
     /// What to say about a Markdown link to a file that is not a published note or static file.
-    pub fn unknown_file(&self, written: &str, resolved: &str) -> Unresolved {
+    /// Nothing when the file is a note that could not be read: that is reported already.
+    pub fn unknown_file(&self, written: &str, resolved: &str) -> Option<Unresolved> {
+        if self.unreadable_files.contains(resolved) {
+            return None;
+        }
         if self.draft_files.contains(resolved) {
-            return Unresolved {
+            return Some(Unresolved {
                 message: format!("`{written}` is a draft and is not published"),
                 help: "build with --drafts to preview it, or publish it by removing `draft: true`".into(),
-            };
+            });
         }
         let candidates = self.files.keys().map(String::as_str);
         let help = match did_you_mean(resolved, candidates) {
             Some(close) => format!("did you mean {close}?"),
             None => "link to a .md file under content/ or a file under static/, relative to this note".into(),
         };
-        Unresolved {
+        Some(Unresolved {
             message: format!("`{written}` leads to {resolved}, which does not exist"),
             help,
-        }
+        })
     }
 }
 
@@ -760,10 +779,11 @@ mod tests {
         assert_eq!(t.lookup("musk"), Some(0));
         assert_eq!(t.lookup("馬斯克"), Some(0));
         assert_eq!(t.lookup("Elon-Musk"), None, "ids are exact");
-        assert_eq!(t.unknown_key("elon-musc", false).help, "did you mean `elon-musk`?");
-        assert_eq!(t.unknown_key("cnbc-reprt", true).help, "did you mean `cnbc-report`?");
-        assert!(t.unknown_key("elon-musc", true).help.starts_with("create the source"));
-        assert!(t.unknown_key("secret", false).message.contains("draft"));
+        let said = |key, sources_only| t.unknown_key(key, sources_only).unwrap();
+        assert_eq!(said("elon-musc", false).help, "did you mean `elon-musk`?");
+        assert_eq!(said("cnbc-reprt", true).help, "did you mean `cnbc-report`?");
+        assert!(said("elon-musc", true).help.starts_with("create the source"));
+        assert!(said("secret", false).message.contains("draft"));
     }
 
     #[test]

@@ -660,8 +660,9 @@ impl<'a> Renderer<'a> {
             match self.targets.lookup(key) {
                 Some(t) => Some(Some(t)),
                 None => {
-                    let u = self.targets.unknown_key(key, false);
-                    self.error(key_at, key.chars().count(), u.message, u.help);
+                    if let Some(u) = self.targets.unknown_key(key, false) {
+                        self.error(key_at, key.chars().count(), u.message, u.help);
+                    }
                     None
                 }
             }
@@ -893,16 +894,18 @@ impl<'a> Renderer<'a> {
                     Some(Local::Note { target, fragment: frag })
                 }
                 None => {
-                    let u = self.targets.unknown_file(dest, &resolved);
-                    self.error(dest_at, width, u.message, u.help);
+                    if let Some(u) = self.targets.unknown_file(dest, &resolved) {
+                        self.error(dest_at, width, u.message, u.help);
+                    }
                     None
                 }
             };
         }
         let in_static = resolved.strip_prefix("static/")?;
         if !self.targets.is_static(in_static) {
-            let u = self.targets.unknown_file(dest, &resolved);
-            self.error(dest_at, width, u.message, u.help);
+            if let Some(u) = self.targets.unknown_file(dest, &resolved) {
+                self.error(dest_at, width, u.message, u.help);
+            }
             return None;
         }
         let mut url = format!("{}{}", self.targets.base_path, in_static);
@@ -1032,8 +1035,9 @@ impl<'a> Renderer<'a> {
         for (key, key_at, locator) in items {
             let width = key.chars().count();
             let Some(t) = self.targets.lookup(&key) else {
-                let u = self.targets.unknown_key(&key, true);
-                self.error(key_at, width, u.message, u.help);
+                if let Some(u) = self.targets.unknown_key(&key, true) {
+                    self.error(key_at, width, u.message, u.help);
+                }
                 continue;
             };
             self.out.uses.push(t);

@@ -375,3 +375,25 @@ fn a_conflict_depth_beyond_the_bound_is_an_error_at_the_setting() {
     let at_bound = "---\ntitle: T\nconflicts: { depth: 10 }\n---\nHome.\n";
     Fixture::empty().file("content/_index.md", at_bound).build(&[]).ok();
 }
+
+/// A note that cannot be read keeps its id: links to it, and its translation, are not reported
+/// on top of its own error. One mistake, one error.
+#[test]
+fn a_note_that_cannot_be_read_gives_its_own_error_and_no_cascade() {
+    let index = "---\ntitle: T\nbase_url: /\ndefault_lang: en\nlanguages:\n  en: { name: English }\n  zh-Hant: { name: 中文 }\n---\n";
+    let run = Fixture::empty()
+        .file("content/_index.md", index)
+        .file("content/claims/c.md", "---\ntitle: A claim\nclaimant: [bad\n---\nText.\n")
+        .file("content/claims/c.zh-Hant.md", "---\ntitle: 中\n---\n文\n")
+        .file("content/events/e.md", "---\ntitle: Ev\ndate: 2023-02-29\nactors: [p]\n---\nSee [[c]].\n")
+        .file(
+            "content/events/e2.md",
+            "---\ntitle: Ev2\ndate: 2023-01\nactors: [p]\ncontradicted_by: [c]\n---\nAbout [[e]], [[c]], [@c] and [the claim](../claims/c.md).\n",
+        )
+        .file("content/people/p.md", "---\nname: P\n---\nP.\n")
+        .build(&[]);
+    run.fails(1);
+    run.reports("content/claims/c.md:4:1", "invalid YAML");
+    run.reports("content/events/e.md:3:7", "is not a day of the calendar");
+    assert_eq!(run.error_count(), 2, "{}", run.stderr);
+}

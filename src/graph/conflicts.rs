@@ -329,7 +329,11 @@ mod tests {
                 note
             })
             .collect();
-        let (d, diags) = build(site, notes, GraphOptions::default());
+        let parsed = crate::model::parse::Parsed {
+            notes,
+            unreadable: Vec::new(),
+        };
+        let (d, diags) = build(site, parsed, GraphOptions::default());
         assert!(diags.is_empty(), "{diags:?}");
         d
     }

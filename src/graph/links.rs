@@ -52,6 +52,9 @@ pub fn targets<'s>(dossier: &Dossier, statics: impl IntoIterator<Item = &'s str>
     for (id, file) in &dossier.drafts {
         t.add_draft(id, file);
     }
+    for (id, file) in &dossier.unreadable {
+        t.add_unreadable(id, file);
+    }
     for s in statics {
         t.add_static(s);
     }

@@ -14,6 +14,7 @@ pub mod translations;
 use crate::config::SiteIndex;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::frontmatter;
+use crate::model::parse::Parsed;
 use crate::model::{Kind, KindData, Note};
 
 /// URL folders the site generates itself; a page note may not take one of them.
@@ -59,6 +60,9 @@ pub struct Dossier {
     pub role_holders: Vec<Vec<RoleRef>>,
     /// Notes left out because they are drafts: (id, file).
     pub drafts: Vec<(String, String)>,
+    /// Files that could not be read as notes: (id, file). Their ids are known, and a reference
+    /// to one is not reported again.
+    pub unreadable: Vec<(String, String)>,
 }
 
 impl Dossier {
@@ -103,7 +107,7 @@ fn kind_list(kinds: &[Kind]) -> String {
 }
 
 /// Links the notes into a dossier and checks every reference between them.
-pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier, Vec<Diagnostic>) {
+pub fn build(site: SiteIndex, parsed: Parsed, opts: GraphOptions) -> (Dossier, Vec<Diagnostic>) {
     let (dossier, mut diags, stale) = build_parts(site, parsed, opts);
     diags.extend(stale);
     (dossier, diags)
@@ -111,12 +115,13 @@ pub fn build(site: SiteIndex, parsed: Vec<Note>, opts: GraphOptions) -> (Dossier
 
 /// [`build`], with the problems of the notes and their links apart from the warnings about
 /// stale translations, which depend on the bodies alone (see [`Dossier::retranslate`]).
-pub fn build_parts(
-    site: SiteIndex,
-    parsed: Vec<Note>,
-    opts: GraphOptions,
-) -> (Dossier, Vec<Diagnostic>, Vec<Diagnostic>) {
+pub fn build_parts(site: SiteIndex, parsed: Parsed, opts: GraphOptions) -> (Dossier, Vec<Diagnostic>, Vec<Diagnostic>) {
     let _span = tracing::info_span!("graph").entered();
+    let Parsed {
+        notes: parsed,
+        unreadable,
+    } = parsed;
+    let unreadable_ids: HashSet<&str> = unreadable.iter().map(|(id, _)| id.as_str()).collect();
     let mut diags = Vec::new();
     let mut drafts: HashSet<String> = HashSet::new();
     let mut draft_files = Vec::new();
@@ -224,6 +229,9 @@ pub fn build_parts(
             return false;
         }
         let original = by_id.get(&t.id).map(|&i| &originals[i]);
+        if original.is_none() && unreadable_ids.contains(t.id.as_str()) {
+            return false;
+        }
         if let Some(d) = translations::invalid(t, original, config) {
             diags.push(d);
             return false;
@@ -251,6 +259,7 @@ pub fn build_parts(
             }
             let target = match by_id.get(r.id) {
                 Some(&t) => t,
+                None if unreadable_ids.contains(r.id) => continue,
                 None => {
                     diags.push(unknown_reference(note, &r, &originals, &drafts));
                     continue;
@@ -300,6 +309,7 @@ pub fn build_parts(
         by_id,
         role_holders,
         drafts: draft_files,
+        unreadable,
     };
     (dossier, diags, stale)
 }

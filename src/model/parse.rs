@@ -26,6 +26,29 @@ fn name_parts(rel_path: &str) -> (String, &str, Option<&str>) {
     }
 }
 
+/// The notes of a dossier as parsed, and the files that could not be read as notes: their ids
+/// still name notes, so that a link to one is not reported as an unknown id on top of the
+/// file's own error.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub notes: Vec<Note>,
+    /// (id, file), for the files that gave no note.
+    pub unreadable: Vec<(String, String)>,
+}
+
+impl Parsed {
+    /// Takes the result of [`parse_note`] for the file at `rel_path`.
+    pub fn add(&mut self, rel_path: &str, note: Option<Note>) {
+        match note {
+            Some(n) => self.notes.push(n),
+            None => {
+                let (_, id, _) = name_parts(rel_path);
+                self.unreadable.push((id.to_string(), rel_path.to_string()));
+            }
+        }
+    }
+}
+
 /// Parses one note. Returns the note when it could be read, and every problem found in it.
 pub fn parse_note(file: SourceFile) -> (Option<Note>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
