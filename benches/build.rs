@@ -8,12 +8,15 @@
 //!
 //! `DOSSIER_BENCH_SIZES` (default `1000,10000,30000`) sets the sizes, `DOSSIER_BENCH_RUNS`
 //! (default 3) the runs per size; the figure is the median run. The dossiers are generated once
-//! (`dossier generate --seed 1`) into `target/bench/` and kept for the next run.
+//! (`tests/support/generate.rs`, seed 1) into `target/bench/` and kept for the next run.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+#[path = "../tests/support/generate.rs"]
+mod generate;
 
 const BIN: &str = env!("CARGO_BIN_EXE_dossier");
 
@@ -126,12 +129,7 @@ fn generated(n: usize) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench/{n}-seed1"));
     if !dir.join("content/_index.md").is_file() {
         let _ = std::fs::remove_dir_all(&dir);
-        let status = Command::new(BIN)
-            .args(["generate", "--notes", &n.to_string(), "--seed", "1", "--out"])
-            .arg(&dir)
-            .status()
-            .expect("dossier generate");
-        assert!(status.success());
+        generate::generate(&dir, n, 1).expect("generate a dossier");
     }
     dir
 }

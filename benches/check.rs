@@ -12,6 +12,9 @@ use dossier::check::{CheckOptions, check_tree};
 use dossier::load::{load_content, load_theme};
 use dossier::progress::Progress;
 
+#[path = "../tests/support/generate.rs"]
+mod generate;
+
 fn main() {
     let notes: usize = std::env::var("DOSSIER_BENCH_NOTES")
         .ok()
@@ -23,7 +26,7 @@ fn main() {
         Some(keep) => std::path::PathBuf::from(keep),
         None => dir.path().to_path_buf(),
     };
-    dossier::generate::generate(&root, notes, 1).expect("generate a dossier");
+    generate::generate(&root, notes, 1).expect("generate a dossier");
     let started = Instant::now();
     let (content, _) = load_content(&root);
     let (theme, _) = load_theme(&root);

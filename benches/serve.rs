@@ -12,6 +12,9 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "../tests/support/generate.rs"]
+mod generate;
+
 fn main() {
     let notes: usize = std::env::var("DOSSIER_BENCH_NOTES")
         .ok()
@@ -19,7 +22,7 @@ fn main() {
         .unwrap_or(10_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().to_path_buf();
-    dossier::generate::generate(&root, notes, 1).expect("generate a dossier");
+    generate::generate(&root, notes, 1).expect("generate a dossier");
     let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
         .args(["serve", "--port", "0", "--root"])
         .arg(&root)

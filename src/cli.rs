@@ -25,24 +25,6 @@ pub enum Command {
     Translations(TranslationsArgs),
     /// Build into memory, serve the site, and rebuild and reload the browser on every save.
     Serve(ServeArgs),
-    /// Write a generated dossier of N notes, for benchmarks and tests at scale.
-    #[command(hide = true)]
-    Generate(GenerateArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct GenerateArgs {
-    /// How many notes (translations not counted).
-    #[arg(long, default_value_t = 1000)]
-    pub notes: usize,
-
-    /// The same seed gives the same files.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-
-    /// A new or empty folder to write the dossier into.
-    #[arg(long)]
-    pub out: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -12,7 +12,6 @@ pub mod date;
 pub mod diag;
 pub mod feeds;
 pub mod frontmatter;
-pub mod generate;
 pub mod graph;
 pub mod i18n;
 pub mod links;

@@ -31,7 +31,6 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Translations(args) => cmd::translations::run(args),
         Command::Serve(args) => dossier::serve::run(args),
-        Command::Generate(args) => cmd::generate::run(args),
     };
     ExitCode::from(exit as u8)
 }

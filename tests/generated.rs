@@ -1,8 +1,10 @@
-//! Generated dossiers (`dossier generate`), as the benchmarks use them: a thousand notes build
+//! Generated dossiers (`tests/support/generate.rs`), as the benchmarks use them: a thousand notes build
 //! without a warning and pass `dossier check`, and rebuilding after edits of every kind gives
 //! byte for byte what a full build gives.
 
 mod common;
+#[path = "support/generate.rs"]
+mod generate;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,23 +18,8 @@ const BASE: &str = "http://127.0.0.1:1111/";
 fn generate(notes: usize, seed: u64) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("dossier");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
-    cmd.args([
-        "generate",
-        "--notes",
-        &notes.to_string(),
-        "--seed",
-        &seed.to_string(),
-        "--out",
-    ])
-    .arg(&root);
-    let run = common::run(cmd, root.clone());
-    run.ok();
-    assert!(
-        run.stdout.starts_with(&format!("Generated {notes} notes")),
-        "{}",
-        run.stdout
-    );
+    let g = generate::generate(&root, notes, seed).unwrap();
+    assert_eq!(g.counts.total(), notes);
     (dir, root)
 }
 
@@ -294,4 +281,58 @@ fn an_overridden_template_still_reads_the_lists_of_backlinks_and_sources() {
     assert!(citing > 50, "{citing} pages list their sources");
     // The built-in partial still writes the citing notes of a source.
     assert!(page("sources/source-0/index.html").contains("<ul class=\"mentions\">"));
+}
+
+/// The generator itself.
+mod generator {
+    use super::generate::{Counts, generate};
+
+    #[test]
+    fn counts_add_up_and_keep_the_proportions() {
+        for n in [100, 1000, 10_000, 30_000] {
+            let c = Counts::of(n);
+            assert_eq!(c.total(), n, "{n}: {c:?}");
+        }
+        let c = Counts::of(10_000);
+        assert_eq!(
+            (c.sources, c.people, c.organizations, c.events),
+            (2000, 1000, 800, 3500)
+        );
+        assert_eq!((c.claims, c.pages), (2500, 200));
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_files_and_another_seed_others() {
+        let run = |seed| {
+            let dir = tempfile::tempdir().unwrap();
+            generate(dir.path(), 60, seed).unwrap();
+            let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir.path())
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| {
+                    let rel = e
+                        .path()
+                        .strip_prefix(dir.path())
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    (rel, std::fs::read_to_string(e.path()).unwrap())
+                })
+                .collect();
+            files.sort();
+            files
+        };
+        assert_eq!(run(7), run(7));
+        assert_ne!(run(7), run(8));
+    }
+
+    #[test]
+    fn bodies_are_three_to_six_kilobytes_and_it_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let g = generate(dir.path(), 200, 1).unwrap();
+        let per_note = g.bytes / (g.counts.total() + g.translations) as u64;
+        assert!((2500..7000).contains(&per_note), "{per_note}");
+        assert!(generate(dir.path(), 10, 1).unwrap_err().contains("is not empty"));
+    }
 }

@@ -3,6 +3,8 @@
 //! into one folder, and builds killed at any moment.
 
 mod common;
+#[path = "support/generate.rs"]
+mod generate;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -158,10 +160,7 @@ fn a_second_build_into_one_output_waits_for_the_first() {
 fn generated(notes: usize) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("dossier");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
-    cmd.args(["generate", "--notes", &notes.to_string(), "--seed", "5", "--out"])
-        .arg(&root);
-    common::run(cmd, root.clone()).ok();
+    generate::generate(&root, notes, 5).unwrap();
     (dir, root)
 }
 

@@ -2,7 +2,6 @@
 
 pub mod build;
 pub mod check;
-pub mod generate;
 pub mod translations;
 
 use std::io::Write;

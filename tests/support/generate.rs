@@ -1,4 +1,6 @@
-//! A generated dossier of any size, for benchmarks and for tests at scale (`dossier generate`).
+//! A generated dossier of any size, for benchmarks and for tests at scale. It is not part of
+//! the program: tests and benches include this file as a module of their own
+//! (`#[path = "support/generate.rs"] mod generate;`).
 //!
 //! It has every kind of note in the proportions of a real investigation (a fifth sources, a
 //! third events, a quarter claims, the rest people, organizations and a few free pages), with
@@ -9,10 +11,12 @@
 //! original it was made from. The same size and seed always give the same files, and the
 //! result builds without an error or a warning.
 
+#![allow(dead_code)]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::graph::translations::body_hash;
+use dossier::graph::translations::body_hash;
 
 /// How many notes of each kind a dossier of `notes` notes has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -739,59 +743,5 @@ impl Gen {
         let front = format!("title: {} {i}\nsummary: {}.\n", self.title(3), self.title(10));
         let body = self.body();
         self.note("analysis", &format!("page-{i}"), &front, body);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_add_up_and_keep_the_proportions() {
-        for n in [100, 1000, 10_000, 30_000] {
-            let c = Counts::of(n);
-            assert_eq!(c.total(), n, "{n}: {c:?}");
-        }
-        let c = Counts::of(10_000);
-        assert_eq!(
-            (c.sources, c.people, c.organizations, c.events),
-            (2000, 1000, 800, 3500)
-        );
-        assert_eq!((c.claims, c.pages), (2500, 200));
-    }
-
-    #[test]
-    fn the_same_seed_gives_the_same_files_and_another_seed_others() {
-        let run = |seed| {
-            let dir = tempfile::tempdir().unwrap();
-            generate(dir.path(), 60, seed).unwrap();
-            let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir.path())
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_file())
-                .map(|e| {
-                    let rel = e
-                        .path()
-                        .strip_prefix(dir.path())
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned();
-                    (rel, std::fs::read_to_string(e.path()).unwrap())
-                })
-                .collect();
-            files.sort();
-            files
-        };
-        assert_eq!(run(7), run(7));
-        assert_ne!(run(7), run(8));
-    }
-
-    #[test]
-    fn bodies_are_three_to_six_kilobytes_and_it_never_overwrites() {
-        let dir = tempfile::tempdir().unwrap();
-        let g = generate(dir.path(), 200, 1).unwrap();
-        let per_note = g.bytes / (g.counts.total() + g.translations) as u64;
-        assert!((2500..7000).contains(&per_note), "{per_note}");
-        assert!(generate(dir.path(), 10, 1).unwrap_err().contains("is not empty"));
     }
 }
