@@ -1,6 +1,8 @@
 //! `dossier serve`, end to end: the real binary on a free port, spoken to over raw HTTP.
 
 mod common;
+#[path = "support/generate.rs"]
+mod generate;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -32,9 +34,10 @@ impl Server {
         let mut line = String::new();
         out.read_line(&mut line).unwrap();
         let port = line
-            .split("http://127.0.0.1:")
+            .split("http://")
             .nth(1)
             .and_then(|r| r.split('/').next())
+            .and_then(|hostport| hostport.rsplit(':').next())
             .and_then(|p| p.parse().ok())
             .unwrap_or_else(|| panic!("no URL in {line:?}"));
         let output = std::sync::Arc::new(std::sync::Mutex::new(line));
@@ -63,17 +66,7 @@ impl Server {
     }
 
     fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
-        for (k, v) in headers {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-        req.push_str("\r\n");
-        s.write_all(req.as_bytes()).unwrap();
-        let mut raw = Vec::new();
-        let _ = s.read_to_end(&mut raw);
-        Reply::parse(&raw)
+        request(("127.0.0.1", self.port), method, path, headers)
     }
 
     /// Opens the event stream as a page would.
@@ -144,6 +137,21 @@ impl Events {
         }
         false
     }
+}
+
+/// One request on a connection of its own, to any address.
+fn request(addr: impl std::net::ToSocketAddrs, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    Reply::parse(&raw)
 }
 
 #[derive(Debug)]
@@ -635,4 +643,55 @@ fn a_page_held_by_clients_that_stop_reading_is_not_copied_for_each() {
         "peak resident memory grew from {before} kB to {after} kB with {} stalled clients",
         stalled.len()
     );
+}
+
+/// `--bind ::` and `--bind 0.0.0.0` serve every address of the machine: the URL printed is
+/// one a browser can open, and a request under any of the machine's addresses is answered; a
+/// name that is not this machine's is still refused.
+#[test]
+fn a_preview_bound_to_every_address_answers_under_each() {
+    let f = dossier();
+    let any6 = Server::start(f.root(), &["--bind", "::"]);
+    assert!(any6.log().contains("http://[::1]:"), "{}", any6.log());
+    let host = format!("[::1]:{}", any6.port);
+    assert_eq!(request(("::1", any6.port), "GET", "/", &[("Host", &host)]).status, 200);
+    drop(any6);
+    let any4 = Server::start(f.root(), &["--bind", "0.0.0.0"]);
+    assert!(any4.log().contains("http://127.0.0.1:"), "{}", any4.log());
+    for host in [format!("127.0.0.1:{}", any4.port), format!("192.0.2.2:{}", any4.port)] {
+        assert_eq!(any4.request("GET", "/", &[("Host", &host)]).status, 200, "{host}");
+    }
+    let evil = format!("evil.example:{}", any4.port);
+    assert_eq!(any4.request("GET", "/", &[("Host", &evil)]).status, 403);
+}
+
+/// A request that arrives while the first build is still running gets a page that reloads
+/// itself, not a 404.
+#[test]
+fn a_request_before_the_first_build_is_done_is_asked_to_come_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("dossier");
+    generate::generate(&root, 1000, 9).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(&root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let until = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let host = format!("127.0.0.1:{port}");
+    let first = request(("127.0.0.1", port), "GET", "/people/", &[("Host", &host)]);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(first.status, 503, "{first:?}");
+    assert!(first.body.contains("http-equiv=\"refresh\""), "{}", first.body);
 }

@@ -65,6 +65,8 @@ pub struct Served {
     /// The diagnostics of a failed rebuild, as plain text; shown over every page until a
     /// build succeeds.
     pub errors: Option<String>,
+    /// Whether the first build is done: until then every page is one that reloads itself.
+    pub ready: bool,
 }
 
 /// What a rebuild tells the open pages.
@@ -126,7 +128,7 @@ fn port_is_free(bind: &str, port: u16) -> bool {
 struct Shared {
     site: Arc<RwLock<Served>>,
     clients: Arc<Clients>,
-    allowed: Vec<String>,
+    port: u16,
 }
 
 /// Starts serving `site` on `bind:port` (`port` 0: any free port).
@@ -161,7 +163,7 @@ pub fn start(bind: &str, port: u16, site: Arc<RwLock<Served>>) -> Result<Http, S
     let shared = Arc::new(Shared {
         site,
         clients: clients.clone(),
-        allowed: allowed_hosts(bind, port),
+        port,
     });
     let (stop, stopped) = oneshot::channel();
     let thread = std::thread::Builder::new()
@@ -299,22 +301,17 @@ impl AsyncWrite for Stalling {
     }
 }
 
-/// The `Host` values a request may carry: the bound address and the names of the loopback.
-fn allowed_hosts(bind: &str, port: u16) -> Vec<String> {
-    let mut hosts = vec![
-        format!("localhost:{port}"),
-        format!("127.0.0.1:{port}"),
-        format!("[::1]:{port}"),
-    ];
-    let bound = if bind.contains(':') {
-        format!("[{bind}]:{port}")
-    } else {
-        format!("{bind}:{port}")
+/// Whether a `Host` value (or the host of an `Origin`) names this preview: `localhost` or an
+/// IP address, with the preview's port. A page of another site reaches a local server through
+/// DNS rebinding only under a name of its own, never under an address, so every address is
+/// answered: the loopback's, the bound one, and this machine's on the network when
+/// `--bind 0.0.0.0` (or `::`) serves it there.
+fn names_this_preview(host: &str, port: u16) -> bool {
+    let Some((name, p)) = host.rsplit_once(':') else {
+        return false;
     };
-    if !hosts.contains(&bound) && bind != "0.0.0.0" && bind != "::" {
-        hosts.push(bound);
-    }
-    hosts
+    let name = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')).unwrap_or(name);
+    p.parse() == Ok(port) && (name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok())
 }
 
 fn header(request: &Request<Incoming>, name: header::HeaderName) -> Option<&str> {
@@ -399,13 +396,29 @@ fn plain(status: u16, text: &'static str) -> Response<Body> {
 
 const NOT_FOUND: &str = "Not found.\n";
 
+/// The answer to a request that comes before the first build is done: a page that asks again
+/// in a second, and shows the site once it is there.
+fn building() -> Response<Body> {
+    const PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+        <meta http-equiv=\"refresh\" content=\"1\"><title>Building…</title></head>\
+        <body><p>Building the site…</p></body></html>\n";
+    let mut response = respond(
+        503,
+        "text/html; charset=utf-8",
+        Body::Bytes(VecDeque::from([Bytes::from_static(PAGE.as_bytes())])),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
 /// Answers one request.
 fn answer(request: &Request<Incoming>, shared: &Shared) -> Response<Body> {
-    let allowed = &shared.allowed;
     // DNS rebinding: a page on another site that resolves its name to 127.0.0.1 sends its own
     // name as Host.
-    let host = header(request, header::HOST).unwrap_or("").to_ascii_lowercase();
-    if !allowed.contains(&host) {
+    let host = header(request, header::HOST).unwrap_or("");
+    if !names_this_preview(host, shared.port) {
         return plain(403, "Forbidden: this preview answers only to localhost.\n");
     }
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
@@ -418,7 +431,11 @@ fn answer(request: &Request<Incoming>, shared: &Shared) -> Response<Body> {
     let path = request.uri().path();
     if path == EVENTS {
         let origin = header(request, header::ORIGIN);
-        if origin.is_some_and(|o| !allowed.iter().any(|a| o.eq_ignore_ascii_case(&format!("http://{a}")))) {
+        let ours = |o: &str| {
+            o.strip_prefix("http://")
+                .is_some_and(|h| names_this_preview(h, shared.port))
+        };
+        if origin.is_some_and(|o| !ours(o)) {
             return plain(403, "Forbidden: events are for this preview's own pages.\n");
         }
         let stream = EventStream {
@@ -432,6 +449,9 @@ fn answer(request: &Request<Incoming>, shared: &Shared) -> Response<Body> {
         return plain(404, NOT_FOUND);
     };
     let served = shared.site.read().unwrap_or_else(|e| e.into_inner());
+    if !served.ready {
+        return building();
+    }
     let (status, file, body) = if let Some(bytes) = served.tree.get_shared(&key) {
         (200, key.as_str(), bytes)
     } else if !key.ends_with("index.html") && served.tree.contains(&format!("{key}/index.html")) {

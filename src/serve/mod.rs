@@ -285,12 +285,12 @@ pub fn run(args: ServeArgs) -> Exit {
             return Exit::Usage;
         }
     };
-    let host = if args.bind.contains(':') {
-        format!("[{}]", args.bind)
-    } else if args.bind == "0.0.0.0" {
-        "127.0.0.1".to_string()
-    } else {
-        args.bind.clone()
+    // An address that means "every address" is not one to open: the loopback stands for it.
+    let host = match args.bind.as_str() {
+        "0.0.0.0" => "127.0.0.1".to_string(),
+        "::" => "[::1]".to_string(),
+        b if b.contains(':') => format!("[{b}]"),
+        b => b.to_string(),
     };
     let url = format!("http://{host}:{}/", server.port);
     let started = Instant::now();
@@ -305,6 +305,7 @@ pub fn run(args: ServeArgs) -> Exit {
             site.write().unwrap_or_else(|e| e.into_inner()).errors = Some(report(&diags));
         }
     }
+    site.write().unwrap_or_else(|e| e.into_inner()).ready = true;
     let mut watcher = match watch::Watcher::new(&root) {
         Ok(w) => w,
         Err(e) => {
