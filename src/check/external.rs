@@ -288,24 +288,12 @@ fn take(pool: &Pool, per_host: usize) -> Option<Url> {
     }
 }
 
-/// Joins a `Location` header to the URL that sent it.
+/// Joins a `Location` header to the URL that sent it, as a browser does (`../`, `?query`,
+/// `//host`); a location that cannot be joined is taken as it is.
 pub fn join(base: &str, location: &str) -> String {
-    if location.contains("://") {
-        return location.to_string();
-    }
-    let (scheme, rest) = base.split_once("://").unwrap_or(("https", base));
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if let Some(l) = location.strip_prefix("//") {
-        return format!("{scheme}://{l}");
-    }
-    if location.starts_with('/') {
-        return format!("{scheme}://{host}{location}");
-    }
-    let path = &rest[host.len()..];
-    let path = path.split(['?', '#']).next().unwrap_or("");
-    let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
-    let dir = if dir.is_empty() { "/" } else { dir };
-    format!("{scheme}://{host}{dir}{location}")
+    url::Url::parse(base)
+        .and_then(|b| b.join(location))
+        .map_or_else(|_| location.to_string(), String::from)
 }
 
 const MAX_REDIRECTS: usize = 10;
@@ -409,6 +397,8 @@ mod tests {
         assert_eq!(join("http://a.org", "z"), "http://a.org/z");
         assert_eq!(join("https://a.org/x", "//b.org/c"), "https://b.org/c");
         assert_eq!(join("https://a.org/x", "http://b.org/"), "http://b.org/");
+        assert_eq!(join("http://a.org/x/y/z", "../w"), "http://a.org/x/w");
+        assert_eq!(join("http://a.org/x/y?q", "?r"), "http://a.org/x/y?r");
         assert_eq!(host("https://A.org:8080/x?y"), "a.org:8080");
     }
 
