@@ -61,8 +61,12 @@ pub fn is_hidden(name: &str) -> bool {
 /// dossier at `root`. A link that leads elsewhere would publish (and `serve` would show) files
 /// the author never put in the dossier: a link to `/etc` or to someone's home.
 pub fn inside_dossier(root: &Path, path: &Path) -> bool {
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    path.canonicalize().is_ok_and(|t| t.starts_with(&root))
+    leads_inside(&root.canonicalize().unwrap_or_else(|_| root.to_path_buf()), path)
+}
+
+/// [`inside_dossier`], for a root already made canonical.
+fn leads_inside(canonical_root: &Path, path: &Path) -> bool {
+    path.canonicalize().is_ok_and(|t| t.starts_with(canonical_root))
 }
 
 /// Lists the files under `dir` (sorted, hidden ones and editors' temporary files skipped).
@@ -84,7 +88,7 @@ fn walk(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
             }
         };
         let hidden = e.depth() > 0 && is_hidden(&e.file_name().to_string_lossy());
-        let outside = e.path_is_symlink() && !e.path().canonicalize().is_ok_and(|t| t.starts_with(&inside));
+        let outside = e.path_is_symlink() && !leads_inside(&inside, e.path());
         if outside {
             diags.push(outside_link(root, &e));
         }

@@ -1,9 +1,11 @@
 //! Writing the site: the in-memory tree goes to a new staging folder beside the target, which
 //! then takes the target's place in one step.
 //!
-//! The invariants, each tested in `tests/errors.rs`:
-//! - a failed or killed build never leaves a half-written site, nor no site: until the swap the
-//!   previous output is untouched, and on Linux the swap exchanges the two folders atomically;
+//! The invariants, tested in `tests/output.rs` and `tests/errors.rs`:
+//! - a failed or killed build never leaves a half-written site: until the swap the previous
+//!   output is untouched, and on Linux the swap exchanges the two folders atomically (elsewhere
+//!   the output is missing for the moment between two renames, and the next build puts back
+//!   what a build killed then moved aside);
 //! - nothing that no build of ours wrote is moved or deleted: beside the output is the list of
 //!   the files the last build wrote (`.NAME.dossier-files`), and an output folder that holds
 //!   anything else stops the build before it changes anything (an empty folder is a fine first
@@ -164,10 +166,6 @@ fn resolve(path: &Path) -> io::Result<PathBuf> {
     Ok(out)
 }
 
-fn has_marker(dir: &Path) -> bool {
-    dir.join(MARKER).is_file()
-}
-
 /// Checks that `output` is not one of the dossier's own folders nor a folder that holds them.
 fn check_target(root: &Path, output: &Path) -> Result<PathBuf, OutputError> {
     let root = resolve(root).map_err(|e| io_err("resolve", root, e))?;
@@ -204,20 +202,6 @@ fn sibling(out: &Path, suffix: &str) -> PathBuf {
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     out.with_file_name(format!(".{name}.{suffix}"))
-}
-
-/// Removes a folder only if it carries our marker.
-fn remove_ours(dir: &Path) -> Result<(), OutputError> {
-    if dir.exists() {
-        if !has_marker(dir) {
-            return Err(err(
-                format!("{} is in the way and was not made by dossier", dir.display()),
-                "move or delete it yourself, then build again",
-            ));
-        }
-        std::fs::remove_dir_all(dir).map_err(|e| io_err("remove", dir, e))?;
-    }
-    Ok(())
 }
 
 /// The entries of `dir` that no build of ours wrote: a file (or link) that `known` does not
@@ -262,12 +246,14 @@ fn foreign(dir: &Path, known: &HashSet<String>) -> io::Result<Vec<String>> {
     Ok(found)
 }
 
-/// Every file some build of ours wrote into the output: the last build's list, and the list
-/// of a build killed between making its list and moving it into place.
-fn known(out: &Path, last: &HashMap<String, Written>) -> HashSet<String> {
-    let mut known: HashSet<String> = last.keys().cloned().collect();
-    known.extend(read_written(&sibling(out, "dossier-files.new")).into_keys());
-    known
+/// The last build's list of the files it wrote, and every file some build of ours wrote into
+/// the output: that list's, and those of the list a build makes before its swap and renames
+/// after it (read first, so that a rename in between loses neither).
+fn read_lists(out: &Path) -> (HashMap<String, Written>, HashSet<String>) {
+    let fresh = read_written(&sibling(out, "dossier-files.new"));
+    let last = read_written(&sibling(out, "dossier-files"));
+    let known = fresh.into_keys().chain(last.keys().cloned()).collect();
+    (last, known)
 }
 
 /// Refuses an output folder that holds what no build of ours wrote: nothing in it is moved or
@@ -350,13 +336,19 @@ fn swap(new: &Path, out: &Path) -> io::Result<Option<PathBuf>> {
             Err(e) => return Err(e.into()),
         }
     }
+    swap_by_renames(new, out).map(Some)
+}
+
+/// [`swap`] where the two folders cannot be exchanged: `out` moves aside
+/// (`.NAME.dossier-old`), then `new` takes its place. Returns where the previous site is.
+fn swap_by_renames(new: &Path, out: &Path) -> io::Result<PathBuf> {
     let aside = sibling(out, "dossier-old");
     std::fs::rename(out, &aside)?;
     if let Err(e) = std::fs::rename(new, out) {
         let _ = std::fs::rename(&aside, out);
         return Err(e);
     }
-    Ok(Some(aside))
+    Ok(aside)
 }
 
 /// A file as a build wrote it: a hash of its bytes, its length and its modification time.
@@ -451,11 +443,12 @@ pub struct Staging {
     made: Mutex<HashSet<PathBuf>>,
     /// The first file that could not be written.
     failed: Mutex<Option<OutputError>>,
-    /// The files of the output as the last build wrote them, and of this site so far.
+    /// The files of the output as the last build wrote them.
     last: HashMap<String, Written>,
     /// Every file some build of ours wrote into the output: the last build's list, and the
     /// list of a build killed between making its list and moving it into place.
     known: HashSet<String>,
+    /// This site's files as written so far.
     written: Mutex<Vec<(String, Written)>>,
     finished: bool,
 }
@@ -463,8 +456,8 @@ pub struct Staging {
 /// What [`Staging::finish`] did.
 pub struct Finished {
     pub output: PathBuf,
-    /// Files that appeared in the output while the site was built: the previous site is left
-    /// at this path with them, for the user to sort out.
+    /// Files that appeared in the output in the moment before the swap: the previous site is
+    /// kept at this path with them, for the user to sort out.
     pub kept: Option<(PathBuf, Vec<String>)>,
 }
 
@@ -476,29 +469,31 @@ impl Staging {
         if let Some(parent) = out.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, e))?;
         }
-        let list = sibling(&out, "dossier-files");
-        // Refused before anything is made, the lock file included.
-        refuse_foreign(&out, &known(&out, &read_written(&list)))?;
+        let lock_file = sibling(&out, "dossier-lock");
+        // A folder no build of ours ever wrote into is refused before anything is made, the
+        // lock file included; otherwise the refusal waits for the lock, since a build that
+        // holds it may be swapping the output this very moment.
+        if let Err(e) = refuse_foreign(&out, &read_lists(&out).1) {
+            if !lock_file.exists() {
+                return Err(e);
+            }
+        }
         let lock = Lock::take(&out)?;
-        let aside = sibling(&out, "dossier-old");
-        // A build killed between the two renames of a swap left the previous site aside.
-        if aside.exists() && !out.exists() && has_marker(&aside) {
+        let (staging, aside) = (sibling(&out, "dossier-staging"), sibling(&out, "dossier-old"));
+        // What a killed build left under these names is its own (only a build holding the lock
+        // makes them): a previous site it had moved aside goes back if the output is missing,
+        // anything else goes.
+        if aside.exists() && !out.exists() {
             std::fs::rename(&aside, &out).map_err(|e| io_err("restore", &aside, e))?;
         }
-        // Read again under the lock: the build this one waited for wrote a new list.
-        let last = read_written(&list);
-        let known = known(&out, &last);
-        refuse_foreign(&out, &known)?;
-        let staging = sibling(&out, "dossier-staging");
-        // What a killed build left: ours, under the lock.
-        remove_ours(&staging)?;
-        std::fs::create_dir(&staging).map_err(|e| io_err("create", &staging, e))?;
-        // Marked from the start, so that what a killed build leaves is ours to remove.
-        let marker = staging.join(MARKER);
-        if let Err(e) = std::fs::write(&marker, MARKER_TEXT) {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(io_err("write", &marker, e));
+        for leftover in [&staging, &aside] {
+            if std::fs::symlink_metadata(leftover).is_ok() {
+                std::fs::remove_dir_all(leftover).map_err(|e| io_err("remove", leftover, e))?;
+            }
         }
+        let (last, known) = read_lists(&out);
+        refuse_foreign(&out, &known)?;
+        std::fs::create_dir(&staging).map_err(|e| io_err("create", &staging, e))?;
         Ok(Staging {
             out,
             dir: staging,
@@ -657,6 +652,8 @@ impl Staging {
                 .into_iter()
                 .collect();
         let list = sibling(&self.out, "dossier-files");
+        // Files put into the output while the site was built stop it here, still unmoved.
+        refuse_foreign(&self.out, &self.known)?;
         let fresh = sibling(&self.out, "dossier-files.new");
         std::fs::write(&fresh, written_text(&written)).map_err(|e| io_err("write", &fresh, e))?;
         let previous = swap(&self.dir, &self.out).map_err(|e| io_err("move into place", &self.dir, e))?;
@@ -673,15 +670,17 @@ impl Staging {
     }
 
     /// Removes the site the output held before, unless files that no build wrote appeared in
-    /// it during the build: then it stays where it is, without its marker, and they are named.
+    /// it in the moment before the swap: then it is kept beside the output under a name no
+    /// build removes (`.NAME.dossier-kept-PID`), and they are named.
     fn remove_previous(&self, old: PathBuf) -> Result<Option<(PathBuf, Vec<String>)>, OutputError> {
         let found = foreign(&old, &self.known).map_err(|e| io_err("read", &old, e))?;
         if found.is_empty() {
             std::fs::remove_dir_all(&old).map_err(|e| io_err("remove", &old, e))?;
             return Ok(None);
         }
-        let _ = std::fs::remove_file(old.join(MARKER));
-        Ok(Some((old, found)))
+        let kept = sibling(&self.out, &format!("dossier-kept-{}", std::process::id()));
+        std::fs::rename(&old, &kept).map_err(|e| io_err("keep", &old, e))?;
+        Ok(Some((kept, found)))
     }
 
     fn fill(&self, tree: &OutputTree) -> Result<(), OutputError> {
@@ -776,6 +775,53 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("page")).unwrap(), "new");
         assert_eq!(std::fs::read_to_string(new.join("page")).unwrap(), "old");
         assert!(!sibling(&out, "dossier-old").exists());
+    }
+
+    #[test]
+    fn the_swap_by_renames_moves_the_previous_site_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let (new, out) = (dir.path().join(".site.dossier-staging"), dir.path().join("site"));
+        std::fs::create_dir(&new).unwrap();
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(new.join("page"), "new").unwrap();
+        std::fs::write(out.join("page"), "old").unwrap();
+        let aside = swap_by_renames(&new, &out).unwrap();
+        assert_eq!(aside, sibling(&out, "dossier-old"));
+        assert_eq!(std::fs::read_to_string(out.join("page")).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(aside.join("page")).unwrap(), "old");
+        assert!(!new.exists());
+    }
+
+    /// What builds killed at each step leave under the names only a build makes: the next
+    /// build puts back a previous site moved aside, removes the rest, and starts.
+    #[test]
+    fn a_build_starts_over_whatever_a_killed_build_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("dossier");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let out = dir.path().join("site");
+        let (staging, aside) = (sibling(&out, "dossier-staging"), sibling(&out, "dossier-old"));
+        // Killed between the two renames: the output is aside, a new site half made.
+        std::fs::create_dir_all(aside.join("a")).unwrap();
+        std::fs::write(aside.join("a/index.html"), "old").unwrap();
+        std::fs::write(
+            sibling(&out, "dossier-files"),
+            "00000000000000000000000000000000 3 0 a/index.html\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(staging.join("b")).unwrap();
+        drop(Staging::begin(&root, &out).unwrap());
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "old");
+        assert!(!staging.exists() && !aside.exists());
+        // Killed while it removed the previous site (no marker left in it), and a previous
+        // site left aside beside the output.
+        std::fs::create_dir_all(staging.join("c")).unwrap();
+        std::fs::create_dir_all(aside.join("d")).unwrap();
+        let s = Staging::begin(&root, &out).unwrap();
+        assert!(!aside.exists());
+        assert!(staging.is_dir() && std::fs::read_dir(&staging).unwrap().next().is_none());
+        drop(s);
+        assert!(!staging.exists());
     }
 
     #[test]

@@ -6,6 +6,9 @@
 //! address-space limit, so a checker that grows without bound fails here instead of taking
 //! the machine's memory.
 
+// Peak memory is read the way Linux reports it.
+#![cfg(target_os = "linux")]
+
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -2,6 +2,9 @@
 //! place the limit is crossed, in bounded memory. Alone in its file, so that the peak memory
 //! of this process's children is the build's alone.
 
+// Peak memory is read the way Linux reports it.
+#![cfg(target_os = "linux")]
+
 mod common;
 
 use common::Fixture;

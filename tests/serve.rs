@@ -695,3 +695,26 @@ fn a_request_before_the_first_build_is_done_is_asked_to_come_back() {
     assert_eq!(first.status, 503, "{first:?}");
     assert!(first.body.contains("http-equiv=\"refresh\""), "{}", first.body);
 }
+
+/// Open pages whose event streams are never read take only part of the connections: a page
+/// is still answered, and the streams past the cap are told to go away.
+#[test]
+fn event_streams_that_are_never_read_leave_room_for_pages() {
+    let f = dossier();
+    let server = Server::start(f.root(), &[]);
+    let host = server.host();
+    let request = format!("GET /__dossier/events HTTP/1.1\r\nHost: {host}\r\n\r\n");
+    let streams: Vec<TcpStream> = (0..520)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            s.write_all(request.as_bytes()).unwrap();
+            s
+        })
+        .collect();
+    let mut last = streams.last().unwrap().try_clone().unwrap();
+    last.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut head = [0u8; 12];
+    last.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 503", "the 520th stream");
+    assert_eq!(server.get("/").status, 200);
+}

@@ -143,7 +143,7 @@ pub fn run(args: BuildArgs) -> Exit {
                         print_diagnostics(&[Diagnostic::warning(
                             old.display().to_string(),
                             format!(
-                                "files appeared in the output during the build and were not deleted: {}; the previous site was left here with them",
+                                "files appeared in the output as the build finished and were not deleted: {}; the previous site is kept here with them",
                                 files.join(", ")
                             ),
                         )

@@ -53,6 +53,9 @@ const STALL_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most connections served at once; more wait to be accepted. Each costs a socket and a
 /// small buffer, so a flood of idle sockets cannot take all of the process's open files.
 const MAX_CONNECTIONS: usize = 512;
+/// The most event streams (open pages) at once: they never end by themselves, so they may
+/// take only part of the connections, and pages can always be asked for.
+const MAX_STREAMS: usize = MAX_CONNECTIONS * 3 / 4;
 /// An open page gets a comment this often, so that a closed one is noticed.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// Events an open page may be behind by; past that it misses some, which a reload makes up.
@@ -92,10 +95,16 @@ impl Clients {
         senders.len()
     }
 
-    fn add(&self) -> mpsc::Receiver<Event> {
+    /// A new stream, unless `MAX_STREAMS` are open.
+    fn add(&self) -> Option<mpsc::Receiver<Event>> {
+        let mut senders = self.senders.lock().unwrap_or_else(|e| e.into_inner());
+        senders.retain(|s| !s.is_closed());
+        if senders.len() >= MAX_STREAMS {
+            return None;
+        }
         let (tx, rx) = mpsc::channel(BACKLOG);
-        self.senders.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
-        rx
+        senders.push(tx);
+        Some(rx)
     }
 
     /// Ends every stream (at shutdown).
@@ -438,9 +447,16 @@ fn answer(request: &Request<Incoming>, shared: &Shared) -> Response<Body> {
         if origin.is_some_and(|o| !ours(o)) {
             return plain(403, "Forbidden: events are for this preview's own pages.\n");
         }
+        let Some(events) = shared.clients.add() else {
+            let mut response = plain(503, "Too many open pages.\n");
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
+        };
         let stream = EventStream {
             started: false,
-            events: shared.clients.add(),
+            events,
             keep_alive: tokio::time::interval_at(Instant::now() + KEEP_ALIVE, KEEP_ALIVE),
         };
         return respond(200, "text/event-stream", Body::Events(stream));
