@@ -473,10 +473,10 @@ impl Staging {
         // A folder no build of ours ever wrote into is refused before anything is made, the
         // lock file included; otherwise the refusal waits for the lock, since a build that
         // holds it may be swapping the output this very moment.
-        if let Err(e) = refuse_foreign(&out, &read_lists(&out).1) {
-            if !lock_file.exists() {
-                return Err(e);
-            }
+        if let Err(e) = refuse_foreign(&out, &read_lists(&out).1)
+            && !lock_file.exists()
+        {
+            return Err(e);
         }
         let lock = Lock::take(&out)?;
         let (staging, aside) = (sibling(&out, "dossier-staging"), sibling(&out, "dossier-old"));
