@@ -1,5 +1,6 @@
 //! Watching the dossier's folders: native events from notify (a poll every 250 ms where the
-//! system offers none), gathered into batches once the files have been quiet for a moment.
+//! system offers none), through notify's own debouncer, which hands a file's events over once
+//! it has been quiet for a moment.
 //!
 //! Editors save in many ways: in place, or by writing a temporary file and renaming it over the
 //! original, sometimes deleting first. All of them end in events on the note's own path, so a
@@ -7,72 +8,75 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use notify::{Config, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
+use notify::{Config, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer, new_debouncer_opt};
 
-/// How long the files must be quiet before a batch is taken: long enough to gather an editor's
-/// write-and-rename, short enough not to be felt.
+/// How long a file must be quiet before its events are taken: long enough to gather an
+/// editor's write-and-rename, short enough not to be felt.
 pub const QUIET: Duration = Duration::from_millis(15);
-/// A batch is taken after this long even if events keep coming (a `git checkout`).
-const MAX_WAIT: Duration = Duration::from_millis(150);
 
 /// The folders that make a dossier.
 pub const FOLDERS: [&str; 3] = ["content", "templates", "static"];
 
+/// notify's debouncer over the system's events, or over polling where the system has none.
+enum Watching {
+    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Polling(Debouncer<PollWatcher, RecommendedCache>),
+}
+
+impl Watching {
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            Watching::Native(d) => d.watch(path, mode),
+            Watching::Polling(d) => d.watch(path, mode),
+        }
+    }
+
+    /// Watches `root` itself (for folders created later) and its dossier folders.
+    fn watch_dossier(mut self, root: &Path) -> notify::Result<Watching> {
+        self.watch(root, RecursiveMode::NonRecursive)?;
+        for f in FOLDERS {
+            let dir = root.join(f);
+            if dir.is_dir() {
+                self.watch(&dir, RecursiveMode::Recursive)?;
+            }
+        }
+        Ok(self)
+    }
+}
+
 pub struct Watcher {
-    // Kept alive: dropping it stops the events.
-    _native: Option<RecommendedWatcher>,
-    _poll: Option<PollWatcher>,
-    events: Receiver<notify::Result<notify::Event>>,
+    watching: Watching,
+    batches: Receiver<DebounceEventResult>,
     root: PathBuf,
     /// True when the system gives no events and the files are polled.
     pub polling: bool,
-}
-
-fn add_watches(w: &mut dyn notify::Watcher, root: &Path) -> notify::Result<()> {
-    w.watch(root, RecursiveMode::NonRecursive)?;
-    for f in FOLDERS {
-        let dir = root.join(f);
-        if dir.is_dir() {
-            w.watch(&dir, RecursiveMode::Recursive)?;
-        }
-    }
-    Ok(())
 }
 
 impl Watcher {
     /// Watches `root`'s content/, templates/ and static/ (and the root, for folders created
     /// later).
     pub fn new(root: &Path) -> Result<Watcher, String> {
-        let (tx, events) = channel();
-        let native = RecommendedWatcher::new(tx.clone(), Config::default()).and_then(|mut w| {
-            add_watches(&mut w, root)?;
-            Ok(w)
-        });
-        match native {
-            Ok(w) => Ok(Watcher {
-                _native: Some(w),
-                _poll: None,
-                events,
-                root: root.to_path_buf(),
-                polling: false,
-            }),
+        let (tx, batches) = channel();
+        let native = new_debouncer(QUIET, None, tx.clone()).and_then(|d| Watching::Native(d).watch_dossier(root));
+        let watching = match native {
+            Ok(w) => w,
             Err(native_err) => {
                 let config = Config::default().with_poll_interval(Duration::from_millis(250));
-                let mut poll = PollWatcher::new(tx, config)
-                    .map_err(|e| format!("cannot watch the files ({native_err}; polling: {e})"))?;
-                add_watches(&mut poll, root).map_err(|e| format!("cannot watch the files: {e}"))?;
-                Ok(Watcher {
-                    _native: None,
-                    _poll: Some(poll),
-                    events,
-                    root: root.to_path_buf(),
-                    polling: true,
-                })
+                new_debouncer_opt(QUIET, None, tx, RecommendedCache::new(), config)
+                    .and_then(|d| Watching::Polling(d).watch_dossier(root))
+                    .map_err(|e| format!("cannot watch the files ({native_err}; polling: {e})"))?
             }
-        }
+        };
+        Ok(Watcher {
+            polling: matches!(watching, Watching::Polling(_)),
+            watching,
+            batches,
+            root: root.to_path_buf(),
+        })
     }
 
     /// Starts watching a dossier folder created after the start (`static/` made later), and
@@ -81,12 +85,7 @@ impl Watcher {
         for f in FOLDERS {
             let dir = self.root.join(f);
             if batch.contains(&dir) && dir.is_dir() {
-                if let Some(w) = self._native.as_mut() {
-                    let _ = w.watch(&dir, RecursiveMode::Recursive);
-                }
-                if let Some(w) = self._poll.as_mut() {
-                    let _ = w.watch(&dir, RecursiveMode::Recursive);
-                }
+                let _ = self.watching.watch(&dir, RecursiveMode::Recursive);
                 batch.extend(
                     walkdir::WalkDir::new(&dir)
                         .into_iter()
@@ -98,32 +97,24 @@ impl Watcher {
         }
     }
 
-    /// Waits up to `timeout` for a change, then gathers the batch it starts. `None` when
-    /// nothing in the dossier changed; the paths are relative to the root.
+    /// Waits up to `timeout` for a change, then takes every change the debouncer has ready.
+    /// `None` when nothing in the dossier changed; the paths are relative to the root, and the
+    /// time is when the first of their events came.
     pub fn next_batch(&mut self, timeout: Duration) -> Option<(Vec<PathBuf>, Instant)> {
-        let first = match self.events.recv_timeout(timeout) {
-            Ok(e) => e,
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
-        };
-        let started = Instant::now();
+        let first = self.batches.recv_timeout(timeout).ok()?;
+        let mut started = Instant::now();
         let mut paths: BTreeSet<PathBuf> = BTreeSet::new();
-        let mut add = |e: notify::Result<notify::Event>| {
-            if let Ok(e) = e
-                && !matches!(e.kind, notify::EventKind::Access(_))
-            {
-                paths.extend(e.paths);
+        let mut add = |batch: DebounceEventResult| {
+            for e in batch.into_iter().flatten() {
+                if !matches!(e.kind, notify::EventKind::Access(_)) {
+                    started = started.min(e.time);
+                    paths.extend(e.event.paths);
+                }
             }
         };
         add(first);
-        loop {
-            let left = MAX_WAIT.saturating_sub(started.elapsed());
-            match self.events.recv_timeout(QUIET.min(left)) {
-                Ok(e) => add(e),
-                Err(_) => break,
-            }
-            if started.elapsed() >= MAX_WAIT {
-                break;
-            }
+        while let Ok(batch) = self.batches.try_recv() {
+            add(batch);
         }
         self.watch_new_folders(&mut paths);
         let relevant: Vec<PathBuf> = paths
