@@ -14,7 +14,7 @@ use crate::diag::{self, Diagnostic};
 use crate::graph::{self, Dossier, GraphOptions};
 use crate::links::LinkTargets;
 use crate::load::{Content, SourceFile, ThemeOverrides};
-use crate::markdown::{self, Body, Rendered};
+use crate::markdown::{self, Bodies, Body, Rendered};
 use crate::model::Note;
 use crate::model::parse::{Parsed, parse_note};
 use crate::output::OutputTree;
@@ -920,17 +920,6 @@ pub fn link_only(content: Content, drafts: bool, strict: bool) -> Result<(Dossie
     diags.extend(graph_diags);
     diag::sort(&mut diags);
     Ok((dossier, diags))
-}
-
-/// The rendered bodies of a build.
-pub struct Bodies {
-    /// In note order.
-    pub notes: Vec<Arc<Rendered>>,
-    /// In the order of `Dossier::translations`.
-    pub translations: Vec<Arc<Rendered>>,
-    pub home: Arc<Rendered>,
-    /// In the order of `SiteIndex::translations`.
-    pub home_translations: Vec<Arc<Rendered>>,
 }
 
 /// Whether a cached text is `text`: at once when it is the very same (an unchanged note's).

@@ -55,6 +55,12 @@ pub struct ConflictSettings {
     pub depth: usize,
 }
 
+impl ConflictSettings {
+    /// The largest `conflicts.depth` the settings accept: chains of more organizations than
+    /// this are not followed.
+    pub const MAX_DEPTH: usize = 10;
+}
+
 impl Default for ConflictSettings {
     fn default() -> Self {
         ConflictSettings { depth: 3 }
@@ -261,7 +267,7 @@ pub fn parse(file: &str, text: String) -> Result<(SiteIndex, Vec<Diagnostic>), V
             );
         }
     }
-    let max_depth = crate::graph::conflicts::MAX_DEPTH;
+    let max_depth = ConflictSettings::MAX_DEPTH;
     if config.conflicts.depth > max_depth {
         use crate::model::PathSeg::Key;
         let (line, col, width) =

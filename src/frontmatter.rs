@@ -14,7 +14,6 @@ use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::model::PathSeg;
 
 /// A note's text split into its front-matter and body, with the front-matter parsed.
 pub struct Document<'a> {
@@ -439,6 +438,13 @@ fn yaml_help(msg: &str) -> String {
     }
 }
 
+/// One step of a path into the front-matter: a key or a sequence index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSeg {
+    Key(&'static str),
+    Index(usize),
+}
+
 /// Where the value at `path` stands in a note: (line, column, width in characters), 1-based,
 /// counted in the whole file. `yaml_start` is the byte offset of the YAML inside `text`.
 pub fn locate(text: &str, yaml_start: usize, path: &[PathSeg]) -> Option<(usize, usize, usize)> {
@@ -551,8 +557,8 @@ fn locate_in(
 
 #[cfg(test)]
 mod tests {
+    use super::PathSeg::{Index, Key};
     use super::*;
-    use crate::model::PathSeg::{Index, Key};
 
     const NOTE: &str = "---\ntitle: X\nroles:\n  - { org: tesla, role: CEO, type: officer }\n  - org: x-corp\n    role: owner\nactors: [elon-musk, nvidia]\n---\nBody\n";
 

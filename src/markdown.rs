@@ -147,6 +147,17 @@ pub enum LinkKind {
     Cite { at: Option<String> },
 }
 
+/// The rendered bodies of a build.
+pub struct Bodies {
+    /// In note order.
+    pub notes: Vec<Arc<Rendered>>,
+    /// In the order of `Dossier::translations`.
+    pub translations: Vec<Arc<Rendered>>,
+    pub home: Arc<Rendered>,
+    /// In the order of `SiteIndex::translations`.
+    pub home_translations: Vec<Arc<Rendered>>,
+}
+
 /// A link or citation from a body to another note, with the sentence it stands in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyLink {

@@ -20,7 +20,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, Value};
 
-use crate::build::Bodies;
 use crate::date::DateSpan;
 use crate::diag::Diagnostic;
 use crate::graph::conflicts::Conflicts;
@@ -29,7 +28,7 @@ use crate::graph::translations::Status;
 use crate::graph::{Dossier, note_path};
 use crate::i18n;
 use crate::load::ThemeOverrides;
-use crate::markdown::{Citation, Heading, Rendered};
+use crate::markdown::{Bodies, Citation, Heading, Rendered};
 use crate::model::{Cite, Kind, KindData, Note};
 use crate::output::OutputTree;
 use crate::timeline::{self, ConflictView, Year};

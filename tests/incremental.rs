@@ -193,7 +193,7 @@ fn every_rebuild_equals_a_full_build() {
             Box::new(|r| {
                 let original = std::fs::read_to_string(r.join("content/events/deal.md")).unwrap();
                 let body = original.splitn(3, "---\n").nth(2).unwrap();
-                let hash = dossier::graph::translations::body_hash(body);
+                let hash = dossier::model::hash::body_hash(body);
                 vec![edit(
                     r,
                     "content/events/deal.zh-Hant.md",

@@ -93,7 +93,7 @@ fn gaps() -> Fixture {
 /// Gives `current.zh-Hant.md` the hash of its original's body, as `dossier translations
 /// --hash` prints it.
 fn with_current_translation(f: Fixture) -> Fixture {
-    let hash = dossier::graph::translations::body_hash("It happened.\n");
+    let hash = dossier::model::hash::body_hash("It happened.\n");
     f.file(
         "content/events/current.zh-Hant.md",
         &format!("---\ntitle: 目前\ntranslated_from: {hash}\n---\n發生了。\n"),

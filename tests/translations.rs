@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{Fixture, Run, run};
-use dossier::graph::translations::body_hash;
+use dossier::model::hash::body_hash;
 
 const INDEX: &str = "---\ntitle: The Deal\nbase_url: https://example.org/d/\ndefault_lang: en\nlanguages:\n  en: { name: English }\n  zh-Hant: { name: 繁體中文, title: 交易案 }\n---\nHome in English.\n";
 

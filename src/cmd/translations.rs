@@ -7,8 +7,9 @@ use super::{Exit, count_summary, print_diagnostics};
 use crate::build::link_only;
 use crate::cli::TranslationsArgs;
 use crate::diag::Diagnostic;
-use crate::graph::translations::{Status, body_hash};
+use crate::graph::translations::Status;
 use crate::load::load_content;
+use crate::model::hash::body_hash;
 
 pub fn run(args: TranslationsArgs) -> Exit {
     if !args.root.join("content").is_dir() {

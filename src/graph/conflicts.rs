@@ -93,10 +93,6 @@ fn roles(dossier: &Dossier, holder: usize) -> &[Role] {
     }
 }
 
-/// The largest `conflicts.depth` the settings accept: chains of more organizations than this
-/// are not followed.
-pub const MAX_DEPTH: usize = 10;
-
 /// The best position `person` holds at `org` during `span`, through chains of at most `depth`
 /// organizations in between: the most certain, then the one with the shortest chain, then the
 /// first in the order the roles are written.
@@ -312,6 +308,9 @@ pub fn find(dossier: &Dossier, depth: usize) -> Conflicts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ConflictSettings;
+
+    const MAX_DEPTH: usize = ConflictSettings::MAX_DEPTH;
     use crate::graph::{GraphOptions, build};
     use crate::load::SourceFile;
     use crate::model::parse::parse_note;

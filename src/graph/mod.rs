@@ -358,7 +358,8 @@ fn translation_states(
     strict: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> translations::Translations {
-    use translations::{State, Status, body_hash, stale_diagnostic, status};
+    use crate::model::hash::body_hash;
+    use translations::{State, Status, stale_diagnostic, status};
     let hashes: Vec<String> = notes.iter().map(|n| n.digest.body.clone()).collect();
     let mut by_lang: BTreeMap<String, Vec<State>> = BTreeMap::new();
     for lang in site.config.languages().into_iter().skip(1) {

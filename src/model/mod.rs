@@ -386,7 +386,7 @@ pub struct Digest {
     pub text: u64,
     /// The front-matter alone.
     pub front: u64,
-    /// The body as translators record it (see `graph::translations::body_hash`).
+    /// The body as translators record it (see [`hash::body_hash`]).
     pub body: String,
 }
 
@@ -399,17 +399,12 @@ impl Digest {
         Digest {
             text: quick(text),
             front: quick(&text[..body_start]),
-            body: crate::graph::translations::body_hash(&text[body_start..]),
+            body: hash::body_hash(&text[body_start..]),
         }
     }
 }
 
-/// One step of a path into the front-matter: a key or a sequence index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PathSeg {
-    Key(&'static str),
-    Index(usize),
-}
+pub use crate::frontmatter::PathSeg;
 
 /// An id named in the front-matter, where it stands and what it must name.
 #[derive(Debug, Clone)]
@@ -651,4 +646,5 @@ mod tests {
         assert_eq!(Kind::Person.section(), Some("people"));
     }
 }
+pub mod hash;
 pub mod parse;

@@ -16,7 +16,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use dossier::graph::translations::body_hash;
+use dossier::model::hash::body_hash;
 
 /// How many notes of each kind a dossier of `notes` notes has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
