@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Translations(args) => cmd::translations::run(args),
-        Command::Serve(args) => dossier::serve::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     };
     ExitCode::from(exit as u8)
 }

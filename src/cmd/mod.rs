@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod serve;
 pub mod translations;
 
 use std::io::Write;

@@ -1,5 +1,6 @@
-//! `dossier serve`: build into memory, serve it, watch the files, rebuild what changed, and
-//! reload the open pages.
+//! The preview's library: the session that builds into memory and rebuilds what changed, the
+//! HTTP server that shows the site and reloads the open pages, and the watcher. The command
+//! that puts them together is `cmd/serve.rs`.
 //!
 //! The [`Session`] holds the dossier as last read and the caches of the last build; each batch
 //! of changed paths is read again and built incrementally (see `build::Cache`). The site it
@@ -9,15 +10,9 @@
 pub mod http;
 pub mod watch;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
 
 use crate::build::{BuildInput, Cache, build_cached};
-use crate::cli::ServeArgs;
-use crate::cmd::{Exit, print_diagnostics};
 use crate::diag::Diagnostic;
 use crate::load::{load_content, load_theme};
 use crate::output::OutputTree;
@@ -209,180 +204,4 @@ fn rel(path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
-}
-
-fn report(diags: &[Diagnostic]) -> String {
-    diags
-        .iter()
-        .map(Diagnostic::render_plain)
-        .collect::<Vec<_>>()
-        .join("\n\n")
-}
-
-/// Opens a URL in the default browser.
-fn open_browser(url: &str) {
-    let mut cmd = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else if cfg!(windows) {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    if cmd.arg(url).spawn().is_err() {
-        eprintln!("could not open a browser; open {url} yourself");
-    }
-}
-
-pub fn run(args: ServeArgs) -> Exit {
-    let Ok(root) = args.root.canonicalize() else {
-        print_diagnostics(&[
-            Diagnostic::error(args.root.display().to_string(), "this folder does not exist")
-                .with_help("run dossier serve in a dossier's folder or pass --root DIR"),
-        ]);
-        return Exit::Usage;
-    };
-    if !root.join("content").is_dir() {
-        print_diagnostics(&[Diagnostic::error(
-            "content",
-            format!("there is no folder `content/` in {}", root.display()),
-        )
-        .with_help("run dossier serve in a dossier's folder or pass --root DIR")]);
-        return Exit::Usage;
-    }
-    // Ctrl-C from here on stops the loop below, which then shuts everything down in order.
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::Relaxed));
-    }
-    let loopback = matches!(args.bind.as_str(), "127.0.0.1" | "localhost" | "::1");
-    if !loopback {
-        eprintln!(
-            "warning: serving on {}: anyone who can reach this machine can read the preview, drafts included",
-            args.bind
-        );
-    }
-    let site = Arc::new(RwLock::new(http::Served::default()));
-    let server = match http::start(&args.bind, args.port, site.clone()) {
-        Ok(s) => s,
-        Err(http::StartError::PortTaken(next)) => {
-            let help = match next {
-                Some(p) => {
-                    format!("port {p} is free: run `dossier serve --port {p}`, or `--port 0` to take any free port")
-                }
-                None => "pass another port with --port, or `--port 0` to take any free port".into(),
-            };
-            print_diagnostics(&[Diagnostic::error("--port", format!("port {} is taken", args.port)).with_help(help)]);
-            return Exit::Usage;
-        }
-        Err(http::StartError::Other(e)) => {
-            print_diagnostics(&[
-                Diagnostic::error("--bind", format!("cannot listen on {}: {e}", args.bind))
-                    .with_help("pass an address of this machine with --bind, such as 127.0.0.1"),
-            ]);
-            return Exit::Usage;
-        }
-    };
-    // An address that means "every address" is not one to open: the loopback stands for it.
-    let host = match args.bind.as_str() {
-        "0.0.0.0" => "127.0.0.1".to_string(),
-        "::" => "[::1]".to_string(),
-        b if b.contains(':') => format!("[{b}]"),
-        b => b.to_string(),
-    };
-    let url = format!("http://{host}:{}/", server.port);
-    let started = Instant::now();
-    let mut session = Session::new(&root, &url, args.drafts);
-    match session.build() {
-        Outcome::Built { tree, warnings } => {
-            print_diagnostics(&warnings);
-            site.write().unwrap_or_else(|e| e.into_inner()).tree = tree;
-        }
-        Outcome::Failed(diags) => {
-            print_diagnostics(&diags);
-            site.write().unwrap_or_else(|e| e.into_inner()).errors = Some(report(&diags));
-        }
-    }
-    site.write().unwrap_or_else(|e| e.into_inner()).ready = true;
-    let mut watcher = match watch::Watcher::new(&root) {
-        Ok(w) => w,
-        Err(e) => {
-            server.stop();
-            print_diagnostics(&[Diagnostic::error(root.display().to_string(), e)
-                .with_help("raise the limit of watched files (fs.inotify.max_user_watches) or free some")]);
-            return Exit::Usage;
-        }
-    };
-    println!(
-        "Serving {} at {url} (built in {:.2} s{}); Ctrl-C to stop",
-        root.display(),
-        started.elapsed().as_secs_f64(),
-        if watcher.polling { "; polling for changes" } else { "" }
-    );
-    let _ = std::io::stdout().flush();
-    if args.open {
-        open_browser(&url);
-    }
-    while !stop.load(Ordering::Relaxed) {
-        let Some((paths, saved)) = watcher.next_batch(Duration::from_millis(100)) else {
-            continue;
-        };
-        // Stylesheets alone: the pages can swap them without reloading. Folders in the batch
-        // only carry the files also listed.
-        let files: Vec<&PathBuf> = paths.iter().filter(|p| !root.join(p).is_dir()).collect();
-        let css_only = !files.is_empty()
-            && files
-                .iter()
-                .all(|p| p.starts_with("static") && p.extension().is_some_and(|e| e == "css"));
-        session.reload(&paths);
-        let event = if css_only {
-            http::Event::Css
-        } else {
-            http::Event::Reload
-        };
-        // The pages are shown, and the open pages told, as soon as they are ready; the data
-        // files follow when the build ends.
-        let told: std::cell::Cell<Option<(usize, Duration)>> = std::cell::Cell::new(None);
-        let publish = |tree: &OutputTree| {
-            // Copied before the lock is taken: the server reads the site while it is made.
-            let tree = tree.clone();
-            let mut served = site.write().unwrap_or_else(|e| e.into_inner());
-            served.tree = tree;
-            served.errors = None;
-            drop(served);
-            told.set(Some((server.clients.broadcast(event), saved.elapsed())));
-        };
-        match session.build_then(&publish) {
-            Outcome::Built { tree, warnings } => {
-                print_diagnostics(&warnings);
-                let mut served = site.write().unwrap_or_else(|e| e.into_inner());
-                served.tree = tree;
-                served.errors = None;
-                drop(served);
-                if told.get().is_none() {
-                    told.set(Some((server.clients.broadcast(event), saved.elapsed())));
-                }
-            }
-            Outcome::Failed(diags) => {
-                print_diagnostics(&diags);
-                site.write().unwrap_or_else(|e| e.into_inner()).errors = Some(report(&diags));
-                told.set(Some((server.clients.broadcast(http::Event::Reload), saved.elapsed())));
-            }
-        }
-        let (pages, after) = told.get().unwrap_or_default();
-        let what: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        println!(
-            "{} changed: rebuilt and told {pages} page{} in {:.0} ms",
-            what.join(", "),
-            if pages == 1 { "" } else { "s" },
-            after.as_secs_f64() * 1000.0
-        );
-        let _ = std::io::stdout().flush();
-    }
-    drop(watcher);
-    server.stop();
-    println!("Stopped.");
-    Exit::Ok
 }
