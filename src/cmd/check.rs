@@ -95,147 +95,26 @@ pub fn run(args: CheckArgs) -> Exit {
         Format::Human => (Vec::new(), Vec::new()),
     };
     diags.extend(unsafe_links);
-    let mut external_summary = None;
-    let mut external_json = Vec::new();
-    if args.external {
-        let mut exclude = Vec::new();
-        for pattern in target.config.check.exclude.iter().chain(&args.exclude) {
-            match regex::Regex::new(pattern) {
-                Ok(r) => exclude.push(r),
-                Err(e) => {
-                    print_diagnostics(&[Diagnostic::error(
-                        "--exclude",
-                        format!("`{pattern}` is not a regular expression"),
-                    )
-                    .with_help(e.to_string())]);
-                    return Exit::Usage;
-                }
-            }
+    let mut external = if args.external {
+        match check_external(&args, &target, &report.external) {
+            Ok(e) => Some(e),
+            Err(exit) => return exit,
         }
-        let ext_opts = ExternalOptions {
-            concurrency: args.concurrency.max(1),
-            timeout: Duration::from_secs_f64(args.timeout.max(0.1)),
-            cache: (!args.no_cache).then(|| args.cache.clone().unwrap_or(target.cache.clone())),
-            max_age: Duration::from_secs_f64(args.cache_max_age.max(0.0) * 3600.0),
-            exclude,
-            ..ExternalOptions::default()
-        };
-        let checked = external::check(report.external.iter().map(|e| e.url.clone()), &ext_opts);
-        // The results are keyed by the URLs without their credentials.
-        let mut by_url: BTreeMap<std::borrow::Cow<str>, Vec<&ExternalLink>> = BTreeMap::new();
-        for e in &report.external {
-            by_url.entry(external::without_credentials(&e.url)).or_default().push(e);
-        }
-        let (mut broken, mut redirected, mut limited) = (0, 0, 0);
-        let mut spots = Vec::new();
-        for (url, outcome) in &checked.outcomes {
-            let places = by_url.get(url.as_str()).cloned().unwrap_or_default();
-            match outcome {
-                Outcome::Broken { reason, .. } => {
-                    broken += 1;
-                    for e in &places {
-                        spots.push(external_spot(
-                            e,
-                            format!("broken external link `{url}`: {reason}"),
-                            None,
-                            true,
-                            &target,
-                        ));
-                    }
-                }
-                Outcome::Redirected { to, status } => {
-                    redirected += 1;
-                    if let Some(e) = places.first() {
-                        spots.push(external_spot(
-                            e,
-                            format!("`{url}` redirects ({status}) to {to}"),
-                            Some(format!("link to {to} directly")),
-                            false,
-                            &target,
-                        ));
-                    }
-                }
-                Outcome::RateLimited { status, retry_after } => {
-                    limited += 1;
-                    let after = retry_after.map_or("later".to_string(), |s| format!("after {s} s"));
-                    if let Some(e) = places.first() {
-                        spots.push(external_spot(
-                            e,
-                            format!("`{url}` is not checked: rate limited ({status}), retry {after}"),
-                            Some("check again later, or leave the host out with --exclude".into()),
-                            false,
-                            &target,
-                        ));
-                    }
-                }
-                _ => {}
-            }
-            external_json.push(ExternalJson {
-                url: url.clone(),
-                outcome: outcome.clone(),
-                pages: places.iter().map(|e| page_url(&target, &e.page)).collect(),
-            });
-        }
-        diags.extend(place_all(&target, spots));
-        external_summary = Some((checked.outcomes.len(), checked.from_cache, broken, redirected, limited));
+    } else {
+        None
+    };
+    if let Some(e) = &mut external {
+        diags.append(&mut e.diags);
     }
     crate::diag::sort(&mut diags);
     let failed = diags.iter().any(Diagnostic::is_error);
-    let broken_internal = report.broken.len();
-    let secs = started.elapsed().as_secs_f64();
     match args.format {
         Format::Human => {
             print_diagnostics(&diags);
             if let Some(items) = &target.integrity {
-                let open: Vec<Diagnostic> = items
-                    .iter()
-                    .filter(|i| i.reason.is_none())
-                    .map(|i| i.diagnostic.clone())
-                    .collect();
-                print_diagnostics(&open);
-                let explained = items.len() - open.len();
-                let line = match open.len() {
-                    0 => "Integrity: nothing to report".to_string(),
-                    1 => "Integrity: 1 gap (listed above and at /integrity/; a --strict build fails on it)".to_string(),
-                    n => {
-                        format!("Integrity: {n} gaps (listed above and at /integrity/; a --strict build fails on them)")
-                    }
-                };
-                let line = match explained {
-                    0 => line,
-                    1 => format!("{line}; 1 more explained by its note"),
-                    n => format!("{line}; {n} more explained by their notes"),
-                };
-                let _ = writeln!(std::io::stdout(), "{line}");
+                print_integrity(items);
             }
-            let mut line = format!(
-                "Checked {} links on {} pages in {secs:.2} s: {}",
-                report.internal,
-                report.pages,
-                match broken_internal {
-                    0 => "none broken".to_string(),
-                    1 => "1 broken".to_string(),
-                    n => format!("{n} broken"),
-                }
-            );
-            match report.unsafe_links.len() {
-                0 => {}
-                1 => line.push_str("; 1 unsafe link"),
-                n => line.push_str(&format!("; {n} unsafe links")),
-            }
-            if let Some((n, cached, broken, redirected, limited)) = external_summary {
-                line.push_str(&format!(
-                    "; {n} external URLs ({cached} from the cache): {broken} broken, {redirected} redirected"
-                ));
-                if limited > 0 {
-                    line.push_str(&format!(", {limited} rate limited"));
-                }
-            } else if !report.external.is_empty() {
-                line.push_str(&format!(
-                    "; {} links to other sites not checked (use --external)",
-                    report.external.len()
-                ));
-            }
+            let line = summary_line(&report, external.as_ref(), started.elapsed().as_secs_f64());
             let _ = writeln!(std::io::stdout(), "{line}");
         }
         Format::Json => {
@@ -244,7 +123,7 @@ pub fn run(args: CheckArgs) -> Exit {
                 links: report.internal,
                 broken: broken_json,
                 unsafe_links: unsafe_json,
-                external: external_json,
+                external: external.map(|e| e.json).unwrap_or_default(),
                 integrity: target.integrity.as_deref(),
                 ok: !failed,
             };
@@ -254,6 +133,153 @@ pub fn run(args: CheckArgs) -> Exit {
         }
     }
     if failed { Exit::Content } else { Exit::Ok }
+}
+
+/// What `--external` found: the problems to report, each URL's outcome for the JSON report,
+/// and the counts for the summary.
+struct External {
+    diags: Vec<Diagnostic>,
+    json: Vec<ExternalJson>,
+    /// URLs, from the cache, broken, redirected, rate limited.
+    counts: (usize, usize, usize, usize, usize),
+}
+
+/// Fetches every link to another site (`--external`).
+fn check_external(args: &CheckArgs, target: &Target, links: &[ExternalLink]) -> Result<External, Exit> {
+    let mut exclude = Vec::new();
+    for pattern in target.config.check.exclude.iter().chain(&args.exclude) {
+        match regex::Regex::new(pattern) {
+            Ok(r) => exclude.push(r),
+            Err(e) => {
+                print_diagnostics(&[Diagnostic::error(
+                    "--exclude",
+                    format!("`{pattern}` is not a regular expression"),
+                )
+                .with_help(e.to_string())]);
+                return Err(Exit::Usage);
+            }
+        }
+    }
+    let ext_opts = ExternalOptions {
+        concurrency: args.concurrency.max(1),
+        timeout: Duration::from_secs_f64(args.timeout.max(0.1)),
+        cache: (!args.no_cache).then(|| args.cache.clone().unwrap_or(target.cache.clone())),
+        max_age: Duration::from_secs_f64(args.cache_max_age.max(0.0) * 3600.0),
+        exclude,
+        ..ExternalOptions::default()
+    };
+    let checked = external::check(links.iter().map(|e| e.url.clone()), &ext_opts);
+    // The results are keyed by the URLs without their credentials.
+    let mut by_url: BTreeMap<std::borrow::Cow<str>, Vec<&ExternalLink>> = BTreeMap::new();
+    for e in links {
+        by_url.entry(external::without_credentials(&e.url)).or_default().push(e);
+    }
+    let (mut broken, mut redirected, mut limited) = (0, 0, 0);
+    let (mut spots, mut json) = (Vec::new(), Vec::new());
+    for (url, outcome) in &checked.outcomes {
+        let places = by_url.get(url.as_str()).cloned().unwrap_or_default();
+        match outcome {
+            Outcome::Broken { reason, .. } => {
+                broken += 1;
+                for e in &places {
+                    let message = format!("broken external link `{url}`: {reason}");
+                    spots.push(external_spot(e, message, None, true, target));
+                }
+            }
+            Outcome::Redirected { to, status } => {
+                redirected += 1;
+                if let Some(e) = places.first() {
+                    let message = format!("`{url}` redirects ({status}) to {to}");
+                    spots.push(external_spot(
+                        e,
+                        message,
+                        Some(format!("link to {to} directly")),
+                        false,
+                        target,
+                    ));
+                }
+            }
+            Outcome::RateLimited { status, retry_after } => {
+                limited += 1;
+                let after = retry_after.map_or("later".to_string(), |s| format!("after {s} s"));
+                if let Some(e) = places.first() {
+                    let message = format!("`{url}` is not checked: rate limited ({status}), retry {after}");
+                    let help = "check again later, or leave the host out with --exclude";
+                    spots.push(external_spot(e, message, Some(help.into()), false, target));
+                }
+            }
+            _ => {}
+        }
+        json.push(ExternalJson {
+            url: url.clone(),
+            outcome: outcome.clone(),
+            pages: places.iter().map(|e| page_url(target, &e.page)).collect(),
+        });
+    }
+    Ok(External {
+        diags: place_all(target, spots),
+        json,
+        counts: (checked.outcomes.len(), checked.from_cache, broken, redirected, limited),
+    })
+}
+
+/// Prints the open gaps of the integrity report and a line that counts them.
+fn print_integrity(items: &[crate::graph::integrity::Item]) {
+    let open: Vec<Diagnostic> = items
+        .iter()
+        .filter(|i| i.reason.is_none())
+        .map(|i| i.diagnostic.clone())
+        .collect();
+    print_diagnostics(&open);
+    let explained = items.len() - open.len();
+    let line = match open.len() {
+        0 => "Integrity: nothing to report".to_string(),
+        1 => "Integrity: 1 gap (listed above and at /integrity/; a --strict build fails on it)".to_string(),
+        n => format!("Integrity: {n} gaps (listed above and at /integrity/; a --strict build fails on them)"),
+    };
+    let line = match explained {
+        0 => line,
+        1 => format!("{line}; 1 more explained by its note"),
+        n => format!("{line}; {n} more explained by their notes"),
+    };
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// The closing line of a check: links, pages, what is broken or unsafe, and the external URLs.
+fn summary_line(report: &check::Report, external: Option<&External>, secs: f64) -> String {
+    let mut line = format!(
+        "Checked {} links on {} pages in {secs:.2} s: {}",
+        report.internal,
+        report.pages,
+        match report.broken.len() {
+            0 => "none broken".to_string(),
+            1 => "1 broken".to_string(),
+            n => format!("{n} broken"),
+        }
+    );
+    match report.unsafe_links.len() {
+        0 => {}
+        1 => line.push_str("; 1 unsafe link"),
+        n => line.push_str(&format!("; {n} unsafe links")),
+    }
+    if let Some(External {
+        counts: (n, cached, broken, redirected, limited),
+        ..
+    }) = external
+    {
+        line.push_str(&format!(
+            "; {n} external URLs ({cached} from the cache): {broken} broken, {redirected} redirected"
+        ));
+        if *limited > 0 {
+            line.push_str(&format!(", {limited} rate limited"));
+        }
+    } else if !report.external.is_empty() {
+        line.push_str(&format!(
+            "; {} links to other sites not checked (use --external)",
+            report.external.len()
+        ));
+    }
+    line
 }
 
 fn read_dir(dir: &std::path::Path, args: &CheckArgs) -> Result<Target, Exit> {
