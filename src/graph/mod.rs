@@ -117,12 +117,58 @@ pub fn build(site: SiteIndex, parsed: Parsed, opts: GraphOptions) -> (Dossier, V
 /// stale translations, which depend on the bodies alone (see [`Dossier::retranslate`]).
 pub fn build_parts(site: SiteIndex, parsed: Parsed, opts: GraphOptions) -> (Dossier, Vec<Diagnostic>, Vec<Diagnostic>) {
     let _span = tracing::info_span!("graph").entered();
-    let Parsed {
-        notes: parsed,
-        unreadable,
-    } = parsed;
-    let unreadable_ids: HashSet<&str> = unreadable.iter().map(|(id, _)| id.as_str()).collect();
+    let Parsed { notes, unreadable } = parsed;
     let mut diags = Vec::new();
+    let Sorted {
+        mut originals,
+        mut translations,
+        drafts,
+        mut draft_files,
+    } = sort_out(notes, opts);
+    let by_id = keep_first_of_each_id(&mut originals, &mut diags);
+    check_paths(&site, &originals, &mut diags);
+    check_aliases(&originals, &by_id, &mut diags);
+    let known = Known {
+        originals: &originals,
+        by_id: &by_id,
+        drafts: &drafts,
+        unreadable: unreadable.iter().map(|(id, _)| id.as_str()).collect(),
+    };
+    let mut seen = HashSet::new();
+    translations.retain(|t| keep_translation(t, &known, &site.config, &mut seen, &mut draft_files, &mut diags));
+    let role_holders = check_references(&known, &translations, &mut diags);
+    for t in translations.iter_mut() {
+        if let Some(&o) = by_id.get(&t.id) {
+            translations::inherit(t, &originals[o]);
+        }
+    }
+    let mut stale = Vec::new();
+    let translated = translation_states(&site, &originals, &translations, &by_id, opts.strict, &mut stale);
+    let dossier = Dossier {
+        site,
+        notes: originals,
+        translations,
+        translated,
+        by_id,
+        role_holders,
+        drafts: draft_files,
+        unreadable,
+    };
+    (dossier, diags, stale)
+}
+
+/// The notes of a build, sorted out: originals by kind and id, translations by id and
+/// language, and the drafts left out.
+struct Sorted {
+    originals: Vec<Note>,
+    translations: Vec<Note>,
+    /// The ids of the originals left out as drafts.
+    drafts: HashSet<String>,
+    /// Every file left out as a draft: (id, file).
+    draft_files: Vec<(String, String)>,
+}
+
+fn sort_out(parsed: Vec<Note>, opts: GraphOptions) -> Sorted {
     let mut drafts: HashSet<String> = HashSet::new();
     let mut draft_files = Vec::new();
     let mut originals = Vec::new();
@@ -143,8 +189,17 @@ pub fn build_parts(site: SiteIndex, parsed: Parsed, opts: GraphOptions) -> (Doss
     }
     originals.sort_by(|a, b| (a.kind, &a.id, &a.file).cmp(&(b.kind, &b.id, &b.file)));
     translations.sort_by(|a, b| (&a.id, &a.lang, &a.file).cmp(&(&b.id, &b.lang, &b.file)));
+    Sorted {
+        originals,
+        translations,
+        drafts,
+        draft_files,
+    }
+}
 
-    // Ids are unique across the dossier; the first file (by path) keeps the id.
+/// Ids are unique across the dossier: the first file (by path) keeps the id, the others are
+/// reported and left out. Returns the index of each id.
+fn keep_first_of_each_id(originals: &mut Vec<Note>, diags: &mut Vec<Diagnostic>) -> crate::IdMap<usize> {
     let mut by_id: crate::IdMap<usize> = crate::IdMap::with_capacity_and_hasher(originals.len(), Default::default());
     let mut first_file: BTreeMap<&str, &str> = BTreeMap::new();
     let mut sorted_by_file: Vec<usize> = (0..originals.len()).collect();
@@ -170,8 +225,11 @@ pub fn build_parts(site: SiteIndex, parsed: Parsed, opts: GraphOptions) -> (Doss
     for (i, n) in originals.iter().enumerate() {
         by_id.insert(n.id.clone(), i);
     }
+    by_id
+}
 
-    // Two notes may not be published at the same URL, nor over a page the site makes itself.
+/// Two notes may not be published at the same URL, nor over a page the site makes itself.
+fn check_paths(site: &SiteIndex, originals: &[Note], diags: &mut Vec<Diagnostic>) {
     let mut paths: HashMap<String, usize> = HashMap::with_capacity(originals.len());
     for (i, n) in originals.iter().enumerate() {
         let path = note_path(n);
@@ -215,40 +273,56 @@ pub fn build_parts(site: SiteIndex, parsed: Parsed, opts: GraphOptions) -> (Doss
             paths.insert(path, i);
         }
     }
+}
 
-    check_aliases(&originals, &by_id, &mut diags);
+/// What references are checked against: the published originals by id, the drafts, and the
+/// ids of files that could not be read (already reported).
+struct Known<'a> {
+    originals: &'a [Note],
+    by_id: &'a crate::IdMap<usize>,
+    drafts: &'a HashSet<String>,
+    unreadable: HashSet<&'a str>,
+}
 
-    // A translation needs an original of the same kind, in a language the site has, and one
-    // file per note and language.
-    let config = &site.config;
-    let mut seen: HashSet<(String, String)> = HashSet::new();
-    translations.retain(|t| {
-        // The translation of a draft is left out with it.
-        if drafts.contains(&t.id) {
-            draft_files.push((t.id.clone(), t.file.clone()));
-            return false;
-        }
-        let original = by_id.get(&t.id).map(|&i| &originals[i]);
-        if original.is_none() && unreadable_ids.contains(t.id.as_str()) {
-            return false;
-        }
-        if let Some(d) = translations::invalid(t, original, config) {
-            diags.push(d);
-            return false;
-        }
-        let lang = t.lang.clone().unwrap_or_default();
-        if !seen.insert((t.id.clone(), lang.clone())) {
-            diags.push(
-                Diagnostic::error(&t.file, format!("`{}` already has a translation into {lang}", t.id))
-                    .at(&t.text, 1, 1, 3)
-                    .with_help("keep one translation per note and language; remove or rename this file"),
-            );
-            return false;
-        }
-        true
-    });
+/// Whether a translation is kept: it needs an original of the same kind, in a language the
+/// site has, and one file per note and language. The translation of a draft goes with it.
+fn keep_translation(
+    t: &Note,
+    known: &Known,
+    config: &crate::config::Config,
+    seen: &mut HashSet<(String, String)>,
+    draft_files: &mut Vec<(String, String)>,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    // The translation of a draft is left out with it.
+    if known.drafts.contains(&t.id) {
+        draft_files.push((t.id.clone(), t.file.clone()));
+        return false;
+    }
+    let original = known.by_id.get(&t.id).map(|&i| &known.originals[i]);
+    if original.is_none() && known.unreadable.contains(t.id.as_str()) {
+        return false;
+    }
+    if let Some(d) = translations::invalid(t, original, config) {
+        diags.push(d);
+        return false;
+    }
+    let lang = t.lang.clone().unwrap_or_default();
+    if !seen.insert((t.id.clone(), lang.clone())) {
+        diags.push(
+            Diagnostic::error(&t.file, format!("`{}` already has a translation into {lang}", t.id))
+                .at(&t.text, 1, 1, 3)
+                .with_help("keep one translation per note and language; remove or rename this file"),
+        );
+        return false;
+    }
+    true
+}
 
-    // Every id named in the front-matter must exist and be of the right kind.
+/// Every id named in the front-matter must exist and be of the right kind. Returns the roles
+/// held in each organization.
+fn check_references(known: &Known, translations: &[Note], diags: &mut Vec<Diagnostic>) -> Vec<Vec<RoleRef>> {
+    let originals = known.originals;
     let mut role_holders = vec![Vec::new(); originals.len()];
     for (i, note) in originals.iter().chain(translations.iter()).enumerate() {
         let is_original = i < originals.len();
@@ -257,11 +331,11 @@ pub fn build_parts(site: SiteIndex, parsed: Parsed, opts: GraphOptions) -> (Doss
             if let Some(q) = r.quote {
                 diags.extend(long_quote(note, &r.path, q));
             }
-            let target = match by_id.get(r.id) {
+            let target = match known.by_id.get(r.id) {
                 Some(&t) => t,
-                None if unreadable_ids.contains(r.id) => continue,
+                None if known.unreadable.contains(r.id) => continue,
                 None => {
-                    diags.push(unknown_reference(note, &r, &originals, &drafts));
+                    diags.push(unknown_reference(note, &r, originals, known.drafts));
                     continue;
                 }
             };
@@ -286,7 +360,7 @@ pub fn build_parts(site: SiteIndex, parsed: Parsed, opts: GraphOptions) -> (Doss
         }
         if let (true, KindData::Entity(e)) = (is_original, &note.data) {
             for (ri, role) in e.roles.iter().enumerate() {
-                if let Some(&org) = by_id.get(&role.org)
+                if let Some(&org) = known.by_id.get(&role.org)
                     && originals[org].kind == Kind::Organization
                 {
                     role_holders[org].push(RoleRef { holder: i, role: ri });
@@ -294,24 +368,7 @@ pub fn build_parts(site: SiteIndex, parsed: Parsed, opts: GraphOptions) -> (Doss
             }
         }
     }
-    for t in translations.iter_mut() {
-        if let Some(&o) = by_id.get(&t.id) {
-            translations::inherit(t, &originals[o]);
-        }
-    }
-    let mut stale = Vec::new();
-    let translated = translation_states(&site, &originals, &translations, &by_id, opts.strict, &mut stale);
-    let dossier = Dossier {
-        site,
-        notes: originals,
-        translations,
-        translated,
-        by_id,
-        role_holders,
-        drafts: draft_files,
-        unreadable,
-    };
-    (dossier, diags, stale)
+    role_holders
 }
 
 impl Dossier {
