@@ -109,8 +109,9 @@ impl LinkTargets {
         self.draft_files.insert(file.to_string());
     }
 
-    pub fn add_unreadable(&mut self, id: &str, file: &str) {
-        self.unreadable_ids.insert(id.to_string());
+    /// A file that could not be read as a note, with its id if it is an original's.
+    pub fn add_unreadable(&mut self, id: Option<&str>, file: &str) {
+        self.unreadable_ids.extend(id.map(str::to_string));
         self.unreadable_files.insert(file.to_string());
     }
 

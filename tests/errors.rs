@@ -397,3 +397,21 @@ fn a_note_that_cannot_be_read_gives_its_own_error_and_no_cascade() {
     run.reports("content/events/e.md:3:7", "is not a day of the calendar");
     assert_eq!(run.error_count(), 2, "{}", run.stderr);
 }
+
+/// A translation that cannot be read does not make its id known: a link to a note that does
+/// not exist is still reported.
+#[test]
+fn an_unreadable_translation_does_not_hide_a_missing_original() {
+    let index = "---\ntitle: T\nbase_url: /\ndefault_lang: en\nlanguages:\n  en: { name: English }\n  zh-Hant: { name: 中文 }\n---\n";
+    let run = Fixture::empty()
+        .file("content/_index.md", index)
+        .file("content/claims/gone.zh-Hant.md", "---\ntitle: [bad\n---\n文\n")
+        .file(
+            "content/events/e.md",
+            "---\ntitle: Ev\ndate: 2023-01\n---\nAbout [[gone]].\n",
+        )
+        .build(&[]);
+    run.fails(1);
+    run.reports("content/events/e.md:5:9", "unknown id `gone`");
+    assert_eq!(run.error_count(), 2, "{}", run.stderr);
+}

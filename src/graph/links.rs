@@ -52,8 +52,8 @@ pub fn targets<'s>(dossier: &Dossier, statics: impl IntoIterator<Item = &'s str>
     for (id, file) in &dossier.drafts {
         t.add_draft(id, file);
     }
-    for (id, file) in &dossier.unreadable {
-        t.add_unreadable(id, file);
+    for u in &dossier.unreadable {
+        t.add_unreadable((!u.translation).then_some(u.id.as_str()), &u.file);
     }
     for s in statics {
         t.add_static(s);

@@ -14,7 +14,7 @@ pub mod translations;
 use crate::config::SiteIndex;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::frontmatter;
-use crate::model::parse::Parsed;
+use crate::model::parse::{Parsed, Unreadable};
 use crate::model::{Kind, KindData, Note};
 
 /// URL folders the site generates itself; a page note may not take one of them.
@@ -60,9 +60,9 @@ pub struct Dossier {
     pub role_holders: Vec<Vec<RoleRef>>,
     /// Notes left out because they are drafts: (id, file).
     pub drafts: Vec<(String, String)>,
-    /// Files that could not be read as notes: (id, file). Their ids are known, and a reference
-    /// to one is not reported again.
-    pub unreadable: Vec<(String, String)>,
+    /// Files that could not be read as notes. The ids of the originals among them are known,
+    /// and a reference to one is not reported again.
+    pub unreadable: Vec<Unreadable>,
 }
 
 impl Dossier {
@@ -132,7 +132,11 @@ pub fn build_parts(site: SiteIndex, parsed: Parsed, opts: GraphOptions) -> (Doss
         originals: &originals,
         by_id: &by_id,
         drafts: &drafts,
-        unreadable: unreadable.iter().map(|(id, _)| id.as_str()).collect(),
+        unreadable: unreadable
+            .iter()
+            .filter(|u| !u.translation)
+            .map(|u| u.id.as_str())
+            .collect(),
     };
     let mut seen = HashSet::new();
     translations.retain(|t| keep_translation(t, &known, &site.config, &mut seen, &mut draft_files, &mut diags));

@@ -32,8 +32,17 @@ fn name_parts(rel_path: &str) -> (String, &str, Option<&str>) {
 #[derive(Debug, Default)]
 pub struct Parsed {
     pub notes: Vec<Note>,
-    /// (id, file), for the files that gave no note.
-    pub unreadable: Vec<(String, String)>,
+    /// The files that gave no note.
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A file that could not be read as a note.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    pub id: String,
+    pub file: String,
+    /// A translation (`note.LANG.md`): its id names its original, not itself.
+    pub translation: bool,
 }
 
 impl Parsed {
@@ -42,8 +51,12 @@ impl Parsed {
         match note {
             Some(n) => self.notes.push(n),
             None => {
-                let (_, id, _) = name_parts(rel_path);
-                self.unreadable.push((id.to_string(), rel_path.to_string()));
+                let (_, id, lang) = name_parts(rel_path);
+                self.unreadable.push(Unreadable {
+                    id: id.to_string(),
+                    file: rel_path.to_string(),
+                    translation: lang.is_some(),
+                });
             }
         }
     }

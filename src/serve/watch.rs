@@ -1,6 +1,7 @@
 //! Watching the dossier's folders: native events from notify (a poll every 250 ms where the
-//! system offers none), through notify's own debouncer, which hands a file's events over once
-//! it has been quiet for a moment.
+//! system offers none), through notify's own debouncer, which hands each event over a moment
+//! after it came; a batch goes on gathering them until the files have been quiet for that
+//! moment, or for a longer one at most.
 //!
 //! Editors save in many ways: in place, or by writing a temporary file and renaming it over the
 //! original, sometimes deleting first. All of them end in events on the note's own path, so a
@@ -14,9 +15,11 @@ use std::time::{Duration, Instant};
 use notify::{Config, PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer, new_debouncer_opt};
 
-/// How long a file must be quiet before its events are taken: long enough to gather an
-/// editor's write-and-rename, short enough not to be felt.
+/// How long the files must be quiet before a batch is taken: long enough to gather an editor's
+/// write-and-rename, short enough not to be felt.
 pub const QUIET: Duration = Duration::from_millis(15);
+/// A batch is taken after this long even if events keep coming (a `git checkout`).
+const MAX_WAIT: Duration = Duration::from_millis(150);
 
 /// The folders that make a dossier.
 pub const FOLDERS: [&str; 3] = ["content", "templates", "static"];
@@ -97,9 +100,9 @@ impl Watcher {
         }
     }
 
-    /// Waits up to `timeout` for a change, then takes every change the debouncer has ready.
-    /// `None` when nothing in the dossier changed; the paths are relative to the root, and the
-    /// time is when the first of their events came.
+    /// Waits up to `timeout` for a change, then gathers the batch it starts. `None` when
+    /// nothing in the dossier changed; the paths are relative to the root, and the time is when
+    /// the first of their events came.
     pub fn next_batch(&mut self, timeout: Duration) -> Option<(Vec<PathBuf>, Instant)> {
         let first = self.batches.recv_timeout(timeout).ok()?;
         let mut started = Instant::now();
@@ -113,8 +116,12 @@ impl Watcher {
             }
         };
         add(first);
-        while let Ok(batch) = self.batches.try_recv() {
-            add(batch);
+        let gathering = Instant::now();
+        while let Some(left) = MAX_WAIT.checked_sub(gathering.elapsed()) {
+            match self.batches.recv_timeout(QUIET.min(left)) {
+                Ok(batch) => add(batch),
+                Err(_) => break,
+            }
         }
         self.watch_new_folders(&mut paths);
         let relevant: Vec<PathBuf> = paths
