@@ -760,17 +760,23 @@ pub fn read_tree(dir: &Path) -> io::Result<OutputTree> {
 mod tests {
     use super::*;
 
+    /// A new site (a page "new") beside the output it replaces (a page "old").
+    fn two_sites(dir: &Path) -> (PathBuf, PathBuf) {
+        let (new, out) = (dir.join(".site.dossier-staging"), dir.join("site"));
+        for (site, page) in [(&new, "new"), (&out, "old")] {
+            std::fs::create_dir(site).unwrap();
+            std::fs::write(site.join("page"), page).unwrap();
+        }
+        (new, out)
+    }
+
     /// On Linux the new site and the output trade places in one step: the previous site ends
     /// up where the new one was, and at no moment is there no output (nothing is moved aside).
     #[cfg(target_os = "linux")]
     #[test]
     fn the_swap_exchanges_the_two_folders_in_one_step() {
         let dir = tempfile::tempdir().unwrap();
-        let (new, out) = (dir.path().join(".site.dossier-staging"), dir.path().join("site"));
-        std::fs::create_dir(&new).unwrap();
-        std::fs::create_dir(&out).unwrap();
-        std::fs::write(new.join("page"), "new").unwrap();
-        std::fs::write(out.join("page"), "old").unwrap();
+        let (new, out) = two_sites(dir.path());
         assert_eq!(swap(&new, &out).unwrap(), Some(new.clone()));
         assert_eq!(std::fs::read_to_string(out.join("page")).unwrap(), "new");
         assert_eq!(std::fs::read_to_string(new.join("page")).unwrap(), "old");
@@ -780,11 +786,7 @@ mod tests {
     #[test]
     fn the_swap_by_renames_moves_the_previous_site_aside() {
         let dir = tempfile::tempdir().unwrap();
-        let (new, out) = (dir.path().join(".site.dossier-staging"), dir.path().join("site"));
-        std::fs::create_dir(&new).unwrap();
-        std::fs::create_dir(&out).unwrap();
-        std::fs::write(new.join("page"), "new").unwrap();
-        std::fs::write(out.join("page"), "old").unwrap();
+        let (new, out) = two_sites(dir.path());
         let aside = swap_by_renames(&new, &out).unwrap();
         assert_eq!(aside, sibling(&out, "dossier-old"));
         assert_eq!(std::fs::read_to_string(out.join("page")).unwrap(), "new");
