@@ -308,6 +308,11 @@ pub fn find(dossier: &Dossier, depth: usize) -> Conflicts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ids of the holders along a conflict's chain to its `to` party.
+    fn to_chain<'d>(d: &'d Dossier, c: &Conflict) -> Vec<&'d str> {
+        c.to.chain.iter().map(|l| d.notes[l.holder].id.as_str()).collect()
+    }
     use crate::config::ConflictSettings;
 
     const MAX_DEPTH: usize = ConflictSettings::MAX_DEPTH;
@@ -490,12 +495,7 @@ mod tests {
         ]);
         let found = find(&d, 3).list;
         assert_eq!(found.len(), 1, "{found:?}");
-        let chain: Vec<&str> = found[0]
-            .to
-            .chain
-            .iter()
-            .map(|l| d.notes[l.holder].id.as_str())
-            .collect();
+        let chain = to_chain(&d, &found[0]);
         assert_eq!(chain, ["p", "b", "c"], "P owns B, B invests in C, C owns D");
         assert_eq!(found[0].certainty, Certainty::Certain);
         // A shorter depth does not reach D.
@@ -557,12 +557,7 @@ mod tests {
         ]);
         let found = find(&d, 3).list;
         assert_eq!(found.len(), 1, "{found:?}");
-        let chain: Vec<&str> = found[0]
-            .to
-            .chain
-            .iter()
-            .map(|l| d.notes[l.holder].id.as_str())
-            .collect();
+        let chain = to_chain(&d, &found[0]);
         assert_eq!(chain, ["p", "a", "b", "e"]);
     }
 
