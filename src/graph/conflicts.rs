@@ -308,17 +308,17 @@ pub fn find(dossier: &Dossier, depth: usize) -> Conflicts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ConflictSettings;
+    use crate::graph::{GraphOptions, build};
+    use crate::load::SourceFile;
+    use crate::model::parse::parse_note;
+
+    const MAX_DEPTH: usize = ConflictSettings::MAX_DEPTH;
 
     /// The ids of the holders along a conflict's chain to its `to` party.
     fn to_chain<'d>(d: &'d Dossier, c: &Conflict) -> Vec<&'d str> {
         c.to.chain.iter().map(|l| d.notes[l.holder].id.as_str()).collect()
     }
-    use crate::config::ConflictSettings;
-
-    const MAX_DEPTH: usize = ConflictSettings::MAX_DEPTH;
-    use crate::graph::{GraphOptions, build};
-    use crate::load::SourceFile;
-    use crate::model::parse::parse_note;
 
     fn dossier(files: &[(&str, &str)]) -> Dossier {
         let (site, _) = crate::config::parse("content/_index.md", "---\ntitle: T\n---\n".into()).unwrap();
