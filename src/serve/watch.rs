@@ -107,14 +107,7 @@ impl Watcher {
         let first = self.batches.recv_timeout(timeout).ok()?;
         let mut started = Instant::now();
         let mut paths: BTreeSet<PathBuf> = BTreeSet::new();
-        let mut add = |batch: DebounceEventResult| {
-            for e in batch.into_iter().flatten() {
-                if !matches!(e.kind, notify::EventKind::Access(_)) {
-                    started = started.min(e.time);
-                    paths.extend(e.event.paths);
-                }
-            }
-        };
+        let mut add = |batch: DebounceEventResult| gather(&self.root, batch, &mut paths, &mut started);
         add(first);
         let gathering = Instant::now();
         while let Some(left) = MAX_WAIT.checked_sub(gathering.elapsed()) {
@@ -143,5 +136,52 @@ impl Watcher {
             return None;
         }
         Some((relevant, started))
+    }
+}
+
+/// Adds the paths a batch of events touched, and keeps the time of the earliest. A batch in
+/// error, or one where the system says events were lost (a full inotify queue), stands for
+/// every dossier folder: the session then reads them all again.
+fn gather(root: &Path, batch: DebounceEventResult, paths: &mut BTreeSet<PathBuf>, started: &mut Instant) {
+    let events = match batch {
+        Ok(events) => events,
+        Err(_) => {
+            paths.extend(FOLDERS.map(|f| root.join(f)));
+            return;
+        }
+    };
+    for e in events {
+        if e.need_rescan() {
+            paths.extend(FOLDERS.map(|f| root.join(f)));
+        }
+        if !matches!(e.kind, notify::EventKind::Access(_)) {
+            *started = (*started).min(e.time);
+            paths.extend(e.event.paths);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lost_events_stand_for_every_dossier_folder() {
+        let root = Path::new("/d");
+        let mut started = Instant::now();
+        let mut paths = BTreeSet::new();
+        gather(
+            root,
+            Err(vec![notify::Error::generic("queue full")]),
+            &mut paths,
+            &mut started,
+        );
+        let all: BTreeSet<PathBuf> = FOLDERS.iter().map(|f| root.join(f)).collect();
+        assert_eq!(paths, all);
+        let mut paths = BTreeSet::new();
+        let rescan = notify::Event::new(notify::EventKind::Other).set_flag(notify::event::Flag::Rescan);
+        let event = notify_debouncer_full::DebouncedEvent::new(rescan, started);
+        gather(root, Ok(vec![event]), &mut paths, &mut started);
+        assert_eq!(paths, all);
     }
 }
