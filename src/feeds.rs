@@ -267,7 +267,6 @@ pub fn write_dossier_json(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<Vec<Range<usize>>> {
     let config = &dossier.site.config;
-    let base_path = config.base_path();
     let ids = |kinds: &[Kind]| -> Vec<&str> {
         kinds
             .iter()
@@ -275,58 +274,104 @@ pub fn write_dossier_json(
             .map(|i| dossier.notes[i].id.as_str())
             .collect()
     };
-    let note = |i: usize| {
-        let (n, body) = (&dossier.notes[i], &bodies[i]);
-        JsonNote {
-            hash: dossier.translated.hashes.get(i).map_or("", String::as_str),
-            translations: dossier
-                .translated
-                .by_lang
-                .iter()
-                .filter_map(|(lang, states)| {
-                    let state = states.get(i)?;
-                    let t = state.translation.map(|k| &dossier.translations[k]);
-                    Some(JsonTranslation {
-                        lang,
-                        status: state.status,
-                        title: t.map(|t| t.title.as_str()),
-                        url: t.map(|_| format!("{base_path}{}{}", config.lang_prefix(lang), note_path(n))),
-                        file: t.map(|t| t.file.as_str()),
-                    })
-                })
-                .collect(),
-            id: &n.id,
-            kind: n.kind,
-            title: &n.title,
-            url: format!("{base_path}{}", note_path(n)),
-            file: &n.file,
-            summary: n.common.summary.as_deref(),
-            tags: &n.common.tags,
-            aliases: &n.common.aliases,
-            date: n.date(),
-            fields: &n.data,
-            extra: &n.extra,
-            links: {
-                let mut seen = std::collections::HashSet::new();
-                body.links
-                    .iter()
-                    .filter(|l| l.kind == LinkKind::Link && seen.insert(l.target))
-                    .map(|l| dossier.notes[l.target].id.as_str())
-                    .collect()
-            },
-            citations: body
-                .citations
-                .iter()
-                .map(|c| JsonCitation {
-                    n: c.n,
-                    source: &dossier.notes[c.source].id,
-                    at: c.at.as_deref(),
-                    quote: c.quote.as_deref(),
-                })
-                .collect(),
+    let doc = JsonDossier {
+        format: "dossier/1",
+        site: JsonSite {
+            title: &config.title,
+            description: config.description.as_deref(),
+            base_url: config.absolute_base(),
+            default_lang: &config.default_lang,
+            languages: &config.languages,
+        },
+        notes: &[],
+        sources: ids(&[Kind::Source]),
+        entities: ids(&[Kind::Person, Kind::Organization]),
+        events: ids(&[Kind::Event]),
+        claims: ids(&[Kind::Claim]),
+        roles: json_roles(dossier),
+        timeline: crate::timeline::order(dossier)
+            .into_iter()
+            .map(|i| dossier.notes[i].id.as_str())
+            .collect(),
+        conflicts: json_conflicts(dossier, conflicts),
+    };
+    let count = dossier.notes.len();
+    // The last build's entry of a note that did not change is this build's.
+    let reuse = reuse.filter(|r| r.entries.len() == count);
+    let entry = |i: usize, part: &mut Vec<u8>| {
+        let last = reuse
+            .as_ref()
+            .filter(|r| !r.changed.contains(&i))
+            .and_then(|r| r.last.get(r.entries[i].clone()));
+        match last {
+            Some(bytes) => {
+                part.extend_from_slice(bytes);
+                Ok(())
+            }
+            None => write_entry(&json_note(dossier, bodies, i), part),
         }
     };
-    let roles = dossier
+    write_pretty_with_list(&doc, "notes", count, entry, out)
+}
+
+/// A note's entry in `dossier.json`.
+fn json_note<'a>(dossier: &'a Dossier, bodies: &'a [std::sync::Arc<Rendered>], i: usize) -> JsonNote<'a> {
+    let config = &dossier.site.config;
+    let base_path = config.base_path();
+    let (n, body) = (&dossier.notes[i], &bodies[i]);
+    JsonNote {
+        hash: dossier.translated.hashes.get(i).map_or("", String::as_str),
+        translations: dossier
+            .translated
+            .by_lang
+            .iter()
+            .filter_map(|(lang, states)| {
+                let state = states.get(i)?;
+                let t = state.translation.map(|k| &dossier.translations[k]);
+                Some(JsonTranslation {
+                    lang,
+                    status: state.status,
+                    title: t.map(|t| t.title.as_str()),
+                    url: t.map(|_| format!("{base_path}{}{}", config.lang_prefix(lang), note_path(n))),
+                    file: t.map(|t| t.file.as_str()),
+                })
+            })
+            .collect(),
+        id: &n.id,
+        kind: n.kind,
+        title: &n.title,
+        url: format!("{base_path}{}", note_path(n)),
+        file: &n.file,
+        summary: n.common.summary.as_deref(),
+        tags: &n.common.tags,
+        aliases: &n.common.aliases,
+        date: n.date(),
+        fields: &n.data,
+        extra: &n.extra,
+        links: {
+            let mut seen = std::collections::HashSet::new();
+            body.links
+                .iter()
+                .filter(|l| l.kind == LinkKind::Link && seen.insert(l.target))
+                .map(|l| dossier.notes[l.target].id.as_str())
+                .collect()
+        },
+        citations: body
+            .citations
+            .iter()
+            .map(|c| JsonCitation {
+                n: c.n,
+                source: &dossier.notes[c.source].id,
+                at: c.at.as_deref(),
+                quote: c.quote.as_deref(),
+            })
+            .collect(),
+    }
+}
+
+/// Every role of every person and organization, flattened.
+fn json_roles(dossier: &Dossier) -> Vec<JsonRole<'_>> {
+    dossier
         .notes
         .iter()
         .filter_map(|n| match &n.data {
@@ -345,67 +390,34 @@ pub fn write_dossier_json(
                 cites: &r.cites,
             })
         })
-        .collect();
-    let doc = JsonDossier {
-        format: "dossier/1",
-        site: JsonSite {
-            title: &config.title,
-            description: config.description.as_deref(),
-            base_url: config.absolute_base(),
-            default_lang: &config.default_lang,
-            languages: &config.languages,
-        },
-        notes: &[],
-        sources: ids(&[Kind::Source]),
-        entities: ids(&[Kind::Person, Kind::Organization]),
-        events: ids(&[Kind::Event]),
-        claims: ids(&[Kind::Claim]),
-        roles,
-        timeline: crate::timeline::order(dossier)
-            .into_iter()
-            .map(|i| dossier.notes[i].id.as_str())
-            .collect(),
-        conflicts: conflicts
-            .list
-            .iter()
-            .map(|c| {
-                let pos = |p: &'_ Position| JsonPosition {
-                    org: &dossier.notes[p.org].id,
-                    certainty: p.certainty,
-                    chain: p
-                        .chain
-                        .iter()
-                        .map(|l| serde_json::json!({ "holder": dossier.notes[l.holder].id, "role": l.role }))
-                        .collect(),
-                    _p: std::marker::PhantomData,
-                };
-                JsonConflict {
-                    event: &dossier.notes[c.event].id,
-                    person: &dossier.notes[c.person].id,
-                    certainty: c.certainty,
-                    from: pos(&c.from),
-                    to: pos(&c.to),
-                }
-            })
-            .collect(),
-    };
-    let count = dossier.notes.len();
-    // The last build's entry of a note that did not change is this build's.
-    let reuse = reuse.filter(|r| r.entries.len() == count);
-    let entry = |i: usize, part: &mut Vec<u8>| {
-        let last = reuse
-            .as_ref()
-            .filter(|r| !r.changed.contains(&i))
-            .and_then(|r| r.last.get(r.entries[i].clone()));
-        match last {
-            Some(bytes) => {
-                part.extend_from_slice(bytes);
-                Ok(())
+        .collect()
+}
+
+/// Every computed conflict, by ids.
+fn json_conflicts<'a>(dossier: &'a Dossier, conflicts: &'a Conflicts) -> Vec<JsonConflict<'a>> {
+    conflicts
+        .list
+        .iter()
+        .map(|c| {
+            let pos = |p: &'_ Position| JsonPosition {
+                org: &dossier.notes[p.org].id,
+                certainty: p.certainty,
+                chain: p
+                    .chain
+                    .iter()
+                    .map(|l| serde_json::json!({ "holder": dossier.notes[l.holder].id, "role": l.role }))
+                    .collect(),
+                _p: std::marker::PhantomData,
+            };
+            JsonConflict {
+                event: &dossier.notes[c.event].id,
+                person: &dossier.notes[c.person].id,
+                certainty: c.certainty,
+                from: pos(&c.from),
+                to: pos(&c.to),
             }
-            None => write_entry(&note(i), part),
-        }
-    };
-    write_pretty_with_list(&doc, "notes", count, entry, out)
+        })
+        .collect()
 }
 
 /// What the last build's `dossier.json` lends a rebuild of the same notes, in the same order,
