@@ -19,7 +19,7 @@ use crate::model::Note;
 use crate::model::parse::{Parsed, parse_note};
 use crate::output::OutputTree;
 use crate::progress::Progress;
-use crate::render;
+use crate::site;
 
 /// Everything a build needs, already read from disk.
 pub struct BuildInput {
@@ -79,7 +79,7 @@ type ParsedFile = (Arc<str>, Option<Note>, Vec<Diagnostic>);
 /// - Each note as parsed, by file, with the text it was parsed from.
 /// - Each body as rendered (before its heading links are filled in), by file, with its text and
 ///   the fingerprint of the link targets it was rendered against.
-/// - The last successful site, each page with what it was made from ([`render::Deps`]), and the
+/// - The last successful site, each page with what it was made from ([`site::Deps`]), and the
 ///   computed views that pages show. A rebuild renders again only the pages whose inputs
 ///   changed, and copies the others; the result is byte for byte a full build's (tested in
 ///   `tests/serve.rs`).
@@ -117,10 +117,10 @@ struct CachedBody {
 /// The last successful build, as the next one compares itself with it.
 struct Last {
     tree: OutputTree,
-    pages: BTreeMap<String, render::Deps>,
+    pages: BTreeMap<String, site::Deps>,
     layout: u64,
-    index: Arc<render::Index>,
-    links: render::LinkViews,
+    index: Arc<site::Index>,
+    links: site::LinkViews,
     conflicts: graph::conflicts::Conflicts,
     role_holders: Vec<Vec<graph::RoleRef>>,
     statuses: BTreeMap<String, Vec<graph::translations::Status>>,
@@ -311,7 +311,7 @@ fn build_with(
     progress: &Progress,
     cache: &mut Cache,
     pages_ready: &dyn Fn(&OutputTree),
-    sink: Option<render::PageSink<'_>>,
+    sink: Option<site::PageSink<'_>>,
 ) -> Result<Built, BuildFailure> {
     let given = matches!(input, Input::Given(_));
     let BuildInput {
@@ -337,7 +337,7 @@ fn build_with(
 
     // The files bodies may link to in static/: the theme's defaults, the dossier's own, and the
     // generated highlighting stylesheet.
-    let mut statics: BTreeSet<String> = render::DEFAULT_STATIC.iter().map(|(n, _)| (*n).to_string()).collect();
+    let mut statics: BTreeSet<String> = site::DEFAULT_STATIC.iter().map(|(n, _)| (*n).to_string()).collect();
     statics.extend(theme.statics.iter().map(|f| f.name.clone()));
     statics.insert("syntax.css".into());
 
@@ -353,14 +353,14 @@ fn build_with(
     let (mut dossier, targets, structural, theme) = match reused {
         Some((dossier, targets, structural, more)) => {
             diags.extend(more);
-            (dossier, targets, structural, render::compile_theme(theme.clone()))
+            (dossier, targets, structural, site::compile_theme(theme.clone()))
         }
         None => {
             // The parse cache moves on from the kept dossier: it may not serve again.
             if let Some(last) = cache.last.as_mut() {
                 last.kept = None;
             }
-            let (parsed, theme) = rayon::join(|| cache.parse(&content.notes), || render::compile_theme(theme.clone()));
+            let (parsed, theme) = rayon::join(|| cache.parse(&content.notes), || site::compile_theme(theme.clone()));
             let mut notes = Parsed::default();
             for (file, (note, d)) in content.notes.iter().zip(parsed) {
                 diags.extend(d);
@@ -435,7 +435,7 @@ fn build_with(
     let same = cache.last.as_ref().filter(|last| last.layout == layout);
     let changed = same.map(|last| changed_notes(&dossier, &texts, &changed_bodies, last));
     drop(compare_span);
-    let (mut links, touched) = render::links_by_lang(
+    let (mut links, touched) = site::links_by_lang(
         &dossier,
         &bodies,
         same.zip(changed.as_ref()).map(|(last, changed)| (&last.links, changed)),
@@ -479,7 +479,7 @@ fn build_with(
         Some((pages, _, last)) => pages.contains(path) || !last.pages.contains_key(path),
         None => true,
     };
-    let input = render::SiteInput {
+    let input = site::SiteInput {
         dossier: &dossier,
         bodies: &bodies,
         conflicts: &conflicts,
@@ -491,7 +491,7 @@ fn build_with(
         sink,
     };
     let mut rendered = OutputTree::default();
-    let (template_diags, deps) = render::render_site(input, &theme, &mut rendered);
+    let (template_diags, deps) = site::render_site(input, &theme, &mut rendered);
     if !template_diags.is_empty() {
         diags.extend(template_diags);
         return Err(fail(diags, false));
@@ -544,7 +544,7 @@ fn build_with(
         let _span = tracing::info_span!("feeds").entered();
         let last_json = tree.get_shared("dossier.json").cloned();
         let reuse = match (&changed_notes, &last_json) {
-            (Some(changed), Some(last)) if sink.is_none() => Some(crate::feeds::JsonReuse {
+            (Some(changed), Some(last)) if sink.is_none() => Some(crate::site::feeds::JsonReuse {
                 last,
                 entries: &json_entries,
                 changed,
@@ -636,7 +636,7 @@ fn integrity_report(
     bodies: &Bodies,
     links: Option<&graph::links::Links>,
 ) -> Vec<graph::integrity::Gap> {
-    let shown = render::shown_bodies(dossier, bodies, &dossier.site.config.default_lang);
+    let shown = site::shown_bodies(dossier, bodies, &dossier.site.config.default_lang);
     match links {
         Some(links) => graph::integrity::report(dossier, &shown, links, &bodies.home),
         None => graph::integrity::report(
@@ -830,7 +830,7 @@ fn dirty_pages(
         for &i in changed {
             if !last.index.has_summary(dossier, lang, words, i) {
                 summary_changed.insert(i as u32);
-                kinds |= render::kind_bit(dossier.notes[i].kind);
+                kinds |= site::kind_bit(dossier.notes[i].kind);
             } else if front_changed(i) {
                 summary_changed.insert(i as u32);
             }
@@ -1122,7 +1122,7 @@ fn render_markdown(
 const FEEDS: [&str; 4] = ["atom.xml", "dossier.json", "timeline.json", "sitemap.xml"];
 
 /// The static files and the highlighting stylesheet.
-fn add_statics(theme: &render::Theme, tree: &mut OutputTree, diags: &mut Vec<Diagnostic>) {
+fn add_statics(theme: &site::Theme, tree: &mut OutputTree, diags: &mut Vec<Diagnostic>) {
     for (name, bytes) in &theme.statics {
         if tree.contains(name) {
             diags.push(
@@ -1150,8 +1150,8 @@ fn add_feeds(
     bodies: &[Arc<Rendered>],
     conflicts: &graph::conflicts::Conflicts,
     tree: &mut OutputTree,
-    sink: Option<render::PageSink<'_>>,
-    reuse: Option<crate::feeds::JsonReuse<'_>>,
+    sink: Option<site::PageSink<'_>>,
+    reuse: Option<crate::site::feeds::JsonReuse<'_>>,
 ) -> Vec<std::ops::Range<usize>> {
     let put = |tree: &mut OutputTree, name: &str, bytes: Vec<u8>| match sink {
         Some(sink) => {
@@ -1162,31 +1162,31 @@ fn add_feeds(
     };
     // dossier.json is as large as a tenth of the site: with a sink, it goes to the file as it
     // is made, never whole in memory.
-    let json = move |sink: Option<render::PageSink<'_>>| match sink {
+    let json = move |sink: Option<site::PageSink<'_>>| match sink {
         Some(sink) => {
             let mut entries = Vec::new();
             sink.put_streamed("dossier.json", &mut |w| {
-                entries = crate::feeds::write_dossier_json(dossier, bodies, conflicts, None, w)?;
+                entries = crate::site::feeds::write_dossier_json(dossier, bodies, conflicts, None, w)?;
                 Ok(())
             });
             (None, entries)
         }
         None => {
-            let (bytes, entries) = crate::feeds::dossier_json(dossier, bodies, conflicts, reuse);
+            let (bytes, entries) = crate::site::feeds::dossier_json(dossier, bodies, conflicts, reuse);
             (Some(bytes), entries)
         }
     };
     let ((atom, (json, entries)), timeline) = rayon::join(
         || {
             rayon::join(
-                || tracing::info_span!("feeds.atom").in_scope(|| crate::feeds::atom(dossier).into_bytes()),
+                || tracing::info_span!("feeds.atom").in_scope(|| crate::site::feeds::atom(dossier).into_bytes()),
                 || tracing::info_span!("feeds.json").in_scope(|| json(sink)),
             )
         },
         || {
             let _span = tracing::info_span!("feeds.timeline").entered();
-            let order = crate::timeline::order(dossier);
-            crate::timeline::timeline_js(dossier, &order, conflicts, &dossier.site.config.absolute_base())
+            let order = crate::site::timeline::order(dossier);
+            crate::site::timeline::timeline_js(dossier, &order, conflicts, &dossier.site.config.absolute_base())
         },
     );
     put(tree, "atom.xml", atom);
@@ -1195,7 +1195,7 @@ fn add_feeds(
         None => tree.insert_on_disk("dossier.json".to_string()),
     }
     put(tree, "timeline.json", timeline);
-    let sitemap = crate::feeds::sitemap(dossier, tree);
+    let sitemap = crate::site::feeds::sitemap(dossier, tree);
     put(tree, "sitemap.xml", sitemap.into_bytes());
     entries
 }

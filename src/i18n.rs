@@ -205,7 +205,7 @@ mod tests {
 
     fn builtin(tag: &str) -> BTreeMap<String, Text> {
         let name = format!("{DIR}{tag}.yaml");
-        let (_, bytes) = crate::render::DEFAULT_TEMPLATES
+        let (_, bytes) = crate::site::DEFAULT_TEMPLATES
             .iter()
             .find(|(n, _)| *n == name)
             .expect("embedded");
@@ -218,7 +218,7 @@ mod tests {
         let zh = builtin("zh-Hant");
         let mut used: Vec<String> = Vec::new();
         let re = regex::Regex::new(r"(?:^|[^A-Za-z0-9_.])t\.([a-z_]+)").unwrap();
-        for (name, bytes) in crate::render::DEFAULT_TEMPLATES {
+        for (name, bytes) in crate::site::DEFAULT_TEMPLATES {
             if !name.ends_with(".html") {
                 continue;
             }

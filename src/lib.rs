@@ -10,7 +10,6 @@ pub mod cmd;
 pub mod config;
 pub mod date;
 pub mod diag;
-pub mod feeds;
 pub mod frontmatter;
 pub mod graph;
 pub mod i18n;
@@ -20,10 +19,9 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod progress;
-pub mod render;
 pub mod sentence;
 pub mod serve;
-pub mod timeline;
+pub mod site;
 
 /// A map from note ids (or other short strings the build looks up for every link and
 /// summary it prints) to what the build knows of them. aHash, not the standard SipHash: the

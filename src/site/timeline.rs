@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::{Locale, SummaryValue};
 use crate::date::{DateSpan, Day, Qualifier};
 use crate::graph::Dossier;
 use crate::graph::conflicts::{Certainty, Conflict, Conflicts, Position};
 use crate::model::{Kind, KindData, Note, Role};
-use crate::render::{Locale, SummaryValue};
 
 /// Dated events and claims, in order: by first possible day, then last, then id. A span with
 /// no known start ("before June 2024") is placed by its last day, in the year it is filed under.

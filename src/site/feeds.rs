@@ -21,13 +21,13 @@ use std::ops::Range;
 use pulldown_cmark_escape::escape_html;
 use serde::Serialize;
 
+use super::list_order;
 use crate::date::DateSpan;
 use crate::graph::conflicts::{Certainty, Conflicts, Position};
 use crate::graph::{Dossier, note_path};
 use crate::markdown::{LinkKind, Rendered};
 use crate::model::{Cite, Kind, KindData, RoleType};
 use crate::output::OutputTree;
-use crate::render::list_order;
 
 fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -289,7 +289,7 @@ pub fn write_dossier_json(
         events: ids(&[Kind::Event]),
         claims: ids(&[Kind::Claim]),
         roles: json_roles(dossier),
-        timeline: crate::timeline::order(dossier)
+        timeline: super::timeline::order(dossier)
             .into_iter()
             .map(|i| dossier.notes[i].id.as_str())
             .collect(),
