@@ -13,13 +13,15 @@ use crate::config;
 use crate::diag::{self, Diagnostic};
 use crate::graph::{self, Dossier, GraphOptions};
 use crate::links::LinkTargets;
-use crate::load::{Content, SourceFile, ThemeOverrides};
+use crate::load::Content;
 use crate::markdown::{self, Bodies, Body, Rendered};
 use crate::model::Note;
+use crate::model::SourceFile;
 use crate::model::parse::{Parsed, parse_note};
-use crate::output::OutputTree;
 use crate::progress::Progress;
 use crate::site;
+use crate::site::OutputTree;
+use crate::site::ThemeOverrides;
 
 /// Everything a build needs, already read from disk.
 pub struct BuildInput {

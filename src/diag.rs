@@ -322,6 +322,21 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
+/// Says where a file stops being UTF-8.
+pub fn utf8_diag(file: &str, e: std::string::FromUtf8Error) -> Diagnostic {
+    let valid = e.utf8_error().valid_up_to();
+    let bytes = e.into_bytes();
+    let lossy = String::from_utf8_lossy(&bytes).into_owned();
+    // The valid prefix is the same in the lossy text, so the offset maps one to one.
+    let (line, col) = line_col(&lossy, valid);
+    Diagnostic::error(
+        file,
+        format!("this file is not valid UTF-8 (byte {valid} is not part of a UTF-8 character)"),
+    )
+    .at(&lossy, line, col, 1)
+    .with_help("save the file as UTF-8 in your editor")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

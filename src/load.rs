@@ -7,24 +7,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diag::Diagnostic;
-
-/// One file as read, with its path relative to the dossier root (`content/people/x.md`).
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    pub rel_path: String,
-    /// Shared with the note parsed from it and the caches of `serve`: an unchanged file's
-    /// text is the very same, and copying a file costs a count.
-    pub text: std::sync::Arc<str>,
-}
-
-/// The raw bytes of a theme file (`templates/…` or `static/…`), relative to its folder.
-#[derive(Debug, Clone)]
-pub struct ThemeFile {
-    pub name: String,
-    pub rel_path: String,
-    pub bytes: Vec<u8>,
-}
+use crate::diag::{Diagnostic, utf8_diag};
+use crate::model::SourceFile;
+use crate::site::{ThemeFile, ThemeOverrides};
 
 /// What `content/` holds.
 #[derive(Debug, Default, Clone)]
@@ -35,13 +20,6 @@ pub struct Content {
     pub index_translations: Vec<(String, SourceFile)>,
     /// Every other `.md` file, sorted by path.
     pub notes: Vec<SourceFile>,
-}
-
-/// A dossier's own theme files, which override the embedded defaults one by one.
-#[derive(Debug, Default, Clone)]
-pub struct ThemeOverrides {
-    pub templates: Vec<ThemeFile>,
-    pub statics: Vec<ThemeFile>,
 }
 
 fn rel(root: &Path, path: &Path) -> String {
@@ -142,21 +120,6 @@ pub fn read_text(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
             text: text.into(),
         })
         .map_err(|e| utf8_diag(&rel_path, e))
-}
-
-/// Says where a file stops being UTF-8.
-pub fn utf8_diag(file: &str, e: std::string::FromUtf8Error) -> Diagnostic {
-    let valid = e.utf8_error().valid_up_to();
-    let bytes = e.into_bytes();
-    let lossy = String::from_utf8_lossy(&bytes).into_owned();
-    // The valid prefix is the same in the lossy text, so the offset maps one to one.
-    let (line, col) = crate::diag::line_col(&lossy, valid);
-    Diagnostic::error(
-        file,
-        format!("this file is not valid UTF-8 (byte {valid} is not part of a UTF-8 character)"),
-    )
-    .at(&lossy, line, col, 1)
-    .with_help("save the file as UTF-8 in your editor")
 }
 
 /// The language of `content/_index.LANG.md`.

@@ -15,10 +15,12 @@
 //! The list also lets the next build link the unchanged files from the output rather than
 //! write them again, so that they keep their time.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+
+use crate::site::{OutputTree, Sink};
 
 use rayon::prelude::*;
 
@@ -26,94 +28,12 @@ use rayon::prelude::*;
 pub const MARKER: &str = ".dossier-output";
 const MARKER_TEXT: &str = "This folder was written by dossier, which replaces it on every build.\n";
 
-/// The built site: output path (relative, `/`-separated) → bytes. Sorted, so writing and
-/// hashing it is deterministic. The bytes are shared, so keeping the previous site beside the
-/// next one (as `serve` does) costs no copy.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct OutputTree {
-    files: BTreeMap<String, Arc<[u8]>>,
-    /// Files already written to a [`Staging`] folder as they were made: their entries in
-    /// `files` are empty, and [`Staging::finish`] does not write them again.
-    on_disk: BTreeSet<String>,
-    /// The URL the site is built for, recorded in the marker file so that
-    /// `dossier check --dir` can tell the site's own links from others.
-    pub base_url: Option<String>,
-}
-
 /// The base URL a build recorded in an output folder's marker, if any.
 pub fn recorded_base_url(dir: &Path) -> Option<String> {
     let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
     text.lines()
         .find_map(|l| l.strip_prefix("base_url: "))
         .map(|u| u.trim().to_string())
-}
-
-impl OutputTree {
-    pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
-        self.on_disk.remove(&path);
-        self.files.insert(path, bytes.into());
-    }
-
-    /// Records a file already written to the staging folder the tree is finished into.
-    pub fn insert_on_disk(&mut self, path: String) {
-        self.files.insert(path.clone(), Arc::from(&[][..]));
-        self.on_disk.insert(path);
-    }
-
-    /// Puts in every file of `other`, written or not, without copying bytes.
-    pub fn extend_from(&mut self, other: &OutputTree) {
-        for (path, bytes) in &other.files {
-            self.files.insert(path.clone(), bytes.clone());
-            if other.on_disk.contains(path) {
-                self.on_disk.insert(path.clone());
-            } else {
-                self.on_disk.remove(path);
-            }
-        }
-    }
-
-    /// Inserts bytes another tree already holds, without copying them.
-    pub fn insert_shared(&mut self, path: String, bytes: Arc<[u8]>) {
-        self.on_disk.remove(&path);
-        self.files.insert(path, bytes);
-    }
-
-    pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(|b| &b[..])
-    }
-
-    /// The bytes of a file, shared.
-    pub fn get_shared(&self, path: &str) -> Option<&Arc<[u8]>> {
-        self.files.get(path)
-    }
-
-    /// Keeps only the files whose path `keep` accepts.
-    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
-        self.files.retain(|path, _| keep(path));
-        let files = &self.files;
-        self.on_disk.retain(|path| files.contains_key(path));
-    }
-
-    pub fn remove(&mut self, path: &str) {
-        self.files.remove(path);
-        self.on_disk.remove(path);
-    }
-
-    pub fn contains(&self, path: &str) -> bool {
-        self.files.contains_key(path)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Arc<[u8]>)> {
-        self.files.iter()
-    }
-
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
 }
 
 /// Why the output could not be written. The message names the path and what to do.
@@ -412,15 +332,6 @@ fn written_text(files: &BTreeMap<String, Written>) -> String {
     text
 }
 
-/// Where a build puts the files of the site as soon as each is made, instead of holding them
-/// until the site is done.
-pub trait Sink: Sync {
-    /// Takes a whole file.
-    fn put(&self, path: &str, bytes: &[u8]);
-    /// Takes a file as `write` makes it, a piece at a time.
-    fn put_streamed(&self, path: &str, write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>);
-}
-
 impl Sink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) {
         Staging::put(self, path, bytes);
@@ -690,7 +601,7 @@ impl Staging {
             text.push_str(&format!("base_url: {url}\n"));
         }
         std::fs::write(&marker, text).map_err(|e| io_err("write", &marker, e))?;
-        let files: Vec<(&String, &Arc<[u8]>)> = tree.iter().filter(|(p, _)| !tree.on_disk.contains(*p)).collect();
+        let files: Vec<(&String, &Arc<[u8]>)> = tree.iter().filter(|(p, _)| !tree.is_on_disk(p)).collect();
         files.par_iter().try_for_each(|(p, bytes)| self.write_file(p, bytes))
     }
 }

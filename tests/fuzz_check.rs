@@ -15,7 +15,7 @@ use dossier::check::external::{join, without_credentials};
 use dossier::check::extract::{css, html, html5gum_links, srcset};
 use dossier::check::{CheckOptions, check_tree};
 use dossier::diag::{Diagnostic, Locator, line_col};
-use dossier::output::OutputTree;
+use dossier::site::OutputTree;
 use proptest::prelude::*;
 
 /// Pieces of HTML that reach the scanner's every state, joined at random.

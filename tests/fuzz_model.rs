@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use dossier::date::DateSpan;
 use dossier::links::{LinkTargets, Target, parse_citation, resolve_path, sentence_around};
-use dossier::load::SourceFile;
 use dossier::markdown::{Body, render_body};
+use dossier::model::SourceFile;
 use dossier::model::parse::parse_note;
 use dossier::model::{Kind, KindData};
 use proptest::prelude::*;

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use dossier::check::extract;
-use dossier::output::OutputTree;
 use dossier::serve::{Outcome, Session};
+use dossier::site::OutputTree;
 
 const BASE: &str = "http://127.0.0.1:1111/";
 

@@ -6,8 +6,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::Fixture;
-use dossier::output::OutputTree;
 use dossier::serve::{Outcome, Session};
+use dossier::site::OutputTree;
 
 const BASE: &str = "http://127.0.0.1:1111/";
 

@@ -1,13 +1,21 @@
-//! The top-level modules under `src/` point one way: none reaches, through others, back to
-//! itself.
-//! One circle is left to undo (`render` and `timeline` share the views of notes); the test
-//! fails on any other.
+//! The top-level modules under `src/` stand in layers, and each uses only modules of its own
+//! layer or the layers below it; none reaches, through others, back to itself.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// The circles known and still to undo, as the sorted modules of each.
-const KNOWN: &[&[&str]] = &[&["render", "timeline"]];
+/// The layers, bottom first (README.md, "Architecture").
+const LAYERS: &[(&str, &[&str])] = &[
+    ("foundations", &["date", "diag", "html", "progress", "sentence"]),
+    (
+        "content model",
+        &["config", "frontmatter", "graph", "i18n", "links", "markdown", "model"],
+    ),
+    ("site", &["site"]),
+    ("input and output", &["load", "output"]),
+    ("pipeline and checks", &["build", "check"]),
+    ("commands", &["cli", "cmd", "serve"]),
+];
 
 /// Each top-level module of the crate, with the top-level modules its code (not its comments
 /// nor its unit tests) names through `crate::`.
@@ -55,7 +63,7 @@ fn imports() -> BTreeMap<String, BTreeSet<String>> {
 }
 
 /// The parts of a `{…}` group up to its closing brace, split at the commas of its own level:
-/// `model::{Kind, Note}, render}` gives `model::{Kind, Note}` and `render`.
+/// `model::{Kind, Note}, site}` gives `model::{Kind, Note}` and `site`.
 fn top_level_parts(group: &str) -> Vec<&str> {
     let (mut parts, mut depth, mut start) = (Vec::new(), 0usize, 0);
     for (i, c) in group.char_indices() {
@@ -106,17 +114,44 @@ fn circles(edges: &BTreeMap<String, BTreeSet<String>>) -> BTreeSet<Vec<String>> 
     found
 }
 
+fn layer_of(module: &str) -> usize {
+    LAYERS
+        .iter()
+        .position(|(_, modules)| modules.contains(&module))
+        .unwrap_or_else(|| panic!("src/{module}: put the new module in a layer of LAYERS"))
+}
+
 #[test]
-fn no_module_reaches_back_to_itself_but_the_known_circle() {
+fn every_module_uses_only_its_own_layer_and_those_below() {
     let edges = imports();
     assert!(
-        edges["build"].contains("render") && edges["render"].contains("timeline"),
+        edges["build"].contains("site") && edges["site"].contains("graph"),
         "{edges:?}"
     );
-    let known: BTreeSet<Vec<String>> = KNOWN
+    let upward: Vec<String> = edges
         .iter()
-        .map(|c| c.iter().map(|m| m.to_string()).collect())
+        .flat_map(|(from, tos)| tos.iter().map(move |to| (from, to)))
+        .filter(|(from, to)| layer_of(to) > layer_of(from))
+        .map(|(from, to)| {
+            format!(
+                "{from} ({}) uses {to} ({})",
+                LAYERS[layer_of(from)].0,
+                LAYERS[layer_of(to)].0
+            )
+        })
         .collect();
-    let found = circles(&edges);
-    assert_eq!(found, known, "modules that import each other, directly or not");
+    assert!(
+        upward.is_empty(),
+        "modules that reach up a layer:\n{}",
+        upward.join("\n")
+    );
+}
+
+#[test]
+fn no_module_reaches_back_to_itself() {
+    let found = circles(&imports());
+    assert!(
+        found.is_empty(),
+        "modules that import each other, directly or not: {found:?}"
+    );
 }

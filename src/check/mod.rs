@@ -19,7 +19,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::diag::did_you_mean;
-use crate::output::OutputTree;
+use crate::site::OutputTree;
 
 /// Where the site lives, to tell its own links from others.
 #[derive(Debug, Clone)]

@@ -14,7 +14,8 @@ use crate::check::{self, Broken, CheckOptions, ExternalLink};
 use crate::cli::{CheckArgs, Format};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Locator};
-use crate::output::{self, OutputTree};
+use crate::output;
+use crate::site::OutputTree;
 
 /// Where the site checked is.
 enum Site {

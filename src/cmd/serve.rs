@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 use super::{Exit, print_diagnostics};
 use crate::cli::ServeArgs;
 use crate::diag::Diagnostic;
-use crate::output::OutputTree;
 use crate::serve::http::{self, Http, Served};
 use crate::serve::{Outcome, Session, watch};
+use crate::site::OutputTree;
 
 type Site = Arc<RwLock<Served>>;
 

@@ -310,7 +310,7 @@ mod tests {
     use super::*;
     use crate::config::ConflictSettings;
     use crate::graph::{GraphOptions, build};
-    use crate::load::SourceFile;
+    use crate::model::SourceFile;
     use crate::model::parse::parse_note;
 
     const MAX_DEPTH: usize = ConflictSettings::MAX_DEPTH;

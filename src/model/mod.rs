@@ -1,7 +1,7 @@
 //! The content model: a note and the typed front-matter of each kind.
 //!
 //! These types are what the YAML means, not how it is parsed: `frontmatter` fills them, `graph`
-//! links them, `render` shows them. Every id a note names in its front-matter is listed by
+//! links them, `site` shows them. Every id a note names in its front-matter is listed by
 //! [`Note::references`] with its YAML path, so the graph can resolve all of them in one place and
 //! point a diagnostic at the exact spot when one does not exist.
 
@@ -10,6 +10,15 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::date::DateSpan;
+
+/// One file as read, with its path relative to the dossier root (`content/people/x.md`).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub rel_path: String,
+    /// Shared with the note parsed from it and the caches of `serve`: an unchanged file's
+    /// text is the very same, and copying a file costs a count.
+    pub text: std::sync::Arc<str>,
+}
 
 /// What a note is about. The top folder under `content/` gives it unless `kind:` says otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 
 use crate::diag::Diagnostic;
 use crate::frontmatter::Document;
-use crate::load::SourceFile;
+use crate::model::SourceFile;
 use crate::model::{COMMON_KEYS, Common, Entity, Kind, KindData, Note, PathSeg, Source, is_valid_id};
 
 /// True for a language tag as used in file names: `en`, `zh-Hant`, `pt-BR`.

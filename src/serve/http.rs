@@ -34,7 +34,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::time::{Instant, Interval, Sleep};
 
-use crate::output::OutputTree;
+use crate::site::OutputTree;
 
 /// The path of the event stream; outside any site, since sites are served from `/`.
 pub const EVENTS: &str = "/__dossier/events";

@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use crate::build::{BuildInput, Cache, build_cached};
 use crate::diag::Diagnostic;
 use crate::load::{load_content, load_theme};
-use crate::output::OutputTree;
 use crate::progress::Progress;
+use crate::site::OutputTree;
 
 /// A dossier being previewed: its files as last read, and what the last build can lend the
 /// next one.

@@ -27,7 +27,7 @@ use crate::graph::conflicts::{Certainty, Conflicts, Position};
 use crate::graph::{Dossier, note_path};
 use crate::markdown::{LinkKind, Rendered};
 use crate::model::{Cite, Kind, KindData, RoleType};
-use crate::output::OutputTree;
+use crate::site::OutputTree;
 
 fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

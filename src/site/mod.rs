@@ -16,6 +16,7 @@ mod index;
 mod lists;
 mod pages;
 mod theme;
+mod tree;
 mod views;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -28,14 +29,14 @@ use crate::graph::links::{Contribution, Links};
 use crate::i18n;
 use crate::markdown::{Bodies, Rendered};
 use crate::model::KindData;
-use crate::output::OutputTree;
 pub mod feeds;
 pub mod timeline;
 
 pub use index::{Deps, Index, Locale, Summary, SummaryValue, kind_bit, list_order};
 use pages::{Shared, render_language};
 use theme::template_diag;
-pub use theme::{DEFAULT_STATIC, DEFAULT_TEMPLATES, Theme, compile_theme};
+pub use theme::{DEFAULT_STATIC, DEFAULT_TEMPLATES, Theme, ThemeFile, ThemeOverrides, compile_theme};
+pub use tree::{OutputTree, Sink};
 
 /// Everything the pages of a build are made from.
 pub struct SiteInput<'a> {
@@ -151,7 +152,7 @@ fn has_page(dossier: &Dossier, i: usize, lang: &str) -> bool {
 }
 
 /// Takes each file (its output path and bytes) as soon as it is made.
-pub type PageSink<'a> = &'a dyn crate::output::Sink;
+pub type PageSink<'a> = &'a dyn Sink;
 
 /// Renders the pages of the site, in every language, into `out`; returns the problems, and
 /// what each rendered page was made from.

@@ -9,11 +9,11 @@ use super::index::Deps;
 use super::index::{Locale, list_order, recorded_if};
 use super::lists::{Heads, backref_label, write_mentions, write_sources};
 use super::theme::{Theme, erased, template_diag};
-use super::timeline::{self};
+use super::timeline::{self, ConflictView, Year};
 use super::views::{
-    BackRef, BlockPair, GapItem, GapSection, InvolvementView, LangCounts, LanguageView, ListView, PageView,
-    ResponseView, RoleHolderView, RoleView, SiteView, SourceEntry, TranslationCell, TranslationRow, TranslationView,
-    alternates, as_key, detach, group, numbers, side_by_side_path,
+    BackRef, BacklinkGroup, BlockPair, GapItem, GapSection, InvolvementView, LangCounts, LanguageView, ListView,
+    PageView, ResponseView, RoleHolderView, RoleView, SiteView, SourceEntry, TranslationCell, TranslationRow,
+    TranslationView, alternates, as_key, detach, group, numbers, side_by_side_path,
 };
 use super::{PageSink, has_page};
 use crate::diag::Diagnostic;
@@ -23,8 +23,8 @@ use crate::graph::links::{Backlink, Links};
 use crate::graph::note_path;
 use crate::graph::translations::Status;
 use crate::markdown::Bodies;
-use crate::markdown::{Heading, Rendered};
-use crate::model::{Kind, KindData};
+use crate::markdown::Rendered;
+use crate::model::{Kind, KindData, Note};
 use std::collections::BTreeMap;
 
 /// What every language's pages share.
@@ -52,93 +52,126 @@ pub(super) type PageResult = Result<(String, Arc<[u8]>, Deps), Diagnostic>;
 /// The pages of one language: every note's in the default language, the translated notes' in
 /// another, and the lists in each.
 pub(super) fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResult> {
-    let Shared {
-        record,
-        dossier,
-        bodies,
-        conflicts,
-        links,
-        gaps: _,
-        wanted,
-        theme,
-        base_path,
-        order,
-        rank,
-        translated_as,
-        sink,
-    } = *sh;
-    let config = &dossier.site.config;
-    let lang = loc.lang;
-    let prefix = loc.prefix.as_str();
-    let is_default = loc.is_default();
-    let words = loc.words;
-    let site = SiteView {
-        title: config.title_in(lang),
-        description: config.description_in(lang),
-        author: config.author.as_deref(),
-        base_path: base_path.to_string(),
-        base_url: config.absolute_base(),
-        lang,
-        default_lang: &config.default_lang,
-        languages: config
-            .languages()
-            .into_iter()
-            .map(|l| LanguageView {
-                lang: l,
-                name: config.lang_name(l),
-            })
-            .collect(),
-        extra: &dossier.site.extra,
-        generator: concat!("dossier ", env!("CARGO_PKG_VERSION")),
-    };
-    // The index's number, under which `shown_date` keeps the dates it has written.
-    let build = theme.index.get().map_or(0, |index| index.build);
-    let site_value = Value::from_serializable(&site);
-    let t_value = Value::from_serializable(&words.strings);
-    let lang_value = Value::from(lang);
-    // A page goes to the sink, when there is one, as soon as it is made, from a buffer each
-    // thread keeps for the next page: no fresh memory, no copy, no UTF-8 check per page.
-    // Without a sink, a page's bytes are moved into a block of their exact size at once:
-    // holding the rendered strings, with the room each grew into, until every page is done
-    // cost a third more memory.
-    thread_local! {
-        static PAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    let render_page =
-        |template: &str, page: &dyn erased::Page, what: &str, path: &str| -> Result<Arc<[u8]>, Diagnostic> {
-            let mut ctx = Context::new();
-            ctx.insert_value("site", site_value.clone());
-            ctx.insert_value("t", t_value.clone());
-            ctx.insert_value("lang", lang_value.clone());
-            ctx.insert_value("page", page.value());
-            let failed = |e: tera::Error| template_diag(&theme.sources, &e, Some(what));
-            match sink {
-                Some(sink) => PAGE.with_borrow_mut(|buf| {
-                    buf.clear();
-                    theme.tera.render_to(template, &ctx, &mut *buf).map_err(failed)?;
-                    sink.put(path, buf);
-                    Ok(Arc::from(&[][..]))
-                }),
-                None => theme
-                    .tera
-                    .render(template, &ctx)
-                    .map(|html| Arc::from(html.into_bytes()))
-                    .map_err(failed),
-            }
-        };
+    let pages = Pages::new(sh, loc);
+    let here: Vec<usize> = (0..sh.dossier.notes.len())
+        .filter(|&i| has_page(sh.dossier, i, loc.lang))
+        .collect();
+    let mut all = pages.note_pages(&here);
+    all.extend(pages.side_by_side_pages(&here));
+    all.extend(pages.list_pages());
+    all
+}
 
-    // Each note's body as this language shows it, for backlinks with sentences in it.
-    let shown_body = |i: usize| -> (&Rendered, Option<usize>) {
-        match dossier.translated.of(i, lang) {
-            Some(k) if !is_default => (&bodies.translations[k], Some(k)),
+/// One language's pages as they are made: what they share, and what every page's context
+/// holds besides the page itself.
+struct Pages<'s, 'a> {
+    sh: &'s Shared<'a>,
+    loc: &'s Locale<'a>,
+    /// The language's backlinks, citations and involvement.
+    links: &'a Links,
+    heads: Heads<'s, 'a>,
+    site: Value,
+    t: Value,
+    lang: Value,
+}
+
+/// A page's bytes (none when it went to a sink), or why the template failed.
+type Made = Result<Arc<[u8]>, Diagnostic>;
+
+impl<'s, 'a> Pages<'s, 'a> {
+    fn new(sh: &'s Shared<'a>, loc: &'s Locale<'a>) -> Self {
+        static NO_LINKS: std::sync::OnceLock<Links> = std::sync::OnceLock::new();
+        let config = &sh.dossier.site.config;
+        let lang = loc.lang;
+        let site = SiteView {
+            title: config.title_in(lang),
+            description: config.description_in(lang),
+            author: config.author.as_deref(),
+            base_path: sh.base_path.to_string(),
+            base_url: config.absolute_base(),
+            lang,
+            default_lang: &config.default_lang,
+            languages: config
+                .languages()
+                .into_iter()
+                .map(|l| LanguageView {
+                    lang: l,
+                    name: config.lang_name(l),
+                })
+                .collect(),
+            extra: &sh.dossier.site.extra,
+            generator: concat!("dossier ", env!("CARGO_PKG_VERSION")),
+        };
+        // The index's number, under which `shown_date` keeps the dates it has written.
+        let build = sh.theme.index.get().map_or(0, |index| index.build);
+        Pages {
+            sh,
+            loc,
+            links: sh
+                .links
+                .get(lang)
+                .unwrap_or_else(|| NO_LINKS.get_or_init(Links::default)),
+            heads: Heads::new(loc, build),
+            site: Value::from_serializable(&site),
+            t: Value::from_serializable(&loc.words.strings),
+            lang: Value::from(lang),
+        }
+    }
+
+    /// Renders `page` with `template` into the page at `path`. `what` names the file a
+    /// template error is reported against.
+    ///
+    /// A page goes to the sink, when there is one, as soon as it is made, from a buffer each
+    /// thread keeps for the next page: no fresh memory, no copy, no UTF-8 check per page.
+    /// Without a sink, a page's bytes are moved into a block of their exact size at once:
+    /// holding the rendered strings, with the room each grew into, until every page is done
+    /// cost a third more memory.
+    fn render(&self, template: &str, page: &dyn erased::Page, what: &str, path: &str) -> Made {
+        thread_local! {
+            static PAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let theme = self.sh.theme;
+        let mut ctx = Context::new();
+        ctx.insert_value("site", self.site.clone());
+        ctx.insert_value("t", self.t.clone());
+        ctx.insert_value("lang", self.lang.clone());
+        ctx.insert_value("page", page.value());
+        let failed = |e: tera::Error| template_diag(&theme.sources, &e, Some(what));
+        match self.sh.sink {
+            Some(sink) => PAGE.with_borrow_mut(|buf| {
+                buf.clear();
+                theme.tera.render_to(template, &ctx, &mut *buf).map_err(failed)?;
+                sink.put(path, buf);
+                Ok(Arc::from(&[][..]))
+            }),
+            None => theme
+                .tera
+                .render(template, &ctx)
+                .map(|html| Arc::from(html.into_bytes()))
+                .map_err(failed),
+        }
+    }
+
+    /// Runs `make`, recording what the page it makes was made from when the build records.
+    fn recorded(&self, make: impl FnOnce() -> Result<(String, Arc<[u8]>), Diagnostic>) -> PageResult {
+        let (page, deps) = recorded_if(self.sh.record, make);
+        page.map(|(path, html)| (path, html, deps))
+    }
+
+    /// Note `i`'s body as this language shows it, and the translation it is from, if any.
+    fn shown_body(&self, i: usize) -> (&'a Rendered, Option<usize>) {
+        let (dossier, bodies) = (self.sh.dossier, self.sh.bodies);
+        match dossier.translated.of(i, self.loc.lang) {
+            Some(k) if !self.loc.is_default() => (&bodies.translations[k], Some(k)),
             _ => (&bodies.notes[i], None),
         }
-    };
-    let empty = Links::default();
-    let links = links.get(lang).unwrap_or(&empty);
+    }
 
-    let translation_view = |i: usize| -> Option<TranslationView<'_>> {
-        let state = dossier.translated.state(i, lang)?;
+    /// On note `i`'s page in this language, when it is a translation: how it stands.
+    fn translation_view(&self, i: usize) -> Option<TranslationView<'a>> {
+        let (dossier, base_path) = (self.sh.dossier, self.sh.base_path);
+        let config = &dossier.site.config;
+        let state = dossier.translated.state(i, self.loc.lang)?;
         state.translation?;
         let original = &dossier.notes[i];
         Some(TranslationView {
@@ -146,326 +179,401 @@ pub(super) fn render_language(sh: &Shared<'_>, loc: &Locale<'_>) -> Vec<PageResu
             original_url: format!("{base_path}{}", note_path(original)),
             original_lang: &config.default_lang,
             original_lang_name: config.lang_name(&config.default_lang),
-            side_by_side_url: format!("{base_path}{prefix}{}", side_by_side_path(original)),
+            side_by_side_url: format!("{base_path}{}{}", self.loc.prefix, side_by_side_path(original)),
         })
-    };
+    }
 
-    let heads = Heads::new(loc, build);
-    let notes_here: Vec<usize> = (0..dossier.notes.len())
-        .filter(|&i| has_page(dossier, i, lang))
-        .collect();
-    let note_pages: Vec<PageResult> = notes_here
-        .par_iter()
-        .filter(|&&i| wanted(&format!("{prefix}{}index.html", note_path(&dossier.notes[i]))))
-        .map(|&i| {
-            recorded_if(record, || {
-                let original = &dossier.notes[i];
-                let (body, k) = shown_body(i);
-                let note = match k {
-                    Some(k) => &dossier.translations[k],
-                    None => original,
-                };
-                let local = note_path(original);
-                let path = format!("{prefix}{local}");
-                let native = |list: &[Backlink]| {
-                    (theme.builtin_mentions && !list.is_empty()).then(|| write_mentions(&heads, list))
-                };
-                let (cited_by_html, backlinks_html) = (native(&links.cited_by[i]), native(&links.backlinks[i]));
-                // Made into template values, the lists cost as much as writing them: they are
-                // left out while no template reads them.
-                let (cited_by, backlinks) = if theme.builtin_mentions && theme.builtin_templates {
-                    (Vec::new(), Vec::new())
-                } else {
-                    (group(loc, &links.cited_by[i]), group(loc, &links.backlinks[i]))
-                };
-                let sources_html = if theme.builtin_sources && !body.citations.is_empty() {
-                    write_sources(&heads, &body.citations)
-                } else {
-                    None
-                };
-                // As with the mentions, the entries are made only for a template to read.
-                let sources: Vec<SourceEntry<'_>> = if sources_html.is_some() && theme.builtin_templates {
-                    Vec::new()
-                } else {
-                    body.citations
-                        .iter()
-                        .map(|c| SourceEntry {
-                            n: c.n,
-                            source: &dossier.notes[c.source].id,
-                            at: c.at.as_deref(),
-                            quote: c.quote.as_deref(),
-                            refs: &c.refs,
-                            note: loc.summary_value(&dossier.notes[c.source]),
-                            backrefs: c
-                                .refs
-                                .iter()
-                                .enumerate()
-                                .map(|(k, id)| BackRef {
-                                    id,
-                                    label: backref_label(loc, k, c.n),
-                                })
-                                .collect(),
-                        })
-                        .collect()
-                };
-                let view = PageView {
-                    id: &note.id,
-                    kind: note.kind,
-                    title: &note.title,
-                    url: format!("{base_path}{path}"),
-                    path: path.clone(),
-                    alternates: alternates(config, lang, &local, |l| has_page(dossier, i, l)),
-                    local,
-                    lang,
-                    translation: translation_view(i),
-                    file: &note.file,
-                    summary: note.common.summary.as_deref(),
-                    tags: &note.common.tags,
-                    aliases: &note.common.aliases,
-                    date: note.date(),
-                    body: &body.html,
-                    toc: &body.headings,
-                    fields: &note.data,
-                    extra: &note.extra,
-                    sources,
-                    sources_html,
-                    roles: match &note.data {
-                        KindData::Entity(e) => e
-                            .roles
-                            .iter()
-                            .map(|r| RoleView {
-                                role: r,
-                                sources: numbers(&r.cites, &body.citations, dossier),
-                            })
-                            .collect(),
-                        _ => Vec::new(),
-                    },
-                    responses: match &note.data {
-                        KindData::Claim(c) => c
-                            .responses
-                            .iter()
-                            .map(|r| ResponseView {
-                                response: r,
-                                sources: numbers(&r.cites, &body.citations, dossier),
-                            })
-                            .collect(),
-                        _ => Vec::new(),
-                    },
-                    cited_by_html,
-                    backlinks_html,
-                    cited_by,
-                    backlinks,
-                    role_holders: dossier.role_holders[i]
-                        .iter()
-                        .filter_map(|r| {
-                            let holder = &dossier.notes[r.holder];
-                            match &holder.data {
-                                KindData::Entity(e) => Some(RoleHolderView {
-                                    holder: loc.summary_value(holder),
-                                    role: &e.roles[r.role],
-                                }),
-                                _ => None,
-                            }
-                        })
-                        .collect(),
-                    involved_in: links.involved_in[i]
-                        .iter()
-                        .map(|v| InvolvementView {
-                            note: loc.summary_value(&dossier.notes[v.note]),
-                            roles: v.roles.iter().map(|r| words.get(as_key(r))).collect(),
-                        })
-                        .collect(),
-                    conflicts: if note.kind.is_entity() {
-                        conflicts
-                            .of_entity(i)
-                            .map(|c| timeline::conflict_view(loc, c))
-                            .collect()
-                    } else {
-                        conflicts.of_event(i).map(|c| timeline::conflict_view(loc, c)).collect()
-                    },
-                    timeline: if note.kind.is_entity() {
-                        let mut mine: Vec<usize> = links.involved_in[i]
-                            .iter()
-                            .map(|v| v.note)
-                            .chain(conflicts.of_entity(i).map(|c| c.event))
-                            .filter(|&e| rank[e].is_some())
-                            .collect();
-                        mine.sort_by_key(|&e| rank[e]);
-                        mine.dedup();
-                        timeline::years(loc, &mine, conflicts)
-                    } else {
-                        Vec::new()
-                    },
-                    translated_as: translated_as[i]
-                        .iter()
-                        .map(|&s| loc.summary(&dossier.notes[s]))
-                        .collect(),
-                    language_name: match &note.data {
-                        KindData::Source(s) => s.language.as_deref().map(|l| config.lang_name(l)),
-                        _ => None,
-                    },
-                };
-                let template = format!("{}.html", note.kind.as_str());
-                let file = format!("{path}index.html");
-                render_page(&template, &view, &note.file, &file).map(|html| (file, html))
-            })
-        })
-        .map(|(r, deps)| r.map(|(p, h)| (p, h, deps)))
-        .collect();
+    /// The page of each note in `here`, in parallel.
+    fn note_pages(&self, here: &[usize]) -> Vec<PageResult> {
+        let prefix = &self.loc.prefix;
+        here.par_iter()
+            .filter(|&&i| (self.sh.wanted)(&format!("{prefix}{}index.html", note_path(&self.sh.dossier.notes[i]))))
+            .map(|&i| self.recorded(|| self.note_page(i)))
+            .collect()
+    }
 
-    // Side by side: each translated note in this language, block by block with its original.
-    let side_pages: Vec<PageResult> = if is_default {
-        Vec::new()
-    } else {
-        notes_here
-            .par_iter()
-            .filter(|&&i| wanted(&format!("{prefix}{}index.html", side_by_side_path(&dossier.notes[i]))))
-            .filter_map(|&i| {
-                let k = dossier.translated.of(i, lang)?;
-                let original = &dossier.notes[i];
-                let tr = &dossier.translations[k];
-                let (a, b) = (bodies.notes[i].block_html(), bodies.translations[k].block_html());
-                let original_url = format!("{base_path}{}", note_path(original));
-                let translation_url = format!("{base_path}{prefix}{}", note_path(original));
-                let pairs = (0..a.len().max(b.len()))
-                    .map(|j| BlockPair {
-                        original: a.get(j).map_or_else(String::new, |x| detach(x, &original_url)),
-                        translation: b.get(j).map_or_else(String::new, |x| detach(x, &translation_url)),
+    fn note_page(&self, i: usize) -> Result<(String, Arc<[u8]>), Diagnostic> {
+        let dossier = self.sh.dossier;
+        let (body, k) = self.shown_body(i);
+        let note = match k {
+            Some(k) => &dossier.translations[k],
+            None => &dossier.notes[i],
+        };
+        let local = note_path(&dossier.notes[i]);
+        let path = format!("{}{local}", self.loc.prefix);
+        let view = self.note_view(i, note, body, local, path.clone());
+        let template = format!("{}.html", note.kind.as_str());
+        let file = format!("{path}index.html");
+        self.render(&template, &view, &note.file, &file)
+            .map(|html| (file, html))
+    }
+
+    /// What the page of note `i` shows of `note` (the note, or its translation) and `body`.
+    fn note_view(&self, i: usize, note: &'a Note, body: &'a Rendered, local: String, path: String) -> PageView<'a> {
+        let (dossier, loc) = (self.sh.dossier, self.loc);
+        let config = &dossier.site.config;
+        let (cited_by_html, backlinks_html, cited_by, backlinks) = self.mentions(i);
+        let (sources, sources_html) = self.sources(body);
+        PageView {
+            id: &note.id,
+            kind: note.kind,
+            title: &note.title,
+            url: format!("{}{path}", self.sh.base_path),
+            path,
+            alternates: alternates(config, loc.lang, &local, |l| has_page(dossier, i, l)),
+            local,
+            lang: loc.lang,
+            translation: self.translation_view(i),
+            file: &note.file,
+            summary: note.common.summary.as_deref(),
+            tags: &note.common.tags,
+            aliases: &note.common.aliases,
+            date: note.date(),
+            body: &body.html,
+            toc: &body.headings,
+            fields: &note.data,
+            extra: &note.extra,
+            sources,
+            sources_html,
+            roles: match &note.data {
+                KindData::Entity(e) => e
+                    .roles
+                    .iter()
+                    .map(|r| RoleView {
+                        role: r,
+                        sources: numbers(&r.cites, &body.citations, dossier),
                     })
-                    .collect();
-                let local = side_by_side_path(original);
-                let path = format!("{prefix}{local}");
-                let view = ListView {
-                    title: &tr.title,
-                    url: format!("{base_path}{path}"),
-                    path: path.clone(),
-                    // Only this language has it: the switcher offers no other.
-                    alternates: alternates(config, lang, &local, |l| l == lang)
-                        .into_iter()
-                        .filter(|a| a.current)
-                        .collect(),
-                    local,
-                    lang,
-                    kind: "side-by-side",
-                    note: Some(loc.summary(original)),
-                    original: Some(Locale::new(dossier, &config.default_lang, words, base_path).summary(original)),
-                    original_lang: Some(&config.default_lang),
-                    pairs,
-                    translation: translation_view(i),
-                    ..Default::default()
-                };
-                let file = format!("{path}index.html");
-                let (r, deps) = recorded_if(record, || render_page("side-by-side.html", &view, &tr.file, &file));
-                Some(r.map(|html| (file, html, deps)))
+                    .collect(),
+                _ => Vec::new(),
+            },
+            responses: match &note.data {
+                KindData::Claim(c) => c
+                    .responses
+                    .iter()
+                    .map(|r| ResponseView {
+                        response: r,
+                        sources: numbers(&r.cites, &body.citations, dossier),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+            cited_by_html,
+            backlinks_html,
+            cited_by,
+            backlinks,
+            role_holders: self.role_holders(i),
+            involved_in: self.links.involved_in[i]
+                .iter()
+                .map(|v| InvolvementView {
+                    note: loc.summary_value(&dossier.notes[v.note]),
+                    roles: v.roles.iter().map(|r| loc.words.get(as_key(r))).collect(),
+                })
+                .collect(),
+            conflicts: self.conflicts_of(i, note.kind),
+            timeline: if note.kind.is_entity() {
+                self.timeline_of(i)
+            } else {
+                Vec::new()
+            },
+            translated_as: self.sh.translated_as[i]
+                .iter()
+                .map(|&s| loc.summary(&dossier.notes[s]))
+                .collect(),
+            language_name: match &note.data {
+                KindData::Source(s) => s.language.as_deref().map(|l| config.lang_name(l)),
+                _ => None,
+            },
+        }
+    }
+
+    /// Note `i`'s citing notes and backlinks, as written by [`write_mentions`] and as values.
+    #[allow(clippy::type_complexity)]
+    fn mentions(
+        &self,
+        i: usize,
+    ) -> (
+        Option<String>,
+        Option<String>,
+        Vec<BacklinkGroup<'a>>,
+        Vec<BacklinkGroup<'a>>,
+    ) {
+        let (theme, links, loc) = (self.sh.theme, self.links, self.loc);
+        let native =
+            |list: &[Backlink]| (theme.builtin_mentions && !list.is_empty()).then(|| write_mentions(&self.heads, list));
+        let (cited_by_html, backlinks_html) = (native(&links.cited_by[i]), native(&links.backlinks[i]));
+        // Made into template values, the lists cost as much as writing them: they are
+        // left out while no template reads them.
+        let (cited_by, backlinks) = if theme.builtin_mentions && theme.builtin_templates {
+            (Vec::new(), Vec::new())
+        } else {
+            (group(loc, &links.cited_by[i]), group(loc, &links.backlinks[i]))
+        };
+        (cited_by_html, backlinks_html, cited_by, backlinks)
+    }
+
+    /// A page's numbered sources, as values and as written by [`write_sources`].
+    fn sources(&self, body: &'a Rendered) -> (Vec<SourceEntry<'a>>, Option<String>) {
+        let (theme, loc, dossier) = (self.sh.theme, self.loc, self.sh.dossier);
+        let sources_html = if theme.builtin_sources && !body.citations.is_empty() {
+            write_sources(&self.heads, &body.citations)
+        } else {
+            None
+        };
+        // As with the mentions, the entries are made only for a template to read.
+        if sources_html.is_some() && theme.builtin_templates {
+            return (Vec::new(), sources_html);
+        }
+        let entries = body
+            .citations
+            .iter()
+            .map(|c| SourceEntry {
+                n: c.n,
+                source: &dossier.notes[c.source].id,
+                at: c.at.as_deref(),
+                quote: c.quote.as_deref(),
+                refs: &c.refs,
+                note: loc.summary_value(&dossier.notes[c.source]),
+                backrefs: c
+                    .refs
+                    .iter()
+                    .enumerate()
+                    .map(|(k, id)| BackRef {
+                        id,
+                        label: backref_label(loc, k, c.n),
+                    })
+                    .collect(),
+            })
+            .collect();
+        (entries, sources_html)
+    }
+
+    /// The roles held in organization `i`.
+    fn role_holders(&self, i: usize) -> Vec<RoleHolderView<'a>> {
+        let dossier = self.sh.dossier;
+        dossier.role_holders[i]
+            .iter()
+            .filter_map(|r| {
+                let holder = &dossier.notes[r.holder];
+                match &holder.data {
+                    KindData::Entity(e) => Some(RoleHolderView {
+                        holder: self.loc.summary_value(holder),
+                        role: &e.roles[r.role],
+                    }),
+                    _ => None,
+                }
             })
             .collect()
-    };
+    }
 
-    let noted: Vec<usize> = dossier
-        .notes
-        .iter()
-        .enumerate()
-        .filter(|(i, n)| {
-            matches!(&n.data, KindData::Event(e) if e.conflict.is_some()) && conflicts.of_event(*i).next().is_none()
-        })
-        .map(|(i, _)| i)
-        .collect();
-    let home_translation = dossier.site.translations.iter().position(|h| h.lang == lang);
-    let (home_body, home_lang): (&Rendered, Option<&str>) = match home_translation {
-        Some(k) => (&bodies.home_translations[k], None),
-        None if is_default => (&bodies.home, None),
-        None => (&bodies.home, Some(config.default_lang.as_str())),
-    };
-    // (page path, template, title key, kind listed)
-    let mut lists: Vec<(&str, &str, &str, &str)> = vec![
-        ("timeline/", "timeline.html", "timeline", ""),
-        ("conflicts/", "conflicts.html", "conflicts_title", ""),
-        ("sources/", "sources.html", "sources", "source"),
-        ("entities/", "entities.html", "people_and_organizations", ""),
-        ("people/", "entities.html", "people", "person"),
-        ("organizations/", "entities.html", "organizations", "organization"),
-        ("events/", "events.html", "events", "event"),
-        ("claims/", "claims.html", "claims", "claim"),
-        ("integrity/", "integrity.html", "integrity", ""),
-        ("", "home.html", "", ""),
-    ];
-    if config.languages().len() > 1 {
-        lists.push(("translations/", "translations.html", "translations", ""));
+    /// The conflicts of event `i`, or those a person or organization `i` is part of.
+    fn conflicts_of(&self, i: usize, kind: Kind) -> Vec<ConflictView<'a>> {
+        let conflicts = self.sh.conflicts;
+        if kind.is_entity() {
+            conflicts
+                .of_entity(i)
+                .map(|c| timeline::conflict_view(self.loc, c))
+                .collect()
+        } else {
+            conflicts
+                .of_event(i)
+                .map(|c| timeline::conflict_view(self.loc, c))
+                .collect()
+        }
     }
-    if is_default {
-        lists.push(("404.html", "404.html", "not_found", ""));
+
+    /// Entity `i`'s own timeline: the dated events and claims that name it or a conflict it is
+    /// part of, in order.
+    fn timeline_of(&self, i: usize) -> Vec<Year<'a>> {
+        let (conflicts, rank) = (self.sh.conflicts, self.sh.rank);
+        let mut mine: Vec<usize> = self.links.involved_in[i]
+            .iter()
+            .map(|v| v.note)
+            .chain(conflicts.of_entity(i).map(|c| c.event))
+            .filter(|&e| rank[e].is_some())
+            .collect();
+        mine.sort_by_key(|&e| rank[e]);
+        mine.dedup();
+        timeline::years(self.loc, &mine, conflicts)
     }
-    // The 404 page exists once, in the default language.
-    let versions = |local: &str, l: &str| local != "404.html" || l == lang;
-    // In parallel with each other: /timeline/ of a large dossier is a big page.
-    let file_of = |local: &str| {
+
+    /// Side by side: each translated note in this language, block by block with its original.
+    fn side_by_side_pages(&self, here: &[usize]) -> Vec<PageResult> {
+        if self.loc.is_default() {
+            return Vec::new();
+        }
+        let prefix = &self.loc.prefix;
+        here.par_iter()
+            .filter(|&&i| {
+                (self.sh.wanted)(&format!(
+                    "{prefix}{}index.html",
+                    side_by_side_path(&self.sh.dossier.notes[i])
+                ))
+            })
+            .filter_map(|&i| {
+                let k = self.sh.dossier.translated.of(i, self.loc.lang)?;
+                Some(self.recorded(|| self.side_by_side_page(i, k)))
+            })
+            .collect()
+    }
+
+    fn side_by_side_page(&self, i: usize, k: usize) -> Result<(String, Arc<[u8]>), Diagnostic> {
+        let (dossier, bodies, base_path, loc) = (self.sh.dossier, self.sh.bodies, self.sh.base_path, self.loc);
+        let config = &dossier.site.config;
+        let (lang, prefix) = (loc.lang, &loc.prefix);
+        let original = &dossier.notes[i];
+        let tr = &dossier.translations[k];
+        let (a, b) = (bodies.notes[i].block_html(), bodies.translations[k].block_html());
+        let original_url = format!("{base_path}{}", note_path(original));
+        let translation_url = format!("{base_path}{prefix}{}", note_path(original));
+        let pairs = (0..a.len().max(b.len()))
+            .map(|j| BlockPair {
+                original: a.get(j).map_or_else(String::new, |x| detach(x, &original_url)),
+                translation: b.get(j).map_or_else(String::new, |x| detach(x, &translation_url)),
+            })
+            .collect();
+        let local = side_by_side_path(original);
+        let path = format!("{prefix}{local}");
+        let view = ListView {
+            title: &tr.title,
+            url: format!("{base_path}{path}"),
+            path: path.clone(),
+            // Only this language has it: the switcher offers no other.
+            alternates: alternates(config, lang, &local, |l| l == lang)
+                .into_iter()
+                .filter(|a| a.current)
+                .collect(),
+            local,
+            lang,
+            kind: "side-by-side",
+            note: Some(loc.summary(original)),
+            original: Some(Locale::new(dossier, &config.default_lang, loc.words, base_path).summary(original)),
+            original_lang: Some(&config.default_lang),
+            pairs,
+            translation: self.translation_view(i),
+            ..Default::default()
+        };
+        let file = format!("{path}index.html");
+        self.render("side-by-side.html", &view, &tr.file, &file)
+            .map(|html| (file, html))
+    }
+
+    /// The list pages of this language, the home page among them, in parallel with each
+    /// other: /timeline/ of a large dossier is a big page.
+    fn list_pages(&self) -> Vec<PageResult> {
+        let config = &self.sh.dossier.site.config;
+        let mut lists: Vec<ListPage> = LIST_PAGES.to_vec();
+        if config.languages().len() > 1 {
+            lists.push(("translations/", "translations.html", "translations", ""));
+        }
+        if self.loc.is_default() {
+            lists.push(("404.html", "404.html", "not_found", ""));
+        }
+        lists
+            .into_par_iter()
+            .filter(|(local, ..)| (self.sh.wanted)(&self.list_file(local)))
+            .map(|list| self.recorded(|| self.list_page(list)))
+            .collect()
+    }
+
+    /// The file of a list page (`timeline/` → `zh-hant/timeline/index.html`).
+    fn list_file(&self, local: &str) -> String {
+        let prefix = &self.loc.prefix;
         if local.ends_with(".html") {
             format!("{prefix}{local}")
         } else {
             format!("{prefix}{local}index.html")
         }
-    };
-    let list_pages: Vec<PageResult> = lists
-        .into_par_iter()
-        .filter(|(local, ..)| wanted(&file_of(local)))
-        .map(|(local, template, title_key, kind)| {
-            recorded_if(record, || {
-                let home_page = local.is_empty();
-                let path = format!("{prefix}{local}");
-                let file = file_of(local);
-                let (body, toc): (&str, &[Heading]) = if home_page {
-                    (&home_body.html, &home_body.headings)
-                } else {
-                    ("", &[])
-                };
-                let with_conflicts = matches!(local, "timeline/" | "conflicts/");
-                let title = if home_page {
-                    config.title_in(lang)
-                } else {
-                    words.get(title_key)
-                };
-                let mut view = ListView {
-                    title,
-                    url: format!("{base_path}{path}"),
-                    path,
-                    alternates: alternates(config, lang, local, |l| versions(local, l)),
-                    local: local.to_string(),
-                    lang,
-                    kind,
-                    body,
-                    toc,
-                    body_lang: if home_page { home_lang } else { None },
-                    ..Default::default()
-                };
-                if local == "timeline/" {
-                    view.years = timeline::years(loc, order, conflicts);
-                    view.svg = timeline::svg(loc, order, conflicts);
-                }
-                if with_conflicts {
-                    view.conflicts = conflicts.list.iter().map(|c| timeline::conflict_view(loc, c)).collect();
-                    view.noted = noted.iter().map(|&i| loc.summary(&dossier.notes[i])).collect();
-                }
-                if local == "translations/" {
-                    translations_view(sh, loc, &mut view);
-                }
-                if local == "integrity/" {
-                    (view.gaps, view.explained) = integrity_view(sh, loc);
-                }
-                let what = match home_translation {
-                    Some(k) if home_page => dossier.site.translations[k].file.as_str(),
-                    _ if home_page => dossier.site.file.as_str(),
-                    _ => template,
-                };
-                render_page(template, &view, what, &file).map(|html| (file, html))
-            })
-        })
-        .map(|(r, deps)| r.map(|(p, h)| (p, h, deps)))
-        .collect();
-    let mut all = note_pages;
-    all.extend(side_pages);
-    all.extend(list_pages);
-    all
+    }
+
+    fn list_page(&self, (local, template, title_key, kind): ListPage) -> Result<(String, Arc<[u8]>), Diagnostic> {
+        let (dossier, loc) = (self.sh.dossier, self.loc);
+        let config = &dossier.site.config;
+        let lang = loc.lang;
+        let home_page = local.is_empty();
+        let home_translation = dossier.site.translations.iter().position(|h| h.lang == lang);
+        let path = format!("{}{local}", loc.prefix);
+        let file = self.list_file(local);
+        let mut view = ListView {
+            title: if home_page {
+                config.title_in(lang)
+            } else {
+                loc.words.get(title_key)
+            },
+            url: format!("{}{path}", self.sh.base_path),
+            path,
+            // The 404 page exists once, in the default language.
+            alternates: alternates(config, lang, local, |l| local != "404.html" || l == lang),
+            local: local.to_string(),
+            lang,
+            kind,
+            ..Default::default()
+        };
+        if home_page {
+            let (home_body, home_lang): (&Rendered, Option<&str>) = match home_translation {
+                Some(k) => (&self.sh.bodies.home_translations[k], None),
+                None if loc.is_default() => (&self.sh.bodies.home, None),
+                None => (&self.sh.bodies.home, Some(config.default_lang.as_str())),
+            };
+            (view.body, view.toc, view.body_lang) = (&home_body.html, &home_body.headings, home_lang);
+        }
+        self.fill_list(local, &mut view);
+        let what = match home_translation {
+            Some(k) if home_page => dossier.site.translations[k].file.as_str(),
+            _ if home_page => dossier.site.file.as_str(),
+            _ => template,
+        };
+        self.render(template, &view, what, &file).map(|html| (file, html))
+    }
+
+    /// What the list at `local` shows besides its title: the timeline's years and picture, the
+    /// conflicts, the translations' table, the integrity report.
+    fn fill_list(&self, local: &str, view: &mut ListView<'a>) {
+        let (dossier, conflicts, loc) = (self.sh.dossier, self.sh.conflicts, self.loc);
+        if local == "timeline/" {
+            view.years = timeline::years(loc, self.sh.order, conflicts);
+            view.svg = timeline::svg(loc, self.sh.order, conflicts);
+        }
+        if matches!(local, "timeline/" | "conflicts/") {
+            view.conflicts = conflicts.list.iter().map(|c| timeline::conflict_view(loc, c)).collect();
+            // The events whose conflict is only written by hand.
+            view.noted = dossier
+                .notes
+                .iter()
+                .enumerate()
+                .filter(|(i, n)| {
+                    matches!(&n.data, KindData::Event(e) if e.conflict.is_some())
+                        && conflicts.of_event(*i).next().is_none()
+                })
+                .map(|(_, n)| loc.summary(n))
+                .collect();
+        }
+        if local == "translations/" {
+            translations_view(self.sh, loc, view);
+        }
+        if local == "integrity/" {
+            (view.gaps, view.explained) = integrity_view(self.sh, loc);
+        }
+    }
 }
+
+/// A list page: its path below the language's folder, its template, the interface string of
+/// its title, and the kind it lists (`` for none).
+type ListPage = (&'static str, &'static str, &'static str, &'static str);
+
+/// The list pages of every language; `/translations/` and `/404.html` are added where they
+/// exist.
+const LIST_PAGES: [ListPage; 10] = [
+    ("timeline/", "timeline.html", "timeline", ""),
+    ("conflicts/", "conflicts.html", "conflicts_title", ""),
+    ("sources/", "sources.html", "sources", "source"),
+    ("entities/", "entities.html", "people_and_organizations", ""),
+    ("people/", "entities.html", "people", "person"),
+    ("organizations/", "entities.html", "organizations", "organization"),
+    ("events/", "events.html", "events", "event"),
+    ("claims/", "claims.html", "claims", "claim"),
+    ("integrity/", "integrity.html", "integrity", ""),
+    ("", "home.html", "", ""),
+];
 
 /// The sections of `/integrity/`: every kind of gap, with the notes whose gap is open (an
 /// empty section says there are none), and the gaps notes explain.

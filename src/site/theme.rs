@@ -9,7 +9,6 @@ use tera::{Kwargs, State, Tera, Value};
 use super::index::{Index, group_digits, record_kind, record_note, shown_date};
 use crate::diag::Diagnostic;
 use crate::i18n;
-use crate::load::ThemeOverrides;
 
 macro_rules! embed {
     ($dir:literal: $($name:literal),* $(,)?) => {
@@ -58,6 +57,21 @@ pub(super) const REQUIRED_TEMPLATES: &[&str] = &[
     "side-by-side.html",
     "integrity.html",
 ];
+
+/// The raw bytes of a theme file (`templates/…` or `static/…`), relative to its folder.
+#[derive(Debug, Clone)]
+pub struct ThemeFile {
+    pub name: String,
+    pub rel_path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A dossier's own theme files, which override the embedded defaults one by one.
+#[derive(Debug, Default, Clone)]
+pub struct ThemeOverrides {
+    pub templates: Vec<ThemeFile>,
+    pub statics: Vec<ThemeFile>,
+}
 
 /// The compiled theme: templates with overrides applied, and the static files to copy.
 pub struct Theme {
@@ -169,7 +183,7 @@ pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>
             Ok(text) => {
                 sources.insert(f.name, (f.rel_path, text));
             }
-            Err(e) => diags.push(crate::load::utf8_diag(&f.rel_path, e)),
+            Err(e) => diags.push(crate::diag::utf8_diag(&f.rel_path, e)),
         }
     }
     let mut statics: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
