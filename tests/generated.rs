@@ -185,12 +185,11 @@ fn incremental_rebuilds_of_a_generated_dossier_equal_full_builds() {
     }
 }
 
-/// Backlinks, citing notes and each page's sources are written without the template engine
-/// while the dossier keeps the built-in `partials/mentions.html` and `partials/sources.html`.
-/// The same dossier with copies of those partials as its own, which the engine renders, must
-/// give every page byte for byte.
+/// Backlinks, citing notes and each page's sources are written without the template engine:
+/// what they show of front-matter is escaped as the engine escapes it, marked with its language
+/// where it is not the page's, and linked back to its place.
 #[test]
-fn the_built_in_lists_are_written_as_their_templates_write_them() {
+fn the_lists_escape_and_mark_what_they_show() {
     let (_dir, root) = generate(300, 4);
     // Words to escape, in a title that a role's mention names and in a citation's quote.
     let person = std::fs::read_to_string(root.join("content/people/person-0.md")).unwrap();
@@ -235,26 +234,10 @@ fn the_built_in_lists_are_written_as_their_templates_write_them() {
     ] {
         assert!(joined.contains(shown), "the pages show {shown}");
     }
-    let own = root.join("templates/partials");
-    std::fs::create_dir_all(&own).unwrap();
-    std::fs::write(
-        own.join("mentions.html"),
-        include_str!("../templates/partials/mentions.html"),
-    )
-    .unwrap();
-    same(&native, &full(&root), "the mentions rendered by the template engine");
-    std::fs::remove_file(own.join("mentions.html")).unwrap();
-    std::fs::write(
-        own.join("sources.html"),
-        include_str!("../templates/partials/sources.html"),
-    )
-    .unwrap();
-    same(&native, &full(&root), "the sources rendered by the template engine");
 }
 
-/// While a dossier overrides any template, pages still hold their lists of backlinks and
-/// sources for it to read, even with the built-in `partials/mentions.html` and
-/// `partials/sources.html`.
+/// While a dossier overrides any template, pages also hold their lists of backlinks and
+/// sources as values, for it to show them its own way.
 #[test]
 fn an_overridden_template_still_reads_the_lists_of_backlinks_and_sources() {
     let (_dir, root) = generate(100, 5);
@@ -279,7 +262,7 @@ fn an_overridden_template_still_reads_the_lists_of_backlinks_and_sources() {
         .filter(|(p, _)| page(p).contains("<p class=\"cites\">"))
         .count();
     assert!(citing > 50, "{citing} pages list their sources");
-    // The built-in partial still writes the citing notes of a source.
+    // The lists as the tool writes them are still there.
     assert!(page("sources/source-0/index.html").contains("<ul class=\"mentions\">"));
 }
 

@@ -8,7 +8,7 @@ use super::index::{Locale, is_recording, record_note, shown_date};
 use super::views::{field_words, plural_key};
 use crate::graph::links::Backlink;
 
-/// What the built-in `partials/mentions.html` writes before a noting note's mentions: its
+/// What [`write_mentions`] writes before a noting note's mentions: its
 /// link and date, and the opening of its list of contexts. The same on every page of a
 /// language that lists the note, so [`Heads`] makes it once per note.
 pub(super) struct MentionHead {
@@ -120,12 +120,12 @@ impl<'l, 'a> Heads<'l, 'a> {
     }
 }
 
-/// Writes `list` as the built-in `partials/mentions.html` writes its groups (see [`group`]),
-/// byte for byte, without the template engine. The lists of backlinks and citing notes are
-/// most of what a large dossier's pages hold, and the engine spent some 16,000 instructions an
-/// entry on them (making them template values, then interpreting the partial): a fifth of a
-/// build. A dossier that overrides the partial gets its own template instead; a test in
-/// `tests/generated.rs` builds a generated dossier both ways and compares every page.
+/// Writes a list of backlinks or citing notes: a heading per kind, each note with its link and
+/// date, and under it the sentences or fields that name the page's note. The template engine is
+/// not used: these lists are most of what a large dossier's pages hold, and rendering them
+/// through a partial made a build of 10,000 generated notes a fifth slower. Templates print the
+/// result (`page.backlinks_html`, `page.cited_by_html`); a theme that wants its own markup
+/// reads the same lists as values ([`group`]).
 pub(super) fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink]) -> String {
     let loc = heads.loc;
     let notes = &loc.dossier.notes;
@@ -193,7 +193,7 @@ pub(super) fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink]) -> String
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// What the built-in `partials/sources.html` writes of a cited source on every page that cites
+/// What [`write_sources`] writes of a cited source on every page that cites
 /// it: its link, publisher, date and language. Made once per source, as [`MentionHead`] is.
 pub(super) struct SourceHead {
     pub(super) bytes: Box<[u8]>,
@@ -201,10 +201,10 @@ pub(super) struct SourceHead {
     pub(super) other_language: Option<Box<str>>,
 }
 
-/// Writes a page's numbered sources as the built-in `partials/sources.html` does, byte for byte,
-/// without the template engine: every page has such a list, and writing it was a tenth of a
-/// build. `None` when the language lacks a string the list needs, for the template to say so.
-/// Tested with [`write_mentions`].
+/// Writes a page's numbered sources: each with its link, publisher, date and language, the
+/// locator and quote of the citation, and links back to where the body cites it. Written
+/// without the template engine, as [`write_mentions`] is; `None` when the language lacks a
+/// string the list needs.
 pub(super) fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown::Citation]) -> Option<String> {
     let loc = heads.loc;
     let (heading, in_language) = (one_text(loc, "sources")?, one_text(loc, "in_language")?);

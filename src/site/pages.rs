@@ -298,12 +298,11 @@ impl<'s, 'a> Pages<'s, 'a> {
         Vec<BacklinkGroup<'a>>,
     ) {
         let (theme, links, loc) = (self.sh.theme, self.links, self.loc);
-        let native =
-            |list: &[Backlink]| (theme.builtin_mentions && !list.is_empty()).then(|| write_mentions(&self.heads, list));
+        let native = |list: &[Backlink]| (!list.is_empty()).then(|| write_mentions(&self.heads, list));
         let (cited_by_html, backlinks_html) = (native(&links.cited_by[i]), native(&links.backlinks[i]));
         // Made into template values, the lists cost as much as writing them: they are
         // left out while no template reads them.
-        let (cited_by, backlinks) = if theme.builtin_mentions && theme.builtin_templates {
+        let (cited_by, backlinks) = if theme.builtin_templates {
             (Vec::new(), Vec::new())
         } else {
             (group(loc, &links.cited_by[i]), group(loc, &links.backlinks[i]))
@@ -314,13 +313,13 @@ impl<'s, 'a> Pages<'s, 'a> {
     /// A page's numbered sources, as values and as written by [`write_sources`].
     fn sources(&self, body: &'a Rendered) -> (Vec<SourceEntry<'a>>, Option<String>) {
         let (theme, loc, dossier) = (self.sh.theme, self.loc, self.sh.dossier);
-        let sources_html = if theme.builtin_sources && !body.citations.is_empty() {
+        let sources_html = if !body.citations.is_empty() {
             write_sources(&self.heads, &body.citations)
         } else {
             None
         };
         // As with the mentions, the entries are made only for a template to read.
-        if sources_html.is_some() && theme.builtin_templates {
+        if theme.builtin_templates {
             return (Vec::new(), sources_html);
         }
         let entries = body

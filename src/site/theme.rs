@@ -22,17 +22,12 @@ pub const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
     "source.html", "person.html", "organization.html", "event.html", "claim.html", "page.html",
     "sources.html", "entities.html", "events.html", "claims.html",
     "partials/sources.html", "partials/note_list.html", "partials/header.html",
-    "partials/backlinks.html", "partials/mentions.html",
+    "partials/backlinks.html",
     "timeline.html", "conflicts.html", "partials/conflict.html", "partials/conflicts.html", "partials/timeline.html",
     "translations.html", "side-by-side.html", "partials/note_link.html", "partials/translation.html",
     "partials/languages.html", "integrity.html",
     "i18n/en.yaml", "i18n/zh-Hant.yaml",
 );
-
-/// The partial that lists backlinks and citing notes; see [`write_mentions`].
-pub(super) const MENTIONS: &str = "partials/mentions.html";
-/// The partial that lists a page's sources; see [`write_sources`].
-pub(super) const SOURCES: &str = "partials/sources.html";
 
 /// The default static files, compiled into the binary.
 pub const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static": "style.css", "favicon.svg");
@@ -83,14 +78,9 @@ pub struct Theme {
     pub statics: BTreeMap<String, Vec<u8>>,
     /// Interface strings by language (`templates/i18n/LANG.yaml`).
     pub strings: i18n::Files,
-    /// Whether `partials/mentions.html` is the built-in one, which [`write_mentions`] writes
-    /// without the template engine.
-    pub(super) builtin_mentions: bool,
-    /// Whether `partials/sources.html` is the built-in one, which [`write_sources`] writes.
-    pub(super) builtin_sources: bool,
     /// Whether every template is the built-in one (interface strings aside): then no template
-    /// reads the lists [`write_mentions`] and [`write_sources`] write, and pages go without
-    /// them.
+    /// reads the lists of backlinks and sources as values (only as the tool writes them), and
+    /// pages go without the values.
     pub(super) builtin_templates: bool,
 }
 
@@ -170,8 +160,6 @@ pub(super) fn point_at_name(
 pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>> {
     let _span = tracing::info_span!("templates.compile").entered();
     let mut diags = Vec::new();
-    let builtin_mentions = !overrides.templates.iter().any(|f| f.name == MENTIONS);
-    let builtin_sources = !overrides.templates.iter().any(|f| f.name == SOURCES);
     let builtin_templates = overrides.templates.iter().all(|f| f.name.starts_with(i18n::DIR));
     let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (name, bytes) in DEFAULT_TEMPLATES {
@@ -259,8 +247,6 @@ pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>
         sources,
         statics,
         strings,
-        builtin_mentions,
-        builtin_sources,
         builtin_templates,
     })
 }

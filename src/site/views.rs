@@ -283,9 +283,8 @@ pub(super) struct PageView<'a> {
     pub(super) extra: &'a serde_json::Map<String, serde_json::Value>,
     /// The numbered "Sources" list: the front-matter's citations, then the body's.
     pub(super) sources: Vec<SourceEntry<'a>>,
-    /// That list as the built-in `partials/sources.html` writes it, while the dossier does not
-    /// override it (see [`write_sources`]); else absent, and the list then left empty while
-    /// no template is overridden.
+    /// That list as [`write_sources`](super::lists::write_sources) writes it, for templates to
+    /// print; `sources` is left empty while no template is overridden.
     pub(super) sources_html: Option<String>,
     /// A person's or organization's roles, with the numbers of their sources.
     pub(super) roles: Vec<RoleView<'a>>,
@@ -295,9 +294,9 @@ pub(super) struct PageView<'a> {
     pub(super) cited_by: Vec<BacklinkGroup<'a>>,
     /// Notes that link to this one, grouped by kind, with the sentence around each link.
     pub(super) backlinks: Vec<BacklinkGroup<'a>>,
-    /// `cited_by` and `backlinks` as the built-in `partials/mentions.html` writes them, while
-    /// the dossier does not override it (see [`write_mentions`]); else absent. While no
-    /// template is overridden, these are all the pages get: the two lists are left empty.
+    /// `cited_by` and `backlinks` as [`write_mentions`](super::lists::write_mentions) writes
+    /// them, for templates to print; the two lists of values are left empty while no template
+    /// is overridden.
     pub(super) cited_by_html: Option<String>,
     pub(super) backlinks_html: Option<String>,
     /// Roles held in this organization.
