@@ -439,7 +439,7 @@ impl PartialEq for Context {
 impl Eq for Context {}
 
 /// The words of one body's contexts, gathered as the body is rendered: one string for all of
-/// them instead of one each (half a million strings in a dossier of 10,000 notes), and a
+/// them instead of one each (a large dossier has hundreds of thousands), and a
 /// sentence that holds several links, each with the same words around it, kept once.
 #[derive(Debug, Default)]
 pub struct Sentences {

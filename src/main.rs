@@ -40,8 +40,7 @@ fn main() -> ExitCode {
 ///
 /// It is built without asking the kernel for transparent huge pages (the `no_thp` feature).
 /// With them, each fresh 2 MiB of heap is zeroed whole on first touch, and again whenever
-/// mimalloc has handed it back and takes it anew: on the 2-core benchmark machine that was
-/// 15–20% of a 10,000-note build, as kernel time in `clear_page_erms`, and 30 MB more peak
-/// memory (see the README's performance section).
+/// mimalloc has handed it back and takes it anew, which costs a large build kernel time
+/// (`clear_page_erms`) and peak memory.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -627,8 +627,8 @@ impl Drop for Staging {
 }
 
 /// The files of a site folder (the marker left out), sorted, by their `/`-separated paths in
-/// the site. Folders are read in parallel, which halves the time on a site of 10,000 pages
-/// (one folder each); like walkdir, it does not follow symbolic links.
+/// the site. Folders are read in parallel, as a site has a folder per page; like walkdir, it
+/// does not follow symbolic links.
 pub fn list_files(dir: &Path) -> io::Result<Vec<String>> {
     fn walk(dir: &Path, prefix: &str) -> io::Result<Vec<String>> {
         let entries = std::fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;

@@ -2,8 +2,8 @@
 //!
 //! Every link's backlink quotes the sentence it stands in, so every block of every body with a
 //! link is cut into sentences: for a large dossier that is most of its text. `unicode-segmentation`
-//! implements the rules for all of Unicode, looking each character up in its tables; on a
-//! generated dossier of 10,000 notes that lookup was a seventh of the whole build. Most text is
+//! implements the rules for all of Unicode, looking each character up in its tables, and in a
+//! large dossier that lookup is a visible part of the build. Most text is
 //! ASCII with some Latin letters and typographic punctuation, whose sentence categories are few
 //! and fixed, so a block made only of those is cut here, by the same rules, and any other block
 //! by `unicode-segmentation`. The tests compare the two on every character the fast path knows

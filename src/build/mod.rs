@@ -107,7 +107,7 @@ pub fn build_into(
 
 /// What a build reads: lent by a caller that keeps it (`serve`, for its next build; `check`,
 /// whose report points into the files), or given to a build that lets the notes' texts go as
-/// soon as nothing reads them any more (a tenth of what a large build held).
+/// soon as nothing reads them any more.
 enum Input<'a> {
     Lent(&'a BuildInput),
     Given(BuildInput),
@@ -579,8 +579,8 @@ fn data_files(
 }
 
 /// Drops `value` on a thread of its own. A one-off build's dossier, bodies and link views are
-/// millions of small blocks: freeing them took a second of a 10,000-note build, all on the
-/// path to its end. When no thread can be started, `value` is dropped here.
+/// millions of small blocks, and freeing them here would delay the end of the build. When no
+/// thread can be started, `value` is dropped here.
 fn let_go<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new()
         .name("dossier-free".into())
@@ -735,7 +735,7 @@ fn add_feeds(
         }
         None => tree.insert(name.to_string(), bytes),
     };
-    // dossier.json is as large as a tenth of the site: with a sink, it goes to the file as it
+    // dossier.json is one of the site's largest files: with a sink, it goes to the file as it
     // is made, never whole in memory.
     let json = move |sink: Option<site::PageSink<'_>>| match sink {
         Some(sink) => {

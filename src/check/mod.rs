@@ -149,8 +149,8 @@ fn links_of<'t>(path: &str, bytes: &'t [u8]) -> Option<extract::PageLinks<'t>> {
             extract::html(text)
         }
     }
-    // simdutf8 checks a page several times faster than the standard library (which the lossy
-    // conversion, for a page that is not UTF-8, runs again).
+    // simdutf8 checks a page faster than the standard library (which the lossy conversion,
+    // for a page that is not UTF-8, runs again).
     Some(match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => of(text, css),
         Err(_) => of(&String::from_utf8_lossy(bytes), css).into_owned(),

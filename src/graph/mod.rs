@@ -68,7 +68,7 @@ pub struct Dossier {
 impl Dossier {
     /// Lets the texts of the notes' and translations' files go: a build that makes its pages
     /// from what was parsed, and has made every diagnostic that points into the files, need
-    /// not hold them (56 MB of 10,000 notes) while it does. Afterwards each text is empty.
+    /// not hold them while it does. Afterwards each text is empty.
     pub fn let_texts_go(&mut self) {
         let empty: std::sync::Arc<str> = std::sync::Arc::from("");
         for note in self.notes.iter_mut().chain(self.translations.iter_mut()) {

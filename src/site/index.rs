@@ -380,7 +380,8 @@ impl Index {
 
 /// Makes the `link` of a note's summary in one language: the note's link as the theme's
 /// `partials/note_link.html` writes it. Lists print a link for every note in them, and an
-/// include per item was a fifth of a large build; the index makes each link once instead.
+/// include per item would cost more than the rest of the list; the index makes each link once
+/// instead.
 pub(super) struct Linker<'t> {
     pub(super) tera: &'t Tera,
     pub(super) lang: Value,

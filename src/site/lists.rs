@@ -18,9 +18,8 @@ pub(super) struct MentionHead {
 }
 
 /// Each note's [`MentionHead`] in one language, made the first time a page lists the note.
-/// A note is listed on some fifty pages of a generated dossier; reading its summary's fields
-/// from the template value each time cost a tenth of a 10,000-note build, most of it waiting
-/// on memory.
+/// A note is listed on many pages, and reading its summary's fields from the template value
+/// on each of them would be most of what the lists cost.
 pub(super) struct Heads<'l, 'a> {
     pub(super) loc: &'l Locale<'a>,
     pub(super) build: u64,
@@ -122,8 +121,8 @@ impl<'l, 'a> Heads<'l, 'a> {
 
 /// Writes a list of backlinks or citing notes: a heading per kind, each note with its link and
 /// date, and under it the sentences or fields that name the page's note. The template engine is
-/// not used: these lists are most of what a large dossier's pages hold, and rendering them
-/// through a partial made a build of 10,000 generated notes a fifth slower. Templates print the
+/// not used: these lists are most of what a large dossier's pages hold, and the engine writes
+/// them markedly slower (README.md, "Templates"). Templates print the
 /// result (`page.backlinks_html`, `page.cited_by_html`); a theme that wants its own markup
 /// reads the same lists as values ([`group`]).
 pub(super) fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink]) -> String {

@@ -125,7 +125,7 @@ impl<'s, 'a> Pages<'s, 'a> {
     /// thread keeps for the next page: no fresh memory, no copy, no UTF-8 check per page.
     /// Without a sink, a page's bytes are moved into a block of their exact size at once:
     /// holding the rendered strings, with the room each grew into, until every page is done
-    /// cost a third more memory.
+    /// would hold much more memory than the pages need.
     fn render(&self, template: &str, page: &dyn erased::Page, what: &str, path: &str) -> Made {
         thread_local! {
             static PAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
