@@ -1,5 +1,10 @@
 //! What pages know of other notes: each note's summary in each language, the lists of each
 //! kind, and the record of which of them a page used.
+//!
+//! A page reaches another note only through this module: [`Locale`] (its summary, title, or a
+//! view made from them) and [`Index`] (the template functions `note()` and `notes()`). Each of
+//! those records what it gives to the page being rendered ([`Deps`]), so `serve` knows which
+//! pages to render again when a note changes, and no other code can forget to.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -51,7 +56,7 @@ pub struct Locale<'a> {
     /// The language's folder below the base path (`zh-hant/`, or empty).
     pub prefix: String,
     /// The index's summaries in this language, by id, when the index is made.
-    pub(super) summaries: Option<&'a crate::IdMap<(u32, Value)>>,
+    summaries: Option<&'a crate::IdMap<(u32, Value)>>,
 }
 
 impl<'a> Locale<'a> {
@@ -91,6 +96,20 @@ impl<'a> Locale<'a> {
             return note;
         }
         self.translation_of(note).unwrap_or(note)
+    }
+
+    /// The title of note `i` as this language shows it.
+    pub(super) fn title(&self, i: usize) -> &'a str {
+        self.record_use(i);
+        &self.shown(&self.dossier.notes[i]).title
+    }
+
+    /// Records that the page being rendered shows what it made from note `i`'s summary (a view
+    /// made once per note and kept, as the lists' heads are).
+    pub(super) fn record_use(&self, i: usize) {
+        if is_recording() {
+            record_note(i);
+        }
     }
 
     pub(super) fn translation_of(&self, note: &Note) -> Option<&'a Note> {
@@ -165,11 +184,11 @@ thread_local! {
     static RECORDING: std::cell::RefCell<Option<Deps>> = const { std::cell::RefCell::new(None) };
 }
 
-pub(super) fn is_recording() -> bool {
+fn is_recording() -> bool {
     RECORDING.with(|r| r.borrow().is_some())
 }
 
-pub(super) fn record_note(i: usize) {
+fn record_note(i: usize) {
     RECORDING.with(|r| {
         if let Some(d) = r.borrow_mut().as_mut() {
             d.notes.push(i as u32);
@@ -182,7 +201,7 @@ pub fn kind_bit(kind: Kind) -> u8 {
     1 << Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
 }
 
-pub(super) fn record_kind(kind: &str) {
+fn record_kind(kind: &str) {
     let bit = Kind::ALL
         .iter()
         .find(|k| k.as_str() == kind)
@@ -213,17 +232,17 @@ pub(super) fn recorded<T>(f: impl FnOnce() -> T) -> (T, Deps) {
 pub struct Index {
     /// A number no other index of this process has.
     pub(super) build: u64,
-    pub(super) langs: HashMap<String, LangIndex>,
+    langs: HashMap<String, LangIndex>,
     pub(super) default_lang: String,
     pub(super) base_path: String,
     pub(super) prefixes: HashMap<String, String>,
     pub(super) words: HashMap<String, i18n::Lang>,
 }
 
-pub(super) struct LangIndex {
+struct LangIndex {
     /// Each note's summary, and its index in the dossier.
-    pub(super) by_id: crate::IdMap<(u32, Value)>,
-    pub(super) by_kind: HashMap<&'static str, Value>,
+    by_id: crate::IdMap<(u32, Value)>,
+    by_kind: HashMap<&'static str, Value>,
 }
 
 /// The order of a kind's list: dated kinds by date (undated last), the rest by title.
@@ -352,6 +371,27 @@ impl Index {
         self.langs.get(lang)?.by_id.get(id).map(|(_, v)| v)
     }
 
+    /// The pages of `lang` as they see the site, reading the summaries from this index.
+    pub(super) fn locale<'a>(&'a self, dossier: &'a Dossier, lang: &'a str, base_path: &'a str) -> Option<Locale<'a>> {
+        let mut loc = Locale::new(dossier, lang, self.words.get(lang)?, base_path);
+        loc.summaries = self.langs.get(lang).map(|l| &l.by_id);
+        Some(loc)
+    }
+
+    /// The summary of the note `id` in the page's language, recorded as used by the page.
+    pub(super) fn note(&self, state: &State, id: &str) -> tera::TeraResult<Option<&Value>> {
+        Ok(self.lang(state)?.by_id.get(id).map(|(k, v)| {
+            record_note(*k as usize);
+            v
+        }))
+    }
+
+    /// The list of a kind's notes in the page's language, recorded as used by the page.
+    pub(super) fn list(&self, state: &State, kind: &str) -> tera::TeraResult<Option<&Value>> {
+        record_kind(kind);
+        Ok(self.lang(state)?.by_kind.get(kind))
+    }
+
     /// The language of the page being rendered (`lang` in its context; the default language
     /// when there is none), without copying it: a short tag lives inside the value itself.
     pub(super) fn lang_value(&self, state: &State) -> Value {
@@ -361,7 +401,7 @@ impl Index {
         }
     }
 
-    pub(super) fn lang(&self, state: &State) -> tera::TeraResult<&LangIndex> {
+    fn lang(&self, state: &State) -> tera::TeraResult<&LangIndex> {
         let value = self.lang_value(state);
         let lang = value.as_str().unwrap_or(&self.default_lang);
         self.langs

@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use tera::Value;
 
-use super::index::{Locale, is_recording, record_note, shown_date};
+use super::index::{Locale, shown_date};
 use super::views::{field_words, plural_key};
 use crate::graph::links::Backlink;
 
@@ -101,9 +101,7 @@ impl<'l, 'a> Heads<'l, 'a> {
     /// Note `i`'s entry of `cells`, made from its summary the first time; on every use, the
     /// note is recorded as a dependency of the page being rendered.
     pub(super) fn head<'s, T>(&self, cells: &'s [OnceLock<T>], i: usize, make: impl FnOnce(&Value) -> T) -> &'s T {
-        if is_recording() {
-            record_note(i);
-        }
+        self.loc.record_use(i);
         cells[i].get_or_init(|| make(self.loc.summary_value(&self.loc.dossier.notes[i]).as_ref()))
     }
 

@@ -230,12 +230,9 @@ pub fn render_site(
     };
     let mut results = Vec::new();
     for lang in config.languages() {
-        let Some(words) = index.words.get(lang) else {
-            continue;
-        };
-        let mut loc = Locale::new(dossier, lang, words, &base_path);
-        loc.summaries = index.langs.get(lang).map(|l| &l.by_id);
-        results.extend(render_language(&shared, &loc));
+        if let Some(loc) = index.locale(dossier, lang, &base_path) {
+            results.extend(render_language(&shared, &loc));
+        }
     }
 
     let mut diags = Vec::new();

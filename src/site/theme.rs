@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use tera::{Kwargs, State, Tera, Value};
 
-use super::index::{Index, group_digits, record_kind, record_note, shown_date};
+use super::index::{Index, group_digits, shown_date};
 use crate::diag::Diagnostic;
 use crate::i18n;
 
@@ -323,13 +323,7 @@ pub(super) fn register_functions(tera: &mut Tera, index: Arc<OnceLock<Arc<Index>
         "note",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
             let id: &str = kwargs.must_get("id")?;
-            Ok(match ready(&i)?.lang(state)?.by_id.get(id) {
-                Some((k, v)) => {
-                    record_note(*k as usize);
-                    v.clone()
-                }
-                None => Value::none(),
-            })
+            Ok(ready(&i)?.note(state, id)?.cloned().unwrap_or_else(Value::none))
         },
     );
     let i = index.clone();
@@ -337,8 +331,7 @@ pub(super) fn register_functions(tera: &mut Tera, index: Arc<OnceLock<Arc<Index>
         "notes",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
             let kind: &str = kwargs.must_get("kind")?;
-            record_kind(kind);
-            ready(&i)?.lang(state)?.by_kind.get(kind).cloned().ok_or_else(|| {
+            ready(&i)?.list(state, kind)?.cloned().ok_or_else(|| {
                 tera::Error::message(format!(
                     "notes(kind=\"{kind}\"): the kinds are source, person, organization, event, claim and page"
                 ))

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::index::{Locale, Summary, SummaryValue, record_note};
+use super::index::{Locale, Summary, SummaryValue};
 use super::timeline::{ConflictView, Year};
 use crate::date::DateSpan;
 use crate::graph::links::{Backlink, Field};
@@ -116,13 +116,7 @@ pub(super) struct InvolvementView<'a> {
 
 pub(super) fn field_words(loc: &Locale<'_>, f: &Field) -> String {
     let w = loc.words;
-    // The page shows the note's title, so it depends on the note.
-    let title = |i: &Option<usize>| {
-        i.map(|i| {
-            record_note(i);
-            loc.shown(&loc.dossier.notes[i]).title.clone()
-        })
-    };
+    let title = |i: &Option<usize>| i.map(|i| loc.title(i).to_string());
     match f {
         Field::TranslatesIt => w.get("mention_translates").into(),
         Field::KnownThrough => w.get("mention_via").into(),
