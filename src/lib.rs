@@ -13,6 +13,7 @@ pub mod diag;
 pub mod feeds;
 pub mod frontmatter;
 pub mod graph;
+mod html;
 pub mod i18n;
 pub mod links;
 pub mod load;

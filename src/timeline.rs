@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::date::{DateSpan, Day, Qualifier};
 use crate::graph::Dossier;
 use crate::graph::conflicts::{Certainty, Conflict, Conflicts, Position};
+use crate::html::escaped;
 use crate::model::{Kind, KindData, Note, Role};
 use crate::render::{Locale, SummaryValue};
 
@@ -200,21 +201,6 @@ pub fn years<'a>(loc: &Locale<'a>, order: &[usize], conflicts: &Conflicts) -> Ve
                 year: y,
                 items: vec![it],
             }),
-        }
-    }
-    out
-}
-
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
         }
     }
     out
@@ -420,7 +406,7 @@ fn svg_head(s: &mut String, loc: &Locale<'_>, axis: &Axis, lanes: &Lanes<'_>, he
     let _ = writeln!(
         s,
         "<title id=\"timeline-svg-title\">{}</title>",
-        xml(&w.fmt("svg_title", &[("from", &lo_text), ("to", &hi_text)]))
+        escaped(&w.fmt("svg_title", &[("from", &lo_text), ("to", &hi_text)]))
     );
     let names: Vec<&str> = lanes
         .orgs
@@ -430,7 +416,7 @@ fn svg_head(s: &mut String, loc: &Locale<'_>, axis: &Axis, lanes: &Lanes<'_>, he
     let _ = writeln!(
         s,
         "<desc id=\"timeline-svg-desc\">{}</desc>",
-        xml(&w.fmt("svg_desc", &[("lanes", &names.join(w.get("list_separator")))]))
+        escaped(&w.fmt("svg_desc", &[("lanes", &names.join(w.get("list_separator")))]))
     );
     s.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"context-stroke\"/></marker></defs>\n");
 }
@@ -467,9 +453,9 @@ fn svg_lane(s: &mut String, loc: &Locale<'_>, axis: &Axis, lanes: &Lanes<'_>, k:
         y + LANE_H - 6.0,
         LEFT + WIDTH,
         y + LANE_H - 6.0,
-        xml(&loc.summary(org).url),
+        escaped(&loc.summary(org).url),
         y + 20.0,
-        xml(&loc.shown(org).title)
+        escaped(&loc.shown(org).title)
     );
     let mut row = 0.0;
     for &(person, role) in &lanes.roles_at[k] {
@@ -489,7 +475,7 @@ fn svg_lane(s: &mut String, loc: &Locale<'_>, axis: &Axis, lanes: &Lanes<'_>, k:
             if role.from.is_none() { " open-start" } else { "" },
             axis.x(a),
             (axis.x(b) - axis.x(a)).max(2.0),
-            xml(&loc.words.fmt(
+            escaped(&loc.words.fmt(
                 "svg_role",
                 &[
                     ("person", &loc.shown(person).title),
@@ -524,12 +510,12 @@ fn svg_transfers(
         let _ = writeln!(
             s,
             "<a href=\"{}\"><line class=\"transfer{}\" x1=\"{ax:.1}\" y1=\"{:.1}\" x2=\"{ax:.1}\" y2=\"{:.1}\" marker-end=\"url(#arrow)\"><title>{} ({})</title></line></a>",
-            xml(&loc.summary(event).url),
+            escaped(&loc.summary(event).url),
             if conflict { " conflict" } else { "" },
             y1 + 22.0,
             y2 + 18.0,
-            xml(&loc.shown(event).title),
-            xml(&d.display(&loc.words.dates))
+            escaped(&loc.shown(event).title),
+            escaped(&d.display(&loc.words.dates))
         );
     }
 }
@@ -596,22 +582,22 @@ pub fn timeline_js(dossier: &Dossier, order: &[usize], conflicts: &Conflicts, ba
                             Certainty::Certain => "Certain",
                             Certainty::Possible => "Possible",
                         },
-                        xml(&dossier.notes[c.person].title)
+                        escaped(&dossier.notes[c.person].title)
                     )
                 })
                 .collect();
             let url = format!("{}{}", base_url, crate::graph::note_path(n));
-            let mut text = n.common.summary.as_deref().map(xml).unwrap_or_default();
+            let mut text = n.common.summary.as_deref().map(escaped).unwrap_or_default();
             for w in who {
                 let _ = write!(text, "<p>{w}.</p>");
             }
-            let _ = write!(text, "<p><a href=\"{}\">Read more</a></p>", xml(&url));
+            let _ = write!(text, "<p><a href=\"{}\">Read more</a></p>", escaped(&url));
             Some(Event {
                 unique_id: n.id.clone(),
                 start_date: start,
                 end_date: end,
                 text: Text {
-                    headline: xml(&n.title),
+                    headline: escaped(&n.title),
                     text,
                 },
                 group: n.kind.plural().to_string(),
@@ -619,7 +605,7 @@ pub fn timeline_js(dossier: &Dossier, order: &[usize], conflicts: &Conflicts, ba
         })
         .collect();
     let doc = Doc {
-        title: serde_json::json!({ "text": { "headline": xml(&dossier.site.config.title), "text": dossier.site.config.description.as_deref().map(xml).unwrap_or_default() } }),
+        title: serde_json::json!({ "text": { "headline": escaped(&dossier.site.config.title), "text": dossier.site.config.description.as_deref().map(escaped).unwrap_or_default() } }),
         events,
     };
     let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
