@@ -9,6 +9,12 @@
 //! `DOSSIER_BENCH_SIZES` (default `1000,10000,30000`) sets the sizes, `DOSSIER_BENCH_RUNS`
 //! (default 3) the runs per size; the figure is the median run. The dossiers are generated once
 //! (`tests/support/generate.rs`, seed 1) into `target/bench/` and kept for the next run.
+//!
+//! It runs on Unix only: each build's peak memory and CPU time are read with `wait4`, and
+//! what earlier runs wrote is written back with `sync`. Elsewhere it says so and stops.
+
+// Elsewhere only the `main` that says so is compiled; the rest is left unused.
+#![cfg_attr(not(unix), allow(dead_code, unused_imports))]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -33,6 +39,7 @@ struct Cost {
 /// Runs `cmd` to its end: what it cost, and its stderr.
 // The child is reaped by `wait4` below, which clippy does not see.
 #[allow(clippy::zombie_processes)]
+#[cfg(unix)]
 fn measure(cmd: &mut Command) -> (Cost, String) {
     let started = Instant::now();
     let child = cmd
@@ -61,7 +68,8 @@ fn measure(cmd: &mut Command) -> (Cost, String) {
     let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     let cost = Cost {
         wall,
-        peak: usage.ru_maxrss as u64 * 1024,
+        // Kilobytes, but bytes on Apple's systems.
+        peak: usage.ru_maxrss as u64 * if cfg!(target_vendor = "apple") { 1 } else { 1024 },
         user: secs(usage.ru_utime),
         sys: secs(usage.ru_stime),
     };
@@ -103,6 +111,7 @@ fn phases(stderr: &str) -> BTreeMap<String, f64> {
 
 /// Writes back what earlier runs left in the page cache, so that no run pays for another's
 /// gigabytes: past a fifth of memory dirty, the kernel makes the writing process wait.
+#[cfg(unix)]
 fn settle() {
     // SAFETY: sync takes no arguments and cannot fail.
     unsafe { libc::sync() };
@@ -115,6 +124,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// Copies the built `site` to `copy` with `cp -r`, then writes it back with `sync`: the two
 /// times, or `None` when `cp` fails.
+#[cfg(unix)]
 fn copy_floor(site: &Path, copy: &Path) -> Option<(f64, f64)> {
     settle();
     let started = Instant::now();
@@ -134,6 +144,12 @@ fn generated(n: usize) -> PathBuf {
     dir
 }
 
+#[cfg(not(unix))]
+fn main() {
+    eprintln!("this benchmark runs on Unix only: it reads each build's peak memory and CPU time with wait4");
+}
+
+#[cfg(unix)]
 fn main() {
     let sizes: Vec<usize> = std::env::var("DOSSIER_BENCH_SIZES")
         .unwrap_or_else(|_| "1000,10000,30000".into())

@@ -12,6 +12,7 @@ pub mod date;
 pub mod diag;
 pub mod frontmatter;
 pub mod graph;
+mod html;
 pub mod i18n;
 pub mod links;
 pub mod load;

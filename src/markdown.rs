@@ -14,12 +14,13 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
-use pulldown_cmark_escape::{escape_href, escape_html};
+use pulldown_cmark_escape::escape_href;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 use crate::diag::{Diagnostic, did_you_mean};
+use crate::html;
 use crate::links::{Context, ContextSpan, LinkTargets, Sentences, parse_citation, resolve_path};
 use crate::model::Kind;
 
@@ -413,9 +414,9 @@ fn is_inline_end(tag: &TagEnd) -> bool {
 /// ` (English)`, in that language.
 fn lang_mark(lang: &str, name: &str) -> String {
     let mut s = String::from(" <span class=\"lang-mark\" lang=\"");
-    let _ = escape_html(&mut s, lang);
+    html::escape(&mut s, lang);
     s.push_str("\">(");
-    let _ = escape_html(&mut s, name);
+    html::escape(&mut s, name);
     s.push_str(")</span>");
     s
 }
@@ -554,26 +555,26 @@ impl<'a> Renderer<'a> {
         let id = unique(&mut self.used, wanted);
         let n = level_num(h.level);
         let mut open = format!("<h{n} id=\"");
-        let _ = escape_html(&mut open, &id);
+        html::escape(&mut open, &id);
         open.push('"');
         if !h.classes.is_empty() {
             open.push_str(" class=\"");
-            let _ = escape_html(&mut open, &h.classes.join(" "));
+            html::escape(&mut open, &h.classes.join(" "));
             open.push('"');
         }
         for (k, v) in h.attrs {
             open.push(' ');
-            let _ = escape_html(&mut open, &k);
+            html::escape(&mut open, &k);
             if let Some(v) = v {
                 open.push_str("=\"");
-                let _ = escape_html(&mut open, &v);
+                html::escape(&mut open, &v);
                 open.push('"');
             }
         }
         open.push('>');
         self.events[h.at] = Event::Html(open.into());
         let mut close = String::from(" <a class=\"anchor\" href=\"#");
-        let _ = escape_html(&mut close, &id);
+        html::escape(&mut close, &id);
         close.push_str("\" aria-label=\"Link to this section\">#</a>");
         close.push_str(&format!("</h{n}>\n"));
         self.events.push(Event::Html(close.into()));
@@ -641,12 +642,12 @@ impl<'a> Renderer<'a> {
         s.push('"');
         if let Some(lang) = hreflang {
             s.push_str(" hreflang=\"");
-            let _ = escape_html(&mut s, lang);
+            html::escape(&mut s, lang);
             s.push('"');
         }
         if !title.is_empty() {
             s.push_str(" title=\"");
-            let _ = escape_html(&mut s, title);
+            html::escape(&mut s, title);
             s.push('"');
         }
         s.push('>');
@@ -715,14 +716,14 @@ impl<'a> Renderer<'a> {
             (Some(k), true) => (placeholder(k, true), fragment.unwrap_or_default().to_string()),
             (Some(k), false) => {
                 let mut html = String::new();
-                let _ = escape_html(&mut html, &title);
+                html::escape(&mut html, &title);
                 html.push_str(" › ");
                 html.push_str(&placeholder(k, true));
                 (html, format!("{title} › {}", fragment.unwrap_or_default()))
             }
             (None, _) => {
                 let mut html = String::new();
-                let _ = escape_html(&mut html, &title);
+                html::escape(&mut html, &title);
                 (html, title)
             }
         };
@@ -746,7 +747,7 @@ impl<'a> Renderer<'a> {
         let label = match other_lang {
             Some((lang, _)) if resolved.is_some() => {
                 let mut html = String::from("<span lang=\"");
-                let _ = escape_html(&mut html, lang);
+                html::escape(&mut html, lang);
                 html.push_str("\">");
                 html.push_str(&default_label.0);
                 html.push_str("</span>");
@@ -805,7 +806,7 @@ impl<'a> Renderer<'a> {
             s.push('"');
             if !title.is_empty() {
                 s.push_str(" title=\"");
-                let _ = escape_html(&mut s, &title);
+                html::escape(&mut s, &title);
                 s.push('"');
             }
             s.push_str(" rel=\"noopener\">");
@@ -1252,7 +1253,7 @@ fn fill_placeholders(html: &str, fill: &[(String, String)]) -> String {
             None => (token, false),
         };
         if let Some((id, heading)) = num.parse::<usize>().ok().and_then(|k| fill.get(k)) {
-            let _ = escape_html(&mut out, if text { heading } else { id });
+            html::escape(&mut out, if text { heading } else { id });
         }
         rest = &after[end + 1..];
     }
@@ -1309,11 +1310,11 @@ fn highlight(code: &str, lang: &str) -> String {
     out.push_str("<pre class=\"code\"><code");
     if !lang.is_empty() {
         out.push_str(" class=\"language-");
-        let _ = escape_html(&mut out, lang);
+        html::escape(&mut out, lang);
         out.push('"');
     }
     out.push('>');
-    let _ = escape_html(&mut out, code);
+    html::escape(&mut out, code);
     out.push_str("</code></pre>\n");
     out
 }

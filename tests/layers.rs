@@ -1,5 +1,6 @@
-//! The top-level modules under `src/` stand in layers, and each uses only modules of its own
-//! layer or the layers below it; none reaches, through others, back to itself.
+//! The shape of `src/`: its top-level modules stand in layers, and each uses only modules of
+//! its own layer or the layers below it; none reaches, through others, back to itself; and no
+//! function is longer than a screen or two.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -154,4 +155,48 @@ fn no_module_reaches_back_to_itself() {
         found.is_empty(),
         "modules that import each other, directly or not: {found:?}"
     );
+}
+
+/// The functions of `src/` (their unit tests aside), each with its file and length in lines,
+/// from its `fn` line to the closing brace at the same indentation.
+fn functions() -> Vec<(String, String, usize)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let start = regex::Regex::new(r"^(\s*)(pub(\([a-z]+\))?\s+)?(const\s+)?(async\s+)?(unsafe\s+)?fn\s+(\w+)").unwrap();
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+        let lines: Vec<&str> = code.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some(c) = start.captures(line) else { continue };
+            if line.trim_end().ends_with(';') {
+                continue;
+            }
+            let close = format!("{}}}", &c[1]);
+            let end = lines[i..].iter().position(|l| l.trim_end() == close).unwrap_or(0);
+            let file = entry.path().strip_prefix(&src).unwrap().display().to_string();
+            found.push((file, c[7].to_string(), end + 1));
+        }
+    }
+    found
+}
+
+#[test]
+fn no_function_is_longer_than_120_lines() {
+    let all = functions();
+    assert!(
+        all.iter()
+            .any(|(f, name, _)| f.ends_with("mod.rs") && name == "build_with"),
+        "{all:?}"
+    );
+    let long: Vec<String> = all
+        .iter()
+        .filter(|(_, _, n)| *n > 120)
+        .map(|(file, name, n)| format!("src/{file}: {name} has {n} lines"))
+        .collect();
+    assert!(long.is_empty(), "split these into named parts:\n{}", long.join("\n"));
 }

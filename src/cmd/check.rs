@@ -338,6 +338,10 @@ fn build(args: &CheckArgs) -> Result<Target, Exit> {
 /// Where in the note's text a link is written, if it is.
 fn find_in_source(src: &PageSource, url: &str) -> Option<usize> {
     let body = &src.text[src.body_start..];
+    // Not an escaper of output (that is `html::escape`) but a guess at how the author wrote the
+    // URL in an HTML attribute of the note: `&` as `&amp;`, every other character as it is.
+    // `html::escape` would also turn `'`, `"`, `<` and `>` into entities and miss
+    // `href="…?a=1&amp;b='x'"` as written.
     let escaped = url.replace('&', "&amp;");
     let patterns = [
         format!("({url})"),

@@ -566,10 +566,6 @@ const SCRIPT: &str = r#"<script id="dossier-live-reload">
 </script>
 "#;
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
 /// The page with the live-reload script, and the overlay of a failed build, before `</body>`:
 /// the page's own bytes around them are shared, not copied, however many clients are sent it.
 fn inject(page: Bytes, errors: Option<&str>) -> [Bytes; 3] {
@@ -578,7 +574,7 @@ fn inject(page: Bytes, errors: Option<&str>) -> [Bytes; 3] {
         extra.push_str(
             "<div id=\"dossier-errors\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:1rem;background:#2b0d0d;color:#fff;font:14px/1.5 ui-monospace,monospace;border-top:4px solid #e5484d\"><p style=\"margin:0 0 .5rem;font-weight:bold\">The last change did not build; this is the last good version.</p><pre style=\"margin:0;white-space:pre-wrap\">",
         );
-        extra.push_str(&escape(errors));
+        crate::html::escape(&mut extra, errors);
         extra.push_str("</pre></div>\n");
     }
     extra.push_str(SCRIPT);

@@ -18,22 +18,16 @@
 
 use std::ops::Range;
 
-use pulldown_cmark_escape::escape_html;
 use serde::Serialize;
 
 use super::list_order;
 use crate::date::DateSpan;
 use crate::graph::conflicts::{Certainty, Conflicts, Position};
 use crate::graph::{Dossier, note_path};
+use crate::html::escaped;
 use crate::markdown::{LinkKind, Rendered};
 use crate::model::{Cite, Kind, KindData, RoleType};
 use crate::site::OutputTree;
-
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let _ = escape_html(&mut out, s);
-    out
-}
 
 /// `sitemap.xml`: every HTML page, with absolute URLs.
 pub fn sitemap(dossier: &Dossier, tree: &OutputTree) -> String {
@@ -53,7 +47,7 @@ pub fn sitemap(dossier: &Dossier, tree: &OutputTree) -> String {
         let Some(dir) = path.strip_suffix("index.html") else {
             continue;
         };
-        xml.push_str(&format!("  <url><loc>{}</loc>", xml_escape(&format!("{base}{dir}"))));
+        xml.push_str(&format!("  <url><loc>{}</loc>", escaped(&format!("{base}{dir}"))));
         // The page in every language it exists in, as search engines read `hreflang`.
         let local = prefixes
             .iter()
@@ -70,7 +64,7 @@ pub fn sitemap(dossier: &Dossier, tree: &OutputTree) -> String {
             for (lang, d) in versions {
                 xml.push_str(&format!(
                     "<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
-                    xml_escape(&format!("{base}{d}"))
+                    escaped(&format!("{base}{d}"))
                 ));
             }
         }
@@ -108,25 +102,25 @@ pub fn atom(dossier: &Dossier) -> String {
         .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |(d, _)| stamp(d));
     let mut xml =
         String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    xml.push_str(&format!("  <title>{}</title>\n", xml_escape(&config.title)));
-    xml.push_str(&format!("  <id>{}</id>\n", xml_escape(&base)));
-    xml.push_str(&format!("  <link href=\"{}\"/>\n", xml_escape(&base)));
+    xml.push_str(&format!("  <title>{}</title>\n", escaped(&config.title)));
+    xml.push_str(&format!("  <id>{}</id>\n", escaped(&base)));
+    xml.push_str(&format!("  <link href=\"{}\"/>\n", escaped(&base)));
     xml.push_str(&format!(
         "  <link rel=\"self\" href=\"{}\"/>\n",
-        xml_escape(&format!("{base}atom.xml"))
+        escaped(&format!("{base}atom.xml"))
     ));
     xml.push_str(&format!("  <updated>{updated}</updated>\n"));
     xml.push_str(&format!(
         "  <author><name>{}</name></author>\n",
-        xml_escape(config.author.as_deref().unwrap_or(&config.title))
+        escaped(config.author.as_deref().unwrap_or(&config.title))
     ));
     for (date, i) in dated {
         let note = &dossier.notes[i];
         let url = format!("{base}{}", note_path(note));
         xml.push_str("  <entry>\n");
-        xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&note.title)));
-        xml.push_str(&format!("    <id>{}</id>\n", xml_escape(&url)));
-        xml.push_str(&format!("    <link href=\"{}\"/>\n", xml_escape(&url)));
+        xml.push_str(&format!("    <title>{}</title>\n", escaped(&note.title)));
+        xml.push_str(&format!("    <id>{}</id>\n", escaped(&url)));
+        xml.push_str(&format!("    <link href=\"{}\"/>\n", escaped(&url)));
         xml.push_str(&format!("    <updated>{}</updated>\n", stamp(date)));
         xml.push_str(&format!("    <category term=\"{}\"/>\n", note.kind));
         let summary = note
@@ -134,7 +128,7 @@ pub fn atom(dossier: &Dossier) -> String {
             .summary
             .clone()
             .unwrap_or_else(|| format!("{} ({})", note.title, date.display_en()));
-        xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&summary)));
+        xml.push_str(&format!("    <summary>{}</summary>\n", escaped(&summary)));
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");

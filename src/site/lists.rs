@@ -7,6 +7,7 @@ use tera::Value;
 use super::index::{Locale, shown_date};
 use super::views::{field_words, plural_key};
 use crate::graph::links::Backlink;
+use crate::html::escape_bytes;
 
 /// What [`write_mentions`] writes before a noting note's mentions: its
 /// link and date, and the opening of its list of contexts. The same on every page of a
@@ -47,7 +48,7 @@ impl<'l, 'a> Heads<'l, 'a> {
             write_link(&mut out, n);
             if let Some(publisher) = str_of("publisher") {
                 out.extend_from_slice(b", ");
-                esc(&mut out, publisher);
+                escape_bytes(&mut out, publisher);
             }
             if let Some(date) = attr(n, "date").filter(|d| d.is_truthy()) {
                 out.extend_from_slice(b", ");
@@ -57,7 +58,7 @@ impl<'l, 'a> Heads<'l, 'a> {
             if other_language.is_some() {
                 let escaped = |text: &str| {
                     let mut e = Vec::with_capacity(text.len());
-                    esc(&mut e, text);
+                    escape_bytes(&mut e, text);
                     String::from_utf8(e).unwrap_or_default()
                 };
                 let name = escaped(attr(n, "language_name").and_then(Value::as_str).unwrap_or_default());
@@ -108,10 +109,10 @@ impl<'l, 'a> Heads<'l, 'a> {
     /// Writes a summary's `date` as the partials print it: `<time datetime="…">…</time>`.
     pub(super) fn write_time(&self, out: &mut Vec<u8>, date: &Value) {
         out.extend_from_slice(b"<time datetime=\"");
-        esc(out, attr(date, "datetime").and_then(Value::as_str).unwrap_or_default());
+        escape_bytes(out, attr(date, "datetime").and_then(Value::as_str).unwrap_or_default());
         out.extend_from_slice(b"\">");
         if let Some(text) = attr(date, "text").and_then(Value::as_str) {
-            esc(out, &shown_date(self.build, &self.loc.words.dates, text, false));
+            escape_bytes(out, &shown_date(self.build, &self.loc.words.dates, text, false));
         }
         out.extend_from_slice(b"</time>");
     }
@@ -138,7 +139,7 @@ pub(super) fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink]) -> String
             }
             kind = Some(k);
             out.extend_from_slice(b"\n<h3>");
-            esc(&mut out, loc.words.get(plural_key(k)));
+            escape_bytes(&mut out, loc.words.get(plural_key(k)));
             out.extend_from_slice(b"</h3>\n<ul class=\"mentions\">\n");
         }
         let head = heads.mention(b.from);
@@ -147,18 +148,18 @@ pub(super) fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink]) -> String
             out.extend_from_slice(b"<li>");
             if let Some(at) = m.at().filter(|s| !s.is_empty()) {
                 out.extend_from_slice(b"<span class=\"locator\">");
-                esc(&mut out, at);
+                escape_bytes(&mut out, at);
                 out.extend_from_slice("</span> · ".as_bytes());
             }
             match (&m.context, m.field()) {
                 (Some(c), _) => {
-                    esc(&mut out, c.before());
+                    escape_bytes(&mut out, c.before());
                     if !c.text().is_empty() {
                         out.extend_from_slice(b"<mark>");
-                        esc(&mut out, c.text());
+                        escape_bytes(&mut out, c.text());
                         out.extend_from_slice(b"</mark>");
                     }
-                    esc(&mut out, c.after());
+                    escape_bytes(&mut out, c.after());
                 }
                 (None, Some(f)) => {
                     let words = field_words(loc, f);
@@ -168,7 +169,7 @@ pub(super) fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink]) -> String
                             lang_attr(&mut out, page_lang);
                         }
                         out.push(b'>');
-                        esc(&mut out, &words);
+                        escape_bytes(&mut out, &words);
                         out.extend_from_slice(b"</span>");
                     }
                 }
@@ -176,7 +177,7 @@ pub(super) fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink]) -> String
             }
             if let Some(quote) = m.quote().filter(|s| !s.is_empty()) {
                 out.extend_from_slice(b": <q>");
-                esc(&mut out, quote);
+                escape_bytes(&mut out, quote);
                 out.extend_from_slice(b"</q>");
             }
             out.extend_from_slice(b"</li>\n");
@@ -207,7 +208,7 @@ pub(super) fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown:
     let (heading, in_language) = (one_text(loc, "sources")?, one_text(loc, "in_language")?);
     let mut out: Vec<u8> = Vec::with_capacity(200 + citations.len() * 400);
     out.extend_from_slice(b"\n<section class=\"sources\" aria-labelledby=\"sources\">\n<h2 id=\"sources\">");
-    esc(&mut out, heading);
+    escape_bytes(&mut out, heading);
     out.extend_from_slice(b"</h2>\n<ol>\n");
     for c in citations {
         let head = heads.source(c.source, in_language);
@@ -217,7 +218,7 @@ pub(super) fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown:
         out.extend_from_slice(&head.bytes);
         if let Some(at) = c.at.as_deref().filter(|s| !s.is_empty()) {
             out.extend_from_slice(b", <span class=\"locator\">");
-            esc(&mut out, at);
+            escape_bytes(&mut out, at);
             out.extend_from_slice(b"</span>");
         }
         if let Some(quote) = c.quote.as_deref().filter(|s| !s.is_empty()) {
@@ -226,14 +227,14 @@ pub(super) fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown:
                 lang_attr(&mut out, language);
             }
             out.push(b'>');
-            esc(&mut out, quote);
+            escape_bytes(&mut out, quote);
             out.extend_from_slice(b"</q>");
         }
         for (k, id) in c.refs.iter().enumerate() {
             out.extend_from_slice(b" <a class=\"backref\" href=\"#");
-            esc(&mut out, id);
+            escape_bytes(&mut out, id);
             out.extend_from_slice(b"\" aria-label=\"");
-            esc(&mut out, &backref_label(loc, k, c.n));
+            escape_bytes(&mut out, &backref_label(loc, k, c.n));
             out.extend_from_slice("\">↩</a>".as_bytes());
         }
         out.extend_from_slice(b"</li>\n");
@@ -258,11 +259,6 @@ pub(super) fn one_text<'w>(loc: &Locale<'w>, key: &str) -> Option<&'w str> {
     }
 }
 
-/// Writes `text` escaped as the engine escapes a printed value (writing to a `Vec` cannot fail).
-pub(super) fn esc(out: &mut Vec<u8>, text: &str) {
-    let _ = tera::escape_html(text, out);
-}
-
 /// Writes a summary's `link` as `{{ n.link }}` prints it.
 pub(super) fn write_link(out: &mut Vec<u8>, n: &Value) {
     if let Some(link) = attr(n, "link") {
@@ -270,7 +266,7 @@ pub(super) fn write_link(out: &mut Vec<u8>, n: &Value) {
         if link.is_safe() {
             out.extend_from_slice(text.as_bytes());
         } else {
-            esc(out, text);
+            escape_bytes(out, text);
         }
     }
 }
@@ -278,7 +274,7 @@ pub(super) fn write_link(out: &mut Vec<u8>, n: &Value) {
 /// Writes ` lang="…"`.
 pub(super) fn lang_attr(out: &mut Vec<u8>, lang: &str) {
     out.extend_from_slice(b" lang=\"");
-    esc(out, lang);
+    escape_bytes(out, lang);
     out.push(b'"');
 }
 

@@ -10,6 +10,7 @@ use super::{Locale, SummaryValue};
 use crate::date::{DateSpan, Day, Qualifier};
 use crate::graph::Dossier;
 use crate::graph::conflicts::{Certainty, Conflict, Conflicts, Position};
+use crate::html::escaped;
 use crate::model::{Kind, KindData, Note, Role};
 
 /// Dated events and claims, in order: by first possible day, then last, then id. A span with
@@ -205,21 +206,6 @@ pub fn years<'a>(loc: &Locale<'a>, order: &[usize], conflicts: &Conflicts) -> Ve
     out
 }
 
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Days since 0000-03-01, for placing days on an axis.
 fn ordinal(d: Day) -> i64 {
     let (y, m) = if d.month <= 2 {
@@ -230,13 +216,42 @@ fn ordinal(d: Day) -> i64 {
     365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + i64::from(d.day)
 }
 
+/// A transfer the picture draws: the event's note, the notes of the parties it goes from and
+/// to, and its date.
+type Transfer<'a> = (usize, usize, usize, &'a DateSpan);
+
+/// The picture's geometry, in SVG user units: the lane names to the left of `LEFT`, the axis
+/// `WIDTH` long after them, the years in a band `TOP` high above the lanes, each lane `LANE_H`
+/// high.
+const LEFT: f64 = 170.0;
+const WIDTH: f64 = 640.0;
+const LANE_H: f64 = 56.0;
+const TOP: f64 = 40.0;
+
 /// The timeline as a picture: one lane per organization named by a transfer or a role in the
 /// period, bars for the roles people hold there, an arrow for each transfer (red when it is a
-/// conflict). `labelled_by` is the id of the heading or table that says the same in words.
+/// conflict). Its `<title>` and `<desc>` say the same in words, for screen readers. `None` when
+/// nothing in `order` is dated or no lane has an organization to show.
 pub fn svg(loc: &Locale<'_>, order: &[usize], conflicts: &Conflicts) -> Option<String> {
-    let dossier = loc.dossier;
-    let w = loc.words;
-    let transfers: Vec<(usize, usize, usize, &DateSpan)> = order
+    let transfers = transfers(loc.dossier, order);
+    let axis = Axis::of(loc.dossier, order)?;
+    let lanes = Lanes::of(loc.dossier, &transfers, conflicts)?;
+    let height = TOP + LANE_H * lanes.orgs.len() as f64 + 30.0;
+    let mut s = String::new();
+    svg_head(&mut s, loc, &axis, &lanes, height);
+    svg_years(&mut s, &axis, height);
+    for k in 0..lanes.orgs.len() {
+        svg_lane(&mut s, loc, &axis, &lanes, k);
+    }
+    svg_transfers(&mut s, loc, &axis, &lanes, &transfers, conflicts);
+    s.push_str("</svg>\n");
+    Some(s)
+}
+
+/// The events of `order` that move something from one note to another (both named and
+/// known), with their dates, in the order given.
+fn transfers<'a>(dossier: &'a Dossier, order: &[usize]) -> Vec<Transfer<'a>> {
+    order
         .iter()
         .filter_map(|&i| match &dossier.notes[i].data {
             KindData::Event(e) => {
@@ -246,61 +261,124 @@ pub fn svg(loc: &Locale<'_>, order: &[usize], conflicts: &Conflicts) -> Option<S
             }
             _ => None,
         })
-        .collect();
-    let dated: Vec<&DateSpan> = order.iter().filter_map(|&i| dossier.notes[i].date()).collect();
-    let lo = dated
-        .iter()
-        .map(|d| if d.start == Day::MIN { d.end } else { d.start })
-        .min()?;
-    let hi = dated
-        .iter()
-        .map(|d| if d.end == Day::MAX { d.start } else { d.end })
-        .max()?;
-    // The axis runs from the first day of the year before the earliest date to the last day
-    // of the year after the latest.
-    let (lo_year, hi_year) = (lo.year - 1, hi.year + 1);
-    let first_day = Day {
-        year: lo_year,
-        month: 1,
-        day: 1,
-    };
-    let last_day = Day {
-        year: hi_year,
-        month: 12,
-        day: 31,
-    };
-    let (start, end) = (ordinal(first_day), ordinal(last_day));
-    // Lanes: the parties of transfers, then the organizations of the people involved in them.
-    // Each lane's place is kept in a map: a large dossier has thousands of lanes and transfers.
-    let mut lanes: Vec<usize> = Vec::new();
-    let mut lane_of: HashMap<usize, usize> = HashMap::new();
-    let mut add = |o: usize| {
-        if dossier.notes[o].kind == Kind::Organization {
-            lane_of.entry(o).or_insert_with(|| {
-                lanes.push(o);
-                lanes.len() - 1
-            });
-        }
-    };
-    for &(_, f, t, _) in &transfers {
-        add(f);
-        add(t);
+        .collect()
+}
+
+/// The time axis, in whole years: from the first day of the year before the earliest date
+/// to the last day of the year after the latest, so that no mark sits on an edge.
+struct Axis {
+    lo_year: i32,
+    hi_year: i32,
+    first_day: Day,
+    last_day: Day,
+    /// [`ordinal`] of `first_day` and of `last_day`.
+    start: i64,
+    end: i64,
+}
+
+impl Axis {
+    /// The axis over the dates of `order`; a span open at one end counts by its other end.
+    /// `None` when nothing in `order` is dated.
+    fn of(dossier: &Dossier, order: &[usize]) -> Option<Axis> {
+        let dated: Vec<&DateSpan> = order.iter().filter_map(|&i| dossier.notes[i].date()).collect();
+        let lo = dated
+            .iter()
+            .map(|d| if d.start == Day::MIN { d.end } else { d.start })
+            .min()?;
+        let hi = dated
+            .iter()
+            .map(|d| if d.end == Day::MAX { d.start } else { d.end })
+            .max()?;
+        let (lo_year, hi_year) = (lo.year - 1, hi.year + 1);
+        let first_day = Day {
+            year: lo_year,
+            month: 1,
+            day: 1,
+        };
+        let last_day = Day {
+            year: hi_year,
+            month: 12,
+            day: 31,
+        };
+        Some(Axis {
+            lo_year,
+            hi_year,
+            first_day,
+            last_day,
+            start: ordinal(first_day),
+            end: ordinal(last_day),
+        })
     }
-    for c in &conflicts.list {
-        for l in c.from.chain.iter().chain(&c.to.chain) {
-            if let Some(role) = role_of(dossier, l.holder, l.role)
-                && let Some(&o) = dossier.by_id.get(&role.org)
-            {
-                add(o);
+
+    /// Where a day falls on the axis, from `LEFT` to `LEFT + WIDTH`.
+    fn x(&self, d: Day) -> f64 {
+        LEFT + WIDTH * ((ordinal(d) - self.start) as f64 / (self.end - self.start).max(1) as f64)
+    }
+}
+
+/// The picture's lanes, one per organization: the parties of transfers, then the
+/// organizations where the people of a conflict hold the roles it goes through, each once, in
+/// the order first met; and the roles people hold at each.
+struct Lanes<'a> {
+    /// The organizations' notes, top to bottom.
+    orgs: Vec<usize>,
+    /// Each organization's lane, by its note: a large dossier has thousands of lanes and
+    /// transfers, so a lane is found by a map rather than a search.
+    lane_of: HashMap<usize, usize>,
+    /// For each lane, the roles held at its organization: people in order, and each one's
+    /// roles in order.
+    roles_at: Vec<Vec<(&'a Note, &'a Role)>>,
+}
+
+impl<'a> Lanes<'a> {
+    /// The lanes of these transfers and conflicts; `None` when there is none (a party or a
+    /// role's organization that is not an organization note has no lane).
+    fn of(dossier: &'a Dossier, transfers: &[Transfer<'_>], conflicts: &Conflicts) -> Option<Lanes<'a>> {
+        let mut orgs: Vec<usize> = Vec::new();
+        let mut lane_of: HashMap<usize, usize> = HashMap::new();
+        let mut add = |o: usize| {
+            if dossier.notes[o].kind == Kind::Organization {
+                lane_of.entry(o).or_insert_with(|| {
+                    orgs.push(o);
+                    orgs.len() - 1
+                });
+            }
+        };
+        for &(_, f, t, _) in transfers {
+            add(f);
+            add(t);
+        }
+        for c in &conflicts.list {
+            for l in c.from.chain.iter().chain(&c.to.chain) {
+                if let Some(role) = role_of(dossier, l.holder, l.role)
+                    && let Some(&o) = dossier.by_id.get(&role.org)
+                {
+                    add(o);
+                }
             }
         }
+        if orgs.is_empty() {
+            return None;
+        }
+        let roles_at = roles_at(dossier, orgs.len(), &lane_of);
+        Some(Lanes {
+            orgs,
+            lane_of,
+            roles_at,
+        })
     }
-    if lanes.is_empty() {
-        return None;
+
+    /// The top of an organization's lane, if it has one.
+    fn y(&self, o: usize) -> Option<f64> {
+        self.lane_of.get(&o).map(|&k| TOP + LANE_H * k as f64)
     }
-    // The roles held at each lane's organization, people in order and each one's roles in order,
-    // found in one pass over the people rather than one per lane.
-    let mut roles_at: Vec<Vec<(&Note, &Role)>> = vec![Vec::new(); lanes.len()];
+}
+
+/// The roles held at each of `lanes` organizations (`lane_of` gives an organization's lane),
+/// people in order and each one's roles in order, found in one pass over the people rather
+/// than one per lane.
+fn roles_at<'a>(dossier: &'a Dossier, lanes: usize, lane_of: &HashMap<usize, usize>) -> Vec<Vec<(&'a Note, &'a Role)>> {
+    let mut roles_at: Vec<Vec<(&Note, &Role)>> = vec![Vec::new(); lanes];
     for (_, person) in dossier.of_kind(Kind::Person) {
         let KindData::Entity(e) = &person.data else {
             continue;
@@ -311,34 +389,42 @@ pub fn svg(loc: &Locale<'_>, order: &[usize], conflicts: &Conflicts) -> Option<S
             }
         }
     }
-    let (left, width, lane_h, top) = (170.0, 640.0, 56.0, 40.0);
-    let x = |d: Day| left + width * ((ordinal(d) - start) as f64 / (end - start).max(1) as f64);
-    let height = top + lane_h * lanes.len() as f64 + 30.0;
-    let mut s = String::new();
+    roles_at
+}
+
+/// The opening `<svg>`, its `<title>` (the years the axis spans) and `<desc>` (the lanes'
+/// organizations), which the element's `aria-labelledby` names, and the arrowhead the
+/// transfers end with.
+fn svg_head(s: &mut String, loc: &Locale<'_>, axis: &Axis, lanes: &Lanes<'_>, height: f64) {
+    let w = loc.words;
     let _ = writeln!(
         s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline-svg\" viewBox=\"0 0 {} {height}\" role=\"img\" aria-labelledby=\"timeline-svg-title timeline-svg-desc\">",
-        left + width + 20.0
+        LEFT + WIDTH + 20.0
     );
-    let (lo_text, hi_text) = (lo_year.to_string(), hi_year.to_string());
+    let (lo_text, hi_text) = (axis.lo_year.to_string(), axis.hi_year.to_string());
     let _ = writeln!(
         s,
         "<title id=\"timeline-svg-title\">{}</title>",
-        xml(&w.fmt("svg_title", &[("from", &lo_text), ("to", &hi_text)]))
+        escaped(&w.fmt("svg_title", &[("from", &lo_text), ("to", &hi_text)]))
     );
     let names: Vec<&str> = lanes
+        .orgs
         .iter()
-        .map(|&o| loc.shown(&dossier.notes[o]).title.as_str())
+        .map(|&o| loc.shown(&loc.dossier.notes[o]).title.as_str())
         .collect();
     let _ = writeln!(
         s,
         "<desc id=\"timeline-svg-desc\">{}</desc>",
-        xml(&w.fmt("svg_desc", &[("lanes", &names.join(w.get("list_separator")))]))
+        escaped(&w.fmt("svg_desc", &[("lanes", &names.join(w.get("list_separator")))]))
     );
     s.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"context-stroke\"/></marker></defs>\n");
-    // Years.
-    for y in lo_year..=hi_year {
-        let gx = x(Day {
+}
+
+/// A grid line and a label at the start of each year of the axis, down the whole picture.
+fn svg_years(s: &mut String, axis: &Axis, height: f64) {
+    for y in axis.lo_year..=axis.hi_year {
+        let gx = axis.x(Day {
             year: y,
             month: 1,
             day: 1,
@@ -346,72 +432,92 @@ pub fn svg(loc: &Locale<'_>, order: &[usize], conflicts: &Conflicts) -> Option<S
         let _ = writeln!(
             s,
             "<line class=\"grid\" x1=\"{gx:.1}\" y1=\"{}\" x2=\"{gx:.1}\" y2=\"{:.1}\"/><text class=\"year\" x=\"{:.1}\" y=\"{}\">{y}</text>",
-            top - 16.0,
+            TOP - 16.0,
             height - 24.0,
             gx + 3.0,
-            top - 20.0
+            TOP - 20.0
         );
     }
-    let lane_y = |o: usize| lane_of.get(&o).map(|&k| top + lane_h * k as f64);
-    for (k, &o) in lanes.iter().enumerate() {
-        let y = top + lane_h * k as f64;
+}
+
+/// Lane `k`: its base line and its organization's name, a link to its page; then a bar for
+/// each role held there, clipped to the axis (a role with no start runs from the axis's
+/// first day, and is marked `open-start`), its holder said in its tooltip. Bars take three
+/// rows in turn, so that roles held at once do not hide each other.
+fn svg_lane(s: &mut String, loc: &Locale<'_>, axis: &Axis, lanes: &Lanes<'_>, k: usize) {
+    let org = &loc.dossier.notes[lanes.orgs[k]];
+    let y = TOP + LANE_H * k as f64;
+    let _ = writeln!(
+        s,
+        "<g class=\"lane\"><line x1=\"{LEFT}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/><a href=\"{}\"><text class=\"lane-name\" x=\"8\" y=\"{:.1}\">{}</text></a></g>",
+        y + LANE_H - 6.0,
+        LEFT + WIDTH,
+        y + LANE_H - 6.0,
+        escaped(&loc.summary(org).url),
+        y + 20.0,
+        escaped(&loc.shown(org).title)
+    );
+    let mut row = 0.0;
+    for &(person, role) in &lanes.roles_at[k] {
+        let a = role
+            .from
+            .as_ref()
+            .map_or(axis.first_day, |d| d.start)
+            .max(axis.first_day);
+        let b = role.to.as_ref().map_or(axis.last_day, |d| d.end).min(axis.last_day);
+        if a > b {
+            continue;
+        }
+        let by = y + 26.0 + row;
         let _ = writeln!(
             s,
-            "<g class=\"lane\"><line x1=\"{left}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/><a href=\"{}\"><text class=\"lane-name\" x=\"8\" y=\"{:.1}\">{}</text></a></g>",
-            y + lane_h - 6.0,
-            left + width,
-            y + lane_h - 6.0,
-            xml(&loc.summary(&dossier.notes[o]).url),
-            y + 20.0,
-            xml(&loc.shown(&dossier.notes[o]).title)
+            "<rect class=\"role{}\" x=\"{:.1}\" y=\"{by:.1}\" width=\"{:.1}\" height=\"6\"><title>{}</title></rect>",
+            if role.from.is_none() { " open-start" } else { "" },
+            axis.x(a),
+            (axis.x(b) - axis.x(a)).max(2.0),
+            escaped(&loc.words.fmt(
+                "svg_role",
+                &[
+                    ("person", &loc.shown(person).title),
+                    ("role", &role.role),
+                    ("org", &loc.shown(org).title),
+                ]
+            )),
         );
-        // Role bars of people at this organization, clipped to the axis.
-        let mut row = 0.0;
-        for &(person, role) in &roles_at[k] {
-            let a = role.from.as_ref().map_or(first_day, |d| d.start).max(first_day);
-            let b = role.to.as_ref().map_or(last_day, |d| d.end).min(last_day);
-            if a > b {
-                continue;
-            }
-            let by = y + 26.0 + row;
-            let _ = writeln!(
-                s,
-                "<rect class=\"role{}\" x=\"{:.1}\" y=\"{by:.1}\" width=\"{:.1}\" height=\"6\"><title>{}</title></rect>",
-                if role.from.is_none() { " open-start" } else { "" },
-                x(a),
-                (x(b) - x(a)).max(2.0),
-                xml(&w.fmt(
-                    "svg_role",
-                    &[
-                        ("person", &loc.shown(person).title),
-                        ("role", &role.role),
-                        ("org", &loc.shown(&dossier.notes[o]).title),
-                    ]
-                )),
-            );
-            row = (row + 8.0) % 24.0;
-        }
+        row = (row + 8.0) % 24.0;
     }
-    for &(i, f, t, d) in &transfers {
-        let (Some(y1), Some(y2)) = (lane_y(f), lane_y(t)) else {
+}
+
+/// An arrow for each transfer whose two parties have lanes, from the first's lane to the
+/// second's at the transfer's date (its last day when it has no start), a link to the event's
+/// page; `conflict` (drawn red) when the event is a conflict of interest.
+fn svg_transfers(
+    s: &mut String,
+    loc: &Locale<'_>,
+    axis: &Axis,
+    lanes: &Lanes<'_>,
+    transfers: &[Transfer<'_>],
+    conflicts: &Conflicts,
+) {
+    for &(i, f, t, d) in transfers {
+        let (Some(y1), Some(y2)) = (lanes.y(f), lanes.y(t)) else {
             continue;
         };
         let mid = if d.start == Day::MIN { d.end } else { d.start };
-        let ax = x(mid);
+        let ax = axis.x(mid);
         let conflict = conflicts.of_event(i).next().is_some();
+        let event = &loc.dossier.notes[i];
         let _ = writeln!(
             s,
             "<a href=\"{}\"><line class=\"transfer{}\" x1=\"{ax:.1}\" y1=\"{:.1}\" x2=\"{ax:.1}\" y2=\"{:.1}\" marker-end=\"url(#arrow)\"><title>{} ({})</title></line></a>",
-            xml(&loc.summary(&dossier.notes[i]).url),
+            escaped(&loc.summary(event).url),
             if conflict { " conflict" } else { "" },
             y1 + 22.0,
             y2 + 18.0,
-            xml(&loc.shown(&dossier.notes[i]).title),
-            xml(&d.display(&w.dates))
+            escaped(&loc.shown(event).title),
+            escaped(&d.display(&loc.words.dates))
         );
     }
-    s.push_str("</svg>\n");
-    Some(s)
 }
 
 fn role_of(dossier: &Dossier, holder: usize, role: usize) -> Option<&Role> {
@@ -476,22 +582,22 @@ pub fn timeline_js(dossier: &Dossier, order: &[usize], conflicts: &Conflicts, ba
                             Certainty::Certain => "Certain",
                             Certainty::Possible => "Possible",
                         },
-                        xml(&dossier.notes[c.person].title)
+                        escaped(&dossier.notes[c.person].title)
                     )
                 })
                 .collect();
             let url = format!("{}{}", base_url, crate::graph::note_path(n));
-            let mut text = n.common.summary.as_deref().map(xml).unwrap_or_default();
+            let mut text = n.common.summary.as_deref().map(escaped).unwrap_or_default();
             for w in who {
                 let _ = write!(text, "<p>{w}.</p>");
             }
-            let _ = write!(text, "<p><a href=\"{}\">Read more</a></p>", xml(&url));
+            let _ = write!(text, "<p><a href=\"{}\">Read more</a></p>", escaped(&url));
             Some(Event {
                 unique_id: n.id.clone(),
                 start_date: start,
                 end_date: end,
                 text: Text {
-                    headline: xml(&n.title),
+                    headline: escaped(&n.title),
                     text,
                 },
                 group: n.kind.plural().to_string(),
@@ -499,7 +605,7 @@ pub fn timeline_js(dossier: &Dossier, order: &[usize], conflicts: &Conflicts, ba
         })
         .collect();
     let doc = Doc {
-        title: serde_json::json!({ "text": { "headline": xml(&dossier.site.config.title), "text": dossier.site.config.description.as_deref().map(xml).unwrap_or_default() } }),
+        title: serde_json::json!({ "text": { "headline": escaped(&dossier.site.config.title), "text": dossier.site.config.description.as_deref().map(escaped).unwrap_or_default() } }),
         events,
     };
     let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
