@@ -58,7 +58,7 @@ pub struct ConflictSettings {
 impl ConflictSettings {
     /// The largest `conflicts.depth` the settings accept: chains of more organizations than
     /// this are not followed.
-    pub const MAX_DEPTH: usize = 10;
+    pub(crate) const MAX_DEPTH: usize = 10;
 }
 
 impl Default for ConflictSettings {
@@ -82,7 +82,7 @@ fn default_lang() -> String {
     "en".into()
 }
 
-pub const CONFIG_KEYS: &[&str] = &[
+pub(crate) const CONFIG_KEYS: &[&str] = &[
     "title",
     "description",
     "base_url",
@@ -117,21 +117,15 @@ pub struct HomeTranslation {
     pub translated_from: Option<String>,
 }
 
-impl HomeTranslation {
-    pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
-    }
-}
-
 impl SiteIndex {
-    pub fn home_body(&self) -> &str {
+    pub(crate) fn home_body(&self) -> &str {
         &self.text[self.body_start..]
     }
 }
 
 impl Config {
     /// Settings with nothing but a base URL, for checking a folder that has no `_index.md`.
-    pub fn for_base_url(url: &str) -> Result<Config, String> {
+    pub(crate) fn for_base_url(url: &str) -> Result<Config, String> {
         check_base_url(url)?;
         Ok(Config {
             title: String::new(),
@@ -172,7 +166,7 @@ impl Config {
 
     /// The site's languages, the default first, then the others by tag. A site that lists none
     /// is in its default language alone.
-    pub fn languages(&self) -> Vec<&str> {
+    pub(crate) fn languages(&self) -> Vec<&str> {
         let mut langs = vec![self.default_lang.as_str()];
         langs.extend(
             self.languages
@@ -185,7 +179,7 @@ impl Config {
 
     /// The URL folder of a language below the base path: empty for the default language,
     /// `zh-hant/` for `zh-Hant` (URLs are lowercase; `lang` attributes keep the tag's case).
-    pub fn lang_prefix(&self, lang: &str) -> String {
+    pub(crate) fn lang_prefix(&self, lang: &str) -> String {
         if lang == self.default_lang {
             String::new()
         } else {
@@ -194,12 +188,12 @@ impl Config {
     }
 
     /// A language's name in itself, as the settings give it, or its tag.
-    pub fn lang_name<'a>(&'a self, lang: &'a str) -> &'a str {
+    pub(crate) fn lang_name<'a>(&'a self, lang: &'a str) -> &'a str {
         self.languages.get(lang).map_or(lang, |l| l.name.as_str())
     }
 
     /// The site's title in a language.
-    pub fn title_in(&self, lang: &str) -> &str {
+    pub(crate) fn title_in(&self, lang: &str) -> &str {
         self.languages
             .get(lang)
             .and_then(|l| l.title.as_deref())
@@ -207,7 +201,7 @@ impl Config {
     }
 
     /// The site's description in a language.
-    pub fn description_in(&self, lang: &str) -> Option<&str> {
+    pub(crate) fn description_in(&self, lang: &str) -> Option<&str> {
         match self.languages.get(lang).and_then(|l| l.description.as_deref()) {
             Some(d) => Some(d),
             None if lang == self.default_lang => self.description.as_deref(),
@@ -216,7 +210,7 @@ impl Config {
     }
 
     /// Replaces the base URL (from `--base-url`), checking it the same way.
-    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+    pub(crate) fn set_base_url(&mut self, url: &str) -> Result<(), String> {
         check_base_url(url)?;
         self.base_url = url.to_string();
         Ok(())
@@ -383,7 +377,7 @@ fn check_languages(file: &str, text: &str, yaml_start: usize, config: &Config, d
 /// Reads `content/_index.LANG.md`, the home page in another language: `title` and
 /// `description` in its front-matter override the language's settings, `translated_from`
 /// records the hash of the default home page's body it was made from.
-pub fn parse_home_translation(file: &str, lang: &str, text: String) -> Result<HomeTranslation, Diagnostic> {
+pub(crate) fn parse_home_translation(file: &str, lang: &str, text: String) -> Result<HomeTranslation, Diagnostic> {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Fields {

@@ -19,18 +19,18 @@ pub struct Day {
 }
 
 impl Day {
-    pub const MIN: Day = Day {
+    pub(crate) const MIN: Day = Day {
         year: i32::MIN,
         month: 1,
         day: 1,
     };
-    pub const MAX: Day = Day {
+    pub(crate) const MAX: Day = Day {
         year: i32::MAX,
         month: 12,
         day: 31,
     };
 
-    pub fn iso(&self) -> String {
+    pub(crate) fn iso(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 }
@@ -117,11 +117,11 @@ impl fmt::Display for DateError {
 
 impl std::error::Error for DateError {}
 
-pub fn is_leap_year(year: i32) -> bool {
+pub(crate) fn is_leap_year(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
-pub fn days_in_month(year: i32, month: u8) -> u8 {
+pub(crate) fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -131,7 +131,7 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
-pub const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -197,7 +197,7 @@ impl DateSpan {
     /// The key lists and the timeline sort by: the first possible day, or the last one when the
     /// span has no known start ("before June 2024" sits with June 2024, not before all time),
     /// then the span itself.
-    pub fn order_key(&self) -> (Day, &DateSpan) {
+    pub(crate) fn order_key(&self) -> (Day, &DateSpan) {
         (if self.start == Day::MIN { self.end } else { self.start }, self)
     }
 
@@ -256,19 +256,16 @@ impl DateSpan {
         })
     }
 
+    #[cfg(test)]
     /// True when the two spans share at least one day.
-    pub fn overlaps(&self, other: &DateSpan) -> bool {
+    pub(crate) fn overlaps(&self, other: &DateSpan) -> bool {
         self.start <= other.end && other.start <= self.end
     }
 
+    #[cfg(test)]
     /// True when every day of `other` is inside this span.
-    pub fn covers(&self, other: &DateSpan) -> bool {
+    pub(crate) fn covers(&self, other: &DateSpan) -> bool {
         self.start <= other.start && other.end <= self.end
-    }
-
-    /// A single point (not a range) or a range with both ends.
-    pub fn is_bounded(&self) -> bool {
-        self.ends.0.is_some() && self.ends.1.is_some()
     }
 
     /// The value of a `<time datetime>` attribute: the date as written without its qualifier,
@@ -288,7 +285,7 @@ impl DateSpan {
 
     /// The date as the start of something (a role's `from`), in English: "by 2018" for
     /// `../2018`, "between October and December 2022" for `2022-10/2022-12`.
-    pub fn display_start_en(&self) -> String {
+    pub(crate) fn display_start_en(&self) -> String {
         self.display_start(DateWords::english_shared())
     }
 
@@ -298,7 +295,7 @@ impl DateSpan {
     }
 
     /// The date as the start of something, in the words of a language.
-    pub fn display_start(&self, w: &DateWords) -> String {
+    pub(crate) fn display_start(&self, w: &DateWords) -> String {
         let plain = |p: Point| DateSpan::single(p).display(w);
         let core = match (self.precision, self.ends) {
             (Precision::Range, (None, Some(b))) => fill(&w.by, &[("b", &plain(b))]),
@@ -320,7 +317,7 @@ impl DateSpan {
     }
 
     /// The date in the words of a language, its doubt included.
-    pub fn display(&self, w: &DateWords) -> String {
+    pub(crate) fn display(&self, w: &DateWords) -> String {
         let point = |p: &Point| {
             let month = p.month.map(|m| m.to_string()).unwrap_or_default();
             let month_name = p
@@ -359,7 +356,7 @@ impl DateSpan {
 /// How a language writes dates: patterns with `{year}`, `{month}` (a number), `{month_name}`,
 /// `{day}`, `{a}` and `{b}` (the ends of a range), `{date}` (a date being qualified).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DateWords {
+pub(crate) struct DateWords {
     pub months: Vec<String>,
     pub year: String,
     pub month: String,
@@ -376,12 +373,12 @@ pub struct DateWords {
 impl DateWords {
     /// English, the words every other language falls back to.
     /// The English words, made once: the JSON export says every date in them.
-    pub fn english_shared() -> &'static DateWords {
+    pub(crate) fn english_shared() -> &'static DateWords {
         static ENGLISH: std::sync::OnceLock<DateWords> = std::sync::OnceLock::new();
         ENGLISH.get_or_init(DateWords::english)
     }
 
-    pub fn english() -> DateWords {
+    pub(crate) fn english() -> DateWords {
         DateWords {
             months: MONTHS.iter().map(|m| (*m).to_string()).collect(),
             year: "{year}".into(),
@@ -407,7 +404,7 @@ impl DateWords {
 }
 
 /// Replaces each `{name}` in `pattern` with its value; unknown names stay as written.
-pub fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
+pub(crate) fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut rest = pattern;
     while let Some(open) = rest.find('{') {

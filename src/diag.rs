@@ -69,14 +69,14 @@ impl Diagnostic {
         }))
     }
 
-    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
         let mut d = Diagnostic::error(file, message);
         d.0.severity = Severity::Warning;
         d
     }
 
     /// Points the diagnostic at `line`:`col` of `text` (the whole file), `width` characters wide.
-    pub fn at(self, text: &str, line: usize, col: usize, width: usize) -> Self {
+    pub(crate) fn at(self, text: &str, line: usize, col: usize, width: usize) -> Self {
         let line = line.max(1);
         let line_text = text.lines().nth(line - 1).unwrap_or("");
         let at = char_to_byte(line_text, col.max(1) - 1);
@@ -90,7 +90,7 @@ impl Diagnostic {
     }
 
     /// Points the diagnostic at a byte offset in `text`.
-    pub fn at_offset(self, text: &str, offset: usize, width_chars: usize) -> Self {
+    pub(crate) fn at_offset(self, text: &str, offset: usize, width_chars: usize) -> Self {
         let place = Locator::default().place(text, offset);
         self.at_place(text, &place, width_chars)
     }
@@ -105,12 +105,12 @@ impl Diagnostic {
         (d.source_line, d.source_col) = piece_of_line(text, place.line_start, place.offset);
         self
     }
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.0.help = Some(help.into());
         self
     }
 
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
@@ -121,7 +121,7 @@ impl Diagnostic {
         self.render_with(Renderer::plain())
     }
 
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         self.render_with(Renderer::styled())
     }
 
@@ -304,7 +304,7 @@ fn char_to_byte(s: &str, chars: usize) -> usize {
 }
 
 /// The closest of `candidates` to `wanted`, when it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         let score = strsim::normalized_damerau_levenshtein(wanted, c);
@@ -316,14 +316,14 @@ pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a s
 }
 
 /// Sorts diagnostics by file, place and message, so every run prints them in the same order.
-pub fn sort(diags: &mut [Diagnostic]) {
+pub(crate) fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         (&a.file, a.line, a.col, a.severity, &a.message).cmp(&(&b.file, b.line, b.col, b.severity, &b.message))
     });
 }
 
 /// Says where a file stops being UTF-8.
-pub fn utf8_diag(file: &str, e: std::string::FromUtf8Error) -> Diagnostic {
+pub(crate) fn utf8_diag(file: &str, e: std::string::FromUtf8Error) -> Diagnostic {
     let valid = e.utf8_error().valid_up_to();
     let bytes = e.into_bytes();
     let lossy = String::from_utf8_lossy(&bytes).into_owned();

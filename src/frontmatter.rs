@@ -16,7 +16,7 @@ use serde_yaml::Value;
 use crate::diag::{Diagnostic, did_you_mean};
 
 /// A note's text split into its front-matter and body, with the front-matter parsed.
-pub struct Document<'a> {
+pub(crate) struct Document<'a> {
     file: &'a str,
     text: &'a str,
     /// Byte range of the YAML inside the text.
@@ -31,7 +31,7 @@ const FENCE_HELP: &str = "start the file with a line `---`, then the fields (`ti
 
 impl<'a> Document<'a> {
     /// Splits the `---` block off `text` and parses it as YAML.
-    pub fn parse(file: &'a str, text: &'a str) -> Result<Document<'a>, Diagnostic> {
+    pub(crate) fn parse(file: &'a str, text: &'a str) -> Result<Document<'a>, Diagnostic> {
         let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let rest = &text[start..];
         let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
@@ -83,7 +83,7 @@ impl<'a> Document<'a> {
     }
 
     /// Reads the fields into `T`, ignoring keys `T` does not have.
-    pub fn get<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+    pub(crate) fn get<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
         match T::deserialize(&self.value) {
             Ok(v) => Ok(v),
             Err(tree_err) => {
@@ -109,21 +109,22 @@ impl<'a> Document<'a> {
     }
 
     /// The top-level keys, as written.
-    pub fn keys(&self) -> Vec<String> {
+    pub(crate) fn keys(&self) -> Vec<String> {
         match &self.value {
             Value::Mapping(map) => map.keys().filter_map(|k| k.as_str().map(str::to_string)).collect(),
             _ => Vec::new(),
         }
     }
 
+    #[cfg(test)]
     /// A top-level string field, if present and a string.
-    pub fn str_field(&self, key: &str) -> Option<&str> {
+    pub(crate) fn str_field(&self, key: &str) -> Option<&str> {
         self.value.get(key).and_then(Value::as_str)
     }
 
     /// The keys not in `known`, as JSON values for templates; a key that looks like a misspelt
     /// known key gets a warning.
-    pub fn extra(&self, known: &[&[&str]]) -> (serde_json::Map<String, serde_json::Value>, Vec<Diagnostic>) {
+    pub(crate) fn extra(&self, known: &[&[&str]]) -> (serde_json::Map<String, serde_json::Value>, Vec<Diagnostic>) {
         let mut extra = serde_json::Map::new();
         let mut diags = Vec::new();
         let Value::Mapping(map) = &self.value else {
@@ -170,13 +171,13 @@ impl<'a> Document<'a> {
 /// One interface string of a theme: a text, or a list of texts (the names of the months).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum Text {
+pub(crate) enum Text {
     One(String),
     Many(Vec<String>),
 }
 
 /// Reads a theme's interface strings (`templates/i18n/LANG.yaml`): a map from keys to texts.
-pub fn parse_strings(file: &str, text: &str) -> Result<std::collections::BTreeMap<String, Text>, Diagnostic> {
+pub(crate) fn parse_strings(file: &str, text: &str) -> Result<std::collections::BTreeMap<String, Text>, Diagnostic> {
     if text.trim().is_empty() {
         return Ok(Default::default());
     }
@@ -193,7 +194,7 @@ pub fn parse_strings(file: &str, text: &str) -> Result<std::collections::BTreeMa
 /// How deep lists and maps may nest in YAML the dossier reads. Front-matter needs five levels
 /// (the fields, `roles`, a role, its `cites`, a citation); a YAML parser's time grows with the
 /// square of the depth, so deeper text is refused before it is parsed.
-pub const MAX_NESTING: usize = 64;
+pub(crate) const MAX_NESTING: usize = 64;
 
 fn nesting_error(file: &str, text: &str, offset: usize) -> Diagnostic {
     Diagnostic::error(
@@ -440,14 +441,14 @@ fn yaml_help(msg: &str) -> String {
 
 /// One step of a path into the front-matter: a key or a sequence index.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PathSeg {
+pub(crate) enum PathSeg {
     Key(&'static str),
     Index(usize),
 }
 
 /// Where the value at `path` stands in a note: (line, column, width in characters), 1-based,
 /// counted in the whole file. `yaml_start` is the byte offset of the YAML inside `text`.
-pub fn locate(text: &str, yaml_start: usize, path: &[PathSeg]) -> Option<(usize, usize, usize)> {
+pub(crate) fn locate(text: &str, yaml_start: usize, path: &[PathSeg]) -> Option<(usize, usize, usize)> {
     let yaml_end = closing_fence(text, yaml_start).map_or(text.len(), |(start, _)| start);
     locate_in(text, yaml_start, yaml_end, path, None)
 }

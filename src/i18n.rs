@@ -14,17 +14,17 @@ use crate::diag::Diagnostic;
 use crate::frontmatter::Text;
 
 /// The folder of the strings inside `templates/`.
-pub const DIR: &str = "i18n/";
+pub(crate) const DIR: &str = "i18n/";
 
 /// The language every other falls back to last; its file must have every key.
-pub const BASE: &str = "en";
+pub(crate) const BASE: &str = "en";
 
 /// Strings by language tag, as the theme's files give them.
-pub type Files = BTreeMap<String, BTreeMap<String, Text>>;
+pub(crate) type Files = BTreeMap<String, BTreeMap<String, Text>>;
 
 /// How a language writes numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NumberWords {
+pub(crate) struct NumberWords {
     /// Between groups of three digits (`,`).
     pub group: String,
     /// Before the fraction (`.`).
@@ -35,7 +35,7 @@ pub struct NumberWords {
 }
 
 impl NumberWords {
-    pub fn english() -> NumberWords {
+    pub(crate) fn english() -> NumberWords {
         NumberWords {
             group: ",".into(),
             decimal: ".".into(),
@@ -44,7 +44,7 @@ impl NumberWords {
     }
 
     /// `12000` → `12,000` in English, `1.2萬` in Chinese.
-    pub fn format(&self, n: f64) -> String {
+    pub(crate) fn format(&self, n: f64) -> String {
         if !self.myriads.is_empty() && n.abs() >= 10_000.0 {
             let mut unit = 10_000.0;
             let mut k = 0;
@@ -87,8 +87,7 @@ impl NumberWords {
 
 /// One language's strings, with the fallbacks filled in.
 #[derive(Debug, Clone)]
-pub struct Lang {
-    pub tag: String,
+pub(crate) struct Lang {
     pub strings: BTreeMap<String, Text>,
     pub dates: DateWords,
     pub numbers: NumberWords,
@@ -96,7 +95,7 @@ pub struct Lang {
 
 impl Lang {
     /// A string by key; the key itself when no language has it.
-    pub fn get<'s>(&'s self, key: &'s str) -> &'s str {
+    pub(crate) fn get<'s>(&'s self, key: &'s str) -> &'s str {
         match self.strings.get(key) {
             Some(Text::One(s)) => s,
             _ => key,
@@ -104,7 +103,7 @@ impl Lang {
     }
 
     /// A string with its `{name}`s filled in.
-    pub fn fmt(&self, key: &str, values: &[(&str, &str)]) -> String {
+    pub(crate) fn fmt(&self, key: &str, values: &[(&str, &str)]) -> String {
         fill(self.get(key), values)
     }
 }
@@ -150,7 +149,7 @@ fn words(strings: &BTreeMap<String, Text>) -> (DateWords, NumberWords) {
 /// Resolves the strings of each of the site's languages: its own, then the default language's,
 /// then English. Warns about a site language the theme has no strings for, and about a list
 /// that should have twelve months.
-pub fn resolve(files: &Files, config: &Config) -> (HashMap<String, Lang>, Vec<Diagnostic>) {
+pub(crate) fn resolve(files: &Files, config: &Config) -> (HashMap<String, Lang>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let empty = BTreeMap::new();
     let base = files.get(BASE).unwrap_or(&empty);
@@ -189,7 +188,6 @@ pub fn resolve(files: &Files, config: &Config) -> (HashMap<String, Lang>, Vec<Di
         out.insert(
             lang.to_string(),
             Lang {
-                tag: lang.to_string(),
                 strings,
                 dates,
                 numbers,

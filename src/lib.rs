@@ -1,7 +1,8 @@
 //! `dossier`: a static site generator for investigative dossiers.
 //!
 //! Data flows top to bottom through the modules below; see README.md ("Architecture") for the
-//! map and the invariants.
+//! map, the layers and the invariants. What other modules need is `pub(crate)`; `pub` is kept
+//! for what the binary, the integration tests and the benches use.
 
 pub mod build;
 pub mod check;
@@ -27,4 +28,4 @@ pub mod site;
 /// A map from note ids (or other short strings the build looks up for every link and
 /// summary it prints) to what the build knows of them. aHash, not the standard SipHash: the
 /// keys come from the dossier's own files, and SipHash was a visible part of a build's profile.
-pub type IdMap<V> = std::collections::HashMap<String, V, ahash::RandomState>;
+pub(crate) type IdMap<V> = std::collections::HashMap<String, V, ahash::RandomState>;

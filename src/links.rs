@@ -37,7 +37,7 @@ pub struct TargetTranslation {
 
 /// Where a link from a body in some language leads.
 #[derive(Debug, Clone)]
-pub struct Shown<'t> {
+pub(crate) struct Shown<'t> {
     pub url: &'t str,
     pub title: &'t str,
     /// The body whose headings `#fragment` names.
@@ -74,7 +74,7 @@ pub struct LinkTargets {
 
 /// Why a name did not resolve, and what to say about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unresolved {
+pub(crate) struct Unresolved {
     pub message: String,
     pub help: String,
 }
@@ -100,7 +100,7 @@ impl LinkTargets {
     }
 
     /// Makes another file (a translation) lead to a published note.
-    pub fn add_file(&mut self, file: &str, note: usize) {
+    pub(crate) fn add_file(&mut self, file: &str, note: usize) {
         self.files.insert(file.to_string(), note);
     }
 
@@ -110,17 +110,17 @@ impl LinkTargets {
     }
 
     /// A file that could not be read as a note, with its id if it is an original's.
-    pub fn add_unreadable(&mut self, id: Option<&str>, file: &str) {
+    pub(crate) fn add_unreadable(&mut self, id: Option<&str>, file: &str) {
         self.unreadable_ids.extend(id.map(str::to_string));
         self.unreadable_files.insert(file.to_string());
     }
 
-    pub fn add_static(&mut self, path: &str) {
+    pub(crate) fn add_static(&mut self, path: &str) {
         self.statics.insert(path.to_string());
     }
 
     /// A note by id, or else by alias (case does not matter for aliases).
-    pub fn lookup(&self, key: &str) -> Option<usize> {
+    pub(crate) fn lookup(&self, key: &str) -> Option<usize> {
         self.ids
             .get(key)
             .copied()
@@ -130,7 +130,7 @@ impl LinkTargets {
     /// A hash of everything a body's rendering can read here but the titles: when two builds
     /// have the same, a body with the same text renders the same, provided the titles of the
     /// notes it uses ([`LinkTargets::titles_of`]) are the same too.
-    pub fn fingerprint(&self) -> u64 {
+    pub(crate) fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         for t in &self.notes {
@@ -165,7 +165,7 @@ impl LinkTargets {
 
     /// Each note's titles, in every language, hashed: computed once per build, so that
     /// [`LinkTargets::titles_of`] hashes numbers rather than every title a body uses.
-    pub fn title_hashes(&self) -> Vec<u64> {
+    pub(crate) fn title_hashes(&self) -> Vec<u64> {
         use rayon::prelude::*;
         use std::hash::{Hash, Hasher};
         self.notes
@@ -183,7 +183,7 @@ impl LinkTargets {
 
     /// A hash of the titles, in every language, of the notes a body used (`Rendered::uses`),
     /// from [`LinkTargets::title_hashes`].
-    pub fn titles_of(title_hashes: &[u64], uses: &[usize]) -> u64 {
+    pub(crate) fn titles_of(title_hashes: &[u64], uses: &[usize]) -> u64 {
         use std::hash::Hasher;
         let mut h = std::collections::hash_map::DefaultHasher::new();
         for &t in uses {
@@ -195,7 +195,7 @@ impl LinkTargets {
     }
 
     /// Where a link to note `t` leads from a body in `lang` (`None`: the default language).
-    pub fn shown(&self, t: usize, lang: Option<&str>) -> Shown<'_> {
+    pub(crate) fn shown(&self, t: usize, lang: Option<&str>) -> Shown<'_> {
         let target = &self.notes[t];
         let original = Shown {
             url: &target.url,
@@ -221,17 +221,17 @@ impl LinkTargets {
     }
 
     /// A note by the path of its file from the dossier root.
-    pub fn by_file(&self, path: &str) -> Option<usize> {
+    pub(crate) fn by_file(&self, path: &str) -> Option<usize> {
         self.files.get(path).copied()
     }
 
-    pub fn is_static(&self, path: &str) -> bool {
+    pub(crate) fn is_static(&self, path: &str) -> bool {
         self.statics.contains(path)
     }
 
     /// What to say about a key that names no note; `sources_only` narrows the suggestions.
     /// Nothing when the key names a note that could not be read: that is reported already.
-    pub fn unknown_key(&self, key: &str, sources_only: bool) -> Option<Unresolved> {
+    pub(crate) fn unknown_key(&self, key: &str, sources_only: bool) -> Option<Unresolved> {
         if self.unreadable_ids.contains(key) {
             return None;
         }
@@ -270,7 +270,7 @@ impl LinkTargets {
 
     /// What to say about a Markdown link to a file that is not a published note or static file.
     /// Nothing when the file is a note that could not be read: that is reported already.
-    pub fn unknown_file(&self, written: &str, resolved: &str) -> Option<Unresolved> {
+    pub(crate) fn unknown_file(&self, written: &str, resolved: &str) -> Option<Unresolved> {
         if self.unreadable_files.contains(resolved) {
             return None;
         }
@@ -380,7 +380,7 @@ pub struct Context {
 /// Where a context's parts stand in the words it shares: `before` from `start`, the link's
 /// text from `text_at`, `after` from `after_at` to `end`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ContextSpan {
+pub(crate) struct ContextSpan {
     start: u32,
     text_at: u32,
     after_at: u32,
@@ -388,15 +388,16 @@ pub struct ContextSpan {
 }
 
 impl Context {
+    #[cfg(test)]
     /// A context that keeps its words to itself.
-    pub fn new(before: &str, text: &str, after: &str) -> Context {
+    pub(crate) fn new(before: &str, text: &str, after: &str) -> Context {
         let mut sentences = Sentences::default();
         let span = sentences.push(before, text, after);
         Context::within(sentences.finish(), span)
     }
 
     /// The context at `span` of the words of [`Sentences::finish`].
-    pub fn within(words: Arc<str>, span: ContextSpan) -> Context {
+    pub(crate) fn within(words: Arc<str>, span: ContextSpan) -> Context {
         // A span handed out for other words could fall outside these, or inside a character.
         let fits = [span.start, span.text_at, span.after_at, span.end]
             .iter()
@@ -420,7 +421,7 @@ impl Context {
     }
 
     /// The link's own text.
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         self.part(self.span.text_at, self.span.after_at)
     }
 
@@ -442,7 +443,7 @@ impl Eq for Context {}
 /// them instead of one each (a large dossier has hundreds of thousands), and a
 /// sentence that holds several links, each with the same words around it, kept once.
 #[derive(Debug, Default)]
-pub struct Sentences {
+pub(crate) struct Sentences {
     words: String,
     /// Where the last context's words stand.
     last: std::ops::Range<usize>,
@@ -451,7 +452,7 @@ pub struct Sentences {
 impl Sentences {
     /// Adds a context's three parts; where they stand, for [`Context::within`] the words of
     /// [`Sentences::finish`]. Past what a `u32` counts (a body of 4 GB), the span is empty.
-    pub fn push(&mut self, before: &str, text: &str, after: &str) -> ContextSpan {
+    pub(crate) fn push(&mut self, before: &str, text: &str, after: &str) -> ContextSpan {
         let start = self.words.len();
         self.words.push_str(before);
         let text_at = self.words.len();
@@ -481,7 +482,7 @@ impl Sentences {
     }
 
     /// The words, to share among the contexts.
-    pub fn finish(self) -> Arc<str> {
+    pub(crate) fn finish(self) -> Arc<str> {
         Arc::from(self.words)
     }
 }
@@ -510,14 +511,14 @@ pub fn sentence_around(block: &str, link: std::ops::Range<usize>) -> Context {
 
 /// Where each sentence of `block` starts, in order (the first at 0), for [`context_in`]: a
 /// block is segmented once, however many links it has.
-pub fn sentence_starts(block: &str) -> Vec<usize> {
+pub(crate) fn sentence_starts(block: &str) -> Vec<usize> {
     crate::sentence::starts(block)
 }
 
 /// The sentence around `link`, given the block's [`sentence_starts`]: from the end of the last
 /// sentence that ends at or before the link, to the start of the first one at or after its end.
 /// Its words go to `sentences`; the span returned says where.
-pub fn context_in(
+pub(crate) fn context_in(
     block: &str,
     starts: &[usize],
     link: std::ops::Range<usize>,

@@ -31,14 +31,14 @@ fn rel(root: &Path, path: &Path) -> String {
 }
 
 /// Hidden files and editors' temporary files, which are never notes.
-pub fn is_hidden(name: &str) -> bool {
+pub(crate) fn is_hidden(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
 }
 
 /// Whether `path`, once every symbolic link on the way is followed, is still inside the
 /// dossier at `root`. A link that leads elsewhere would publish (and `serve` would show) files
 /// the author never put in the dossier: a link to `/etc` or to someone's home.
-pub fn inside_dossier(root: &Path, path: &Path) -> bool {
+pub(crate) fn inside_dossier(root: &Path, path: &Path) -> bool {
     leads_inside(&root.canonicalize().unwrap_or_else(|_| root.to_path_buf()), path)
 }
 
@@ -108,7 +108,7 @@ fn walk_error(root: &Path, dir: &Path, e: &walkdir::Error) -> Diagnostic {
 }
 
 /// Reads a file as UTF-8 text, or says exactly where it is not.
-pub fn read_text(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+pub(crate) fn read_text(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let rel_path = rel(root, path);
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::error(&rel_path, format!("cannot read this file: {e}"))
@@ -123,7 +123,7 @@ pub fn read_text(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
 }
 
 /// The language of `content/_index.LANG.md`.
-pub fn home_translation(rel_path: &str) -> Option<&str> {
+pub(crate) fn home_translation(rel_path: &str) -> Option<&str> {
     rel_path.strip_prefix("content/_index.")?.strip_suffix(".md")
 }
 

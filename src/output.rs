@@ -25,11 +25,11 @@ use crate::site::{OutputTree, Sink};
 use rayon::prelude::*;
 
 /// The file that marks a folder as made by `dossier` (and so safe to replace).
-pub const MARKER: &str = ".dossier-output";
+pub(crate) const MARKER: &str = ".dossier-output";
 const MARKER_TEXT: &str = "This folder was written by dossier, which replaces it on every build.\n";
 
 /// The base URL a build recorded in an output folder's marker, if any.
-pub fn recorded_base_url(dir: &Path) -> Option<String> {
+pub(crate) fn recorded_base_url(dir: &Path) -> Option<String> {
     let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
     text.lines()
         .find_map(|l| l.strip_prefix("base_url: "))
@@ -38,7 +38,7 @@ pub fn recorded_base_url(dir: &Path) -> Option<String> {
 
 /// Why the output could not be written. The message names the path and what to do.
 #[derive(Debug)]
-pub struct OutputError {
+pub(crate) struct OutputError {
     pub message: String,
     pub help: String,
 }
@@ -346,7 +346,7 @@ impl Sink for Staging {
 /// (`.NAME.dossier-staging`). A build may write pages into it while it makes the others
 /// ([`Staging::put`]), so that a finished page need not stay in memory. Dropped before
 /// [`Staging::finish`], the folder is removed and the output stays as it was.
-pub struct Staging {
+pub(crate) struct Staging {
     out: PathBuf,
     dir: PathBuf,
     _lock: Lock,
@@ -365,7 +365,7 @@ pub struct Staging {
 }
 
 /// What [`Staging::finish`] did.
-pub struct Finished {
+pub(crate) struct Finished {
     pub output: PathBuf,
     /// Files that appeared in the output in the moment before the swap: the previous site is
     /// kept at this path with them, for the user to sort out.
@@ -375,7 +375,7 @@ pub struct Finished {
 impl Staging {
     /// Checks that `output` may be replaced by a build of the dossier at `root`, waits for any
     /// other build into it to finish, and makes an empty staging folder beside it.
-    pub fn begin(root: &Path, output: &Path) -> Result<Staging, OutputError> {
+    pub(crate) fn begin(root: &Path, output: &Path) -> Result<Staging, OutputError> {
         let out = check_target(root, output)?;
         if let Some(parent) = out.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, e))?;
@@ -420,7 +420,7 @@ impl Staging {
 
     /// Writes one file of the site (a `/`-separated relative path). A failure is kept for
     /// [`Staging::finish`] to report.
-    pub fn put(&self, path: &str, bytes: &[u8]) {
+    pub(crate) fn put(&self, path: &str, bytes: &[u8]) {
         if let Err(e) = self.write_file(path, bytes) {
             let mut failed = self.failed.lock().unwrap_or_else(|p| p.into_inner());
             failed.get_or_insert(e);
@@ -430,7 +430,7 @@ impl Staging {
     /// Writes one file of the site as `write` makes it, a piece at a time, so that a large
     /// file (`dossier.json`) is never held whole in memory. A failure is kept for
     /// [`Staging::finish`] to report.
-    pub fn put_streamed(&self, path: &str, write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) {
+    pub(crate) fn put_streamed(&self, path: &str, write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) {
         if let Err(e) = self.stream_file(path, write) {
             let mut failed = self.failed.lock().unwrap_or_else(|p| p.into_inner());
             failed.get_or_insert(e);
@@ -549,7 +549,7 @@ impl Staging {
 
     /// Writes the files of `tree` not yet written, then puts the folder in the output's
     /// place and removes the site it replaced.
-    pub fn finish(mut self, tree: &OutputTree) -> Result<Finished, OutputError> {
+    pub(crate) fn finish(mut self, tree: &OutputTree) -> Result<Finished, OutputError> {
         let _span = tracing::info_span!("write").entered();
         if let Some(e) = self.failed.lock().unwrap_or_else(|p| p.into_inner()).take() {
             return Err(e);

@@ -36,7 +36,7 @@ impl Progress {
     }
 
     /// Draws on stderr after a second, if stderr is a terminal.
-    pub fn on_stderr() -> Progress {
+    pub(crate) fn on_stderr() -> Progress {
         let mut p = Progress::hidden();
         if !std::io::stderr().is_terminal() {
             return p;
@@ -66,12 +66,12 @@ impl Progress {
         p
     }
 
-    pub fn phase(&self, name: &'static str) {
+    pub(crate) fn phase(&self, name: &'static str) {
         *self.shared.phase.lock().unwrap_or_else(|e| e.into_inner()) = name;
     }
 
     /// Stops drawing and clears the line.
-    pub fn finish(mut self) {
+    pub(crate) fn finish(mut self) {
         self.stop();
     }
 

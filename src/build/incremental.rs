@@ -31,7 +31,7 @@ pub(super) type ParsedFile = (Arc<str>, Option<Note>, Vec<Diagnostic>);
 ///   changed, and copies the others; the result is byte for byte a full build's (tested in
 ///   `tests/serve.rs`).
 #[derive(Default)]
-pub struct Cache {
+pub(crate) struct Cache {
     /// Whether to keep anything: a one-off build (`Cache::default()`) keeps nothing, and so
     /// pays nothing for it.
     pub(super) keep: bool,
@@ -138,7 +138,7 @@ pub(super) fn hash_of(value: &impl std::hash::Hash) -> u64 {
 
 impl Cache {
     /// A cache for a series of builds of one dossier (`serve`).
-    pub fn for_rebuilds() -> Cache {
+    pub(crate) fn for_rebuilds() -> Cache {
         Cache {
             keep: true,
             ..Cache::default()

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-pub use incremental::Cache;
+pub(crate) use incremental::Cache;
 use incremental::{Dirty, Fingerprints, Kept, Last};
 
 use crate::config;
@@ -91,7 +91,7 @@ pub fn build(input: BuildInput, progress: &Progress) -> Result<Built, BuildFailu
 ///
 /// The notes' texts are let go once the pages no longer need them, so that they are not held
 /// while the pages are made: [`Built::sources`] is empty.
-pub fn build_into(
+pub(crate) fn build_into(
     input: BuildInput,
     progress: &Progress,
     staging: &crate::output::Staging,
@@ -128,7 +128,7 @@ impl Input<'_> {
 /// `pages_ready` is called once every page is rendered, with a site whose data files
 /// (`dossier.json`, `atom.xml`, `timeline.json`, `sitemap.xml`) are still the last build's:
 /// `serve` shows the pages then, and the data files a moment later.
-pub fn build_cached(
+pub(crate) fn build_cached(
     input: &BuildInput,
     progress: &Progress,
     cache: &mut Cache,
@@ -630,7 +630,7 @@ fn integrity_report(
 
 /// Reads the site settings (`content/_index.md`) and the home page's translations, with
 /// `--base-url` applied.
-pub fn read_settings(
+pub(crate) fn read_settings(
     index: Option<SourceFile>,
     index_translations: Vec<(String, SourceFile)>,
     base_url: Option<String>,
@@ -679,7 +679,11 @@ pub fn read_settings(
 
 /// Reads the notes and links them, without rendering anything: for commands that only need
 /// the dossier's structure (`dossier translations`).
-pub fn link_only(content: Content, drafts: bool, strict: bool) -> Result<(Dossier, Vec<Diagnostic>), BuildFailure> {
+pub(crate) fn link_only(
+    content: Content,
+    drafts: bool,
+    strict: bool,
+) -> Result<(Dossier, Vec<Diagnostic>), BuildFailure> {
     let (site, mut diags) = read_settings(content.index, content.index_translations, None)?;
     let mut notes = Parsed::default();
     let parsed: Vec<_> = content.notes.par_iter().map(|f| parse_note(f.clone())).collect();

@@ -15,7 +15,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone)]
-pub struct ExternalOptions {
+pub(crate) struct ExternalOptions {
     /// Worker threads.
     pub concurrency: usize,
     /// At most this many requests to one host at a time.
@@ -53,7 +53,7 @@ impl Default for ExternalOptions {
 /// What became of one URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "lowercase")]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Ok {
         status: u16,
     },
@@ -77,10 +77,6 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub fn is_broken(&self) -> bool {
-        matches!(self, Outcome::Broken { .. })
-    }
-
     /// A result that holds until the cache entry expires: the URL was reached.
     fn is_lasting(&self) -> bool {
         matches!(self, Outcome::Ok { .. } | Outcome::Redirected { .. })
@@ -105,7 +101,7 @@ pub fn without_credentials(url: &str) -> std::borrow::Cow<'_, str> {
 
 /// The results of a run, and how many came from the cache.
 #[derive(Debug, Default)]
-pub struct Checked {
+pub(crate) struct Checked {
     pub outcomes: BTreeMap<String, Outcome>,
     pub from_cache: usize,
     pub fetched: usize,
@@ -137,7 +133,7 @@ fn host(url: &str) -> String {
 
 /// Checks each URL once; the order of `urls` does not matter. The results are keyed by the
 /// URLs [`without_credentials`].
-pub fn check(urls: impl IntoIterator<Item = String>, opts: &ExternalOptions) -> Checked {
+pub(crate) fn check(urls: impl IntoIterator<Item = String>, opts: &ExternalOptions) -> Checked {
     let _span = tracing::info_span!("check.external").entered();
     let mut checked = Checked::default();
     let cache: CacheFile = opts

@@ -35,7 +35,7 @@ pub struct PageLinks<'t> {
 }
 
 impl Found<'_> {
-    pub fn into_owned(self) -> Found<'static> {
+    pub(crate) fn into_owned(self) -> Found<'static> {
         Found {
             url: Cow::Owned(self.url.into_owned()),
             what: self.what,
@@ -47,7 +47,7 @@ impl Found<'_> {
 impl PageLinks<'_> {
     /// The links with their own copies of the URLs, for a page whose text does not outlive
     /// them.
-    pub fn into_owned(self) -> PageLinks<'static> {
+    pub(crate) fn into_owned(self) -> PageLinks<'static> {
         PageLinks {
             links: self.links.into_iter().map(Found::into_owned).collect(),
             anchors: self.anchors.into_iter().map(|a| Cow::Owned(a.into_owned())).collect(),

@@ -175,7 +175,7 @@ pub fn check_tree(tree: &OutputTree, opts: &CheckOptions) -> Report {
 
 /// Checks every internal link of a site in a folder. Each page is read, its links checked and
 /// its bytes dropped, so a large site is never all in memory.
-pub fn check_dir(dir: &Path, opts: &CheckOptions) -> io::Result<Report> {
+pub(crate) fn check_dir(dir: &Path, opts: &CheckOptions) -> io::Result<Report> {
     let _span = tracing::info_span!("check").entered();
     let listed = tracing::info_span!("list").in_scope(|| crate::output::list_files(dir))?;
     let files: Vec<&str> = listed.iter().map(String::as_str).collect();

@@ -14,14 +14,14 @@ use crate::progress::Progress;
 
 /// What `build` and `check` share on their command lines.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub(crate) struct Options {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub strict: bool,
 }
 
 /// Loads and builds a dossier in memory, printing every problem; `Err` is the exit code.
-pub fn build_in_memory(root: &Path, opts: Options) -> Result<Built, Exit> {
+pub(crate) fn build_in_memory(root: &Path, opts: Options) -> Result<Built, Exit> {
     if !root.join("content").is_dir() {
         print_diagnostics(&[Diagnostic::error(
             "content",

@@ -20,7 +20,7 @@ pub enum Exit {
 }
 
 /// Prints diagnostics to stderr, with colour when stderr is a terminal and NO_COLOR is unset.
-pub fn print_diagnostics(diags: &[Diagnostic]) {
+pub(crate) fn print_diagnostics(diags: &[Diagnostic]) {
     let mut err = anstream::stderr().lock();
     for d in diags {
         let _ = writeln!(err, "{}\n", d.render());
@@ -28,7 +28,7 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
 }
 
 /// "2 errors, 1 warning".
-pub fn count_summary(diags: &[Diagnostic]) -> String {
+pub(crate) fn count_summary(diags: &[Diagnostic]) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });

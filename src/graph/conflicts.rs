@@ -17,14 +17,14 @@ use crate::model::{Kind, KindData, Role, RoleType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Certainty {
+pub(crate) enum Certainty {
     Possible,
     Certain,
 }
 
 /// One role in a chain: `holder`'s role number `role`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Link {
+pub(crate) struct Link {
     pub holder: usize,
     pub role: usize,
 }
@@ -32,14 +32,14 @@ pub struct Link {
 /// A person's position at an organization: a role of their own (one link), or a chain of
 /// ownership ending at it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Position {
+pub(crate) struct Position {
     pub org: usize,
     pub chain: Vec<Link>,
     pub certainty: Certainty,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Conflict {
+pub(crate) struct Conflict {
     pub event: usize,
     pub person: usize,
     pub certainty: Certainty,
@@ -64,7 +64,7 @@ fn controls(t: RoleType) -> bool {
 }
 
 /// How a role's dates stand to a span: held through all of it, maybe during it, or not at all.
-pub fn relation(role: &Role, span: Option<&DateSpan>) -> Option<Certainty> {
+pub(crate) fn relation(role: &Role, span: Option<&DateSpan>) -> Option<Certainty> {
     let fuzzy = |d: &Option<DateSpan>| d.as_ref().is_some_and(|d| d.qualifier != Qualifier::Exact);
     let start_earliest = role.from.as_ref().map_or(Day::MIN, |d| d.start);
     let start_latest = role.from.as_ref().map(|d| d.end);
@@ -96,7 +96,7 @@ fn roles(dossier: &Dossier, holder: usize) -> &[Role] {
 /// The best position `person` holds at `org` during `span`, through chains of at most `depth`
 /// organizations in between: the most certain, then the one with the shortest chain, then the
 /// first in the order the roles are written.
-pub fn best_position(
+pub(crate) fn best_position(
     dossier: &Dossier,
     person: usize,
     org: usize,
@@ -187,7 +187,7 @@ impl<'a> Walk<'a> {
 
 /// Every conflict of the dossier, with indexes by event and by the entities it concerns.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Conflicts {
+pub(crate) struct Conflicts {
     /// By event, then person.
     pub list: Vec<Conflict>,
     by_event: Vec<Vec<usize>>,
@@ -195,22 +195,18 @@ pub struct Conflicts {
 }
 
 impl Conflicts {
-    pub fn of_event(&self, event: usize) -> impl Iterator<Item = &Conflict> {
+    pub(crate) fn of_event(&self, event: usize) -> impl Iterator<Item = &Conflict> {
         self.by_event.get(event).into_iter().flatten().map(|&k| &self.list[k])
     }
 
     /// The conflicts an entity is part of: as the person, a party, or a link of a chain.
-    pub fn of_entity(&self, entity: usize) -> impl Iterator<Item = &Conflict> {
+    pub(crate) fn of_entity(&self, entity: usize) -> impl Iterator<Item = &Conflict> {
         self.by_entity.get(entity).into_iter().flatten().map(|&k| &self.list[k])
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
     }
 
     /// The notes a conflict shows: its event, its person, and every holder and organization of
     /// its two positions.
-    pub fn notes_of(c: &Conflict) -> impl Iterator<Item = usize> + '_ {
+    pub(crate) fn notes_of(c: &Conflict) -> impl Iterator<Item = usize> + '_ {
         [c.event, c.person, c.from.org, c.to.org]
             .into_iter()
             .chain(c.from.chain.iter().chain(&c.to.chain).map(|l| l.holder))
@@ -243,7 +239,7 @@ fn reach(dossier: &Dossier, person: usize, depth: usize) -> HashSet<usize> {
 }
 
 /// Every conflict of the dossier.
-pub fn find(dossier: &Dossier, depth: usize) -> Conflicts {
+pub(crate) fn find(dossier: &Dossier, depth: usize) -> Conflicts {
     let _span = tracing::info_span!("conflicts").entered();
     let n = dossier.notes.len();
     // Who can hold a position at each organization at all.
@@ -499,7 +495,7 @@ mod tests {
         assert_eq!(chain, ["p", "b", "c"], "P owns B, B invests in C, C owns D");
         assert_eq!(found[0].certainty, Certainty::Certain);
         // A shorter depth does not reach D.
-        assert!(find(&d, 1).is_empty());
+        assert!(find(&d, 1).list.is_empty());
     }
 
     #[test]

@@ -32,7 +32,7 @@ use crate::model::{Kind, KindData};
 /// What kind of gap, in the order the report lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum GapKind {
+pub(crate) enum GapKind {
     /// A claim or event that cites no source.
     Uncited,
     /// A claim that cites one source only.
@@ -54,14 +54,14 @@ pub enum GapKind {
 impl GapKind {
     /// The kinds a note may explain in `gaps:` rather than close. Missing citations and
     /// translation gaps are always closed instead.
-    pub const EXPLAINABLE: [GapKind; 4] = [
+    pub(crate) const EXPLAINABLE: [GapKind; 4] = [
         GapKind::OneSource,
         GapKind::OnlyIndirect,
         GapKind::NoLink,
         GapKind::Unlinked,
     ];
 
-    pub const ALL: [GapKind; 8] = [
+    pub(crate) const ALL: [GapKind; 8] = [
         GapKind::Uncited,
         GapKind::OneSource,
         GapKind::OnlyIndirect,
@@ -74,7 +74,7 @@ impl GapKind {
 
     /// The key of the interface strings that name this kind of gap (`integrity_uncited`), and
     /// the name `dossier check --format json` gives it.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             GapKind::Uncited => "uncited",
             GapKind::OneSource => "one_source",
@@ -128,7 +128,7 @@ impl GapKind {
 
 /// One gap in the dossier.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Gap {
+pub(crate) struct Gap {
     pub kind: GapKind,
     /// The note it is about (for a translation, the original).
     pub note: usize,
@@ -143,13 +143,13 @@ pub struct Gap {
 
 impl Gap {
     /// Not explained by its note: a `--strict` build fails on it.
-    pub fn is_open(&self) -> bool {
+    pub(crate) fn is_open(&self) -> bool {
         self.reason.is_none()
     }
 }
 
 /// Errors for a note's `gaps:` entries that name no gap a note can explain, or give no reason.
-pub fn unknown_explanations(note: &crate::model::Note) -> Vec<Diagnostic> {
+pub(crate) fn unknown_explanations(note: &crate::model::Note) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (key, why) in &note.common.gaps {
         let known = GapKind::EXPLAINABLE.iter().any(|k| k.key() == key);
@@ -189,7 +189,7 @@ fn at_explanation(d: Diagnostic, note: &crate::model::Note, key: &str) -> Diagno
 }
 
 /// Warnings (errors when `strict`) for explanations of gaps their note does not have.
-pub fn needless_explanations(dossier: &Dossier, gaps: &[Gap], strict: bool) -> Vec<Diagnostic> {
+pub(crate) fn needless_explanations(dossier: &Dossier, gaps: &[Gap], strict: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for note_index in 0..dossier.notes.len() {
         let note = &dossier.notes[note_index];
@@ -262,7 +262,7 @@ fn sources_of(dossier: &Dossier, i: usize, body: &Rendered) -> Vec<usize> {
 /// The gaps of a dossier, in the order of [`GapKind::ALL`], then of the notes. `bodies[i]` is
 /// note `i`'s body in the default language, `links` the default language's link views and
 /// `home` the home page's body.
-pub fn report(dossier: &Dossier, bodies: &[&Rendered], links: &Links, home: &Rendered) -> Vec<Gap> {
+pub(crate) fn report(dossier: &Dossier, bodies: &[&Rendered], links: &Links, home: &Rendered) -> Vec<Gap> {
     let _span = tracing::info_span!("integrity").entered();
     let mut gaps = Vec::new();
     let gap = |kind: GapKind, note: usize, sources: Vec<usize>| Gap {
@@ -362,7 +362,7 @@ pub fn report(dossier: &Dossier, bodies: &[&Rendered], links: &Links, home: &Ren
 
 /// A gap as a diagnostic at its note (at its translation's file, for a stale one), an error
 /// when `strict` asks for a clean report.
-pub fn diagnostic(dossier: &Dossier, g: &Gap, strict: bool) -> Diagnostic {
+pub(crate) fn diagnostic(dossier: &Dossier, g: &Gap, strict: bool) -> Diagnostic {
     let note = &dossier.notes[g.note];
     let (what, help) = g.kind.message();
     let translation = g
@@ -402,7 +402,7 @@ pub struct Item {
     pub diagnostic: Diagnostic,
 }
 
-pub fn items(dossier: &Dossier, gaps: &[Gap]) -> Vec<Item> {
+pub(crate) fn items(dossier: &Dossier, gaps: &[Gap]) -> Vec<Item> {
     gaps.iter()
         .map(|g| {
             let diagnostic = diagnostic(dossier, g, false);

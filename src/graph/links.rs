@@ -16,7 +16,7 @@ use crate::model::{Cite, Kind, KindData, Note};
 
 /// The targets bodies may link to: every published note by id, alias and file, the drafts (to
 /// say why they cannot be linked) and the static files.
-pub fn targets<'s>(dossier: &Dossier, statics: impl IntoIterator<Item = &'s str>) -> LinkTargets {
+pub(crate) fn targets<'s>(dossier: &Dossier, statics: impl IntoIterator<Item = &'s str>) -> LinkTargets {
     let config = &dossier.site.config;
     let base_path = config.base_path();
     let mut t = LinkTargets::new(base_path.clone());
@@ -63,7 +63,7 @@ pub fn targets<'s>(dossier: &Dossier, statics: impl IntoIterator<Item = &'s str>
 
 /// A note's front-matter citations, resolved, to number before those of its body. Citations of
 /// unknown ids or of notes that are not sources are left out: the graph has reported them.
-pub fn seed(note: &Note, targets: &LinkTargets) -> Vec<SeedCite> {
+pub(crate) fn seed(note: &Note, targets: &LinkTargets) -> Vec<SeedCite> {
     note.cites()
         .into_iter()
         .filter_map(|c| {
@@ -80,7 +80,7 @@ pub fn seed(note: &Note, targets: &LinkTargets) -> Vec<SeedCite> {
 /// A front-matter field that names a note, for the words that say so ("for the role CEO at
 /// Tesla"); the theme's strings give the words, `mention_` and the key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Field {
+pub(crate) enum Field {
     /// A source's `translation_of`.
     TranslatesIt,
     /// A source's `via`.
@@ -102,7 +102,7 @@ pub enum Field {
 /// One way a note names another. A dossier holds several for every link, and every list
 /// that shows one holds a copy: what it says is shared, so that a copy is two counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mention {
+pub(crate) struct Mention {
     /// The sentence around a link or citation in the body, shared with the body's link.
     pub context: Option<Arc<Context>>,
     /// What a front-matter reference or a citation says besides.
@@ -111,7 +111,7 @@ pub struct Mention {
 
 /// What a mention says besides the sentence around it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MentionAbout {
+pub(crate) struct MentionAbout {
     /// The front-matter field that names the note.
     pub field: Option<Field>,
     /// For a citation: where in the source, and the words quoted.
@@ -126,29 +126,29 @@ impl Mention {
         Mention { context, about }
     }
 
-    pub fn field(&self) -> Option<&Field> {
+    pub(crate) fn field(&self) -> Option<&Field> {
         self.about.as_ref()?.field.as_ref()
     }
 
-    pub fn at(&self) -> Option<&str> {
+    pub(crate) fn at(&self) -> Option<&str> {
         self.about.as_ref()?.at.as_deref()
     }
 
-    pub fn quote(&self) -> Option<&str> {
+    pub(crate) fn quote(&self) -> Option<&str> {
         self.about.as_ref()?.quote.as_deref()
     }
 }
 
 /// A note that names another, with every place it does.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Backlink {
+pub(crate) struct Backlink {
     pub from: usize,
     pub mentions: Vec<Mention>,
 }
 
 /// An event or claim a person or organization takes part in, and as what.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Involvement {
+pub(crate) struct Involvement {
     pub note: usize,
     pub roles: Vec<&'static str>,
 }
@@ -157,7 +157,7 @@ pub struct Involvement {
 /// shared, so that a copy costs little and a rebuild that changes one note's links copies only
 /// the lists it touches ([`Links::patch`]).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Links {
+pub(crate) struct Links {
     /// Notes that link to this one (body links and front-matter references not shown elsewhere).
     pub backlinks: Vec<Arc<Vec<Backlink>>>,
     /// For a source: the notes that cite it, in the body or the front-matter.
@@ -169,7 +169,7 @@ pub struct Links {
 /// What one note adds to the link views: every (target, mention) in the order the note makes
 /// them, front-matter first, then the body.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Contribution {
+pub(crate) struct Contribution {
     backlinks: Vec<(usize, Mention)>,
     cited_by: Vec<(usize, Mention)>,
     involved: Vec<(usize, &'static str)>,
@@ -238,7 +238,7 @@ impl Links {
     ///
     /// With `shown`, only the notes it marks get their lists (the others' stay empty): a
     /// language other than the default has pages for its translated notes alone.
-    pub fn assemble(contributions: &[Arc<Contribution>], shown: Option<&[bool]>) -> Links {
+    pub(crate) fn assemble(contributions: &[Arc<Contribution>], shown: Option<&[bool]>) -> Links {
         let n = contributions.len();
         let size = n.div_ceil(rayon::current_num_threads().max(1)).max(1);
         let starts: Vec<usize> = (0..n).step_by(size).collect();
@@ -332,7 +332,7 @@ impl Links {
     /// Replaces note `from`'s contribution `old` with `new`, and adds to `touched` every note
     /// whose lists changed. The result is what [`Links::assemble`] gives with `new` (and the
     /// same `shown`).
-    pub fn patch(
+    pub(crate) fn patch(
         &mut self,
         from: usize,
         old: &Contribution,
@@ -385,7 +385,7 @@ fn field(f: Field) -> Mention {
 /// With `like` (another language's bodies and the contributions made from them), a note whose
 /// body is the very same one there shares that contribution rather than making it again: in a
 /// language other than the default, that is every untranslated note.
-pub fn collect(
+pub(crate) fn collect(
     dossier: &Dossier,
     bodies: &[&Rendered],
     like: Option<(&[&Rendered], &[Arc<Contribution>])>,
@@ -406,7 +406,7 @@ pub fn collect(
 }
 
 /// What note `from`, with `body` as the language shows it, adds to the link views.
-pub fn contribution(dossier: &Dossier, from: usize, body: &Rendered) -> Contribution {
+pub(crate) fn contribution(dossier: &Dossier, from: usize, body: &Rendered) -> Contribution {
     let mut backlinks: Vec<(usize, Mention)> = Vec::new();
     let mut cited_by: Vec<(usize, Mention)> = Vec::new();
     let mut involved: Vec<(usize, &'static str)> = Vec::new();

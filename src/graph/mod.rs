@@ -18,7 +18,7 @@ use crate::model::parse::{Parsed, Unreadable};
 use crate::model::{Kind, KindData, Note};
 
 /// URL folders the site generates itself; a page note may not take one of them.
-pub const RESERVED_PATHS: &[&str] = &[
+pub(crate) const RESERVED_PATHS: &[&str] = &[
     "sources/",
     "people/",
     "organizations/",
@@ -32,7 +32,7 @@ pub const RESERVED_PATHS: &[&str] = &[
 ];
 
 #[derive(Debug, Clone, Copy, Default)]
-pub struct GraphOptions {
+pub(crate) struct GraphOptions {
     /// Publish notes marked `draft: true`.
     pub drafts: bool,
     /// A stale translation is an error, not a warning.
@@ -41,12 +41,12 @@ pub struct GraphOptions {
 
 /// A role held in an organization: the holder's index and the role's index in its `roles`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RoleRef {
+pub(crate) struct RoleRef {
     pub holder: usize,
     pub role: usize,
 }
 
-pub struct Dossier {
+pub(crate) struct Dossier {
     pub site: SiteIndex,
     /// Published original notes, sorted by kind and id.
     pub notes: Vec<Note>,
@@ -69,24 +69,24 @@ impl Dossier {
     /// Lets the texts of the notes' and translations' files go: a build that makes its pages
     /// from what was parsed, and has made every diagnostic that points into the files, need
     /// not hold them while it does. Afterwards each text is empty.
-    pub fn let_texts_go(&mut self) {
+    pub(crate) fn let_texts_go(&mut self) {
         let empty: std::sync::Arc<str> = std::sync::Arc::from("");
         for note in self.notes.iter_mut().chain(self.translations.iter_mut()) {
             note.let_text_go(&empty);
         }
     }
 
-    pub fn get(&self, id: &str) -> Option<&Note> {
+    pub(crate) fn get(&self, id: &str) -> Option<&Note> {
         self.by_id.get(id).map(|&i| &self.notes[i])
     }
 
-    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (usize, &Note)> {
+    pub(crate) fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (usize, &Note)> {
         self.notes.iter().enumerate().filter(move |(_, n)| n.kind == kind)
     }
 }
 
 /// The path of a note's page below the base path (`people/elon-musk/`).
-pub fn note_path(note: &Note) -> String {
+pub(crate) fn note_path(note: &Note) -> String {
     match note.kind.section() {
         Some(section) => format!("{section}/{}/", note.id),
         None if note.folder.is_empty() => format!("{}/", note.id),
@@ -107,7 +107,7 @@ fn kind_list(kinds: &[Kind]) -> String {
 }
 
 /// Links the notes into a dossier and checks every reference between them.
-pub fn build(site: SiteIndex, parsed: Parsed, opts: GraphOptions) -> (Dossier, Vec<Diagnostic>) {
+pub(crate) fn build(site: SiteIndex, parsed: Parsed, opts: GraphOptions) -> (Dossier, Vec<Diagnostic>) {
     let (dossier, mut diags, stale) = build_parts(site, parsed, opts);
     diags.extend(stale);
     (dossier, diags)
@@ -115,7 +115,11 @@ pub fn build(site: SiteIndex, parsed: Parsed, opts: GraphOptions) -> (Dossier, V
 
 /// [`build`], with the problems of the notes and their links apart from the warnings about
 /// stale translations, which depend on the bodies alone (see [`Dossier::retranslate`]).
-pub fn build_parts(site: SiteIndex, parsed: Parsed, opts: GraphOptions) -> (Dossier, Vec<Diagnostic>, Vec<Diagnostic>) {
+pub(crate) fn build_parts(
+    site: SiteIndex,
+    parsed: Parsed,
+    opts: GraphOptions,
+) -> (Dossier, Vec<Diagnostic>, Vec<Diagnostic>) {
     let _span = tracing::info_span!("graph").entered();
     let Parsed { notes, unreadable } = parsed;
     let mut diags = Vec::new();
@@ -379,7 +383,7 @@ impl Dossier {
     /// Puts a new text into the note or translation made from `file`, whose front-matter must
     /// be the one it was parsed with (so that nothing else about the note changes). Returns
     /// false when no published note comes from `file`, or its front-matter differs.
-    pub fn replace_body(&mut self, file: &str, text: &std::sync::Arc<str>) -> bool {
+    pub(crate) fn replace_body(&mut self, file: &str, text: &std::sync::Arc<str>) -> bool {
         let note = self
             .notes
             .iter_mut()
@@ -395,7 +399,7 @@ impl Dossier {
 
     /// Works out again which translations are stale, after bodies changed; returns the
     /// warnings (errors with `strict`) about them.
-    pub fn retranslate(&mut self, strict: bool) -> Vec<Diagnostic> {
+    pub(crate) fn retranslate(&mut self, strict: bool) -> Vec<Diagnostic> {
         let mut stale = Vec::new();
         self.translated = translation_states(
             &self.site,
@@ -524,7 +528,7 @@ fn check_aliases(notes: &[Note], by_id: &crate::IdMap<usize>, diags: &mut Vec<Di
 
 /// The most words a citation's `quote:` may hold: a short phrase, marked as a quote, not a
 /// passage. A Chinese, Japanese or Korean character counts as half a word.
-pub const QUOTE_WORDS: usize = 25;
+pub(crate) const QUOTE_WORDS: usize = 25;
 
 /// How many words a quotation holds, counting a CJK character as half a word.
 pub fn quote_words(quote: &str) -> usize {

@@ -18,7 +18,7 @@ use crate::model::{KindData, Note, PathSeg};
 /// Where a note stands in one language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Status {
+pub(crate) enum Status {
     /// Translated from the original as it is now.
     UpToDate,
     /// Translated from an earlier version of the original.
@@ -31,7 +31,7 @@ pub enum Status {
 
 /// One note in one language other than the default.
 #[derive(Debug, Clone)]
-pub struct State {
+pub(crate) struct State {
     /// The note's index in the dossier.
     pub note: usize,
     /// Its translation's index in `Dossier::translations`, if there is one.
@@ -41,7 +41,7 @@ pub struct State {
 
 /// The translations of the dossier, indexed for the pages that show them.
 #[derive(Debug, Default)]
-pub struct Translations {
+pub(crate) struct Translations {
     /// For each language other than the default, for each note, its state; notes in order.
     pub by_lang: BTreeMap<String, Vec<State>>,
     /// The hash of each note's body, in note order.
@@ -50,18 +50,18 @@ pub struct Translations {
 
 impl Translations {
     /// The translation of note `i` into `lang`, as an index into `Dossier::translations`.
-    pub fn of(&self, i: usize, lang: &str) -> Option<usize> {
+    pub(crate) fn of(&self, i: usize, lang: &str) -> Option<usize> {
         self.by_lang.get(lang)?.get(i)?.translation
     }
 
     /// The state of note `i` in `lang`.
-    pub fn state(&self, i: usize, lang: &str) -> Option<&State> {
+    pub(crate) fn state(&self, i: usize, lang: &str) -> Option<&State> {
         self.by_lang.get(lang)?.get(i)
     }
 }
 
 /// Compares a recorded hash with the current one.
-pub fn status(recorded: Option<&str>, current: &str) -> Status {
+pub(crate) fn status(recorded: Option<&str>, current: &str) -> Status {
     match recorded {
         None => Status::Unrecorded,
         Some(r) if r.trim() == current => Status::UpToDate,
@@ -72,7 +72,7 @@ pub fn status(recorded: Option<&str>, current: &str) -> Status {
 /// The warning (or, with `strict`, the error) for a translation that is not up to date; `None`
 /// when it is. `yaml_start` and `text` are the translation's, `original` names the original's
 /// file.
-pub fn stale_diagnostic(
+pub(crate) fn stale_diagnostic(
     file: &str,
     text: &str,
     yaml_start: usize,
@@ -111,7 +111,7 @@ pub fn stale_diagnostic(
 }
 
 /// Why a translation cannot be published, if it cannot.
-pub fn invalid(t: &Note, original: Option<&Note>, config: &Config) -> Option<Diagnostic> {
+pub(crate) fn invalid(t: &Note, original: Option<&Note>, config: &Config) -> Option<Diagnostic> {
     let lang = t.lang.as_deref().unwrap_or_default();
     let listed: Vec<&str> = config
         .languages()
@@ -175,7 +175,7 @@ fn article(kind: crate::model::Kind) -> String {
 
 /// Gives a translation every fact of its original that it does not write itself: a field the
 /// translation leaves out is the original's.
-pub fn inherit(t: &mut Note, original: &Note) {
+pub(crate) fn inherit(t: &mut Note, original: &Note) {
     let keys = std::mem::take(&mut t.keys);
     let has = |key: &str| keys.iter().any(|k| k == key);
     macro_rules! inherit {

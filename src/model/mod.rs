@@ -33,7 +33,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub(crate) const ALL: [Kind; 6] = [
         Kind::Source,
         Kind::Person,
         Kind::Organization,
@@ -43,7 +43,7 @@ impl Kind {
     ];
 
     /// The kind a top folder implies (`sources/` → source), if any.
-    pub fn from_folder(folder: &str) -> Option<Kind> {
+    pub(crate) fn from_folder(folder: &str) -> Option<Kind> {
         Some(match folder {
             "sources" => Kind::Source,
             "people" => Kind::Person,
@@ -55,7 +55,7 @@ impl Kind {
     }
 
     /// The URL folder of the kind's pages; pages keep their own folder.
-    pub fn section(self) -> Option<&'static str> {
+    pub(crate) fn section(self) -> Option<&'static str> {
         Some(match self {
             Kind::Source => "sources",
             Kind::Person => "people",
@@ -66,7 +66,7 @@ impl Kind {
         })
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Kind::Source => "source",
             Kind::Person => "person",
@@ -78,7 +78,7 @@ impl Kind {
     }
 
     /// The kind's plural, as a heading says it.
-    pub fn plural(self) -> &'static str {
+    pub(crate) fn plural(self) -> &'static str {
         match self {
             Kind::Source => "Sources",
             Kind::Person => "People",
@@ -89,7 +89,7 @@ impl Kind {
         }
     }
 
-    pub fn is_entity(self) -> bool {
+    pub(crate) fn is_entity(self) -> bool {
         matches!(self, Kind::Person | Kind::Organization)
     }
 }
@@ -121,7 +121,7 @@ pub struct Common {
 }
 
 /// Keys of [`Common`]; everything not known to the note's kind goes to `extra`.
-pub const COMMON_KEYS: &[&str] = &[
+pub(crate) const COMMON_KEYS: &[&str] = &[
     "title",
     "summary",
     "tags",
@@ -197,7 +197,7 @@ pub struct Source {
     pub via: Option<String>,
 }
 
-pub const SOURCE_KEYS: &[&str] = &[
+pub(crate) const SOURCE_KEYS: &[&str] = &[
     "publisher",
     "author",
     "url",
@@ -251,7 +251,7 @@ pub struct Entity {
     pub roles: Vec<Role>,
 }
 
-pub const ENTITY_KEYS: &[&str] = &["name", "roles"];
+pub(crate) const ENTITY_KEYS: &[&str] = &["name", "roles"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quantity {
@@ -284,7 +284,7 @@ pub struct Event {
     pub conflict: Option<String>,
 }
 
-pub const EVENT_KEYS: &[&str] = &[
+pub(crate) const EVENT_KEYS: &[&str] = &[
     "date", "type", "actors", "from", "to", "quantity", "value", "cites", "conflict",
 ];
 
@@ -323,7 +323,7 @@ pub struct Claim {
     pub responses: Vec<Response>,
 }
 
-pub const CLAIM_KEYS: &[&str] = &[
+pub(crate) const CLAIM_KEYS: &[&str] = &[
     "claimant",
     "date",
     "status",
@@ -346,7 +346,7 @@ pub enum KindData {
 
 impl Kind {
     /// The keys this kind understands beyond [`COMMON_KEYS`].
-    pub fn keys(self) -> &'static [&'static str] {
+    pub(crate) fn keys(self) -> &'static [&'static str] {
         match self {
             Kind::Source => SOURCE_KEYS,
             Kind::Person | Kind::Organization => ENTITY_KEYS,
@@ -400,7 +400,7 @@ pub struct Digest {
 }
 
 impl Digest {
-    pub fn of(text: &str, body_start: usize) -> Digest {
+    pub(crate) fn of(text: &str, body_start: usize) -> Digest {
         let quick = |s: &str| {
             let h = blake3::hash(s.as_bytes());
             u64::from_le_bytes(h.as_bytes()[..8].try_into().unwrap_or_default())
@@ -413,11 +413,11 @@ impl Digest {
     }
 }
 
-pub use crate::frontmatter::PathSeg;
+pub(crate) use crate::frontmatter::PathSeg;
 
 /// An id named in the front-matter, where it stands and what it must name.
 #[derive(Debug, Clone)]
-pub struct Reference<'a> {
+pub(crate) struct Reference<'a> {
     pub id: &'a str,
     pub path: Vec<PathSeg>,
     /// For a citation: the words it quotes.
@@ -431,31 +431,27 @@ const ORGS: &[Kind] = &[Kind::Organization];
 const SOURCES: &[Kind] = &[Kind::Source];
 
 impl Note {
-    pub fn body(&self) -> &str {
+    pub(crate) fn body(&self) -> &str {
         &self.text[self.body_start..]
     }
 
     /// Puts in a new text whose front-matter is the one the note was parsed from (the body
     /// alone changed), with its digest.
-    pub fn set_text(&mut self, text: &std::sync::Arc<str>) {
+    pub(crate) fn set_text(&mut self, text: &std::sync::Arc<str>) {
         self.digest = Digest::of(text, self.body_start);
         self.text = text.clone();
     }
 
-    pub fn yaml(&self) -> &str {
-        &self.text[self.yaml_start..]
-    }
-
     /// Puts `empty` in place of the text, with the offsets into it at 0, so that what reads
     /// the text afterwards reads nothing rather than fails.
-    pub fn let_text_go(&mut self, empty: &std::sync::Arc<str>) {
+    pub(crate) fn let_text_go(&mut self, empty: &std::sync::Arc<str>) {
         self.text = empty.clone();
         self.yaml_start = 0;
         self.body_start = 0;
     }
 
     /// The note's date, if its kind has one: an event's or claim's `date`, a source's `published`.
-    pub fn date(&self) -> Option<&DateSpan> {
+    pub(crate) fn date(&self) -> Option<&DateSpan> {
         match &self.data {
             KindData::Event(e) => e.date.as_ref(),
             KindData::Claim(c) => c.date.as_ref(),
@@ -466,7 +462,7 @@ impl Note {
 
     /// Every citation in the front-matter, in the order the page shows them: a role's, an
     /// event's or claim's own, then those of a claim's responses.
-    pub fn cites(&self) -> Vec<&Cite> {
+    pub(crate) fn cites(&self) -> Vec<&Cite> {
         match &self.data {
             KindData::Entity(e) => e.roles.iter().flat_map(|r| &r.cites).collect(),
             KindData::Event(e) => e.cites.iter().collect(),
@@ -480,7 +476,7 @@ impl Note {
     }
 
     /// Every id this note's front-matter names, with its path.
-    pub fn references(&self) -> Vec<Reference<'_>> {
+    pub(crate) fn references(&self) -> Vec<Reference<'_>> {
         use PathSeg::{Index, Key};
         let mut out = Vec::new();
         fn cites<'n>(out: &mut Vec<Reference<'n>>, prefix: Vec<PathSeg>, list: &'n [Cite]) {

@@ -7,7 +7,7 @@ use crate::model::SourceFile;
 use crate::model::{COMMON_KEYS, Common, Entity, Kind, KindData, Note, PathSeg, Source, is_valid_id};
 
 /// True for a language tag as used in file names: `en`, `zh-Hant`, `pt-BR`.
-pub fn is_language_tag(tag: &str) -> bool {
+pub(crate) fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let first = parts.next().unwrap_or("");
     (2..=3).contains(&first.len())
@@ -30,7 +30,7 @@ fn name_parts(rel_path: &str) -> (String, &str, Option<&str>) {
 /// still name notes, so that a link to one is not reported as an unknown id on top of the
 /// file's own error.
 #[derive(Debug, Default)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     pub notes: Vec<Note>,
     /// The files that gave no note.
     pub unreadable: Vec<Unreadable>,
@@ -38,7 +38,7 @@ pub struct Parsed {
 
 /// A file that could not be read as a note.
 #[derive(Debug, Clone)]
-pub struct Unreadable {
+pub(crate) struct Unreadable {
     pub id: String,
     pub file: String,
     /// A translation (`note.LANG.md`): its id names its original, not itself.
@@ -47,7 +47,7 @@ pub struct Unreadable {
 
 impl Parsed {
     /// Takes the result of [`parse_note`] for the file at `rel_path`.
-    pub fn add(&mut self, rel_path: &str, note: Option<Note>) {
+    pub(crate) fn add(&mut self, rel_path: &str, note: Option<Note>) {
         match note {
             Some(n) => self.notes.push(n),
             None => {
@@ -182,7 +182,7 @@ fn check_web_urls(file: &str, text: &str, yaml_start: usize, source: &Source, di
 }
 
 /// An `http` or `https` URL with a host, and no white space or control character in it.
-pub fn is_web_url(url: &str) -> bool {
+pub(crate) fn is_web_url(url: &str) -> bool {
     let Some((scheme, rest)) = url.split_once("://") else {
         return false;
     };

@@ -37,7 +37,7 @@ use tokio::time::{Instant, Interval, Sleep};
 use crate::site::OutputTree;
 
 /// The path of the event stream; outside any site, since sites are served from `/`.
-pub const EVENTS: &str = "/__dossier/events";
+pub(crate) const EVENTS: &str = "/__dossier/events";
 
 /// The most a request's line and headers may take: a larger one gets a 431 and the connection
 /// is closed, before more of it is read.
@@ -63,7 +63,7 @@ const BACKLOG: usize = 16;
 
 /// What the server shows: the last good site, and the problems of the last build if it failed.
 #[derive(Default)]
-pub struct Served {
+pub(crate) struct Served {
     pub tree: OutputTree,
     /// The diagnostics of a failed rebuild, as plain text; shown over every page until a
     /// build succeeds.
@@ -74,7 +74,7 @@ pub struct Served {
 
 /// What a rebuild tells the open pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Event {
+pub(crate) enum Event {
     /// Load the page again.
     Reload,
     /// Only stylesheets changed: swap them in place.
@@ -83,13 +83,13 @@ pub enum Event {
 
 /// The connected event streams.
 #[derive(Default)]
-pub struct Clients {
+pub(crate) struct Clients {
     senders: Mutex<Vec<mpsc::Sender<Event>>>,
 }
 
 impl Clients {
     /// Sends an event to every open page; returns how many are open.
-    pub fn broadcast(&self, event: Event) -> usize {
+    pub(crate) fn broadcast(&self, event: Event) -> usize {
         let mut senders = self.senders.lock().unwrap_or_else(|e| e.into_inner());
         senders.retain(|s| !matches!(s.try_send(event), Err(mpsc::error::TrySendError::Closed(_))));
         senders.len()
@@ -108,14 +108,14 @@ impl Clients {
     }
 
     /// Ends every stream (at shutdown).
-    pub fn close(&self) {
+    pub(crate) fn close(&self) {
         self.senders.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 }
 
 /// The running server: one thread with its own runtime, where every connection, event
 /// streams included, is a task.
-pub struct Http {
+pub(crate) struct Http {
     thread: std::thread::JoinHandle<()>,
     stop: oneshot::Sender<()>,
     pub clients: Arc<Clients>,
@@ -123,7 +123,7 @@ pub struct Http {
 }
 
 /// Why the server could not start.
-pub enum StartError {
+pub(crate) enum StartError {
     /// The port is taken; the next free one, if any was found.
     PortTaken(Option<u16>),
     Other(String),
@@ -141,7 +141,7 @@ struct Shared {
 }
 
 /// Starts serving `site` on `bind:port` (`port` 0: any free port).
-pub fn start(bind: &str, port: u16, site: Arc<RwLock<Served>>) -> Result<Http, StartError> {
+pub(crate) fn start(bind: &str, port: u16, site: Arc<RwLock<Served>>) -> Result<Http, StartError> {
     let addr = if bind.contains(':') {
         format!("[{bind}]:{port}")
     } else {
@@ -197,7 +197,7 @@ pub fn start(bind: &str, port: u16, site: Arc<RwLock<Served>>) -> Result<Http, S
 impl Http {
     /// Stops accepting requests, ends the event streams and every connection, and waits for
     /// the server's thread.
-    pub fn stop(self) {
+    pub(crate) fn stop(self) {
         self.clients.close();
         let _ = self.stop.send(());
         let _ = self.thread.join();
@@ -498,7 +498,7 @@ fn answer(request: &Request<Incoming>, shared: &Shared) -> Response<Body> {
 }
 
 /// The file a request path names in the site, or `None` for a path that tries to leave it.
-pub fn site_path(path: &str) -> Option<String> {
+pub(crate) fn site_path(path: &str) -> Option<String> {
     if !path.starts_with('/') || path.contains('\\') || path.contains('\0') {
         return None;
     }

@@ -169,7 +169,7 @@ impl Session {
 
     /// Builds the dossier as last read; `pages_ready` gets the site as soon as its pages are
     /// (see `build::build_cached`).
-    pub fn build_then(&mut self, pages_ready: &dyn Fn(&OutputTree)) -> Outcome {
+    pub(crate) fn build_then(&mut self, pages_ready: &dyn Fn(&OutputTree)) -> Outcome {
         let mut diags = self.load_diags.clone();
         let load_failed = diags.iter().any(Diagnostic::is_error);
         let ready = |tree: &OutputTree| {

@@ -17,12 +17,12 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 
 /// How long the files must be quiet before a batch is taken: long enough to gather an editor's
 /// write-and-rename, short enough not to be felt.
-pub const QUIET: Duration = Duration::from_millis(15);
+pub(crate) const QUIET: Duration = Duration::from_millis(15);
 /// A batch is taken after this long even if events keep coming (a `git checkout`).
 const MAX_WAIT: Duration = Duration::from_millis(150);
 
 /// The folders that make a dossier.
-pub const FOLDERS: [&str; 3] = ["content", "templates", "static"];
+pub(crate) const FOLDERS: [&str; 3] = ["content", "templates", "static"];
 
 /// notify's debouncer over the system's events, or over polling where the system has none.
 enum Watching {
@@ -51,7 +51,7 @@ impl Watching {
     }
 }
 
-pub struct Watcher {
+pub(crate) struct Watcher {
     watching: Watching,
     batches: Receiver<DebounceEventResult>,
     root: PathBuf,
@@ -62,7 +62,7 @@ pub struct Watcher {
 impl Watcher {
     /// Watches `root`'s content/, templates/ and static/ (and the root, for folders created
     /// later).
-    pub fn new(root: &Path) -> Result<Watcher, String> {
+    pub(crate) fn new(root: &Path) -> Result<Watcher, String> {
         let (tx, batches) = channel();
         let native = new_debouncer(QUIET, None, tx.clone()).and_then(|d| Watching::Native(d).watch_dossier(root));
         let watching = match native {
@@ -103,7 +103,7 @@ impl Watcher {
     /// Waits up to `timeout` for a change, then gathers the batch it starts. `None` when
     /// nothing in the dossier changed; the paths are relative to the root, and the time is when
     /// the first of their events came.
-    pub fn next_batch(&mut self, timeout: Duration) -> Option<(Vec<PathBuf>, Instant)> {
+    pub(crate) fn next_batch(&mut self, timeout: Duration) -> Option<(Vec<PathBuf>, Instant)> {
         let first = self.batches.recv_timeout(timeout).ok()?;
         let mut started = Instant::now();
         let mut paths: BTreeSet<PathBuf> = BTreeSet::new();

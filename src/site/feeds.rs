@@ -30,7 +30,7 @@ use crate::model::{Cite, Kind, KindData, RoleType};
 use crate::site::OutputTree;
 
 /// `sitemap.xml`: every HTML page, with absolute URLs.
-pub fn sitemap(dossier: &Dossier, tree: &OutputTree) -> String {
+pub(crate) fn sitemap(dossier: &Dossier, tree: &OutputTree) -> String {
     let config = &dossier.site.config;
     let base = config.absolute_base();
     let mut xml = String::from(
@@ -75,7 +75,7 @@ pub fn sitemap(dossier: &Dossier, tree: &OutputTree) -> String {
 }
 
 /// `atom.xml`: the 50 most recent dated notes (events, claims, sources), newest first.
-pub fn atom(dossier: &Dossier) -> String {
+pub(crate) fn atom(dossier: &Dossier) -> String {
     let config = &dossier.site.config;
     let base = config.absolute_base();
     let mut dated: Vec<(&DateSpan, usize)> = dossier
@@ -240,7 +240,7 @@ struct JsonPosition<'a> {
 /// doubling they would be copied and first touched several times over.
 ///
 /// Also returns where each note's entry stands in it, for the next build's [`JsonReuse`].
-pub fn dossier_json(
+pub(crate) fn dossier_json(
     dossier: &Dossier,
     bodies: &[std::sync::Arc<Rendered>],
     conflicts: &Conflicts,
@@ -253,7 +253,7 @@ pub fn dossier_json(
 }
 
 /// [`dossier_json`], written to `out` as it is made.
-pub fn write_dossier_json(
+pub(crate) fn write_dossier_json(
     dossier: &Dossier,
     bodies: &[std::sync::Arc<Rendered>],
     conflicts: &Conflicts,
@@ -418,7 +418,7 @@ fn json_conflicts<'a>(dossier: &'a Dossier, conflicts: &'a Conflicts) -> Vec<Jso
 /// with the same settings: its bytes, where each note's entry stands in them, and the notes
 /// whose entries are made again (those whose text, a translation's text or shown body
 /// changed). Every other entry is the same bytes.
-pub struct JsonReuse<'a> {
+pub(crate) struct JsonReuse<'a> {
     pub last: &'a [u8],
     pub entries: &'a [Range<usize>],
     pub changed: &'a std::collections::HashSet<usize>,

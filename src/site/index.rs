@@ -21,7 +21,7 @@ use crate::model::{Kind, KindData, Note};
 
 /// A short view of a note: enough to link to it and say what it is.
 #[derive(Serialize)]
-pub struct Summary<'a> {
+pub(crate) struct Summary<'a> {
     pub id: &'a str,
     pub kind: Kind,
     pub title: &'a str,
@@ -48,7 +48,7 @@ pub struct Summary<'a> {
 
 /// A language of the site as the pages of one language see it: how to reach another note's
 /// page in it, and the words to use.
-pub struct Locale<'a> {
+pub(crate) struct Locale<'a> {
     pub dossier: &'a Dossier,
     pub lang: &'a str,
     pub words: &'a i18n::Lang,
@@ -60,7 +60,7 @@ pub struct Locale<'a> {
 }
 
 impl<'a> Locale<'a> {
-    pub fn new(dossier: &'a Dossier, lang: &'a str, words: &'a i18n::Lang, base_path: &'a str) -> Locale<'a> {
+    pub(crate) fn new(dossier: &'a Dossier, lang: &'a str, words: &'a i18n::Lang, base_path: &'a str) -> Locale<'a> {
         Locale {
             dossier,
             lang,
@@ -91,7 +91,7 @@ impl<'a> Locale<'a> {
     }
 
     /// The note as this language shows it: its translation, or else the original.
-    pub fn shown(&self, note: &'a Note) -> &'a Note {
+    pub(crate) fn shown(&self, note: &'a Note) -> &'a Note {
         if self.is_default() || note.lang.is_some() {
             return note;
         }
@@ -118,7 +118,7 @@ impl<'a> Locale<'a> {
         self.dossier.translations.get(k)
     }
 
-    pub fn summary(&self, note: &'a Note) -> Summary<'a> {
+    pub(crate) fn summary(&self, note: &'a Note) -> Summary<'a> {
         if is_recording()
             && let Some(&i) = self.dossier.by_id.get(&note.id)
         {
@@ -166,13 +166,13 @@ impl<'a> Locale<'a> {
 }
 
 /// A note's summary as a view holds it: borrowed from the index when it has one.
-pub type SummaryValue<'a> = Cow<'a, Value>;
+pub(crate) type SummaryValue<'a> = Cow<'a, Value>;
 
 /// What a page was made from besides its own note: the notes whose summaries it shows (their
 /// titles, URLs, dates) and the kinds whose whole lists it shows. `serve` renders a page again
 /// only when one of these, or the page's own note, changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Deps {
+pub(crate) struct Deps {
     /// Indices of notes, sorted.
     pub notes: Vec<u32>,
     /// One bit per [`Kind`], in the order of `Kind::ALL`.
@@ -197,7 +197,7 @@ fn record_note(i: usize) {
 }
 
 /// The bit of a kind in [`Deps::kinds`].
-pub fn kind_bit(kind: Kind) -> u8 {
+pub(crate) fn kind_bit(kind: Kind) -> u8 {
     1 << Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
 }
 
@@ -229,7 +229,7 @@ pub(super) fn recorded<T>(f: impl FnOnce() -> T) -> (T, Deps) {
 }
 
 /// Site-wide data shared by every page's template functions, per language.
-pub struct Index {
+pub(crate) struct Index {
     /// A number no other index of this process has.
     pub(super) build: u64,
     langs: HashMap<String, LangIndex>,
@@ -246,7 +246,7 @@ struct LangIndex {
 }
 
 /// The order of a kind's list: dated kinds by date (undated last), the rest by title.
-pub fn list_order(dossier: &Dossier, kind: Kind) -> Vec<usize> {
+pub(crate) fn list_order(dossier: &Dossier, kind: Kind) -> Vec<usize> {
     let mut idx: Vec<usize> = dossier.of_kind(kind).map(|(i, _)| i).collect();
     let notes = &dossier.notes;
     match kind {
@@ -274,7 +274,7 @@ impl Index {
     /// The index of a build. With `previous` (the last build's index over the same notes, and
     /// the notes that changed since), only the summaries of the changed notes are made again,
     /// and the lists only when one of them differs.
-    pub fn new(
+    pub(crate) fn new(
         dossier: &Dossier,
         words: HashMap<String, i18n::Lang>,
         previous: Option<(&Index, &HashSet<usize>)>,
@@ -356,7 +356,13 @@ impl Index {
 
     /// Whether the summary of note `i` in `lang`, as a build would make it now, is the one this
     /// index holds for it.
-    pub fn has_summary(&self, dossier: &Dossier, lang: &str, words: &HashMap<String, i18n::Lang>, i: usize) -> bool {
+    pub(crate) fn has_summary(
+        &self,
+        dossier: &Dossier,
+        lang: &str,
+        words: &HashMap<String, i18n::Lang>,
+        i: usize,
+    ) -> bool {
         let base_path = dossier.site.config.base_path();
         let Some(w) = words.get(lang) else {
             return false;
@@ -367,7 +373,7 @@ impl Index {
     }
 
     /// A note's summary in a language, as templates see it.
-    pub fn summary_value(&self, lang: &str, id: &str) -> Option<&Value> {
+    pub(crate) fn summary_value(&self, lang: &str, id: &str) -> Option<&Value> {
         self.langs.get(lang)?.by_id.get(id).map(|(_, v)| v)
     }
 
@@ -502,7 +508,7 @@ pub(super) fn shown_date(build: u64, words: &crate::date::DateWords, text: &str,
 }
 
 /// `1234567.5` → `1,234,567.5`: numbers as readers of English write them.
-pub fn group_digits(n: f64) -> String {
+pub(crate) fn group_digits(n: f64) -> String {
     i18n::NumberWords::english().format(n)
 }
 

@@ -32,14 +32,16 @@ use crate::model::KindData;
 pub mod feeds;
 pub mod timeline;
 
-pub use index::{Deps, Index, Locale, Summary, SummaryValue, kind_bit, list_order};
+pub(crate) use index::{Deps, Index, Locale, SummaryValue, kind_bit, list_order};
 use pages::{Shared, render_language};
+#[cfg(test)]
+pub(crate) use theme::DEFAULT_TEMPLATES;
 use theme::template_diag;
-pub use theme::{DEFAULT_STATIC, DEFAULT_TEMPLATES, Theme, ThemeFile, ThemeOverrides, compile_theme};
+pub(crate) use theme::{DEFAULT_STATIC, Theme, ThemeFile, ThemeOverrides, compile_theme};
 pub use tree::{OutputTree, Sink};
 
 /// Everything the pages of a build are made from.
-pub struct SiteInput<'a> {
+pub(crate) struct SiteInput<'a> {
     pub dossier: &'a Dossier,
     pub bodies: &'a Bodies,
     pub conflicts: &'a Conflicts,
@@ -59,7 +61,7 @@ pub struct SiteInput<'a> {
 }
 
 /// The body each note shows in a language: its translation's where it has one.
-pub fn shown_bodies<'b>(dossier: &Dossier, bodies: &'b Bodies, lang: &str) -> Vec<&'b Rendered> {
+pub(crate) fn shown_bodies<'b>(dossier: &Dossier, bodies: &'b Bodies, lang: &str) -> Vec<&'b Rendered> {
     let is_default = lang == dossier.site.config.default_lang;
     (0..dossier.notes.len())
         .map(|i| match dossier.translated.of(i, lang) {
@@ -72,14 +74,14 @@ pub fn shown_bodies<'b>(dossier: &Dossier, bodies: &'b Bodies, lang: &str) -> Ve
 /// The computed link views in each language (backlinks quote the sentences of the language's
 /// bodies), with what each note contributed to them.
 #[derive(Default)]
-pub struct LinkViews {
+pub(crate) struct LinkViews {
     pub by_lang: BTreeMap<String, Links>,
     contributions: BTreeMap<String, Vec<Arc<Contribution>>>,
 }
 
 impl LinkViews {
     /// Forgets what each note contributed, which only a rebuild needs.
-    pub fn forget_contributions(&mut self) {
+    pub(crate) fn forget_contributions(&mut self) {
         self.contributions.clear();
     }
 }
@@ -88,7 +90,7 @@ impl LinkViews {
 /// notes whose text or shown body changed since, among the same notes in the same order), only
 /// those notes' contributions are made again; the second result then names, per language, the
 /// notes whose lists changed.
-pub fn links_by_lang(
+pub(crate) fn links_by_lang(
     dossier: &Dossier,
     bodies: &Bodies,
     previous: Option<(&LinkViews, &BTreeSet<usize>)>,
@@ -152,11 +154,11 @@ fn has_page(dossier: &Dossier, i: usize, lang: &str) -> bool {
 }
 
 /// Takes each file (its output path and bytes) as soon as it is made.
-pub type PageSink<'a> = &'a dyn Sink;
+pub(crate) type PageSink<'a> = &'a dyn Sink;
 
 /// Renders the pages of the site, in every language, into `out`; returns the problems, and
 /// what each rendered page was made from.
-pub fn render_site(
+pub(crate) fn render_site(
     input: SiteInput<'_>,
     theme: &Theme,
     out: &mut OutputTree,

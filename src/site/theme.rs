@@ -17,7 +17,7 @@ macro_rules! embed {
 }
 
 /// The default templates, compiled into the binary.
-pub const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
+pub(crate) const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
     "base.html", "home.html", "404.html",
     "source.html", "person.html", "organization.html", "event.html", "claim.html", "page.html",
     "sources.html", "entities.html", "events.html", "claims.html",
@@ -30,7 +30,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
 );
 
 /// The default static files, compiled into the binary.
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static": "style.css", "favicon.svg");
+pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static": "style.css", "favicon.svg");
 
 /// The templates a build renders, by the page they make.
 pub(super) const REQUIRED_TEMPLATES: &[&str] = &[
@@ -69,7 +69,7 @@ pub struct ThemeOverrides {
 }
 
 /// The compiled theme: templates with overrides applied, and the static files to copy.
-pub struct Theme {
+pub(crate) struct Theme {
     pub(super) tera: Tera,
     /// The site-wide index the template functions read; filled once per build.
     pub(super) index: Arc<OnceLock<Arc<Index>>>,
@@ -157,7 +157,7 @@ pub(super) fn point_at_name(
 }
 
 /// Compiles the default theme with the dossier's overrides.
-pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>> {
+pub(crate) fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>> {
     let _span = tracing::info_span!("templates.compile").entered();
     let mut diags = Vec::new();
     let builtin_templates = overrides.templates.iter().all(|f| f.name.starts_with(i18n::DIR));
@@ -253,7 +253,7 @@ pub fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diagnostic>
 
 impl Theme {
     /// The index the last build filled, for the next build to compare with.
-    pub fn index(&self) -> Option<Arc<Index>> {
+    pub(crate) fn index(&self) -> Option<Arc<Index>> {
         self.index.get().cloned()
     }
 }
@@ -369,7 +369,7 @@ pub(super) fn register_functions(tera: &mut Tera, index: Arc<OnceLock<Arc<Index>
 
 /// Type erasure for the different page views, so one closure renders them all.
 pub(super) mod erased {
-    pub trait Page: Sync {
+    pub(crate) trait Page: Sync {
         fn value(&self) -> tera::Value;
     }
     impl<T: serde::Serialize + Sync> Page for T {

@@ -15,7 +15,7 @@ use crate::model::{Kind, KindData, Note, Role};
 
 /// Dated events and claims, in order: by first possible day, then last, then id. A span with
 /// no known start ("before June 2024") is placed by its last day, in the year it is filed under.
-pub fn order(dossier: &Dossier) -> Vec<usize> {
+pub(crate) fn order(dossier: &Dossier) -> Vec<usize> {
     let mut items: Vec<usize> = dossier
         .notes
         .iter()
@@ -39,7 +39,7 @@ fn year(d: &DateSpan) -> i32 {
 }
 
 #[derive(Serialize)]
-pub struct CiteRef<'a> {
+pub(crate) struct CiteRef<'a> {
     /// A summary, as `note(id=…)` gives it.
     pub source: SummaryValue<'a>,
     pub at: Option<&'a str>,
@@ -47,7 +47,7 @@ pub struct CiteRef<'a> {
 
 /// One role of a chain, with its holder and its sources.
 #[derive(Serialize)]
-pub struct ChainLink<'a> {
+pub(crate) struct ChainLink<'a> {
     pub holder: SummaryValue<'a>,
     pub role: &'a Role,
     pub org: Option<SummaryValue<'a>>,
@@ -55,7 +55,7 @@ pub struct ChainLink<'a> {
 }
 
 #[derive(Serialize)]
-pub struct PositionView<'a> {
+pub(crate) struct PositionView<'a> {
     pub org: SummaryValue<'a>,
     pub certainty: Certainty,
     /// The roles from the person to the organization; more than one means control through
@@ -64,7 +64,7 @@ pub struct PositionView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ConflictView<'a> {
+pub(crate) struct ConflictView<'a> {
     pub event: SummaryValue<'a>,
     pub person: SummaryValue<'a>,
     pub certainty: Certainty,
@@ -108,7 +108,7 @@ fn position<'a>(loc: &Locale<'a>, p: &Position) -> PositionView<'a> {
     }
 }
 
-pub fn conflict_view<'a>(loc: &Locale<'a>, c: &Conflict) -> ConflictView<'a> {
+pub(crate) fn conflict_view<'a>(loc: &Locale<'a>, c: &Conflict) -> ConflictView<'a> {
     let dossier = loc.dossier;
     let event = &dossier.notes[c.event];
     ConflictView {
@@ -126,14 +126,14 @@ pub fn conflict_view<'a>(loc: &Locale<'a>, c: &Conflict) -> ConflictView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ConflictBrief<'a> {
+pub(crate) struct ConflictBrief<'a> {
     pub person: SummaryValue<'a>,
     pub certainty: Certainty,
 }
 
 /// One line of a timeline.
 #[derive(Serialize)]
-pub struct Item<'a> {
+pub(crate) struct Item<'a> {
     pub note: SummaryValue<'a>,
     pub from: Option<SummaryValue<'a>>,
     pub to: Option<SummaryValue<'a>>,
@@ -146,12 +146,12 @@ pub struct Item<'a> {
 }
 
 #[derive(Serialize)]
-pub struct Year<'a> {
+pub(crate) struct Year<'a> {
     pub year: i32,
     pub items: Vec<Item<'a>>,
 }
 
-pub fn item<'a>(loc: &Locale<'a>, i: usize, conflicts: &Conflicts) -> Item<'a> {
+pub(crate) fn item<'a>(loc: &Locale<'a>, i: usize, conflicts: &Conflicts) -> Item<'a> {
     let dossier = loc.dossier;
     let note = &dossier.notes[i];
     let get = |id: &Option<String>| id.as_deref().and_then(|x| dossier.get(x)).map(|n| loc.summary_value(n));
@@ -186,7 +186,7 @@ pub fn item<'a>(loc: &Locale<'a>, i: usize, conflicts: &Conflicts) -> Item<'a> {
 }
 
 /// Items grouped by year, for the notes in `order`.
-pub fn years<'a>(loc: &Locale<'a>, order: &[usize], conflicts: &Conflicts) -> Vec<Year<'a>> {
+pub(crate) fn years<'a>(loc: &Locale<'a>, order: &[usize], conflicts: &Conflicts) -> Vec<Year<'a>> {
     let dossier = loc.dossier;
     let mut out: Vec<Year<'a>> = Vec::new();
     for &i in order {
@@ -232,7 +232,7 @@ const TOP: f64 = 40.0;
 /// period, bars for the roles people hold there, an arrow for each transfer (red when it is a
 /// conflict). Its `<title>` and `<desc>` say the same in words, for screen readers. `None` when
 /// nothing in `order` is dated or no lane has an organization to show.
-pub fn svg(loc: &Locale<'_>, order: &[usize], conflicts: &Conflicts) -> Option<String> {
+pub(crate) fn svg(loc: &Locale<'_>, order: &[usize], conflicts: &Conflicts) -> Option<String> {
     let transfers = transfers(loc.dossier, order);
     let axis = Axis::of(loc.dossier, order)?;
     let lanes = Lanes::of(loc.dossier, &transfers, conflicts)?;
@@ -528,7 +528,7 @@ fn role_of(dossier: &Dossier, holder: usize, role: usize) -> Option<&Role> {
 }
 
 /// `timeline.json` in the format of TimelineJS (Knight Lab).
-pub fn timeline_js(dossier: &Dossier, order: &[usize], conflicts: &Conflicts, base_url: &str) -> Vec<u8> {
+pub(crate) fn timeline_js(dossier: &Dossier, order: &[usize], conflicts: &Conflicts, base_url: &str) -> Vec<u8> {
     #[derive(Serialize)]
     struct Text {
         headline: String,

@@ -26,13 +26,13 @@ impl OutputTree {
     }
 
     /// Records a file already given to the [`Sink`] the tree is finished into.
-    pub fn insert_on_disk(&mut self, path: String) {
+    pub(crate) fn insert_on_disk(&mut self, path: String) {
         self.files.insert(path.clone(), Arc::from(&[][..]));
         self.on_disk.insert(path);
     }
 
     /// Puts in every file of `other`, written or not, without copying bytes.
-    pub fn extend_from(&mut self, other: &OutputTree) {
+    pub(crate) fn extend_from(&mut self, other: &OutputTree) {
         for (path, bytes) in &other.files {
             self.files.insert(path.clone(), bytes.clone());
             if other.on_disk.contains(path) {
@@ -44,7 +44,7 @@ impl OutputTree {
     }
 
     /// Inserts bytes another tree already holds, without copying them.
-    pub fn insert_shared(&mut self, path: String, bytes: Arc<[u8]>) {
+    pub(crate) fn insert_shared(&mut self, path: String, bytes: Arc<[u8]>) {
         self.on_disk.remove(&path);
         self.files.insert(path, bytes);
     }
@@ -54,23 +54,18 @@ impl OutputTree {
     }
 
     /// The bytes of a file, shared.
-    pub fn get_shared(&self, path: &str) -> Option<&Arc<[u8]>> {
+    pub(crate) fn get_shared(&self, path: &str) -> Option<&Arc<[u8]>> {
         self.files.get(path)
     }
 
     /// Keeps only the files whose path `keep` accepts.
-    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
         self.files.retain(|path, _| keep(path));
         let files = &self.files;
         self.on_disk.retain(|path| files.contains_key(path));
     }
 
-    pub fn remove(&mut self, path: &str) {
-        self.files.remove(path);
-        self.on_disk.remove(path);
-    }
-
-    pub fn contains(&self, path: &str) -> bool {
+    pub(crate) fn contains(&self, path: &str) -> bool {
         self.files.contains_key(path)
     }
 
@@ -87,7 +82,7 @@ impl OutputTree {
     }
 
     /// Whether the file went to a [`Sink`] and the tree holds only its path.
-    pub fn is_on_disk(&self, path: &str) -> bool {
+    pub(crate) fn is_on_disk(&self, path: &str) -> bool {
         self.on_disk.contains(path)
     }
 }
