@@ -1,7 +1,7 @@
 //! `dossier`: a static site generator for investigative dossiers.
 //!
-//! Data flows top to bottom through the modules below; see README.md ("Architecture") for the
-//! map, the layers and the invariants. What other modules need is `pub(crate)`; `pub` is kept
+//! See README.md ("Architecture") for the layers these modules stand in, the code map and the
+//! invariants. What other modules need is `pub(crate)`; `pub` is kept
 //! for what the binary, the integration tests and the benches use.
 
 pub mod build;
@@ -11,10 +11,10 @@ pub mod cmd;
 pub mod config;
 pub mod date;
 pub mod diag;
-pub mod frontmatter;
+pub(crate) mod frontmatter;
 pub mod graph;
 mod html;
-pub mod i18n;
+pub(crate) mod i18n;
 pub mod links;
 pub mod load;
 pub mod markdown;
@@ -27,5 +27,5 @@ pub mod site;
 
 /// A map from note ids (or other short strings the build looks up for every link and
 /// summary it prints) to what the build knows of them. aHash, not the standard SipHash: the
-/// keys come from the dossier's own files, and SipHash was a visible part of a build's profile.
+/// keys come from the dossier's own files, and a build looks them up many times a page.
 pub(crate) type IdMap<V> = std::collections::HashMap<String, V, ahash::RandomState>;

@@ -415,3 +415,16 @@ fn an_unreadable_translation_does_not_hide_a_missing_original() {
     run.reports("content/events/e.md:5:9", "unknown id `gone`");
     assert_eq!(run.error_count(), 2, "{}", run.stderr);
 }
+
+#[test]
+fn an_override_of_the_retired_mentions_partial_is_named_not_ignored_in_silence() {
+    let f = Fixture::new().file(
+        "templates/partials/mentions.html",
+        "{% for g in groups %}{{ g.label }}{% endfor %}\n",
+    );
+    let run = f.build(&[]);
+    run.ok().reports(
+        "templates/partials/mentions.html",
+        "no template includes partials/mentions.html",
+    );
+}

@@ -161,7 +161,7 @@ fn no_module_reaches_back_to_itself() {
 /// from its `fn` line to the closing brace at the same indentation.
 fn functions() -> Vec<(String, String, usize)> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let start = regex::Regex::new(r"^(\s*)(pub(\([a-z]+\))?\s+)?(const\s+)?(async\s+)?(unsafe\s+)?fn\s+(\w+)").unwrap();
+    let start = regex::Regex::new(r"^(\s*)(pub(\([^)]*\))?\s+)?(const\s+)?(async\s+)?(unsafe\s+)?fn\s+(\w+)").unwrap();
     let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(&src) {
         let entry = entry.unwrap();
@@ -177,8 +177,11 @@ fn functions() -> Vec<(String, String, usize)> {
                 continue;
             }
             let close = format!("{}}}", &c[1]);
-            let end = lines[i..].iter().position(|l| l.trim_end() == close).unwrap_or(0);
             let file = entry.path().strip_prefix(&src).unwrap().display().to_string();
+            let end = lines[i..]
+                .iter()
+                .position(|l| l.trim_end() == close)
+                .unwrap_or_else(|| panic!("src/{file}: no line `{close}` closes fn {}", &c[7]));
             found.push((file, c[7].to_string(), end + 1));
         }
     }

@@ -78,7 +78,7 @@ pub(super) struct Fingerprints {
 }
 
 impl Fingerprints {
-    pub(super) fn of(dossier: &Dossier, theme_sources: &[(String, Vec<u8>)], keep: bool) -> Fingerprints {
+    pub(super) fn of(dossier: &Dossier, templates: u64, keep: bool) -> Fingerprints {
         let _span = tracing::info_span!("compare").entered();
         let site = &dossier.site;
         let home = hash_of(&(
@@ -95,8 +95,8 @@ impl Fingerprints {
             };
         }
         Fingerprints {
-            layout: layout_hash(dossier, theme_sources),
-            translated_as: translated_as(dossier),
+            layout: layout_hash(dossier, templates),
+            translated_as: dossier.translated_as(),
             texts: note_texts(dossier),
             fronts: dossier.notes.iter().map(|n| n.digest.front).collect(),
             home,
@@ -270,19 +270,6 @@ impl Cache {
     }
 }
 
-/// The sources that translate each source.
-pub(super) fn translated_as(dossier: &Dossier) -> Vec<Vec<usize>> {
-    let mut out = vec![Vec::new(); dossier.notes.len()];
-    for (i, n) in dossier.notes.iter().enumerate() {
-        if let crate::model::KindData::Source(s) = &n.data
-            && let Some(&o) = s.translation_of.as_deref().and_then(|id| dossier.by_id.get(id))
-        {
-            out[o].push(i);
-        }
-    }
-    out
-}
-
 /// A hash of each note's text and its translations' texts.
 pub(super) fn note_texts(dossier: &Dossier) -> Vec<u64> {
     let mut texts: Vec<Vec<u64>> = dossier.notes.iter().map(|n| vec![n.digest.text]).collect();
@@ -306,7 +293,7 @@ pub(super) fn statuses(dossier: &Dossier) -> BTreeMap<String, Vec<graph::transla
 /// What decides the set of pages and what every page shares: the notes and translations (ids,
 /// kinds, files, in order), the settings, the languages and the templates with their strings.
 /// When it changes, every page is rendered again.
-pub(super) fn layout_hash(dossier: &Dossier, theme_sources: &[(String, Vec<u8>)]) -> u64 {
+pub(super) fn layout_hash(dossier: &Dossier, templates: u64) -> u64 {
     let notes: Vec<(&str, &str, &str)> = dossier
         .notes
         .iter()
@@ -320,14 +307,7 @@ pub(super) fn layout_hash(dossier: &Dossier, theme_sources: &[(String, Vec<u8>)]
     let site = &dossier.site;
     let settings = &site.text[..site.body_start];
     let homes: Vec<&str> = site.translations.iter().map(|h| h.lang.as_str()).collect();
-    hash_of(&(
-        notes,
-        translations,
-        settings,
-        &site.config.base_url,
-        homes,
-        theme_sources,
-    ))
+    hash_of(&(notes, translations, settings, &site.config.base_url, homes, templates))
 }
 
 /// The build being made, as [`dirty_pages`] compares it with the last.

@@ -1,8 +1,9 @@
 //! The build pipeline, from files in memory to the output tree in memory.
 //!
 //! `load` has read the files before this runs and `output` writes the result after it, so
-//! everything here is a pure function of its input: the same input gives the same bytes, and
-//! `serve` can run it without touching the disk.
+//! everything here is a function of its input: the same input gives the same bytes, and
+//! `serve` can run it without touching the disk. (`dossier build` hands the pages to the
+//! staging folder as they are made, through [`site::Sink`], so as not to hold them all.)
 
 mod bodies;
 mod incremental;
@@ -152,7 +153,7 @@ fn build_with(
     let given = matches!(input, Input::Given(_));
     let mut diags: Vec<Diagnostic> = Vec::new();
     progress.phase("reading settings");
-    let settings = settings(input.get(), &mut diags)?;
+    let (site, settings) = settings(input.get(), &mut diags)?;
     progress.phase("parsing notes");
     let Linked {
         mut dossier,
@@ -160,7 +161,7 @@ fn build_with(
         structural,
         settings,
         theme,
-    } = parse_and_link(input.get(), settings, cache, progress, &mut diags);
+    } = parse_and_link(input.get(), site, settings, cache, progress, &mut diags);
     // The files are read: a given input's texts stay only in the notes from here on.
     drop(input);
     // Bodies are rendered even when the front-matter has problems, so that every broken
@@ -263,17 +264,15 @@ fn build_with(
 
 /// The settings, and what the build reads besides the notes.
 struct Settings {
-    site: Option<config::SiteIndex>,
     /// The files bodies may link to in static/: the theme's defaults, the dossier's own, and
     /// the generated highlighting stylesheet.
     statics: BTreeSet<String>,
-    /// The theme's overrides, with their bytes (for the layout hash).
-    theme: ThemeOverrides,
-    theme_sources: Vec<(String, Vec<u8>)>,
+    /// A hash of the dossier's own templates, names and bytes (for the layout hash).
+    templates: u64,
     options: GraphOptions,
 }
 
-fn settings(input: &BuildInput, diags: &mut Vec<Diagnostic>) -> Result<Settings, BuildFailure> {
+fn settings(input: &BuildInput, diags: &mut Vec<Diagnostic>) -> Result<(config::SiteIndex, Settings), BuildFailure> {
     let (site, warnings) = read_settings(
         input.content.index.clone(),
         input.content.index_translations.clone(),
@@ -283,21 +282,21 @@ fn settings(input: &BuildInput, diags: &mut Vec<Diagnostic>) -> Result<Settings,
     let mut statics: BTreeSet<String> = site::DEFAULT_STATIC.iter().map(|(n, _)| (*n).to_string()).collect();
     statics.extend(input.theme.statics.iter().map(|f| f.name.clone()));
     statics.insert("syntax.css".into());
-    Ok(Settings {
-        site: Some(site),
+    let templates: Vec<(&str, &[u8])> = input
+        .theme
+        .templates
+        .iter()
+        .map(|f| (f.name.as_str(), f.bytes.as_slice()))
+        .collect();
+    let settings = Settings {
         statics,
-        theme: input.theme.clone(),
-        theme_sources: input
-            .theme
-            .templates
-            .iter()
-            .map(|f| (f.name.clone(), f.bytes.clone()))
-            .collect(),
+        templates: incremental::hash_of(&templates),
         options: GraphOptions {
             drafts: input.drafts,
             strict: input.strict,
         },
-    })
+    };
+    Ok((site, settings))
 }
 
 /// The notes parsed and linked into one dossier, and the theme compiled beside them.
@@ -314,15 +313,15 @@ struct Linked {
 /// alone, the last build's dossier and link targets serve again ([`Cache::reuse`]).
 fn parse_and_link(
     input: &BuildInput,
-    mut settings: Settings,
+    site: config::SiteIndex,
+    settings: Settings,
     cache: &mut Cache,
     progress: &Progress,
     diags: &mut Vec<Diagnostic>,
 ) -> Linked {
-    let site = settings.site.take().expect("read by `settings`");
     if let Some(reused) = cache.reuse(&input.content, &site, settings.options, &settings.statics) {
         diags.extend(reused.more);
-        let theme = site::compile_theme(settings.theme.clone());
+        let theme = site::compile_theme(input.theme.clone());
         return Linked {
             dossier: reused.dossier,
             targets: reused.targets,
@@ -335,7 +334,7 @@ fn parse_and_link(
     cache.forget_kept();
     let (parsed, theme) = rayon::join(
         || cache.parse(&input.content.notes),
-        || site::compile_theme(settings.theme.clone()),
+        || site::compile_theme(input.theme.clone()),
     );
     let mut notes = Parsed::default();
     for (file, (note, d)) in input.content.notes.iter().zip(parsed) {
@@ -390,7 +389,13 @@ fn check(
         diags.extend(graph::integrity::needless_explanations(dossier, &gaps, true));
         gaps
     });
-    let theme = theme.map_err(|d| diags.extend(d)).ok();
+    let theme = theme
+        .map(|mut theme| {
+            diags.append(&mut theme.warnings);
+            theme
+        })
+        .map_err(|d| diags.extend(d))
+        .ok();
     match theme {
         Some(theme) if !diags.iter().any(Diagnostic::is_error) => Ok(Checked {
             theme,
@@ -425,7 +430,7 @@ fn views(
 ) -> Views {
     let (words, word_diags) = i18n::resolve(&checked.theme.strings, &dossier.site.config);
     diags.extend(word_diags);
-    let prints = Fingerprints::of(dossier, &settings.theme_sources, cache.keep);
+    let prints = Fingerprints::of(dossier, settings.templates, cache.keep);
     // With the same notes, languages, settings and templates as the last build, only the
     // changed notes' links are collected again, and only the pages whose inputs changed are
     // rendered again.

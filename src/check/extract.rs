@@ -179,7 +179,7 @@ fn url_attributes(element: &str) -> &'static [(Attr, &'static str)] {
 const HINT_RELS: &[&str] = &["preconnect", "dns-prefetch"];
 
 /// html5gum's emitter, told to skip what the checker never reads: parse errors (whose
-/// character checks cost a quarter of the tokenizing) and the text of the page, which is
+/// character checks are a large part of the tokenizing) and the text of the page, which is
 /// only kept inside `<style>`, for its `url()`s.
 struct LinkEmitter {
     inner: DefaultEmitter<usize>,

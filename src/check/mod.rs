@@ -11,7 +11,7 @@
 pub mod external;
 pub mod extract;
 
-// aHash: every link of a site is looked up in these sets, and SipHash costs several times more.
+// aHash: every link of a site is looked up in these sets, and SipHash is slower at it.
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::io::{self, Read};
 use std::path::Path;

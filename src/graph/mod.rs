@@ -66,6 +66,19 @@ pub(crate) struct Dossier {
 }
 
 impl Dossier {
+    /// For each note, the sources that translate it (`translation_of`), in note order.
+    pub(crate) fn translated_as(&self) -> Vec<Vec<usize>> {
+        let mut out = vec![Vec::new(); self.notes.len()];
+        for (i, n) in self.notes.iter().enumerate() {
+            if let crate::model::KindData::Source(s) = &n.data
+                && let Some(&o) = s.translation_of.as_deref().and_then(|id| self.by_id.get(id))
+            {
+                out[o].push(i);
+            }
+        }
+        out
+    }
+
     /// Lets the texts of the notes' and translations' files go: a build that makes its pages
     /// from what was parsed, and has made every diagnostic that points into the files, need
     /// not hold them while it does. Afterwards each text is empty.

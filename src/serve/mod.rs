@@ -7,8 +7,8 @@
 //! serves is always a complete, successful build: when a rebuild fails, the previous site stays
 //! up and every page shows the problems until a save fixes them.
 
-pub mod http;
-pub mod watch;
+pub(crate) mod http;
+pub(crate) mod watch;
 
 use std::path::{Path, PathBuf};
 

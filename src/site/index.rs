@@ -220,7 +220,12 @@ pub(super) fn recorded_if<T>(record: bool, f: impl FnOnce() -> T) -> (T, Deps) {
 
 /// Runs `f` and returns what it used.
 pub(super) fn recorded<T>(f: impl FnOnce() -> T) -> (T, Deps) {
-    RECORDING.with(|r| *r.borrow_mut() = Some(Deps::default()));
+    // One page at a time per thread: nothing inside a page's making runs in parallel, so no
+    // other page's recording can start on this thread before this one ends.
+    RECORDING.with(|r| {
+        debug_assert!(r.borrow().is_none(), "a page's recording began inside another's");
+        *r.borrow_mut() = Some(Deps::default());
+    });
     let out = f();
     let mut deps = RECORDING.with(|r| r.borrow_mut().take()).unwrap_or_default();
     deps.notes.sort_unstable();

@@ -201,11 +201,10 @@ pub(super) struct SourceHead {
 
 /// Writes a page's numbered sources: each with its link, publisher, date and language, the
 /// locator and quote of the citation, and links back to where the body cites it. Written
-/// without the template engine, as [`write_mentions`] is; `None` when the language lacks a
-/// string the list needs.
-pub(super) fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown::Citation]) -> Option<String> {
+/// without the template engine, as [`write_mentions`] is.
+pub(super) fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown::Citation]) -> String {
     let loc = heads.loc;
-    let (heading, in_language) = (one_text(loc, "sources")?, one_text(loc, "in_language")?);
+    let (heading, in_language) = (loc.words.get("sources"), loc.words.get("in_language"));
     let mut out: Vec<u8> = Vec::with_capacity(200 + citations.len() * 400);
     out.extend_from_slice(b"\n<section class=\"sources\" aria-labelledby=\"sources\">\n<h2 id=\"sources\">");
     escape_bytes(&mut out, heading);
@@ -240,7 +239,7 @@ pub(super) fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown:
         out.extend_from_slice(b"</li>\n");
     }
     out.extend_from_slice(b"\n</ol>\n</section>\n");
-    String::from_utf8(out).ok()
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The words of a superscript's link back from the list of sources.
@@ -249,14 +248,6 @@ pub(super) fn backref_label(loc: &Locale<'_>, k: usize, n: usize) -> String {
         "back_to_citation",
         &[("k", &(k + 1).to_string()), ("n", &n.to_string())],
     )
-}
-
-/// A string of the language that has a single form (no plural forms).
-pub(super) fn one_text<'w>(loc: &Locale<'w>, key: &str) -> Option<&'w str> {
-    match loc.words.strings.get(key) {
-        Some(crate::frontmatter::Text::One(s)) => Some(s.as_str()),
-        _ => None,
-    }
 }
 
 /// Writes a summary's `link` as `{{ n.link }}` prints it.

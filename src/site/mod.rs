@@ -1,10 +1,13 @@
-//! Templates: the embedded default theme, a dossier's overrides, and the views handed to Tera.
+//! The site layer: from a dossier, its rendered bodies and its computed views to the pages and
+//! data files of the site, in memory ([`render_site`]; the data files in `feeds` and
+//! `timeline`). Nothing here reads or writes the disk: a build that streams its pages hands
+//! each to a [`Sink`] it is given.
 //!
 //! A page's context holds only that page: `site` (a handful of settings) and `page` (the note,
 //! its rendered body and the lists that belong to it). Anything site-wide — another note's title
 //! and URL, the list of all sources — is reached through template functions over one shared
-//! [`Index`] built once per build, so a 10,000-note dossier does not copy its table of contents
-//! into 10,000 contexts.
+//! [`Index`] built once per build, so a large dossier does not copy its table of contents into
+//! every page's context.
 //!
 //! Functions available to templates:
 //! - `note(id="x")`: a note's summary (`id`, `kind`, `title`, `url`, `summary`, `date`, …), or
@@ -28,9 +31,8 @@ use crate::graph::conflicts::Conflicts;
 use crate::graph::links::{Contribution, Links};
 use crate::i18n;
 use crate::markdown::{Bodies, Rendered};
-use crate::model::KindData;
-pub mod feeds;
-pub mod timeline;
+pub(crate) mod feeds;
+pub(crate) mod timeline;
 
 pub(crate) use index::{Deps, Index, Locale, SummaryValue, kind_bit, list_order};
 use pages::{Shared, render_language};
@@ -205,15 +207,7 @@ pub(crate) fn render_site(
     for (k, &i) in order.iter().enumerate() {
         rank[i] = Some(k);
     }
-    // Sources that translate each source.
-    let mut translated_as: Vec<Vec<usize>> = vec![Vec::new(); dossier.notes.len()];
-    for (i, n) in dossier.notes.iter().enumerate() {
-        if let KindData::Source(s) = &n.data
-            && let Some(&o) = s.translation_of.as_deref().and_then(|id| dossier.by_id.get(id))
-        {
-            translated_as[o].push(i);
-        }
-    }
+    let translated_as = dossier.translated_as();
     let wanted = |path: &str| only.is_none_or(|f| f(path));
     let shared = Shared {
         record: only.is_some(),

@@ -212,7 +212,12 @@ impl<'s, 'a> Pages<'s, 'a> {
     fn note_view(&self, i: usize, note: &'a Note, body: &'a Rendered, local: String, path: String) -> PageView<'a> {
         let (dossier, loc) = (self.sh.dossier, self.loc);
         let config = &dossier.site.config;
-        let (cited_by_html, backlinks_html, cited_by, backlinks) = self.mentions(i);
+        let Mentions {
+            cited_by_html,
+            backlinks_html,
+            cited_by,
+            backlinks,
+        } = self.mentions(i);
         let (sources, sources_html) = self.sources(body);
         PageView {
             id: &note.id,
@@ -287,16 +292,7 @@ impl<'s, 'a> Pages<'s, 'a> {
     }
 
     /// Note `i`'s citing notes and backlinks, as written by [`write_mentions`] and as values.
-    #[allow(clippy::type_complexity)]
-    fn mentions(
-        &self,
-        i: usize,
-    ) -> (
-        Option<String>,
-        Option<String>,
-        Vec<BacklinkGroup<'a>>,
-        Vec<BacklinkGroup<'a>>,
-    ) {
+    fn mentions(&self, i: usize) -> Mentions<'a> {
         let (theme, links, loc) = (self.sh.theme, self.links, self.loc);
         let native = |list: &[Backlink]| (!list.is_empty()).then(|| write_mentions(&self.heads, list));
         let (cited_by_html, backlinks_html) = (native(&links.cited_by[i]), native(&links.backlinks[i]));
@@ -307,14 +303,19 @@ impl<'s, 'a> Pages<'s, 'a> {
         } else {
             (group(loc, &links.cited_by[i]), group(loc, &links.backlinks[i]))
         };
-        (cited_by_html, backlinks_html, cited_by, backlinks)
+        Mentions {
+            cited_by_html,
+            backlinks_html,
+            cited_by,
+            backlinks,
+        }
     }
 
     /// A page's numbered sources, as values and as written by [`write_sources`].
     fn sources(&self, body: &'a Rendered) -> (Vec<SourceEntry<'a>>, Option<String>) {
         let (theme, loc, dossier) = (self.sh.theme, self.loc, self.sh.dossier);
         let sources_html = if !body.citations.is_empty() {
-            write_sources(&self.heads, &body.citations)
+            Some(write_sources(&self.heads, &body.citations))
         } else {
             None
         };
@@ -553,6 +554,14 @@ impl<'s, 'a> Pages<'s, 'a> {
             (view.gaps, view.explained) = integrity_view(self.sh, loc);
         }
     }
+}
+
+/// A note's citing notes and backlinks, as written for templates to print and as values.
+struct Mentions<'a> {
+    cited_by_html: Option<String>,
+    backlinks_html: Option<String>,
+    cited_by: Vec<BacklinkGroup<'a>>,
+    backlinks: Vec<BacklinkGroup<'a>>,
 }
 
 /// A list page: its path below the language's folder, its template, the interface string of

@@ -82,6 +82,8 @@ pub(crate) struct Theme {
     /// reads the lists of backlinks and sources as values (only as the tool writes them), and
     /// pages go without the values.
     pub(super) builtin_templates: bool,
+    /// Problems that do not stop the build: overrides of templates the theme no longer reads.
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 pub(super) fn template_diag(
@@ -161,6 +163,16 @@ pub(crate) fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diag
     let _span = tracing::info_span!("templates.compile").entered();
     let mut diags = Vec::new();
     let builtin_templates = overrides.templates.iter().all(|f| f.name.starts_with(i18n::DIR));
+    // The lists of backlinks and sources are written by the tool, not by a partial.
+    let warnings: Vec<Diagnostic> = overrides
+        .templates
+        .iter()
+        .filter(|f| f.name == "partials/mentions.html")
+        .map(|f| {
+            Diagnostic::warning(&f.rel_path, "no template includes partials/mentions.html any more")
+                .with_help("to show the lists of backlinks and citing notes your own way, override partials/backlinks.html and source.html, which get them as `page.backlinks` and `page.cited_by` (see README.md, \"Templates\")")
+        })
+        .collect();
     let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (name, bytes) in DEFAULT_TEMPLATES {
         let text = String::from_utf8_lossy(bytes).into_owned();
@@ -248,6 +260,7 @@ pub(crate) fn compile_theme(overrides: ThemeOverrides) -> Result<Theme, Vec<Diag
         statics,
         strings,
         builtin_templates,
+        warnings,
     })
 }
 
