@@ -248,3 +248,38 @@ fn the_summary_counts_in_words_that_agree_with_the_number() {
     run.ok();
     assert!(run.stdout.starts_with("Built 1 note into "), "{}", run.stdout);
 }
+
+/// A note's corrections and its last update are shown on its page, listed on /corrections/
+/// (the most recently corrected first) and carried by the Atom feed.
+#[test]
+fn corrections_are_published_on_the_page_on_a_list_and_in_the_feed() {
+    let f = small()
+        .file(
+            "content/claims/denial.md",
+            "---\ntitle: Ann denies it\nclaimant: ann-lee\ndate: 2024-07\nstatus: disputed\nabout: [move]\ncites: [report]\nupdated: 2024-09-02\ncorrections:\n  - { date: 2024-08-01, text: \"An earlier version said <all> parts moved.\" }\n  - { date: 2024-09-01, text: Ann's title was wrong. }\n---\n",
+        )
+        .file(
+            "content/sources/report.md",
+            "---\ntitle: The <b>report</b> & more\npublisher: Daily \"News\"\npublished: 2024-06-04\nlanguage: en\ncorrections: [{ date: 2024-06-10, text: The date was wrong. }]\n---\nIt says things.\n",
+        );
+    let run = f.build(&[]);
+    run.ok();
+    let page = run.page("claims/denial/index.html");
+    assert!(page.contains("<h2 id=\"corrections\">Corrections</h2>"), "{page}");
+    assert!(page.contains("Last updated <time datetime=\"2024-09-02\">2 September 2024</time>."));
+    assert!(page.contains("Corrected on <time datetime=\"2024-08-01\">1 August 2024</time>: An earlier version said &lt;all&gt; parts moved."));
+    assert!(!run.page("events/move/index.html").contains("id=\"corrections\""));
+    let list = run.page("corrections/index.html");
+    let (denial, report) = (
+        list.find("/claims/denial/").unwrap(),
+        list.find("/sources/report/").unwrap(),
+    );
+    assert!(denial < report, "the latest correction first:\n{list}");
+    assert!(list.contains("The date was wrong."));
+    let atom = run.page("atom.xml");
+    assert!(atom.contains("<updated>2024-09-02T00:00:00Z</updated>"), "{atom}");
+    assert!(
+        atom.contains("Corrected on 1 September 2024: Ann&#39;s title was wrong."),
+        "{atom}"
+    );
+}

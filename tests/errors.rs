@@ -428,3 +428,15 @@ fn an_override_of_the_retired_mentions_partial_is_named_not_ignored_in_silence()
         "no template includes partials/mentions.html",
     );
 }
+
+#[test]
+fn a_correction_without_a_valid_date_is_reported_where_it_stands() {
+    let f = Fixture::new().file(
+        "content/events/a.md",
+        "---\ntitle: A\ncorrections:\n  - { date: 2024-13-01, text: Wrong month. }\n---\n",
+    );
+    let run = f.build(&[]);
+    run.fails(1);
+    assert_eq!(run.error_count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("content/events/a.md:4:"), "{}", run.stderr);
+}

@@ -234,6 +234,28 @@ fn every_rebuild_equals_a_full_build() {
                 )]
             }),
         ),
+        (
+            "a correction published",
+            Box::new(|r| {
+                vec![edit(
+                    r,
+                    "content/people/bob.md",
+                    "name: Bob",
+                    "name: Bob\ncorrections: [{ date: 2024-08-01, text: Bob was misnamed. }]",
+                )]
+            }),
+        ),
+        (
+            "a correction and an update on a translated note",
+            Box::new(|r| {
+                vec![edit(
+                    r,
+                    "content/organizations/acme.md",
+                    "name: Acme",
+                    "name: Acme\nupdated: 2024-09-01\ncorrections: [{ date: 2024-09-01, text: Acme's history. }]",
+                )]
+            }),
+        ),
     ];
     for (step, apply) in steps {
         let paths = apply(&root);

@@ -450,6 +450,10 @@ pub(super) fn dirty_pages(
         if now.gaps != last.gaps {
             dirty.insert(format!("{prefix}integrity/index.html"));
         }
+        // A note's corrections are in its front-matter, and listed on /corrections/.
+        if changed.iter().any(|&i| front_changed(i)) {
+            dirty.insert(format!("{prefix}corrections/index.html"));
+        }
         if statuses_changed || !summary_changed.is_empty() {
             dirty.insert(format!("{prefix}translations/index.html"));
         }

@@ -118,6 +118,18 @@ pub struct Common {
     /// (`one_source: Only the June report describes the emails.`). The report lists them
     /// apart, with the reason, and a `--strict` build accepts them.
     pub gaps: std::collections::BTreeMap<String, String>,
+    /// When the note last changed in substance (`updated: 2024-07-01`), shown on its page.
+    pub updated: Option<DateSpan>,
+    /// The corrections published with the note, each dated, in the order written.
+    pub corrections: Vec<Correction>,
+}
+
+/// A published correction: `{ date: 2026-12-04, text: An earlier version said … }`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    pub date: DateSpan,
+    pub text: String,
 }
 
 /// Keys of [`Common`]; everything not known to the note's kind goes to `extra`.
@@ -130,6 +142,8 @@ pub(crate) const COMMON_KEYS: &[&str] = &[
     "kind",
     "translated_from",
     "gaps",
+    "updated",
+    "corrections",
 ];
 
 /// A citation: `- source-id` or `{ source, at, quote }`.
@@ -451,6 +465,17 @@ impl Note {
     }
 
     /// The note's date, if its kind has one: an event's or claim's `date`, a source's `published`.
+    /// The latest of the note's own date, its `updated` and its corrections' dates: when the
+    /// note last had news for a reader.
+    pub(crate) fn last_changed(&self) -> Option<&DateSpan> {
+        let c = &self.common;
+        self.date()
+            .into_iter()
+            .chain(c.updated.as_ref())
+            .chain(c.corrections.iter().map(|k| &k.date))
+            .max_by_key(|d| d.order_key())
+    }
+
     pub(crate) fn date(&self) -> Option<&DateSpan> {
         match &self.data {
             KindData::Event(e) => e.date.as_ref(),

@@ -74,7 +74,8 @@ pub(crate) fn sitemap(dossier: &Dossier, tree: &OutputTree) -> String {
     xml
 }
 
-/// `atom.xml`: the 50 most recent dated notes (events, claims, sources), newest first.
+/// `atom.xml`: the 50 notes with the latest news, newest first: a note's news is its own date,
+/// its `updated` or a correction, whichever is latest, and its corrections are in its entry.
 pub(crate) fn atom(dossier: &Dossier) -> String {
     let config = &dossier.site.config;
     let base = config.absolute_base();
@@ -82,7 +83,7 @@ pub(crate) fn atom(dossier: &Dossier) -> String {
         .notes
         .iter()
         .enumerate()
-        .filter_map(|(i, n)| n.date().map(|d| (d, i)))
+        .filter_map(|(i, n)| n.last_changed().map(|d| (d, i)))
         .collect();
     dated.sort_by(|a, b| {
         b.0.cmp(a.0)
@@ -123,11 +124,14 @@ pub(crate) fn atom(dossier: &Dossier) -> String {
         xml.push_str(&format!("    <link href=\"{}\"/>\n", escaped(&url)));
         xml.push_str(&format!("    <updated>{}</updated>\n", stamp(date)));
         xml.push_str(&format!("    <category term=\"{}\"/>\n", note.kind));
-        let summary = note
-            .common
-            .summary
-            .clone()
-            .unwrap_or_else(|| format!("{} ({})", note.title, date.display_en()));
+        let mut summary = note.common.summary.clone().unwrap_or_else(|| match note.date() {
+            Some(d) => format!("{} ({})", note.title, d.display_en()),
+            None => note.title.clone(),
+        });
+        // A correction is news to a reader of the feed: each is carried with the note.
+        for c in &note.common.corrections {
+            summary.push_str(&format!(" Corrected on {}: {}", c.date.display_en(), c.text));
+        }
         xml.push_str(&format!("    <summary>{}</summary>\n", escaped(&summary)));
         xml.push_str("  </entry>\n");
     }

@@ -11,8 +11,8 @@ use super::lists::{Heads, backref_label, write_mentions, write_sources};
 use super::theme::{Theme, erased, template_diag};
 use super::timeline::{self, ConflictView, Year};
 use super::views::{
-    BackRef, BacklinkGroup, BlockPair, GapItem, GapSection, InvolvementView, LangCounts, LanguageView, ListView,
-    PageView, ResponseView, RoleHolderView, RoleView, SiteView, SourceEntry, TranslationCell, TranslationRow,
+    BackRef, BacklinkGroup, BlockPair, CorrectedView, GapItem, GapSection, InvolvementView, LangCounts, LanguageView,
+    ListView, PageView, ResponseView, RoleHolderView, RoleView, SiteView, SourceEntry, TranslationCell, TranslationRow,
     TranslationView, alternates, as_key, detach, group, numbers, side_by_side_path,
 };
 use super::{PageSink, has_page};
@@ -231,6 +231,8 @@ impl<'s, 'a> Pages<'s, 'a> {
             translation: self.translation_view(i),
             file: &note.file,
             summary: note.common.summary.as_deref(),
+            updated: note.common.updated.as_ref(),
+            corrections: &note.common.corrections,
             tags: &note.common.tags,
             aliases: &note.common.aliases,
             date: note.date(),
@@ -553,6 +555,30 @@ impl<'s, 'a> Pages<'s, 'a> {
         if local == "integrity/" {
             (view.gaps, view.explained) = integrity_view(self.sh, loc);
         }
+        if local == "corrections/" {
+            view.corrected = self.corrected();
+        }
+    }
+}
+
+impl<'a> Pages<'_, 'a> {
+    /// The notes of this language that publish corrections, the most recently corrected first.
+    fn corrected(&self) -> Vec<CorrectedView<'a>> {
+        let (dossier, loc) = (self.sh.dossier, self.loc);
+        let mut shown: Vec<&'a Note> = (0..dossier.notes.len())
+            .filter(|&i| has_page(dossier, i, loc.lang))
+            .map(|i| loc.shown(&dossier.notes[i]))
+            .filter(|n| !n.common.corrections.is_empty())
+            .collect();
+        let latest = |n: &&Note| n.common.corrections.iter().map(|c| c.date.order_key().0).max();
+        shown.sort_by(|a, b| latest(b).cmp(&latest(a)).then_with(|| a.id.cmp(&b.id)));
+        shown
+            .into_iter()
+            .map(|n| CorrectedView {
+                note: loc.summary(n),
+                corrections: &n.common.corrections,
+            })
+            .collect()
     }
 }
 
@@ -570,7 +596,7 @@ type ListPage = (&'static str, &'static str, &'static str, &'static str);
 
 /// The list pages of every language; `/translations/` and `/404.html` are added where they
 /// exist.
-const LIST_PAGES: [ListPage; 10] = [
+const LIST_PAGES: [ListPage; 11] = [
     ("timeline/", "timeline.html", "timeline", ""),
     ("conflicts/", "conflicts.html", "conflicts_title", ""),
     ("sources/", "sources.html", "sources", "source"),
@@ -580,6 +606,7 @@ const LIST_PAGES: [ListPage; 10] = [
     ("events/", "events.html", "events", "event"),
     ("claims/", "claims.html", "claims", "claim"),
     ("integrity/", "integrity.html", "integrity", ""),
+    ("corrections/", "corrections.html", "corrections", ""),
     ("", "home.html", "", ""),
 ];
 

@@ -25,7 +25,7 @@ pub(crate) const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
     "partials/backlinks.html",
     "timeline.html", "conflicts.html", "partials/conflict.html", "partials/conflicts.html", "partials/timeline.html",
     "translations.html", "side-by-side.html", "partials/note_link.html", "partials/translation.html",
-    "partials/languages.html", "integrity.html",
+    "partials/languages.html", "integrity.html", "corrections.html", "partials/corrections.html",
     "i18n/en.yaml", "i18n/zh-Hant.yaml",
 );
 
@@ -51,6 +51,7 @@ pub(super) const REQUIRED_TEMPLATES: &[&str] = &[
     "translations.html",
     "side-by-side.html",
     "integrity.html",
+    "corrections.html",
 ];
 
 /// The raw bytes of a theme file (`templates/…` or `static/…`), relative to its folder.

@@ -9,7 +9,7 @@ use crate::graph::links::{Backlink, Field};
 use crate::graph::translations::Status;
 use crate::graph::{Dossier, note_path};
 use crate::markdown::{Citation, Heading};
-use crate::model::{Cite, Kind, KindData, Note};
+use crate::model::{Cite, Correction, Kind, KindData, Note};
 
 #[derive(Serialize)]
 pub(super) struct LanguageView<'a> {
@@ -266,6 +266,9 @@ pub(super) struct PageView<'a> {
     pub(super) translation: Option<TranslationView<'a>>,
     pub(super) file: &'a str,
     pub(super) summary: Option<&'a str>,
+    /// When the note last changed in substance, and its published corrections.
+    pub(super) updated: Option<&'a DateSpan>,
+    pub(super) corrections: &'a [Correction],
     pub(super) tags: &'a [String],
     pub(super) aliases: &'a [String],
     pub(super) date: Option<&'a DateSpan>,
@@ -407,6 +410,15 @@ pub(super) struct ListView<'a> {
     /// explain, with their reasons.
     pub(super) gaps: Vec<GapSection<'a>>,
     pub(super) explained: Vec<GapItem<'a>>,
+    /// For /corrections/: each corrected note, the most recently corrected first.
+    pub(super) corrected: Vec<CorrectedView<'a>>,
+}
+
+/// A note on `/corrections/`, with its corrections.
+#[derive(Serialize)]
+pub(super) struct CorrectedView<'a> {
+    pub(super) note: Summary<'a>,
+    pub(super) corrections: &'a [Correction],
 }
 
 /// One kind of gap on `/integrity/`, with every note that has it.
