@@ -64,13 +64,17 @@ pub(crate) struct SiteInput<'a> {
 
 /// The body each note shows in a language: its translation's where it has one.
 pub(crate) fn shown_bodies<'b>(dossier: &Dossier, bodies: &'b Bodies, lang: &str) -> Vec<&'b Rendered> {
-    let is_default = lang == dossier.site.config.default_lang;
     (0..dossier.notes.len())
-        .map(|i| match dossier.translated.of(i, lang) {
-            Some(k) if !is_default => &*bodies.translations[k],
-            _ => &*bodies.notes[i],
-        })
+        .map(|i| shown_body(dossier, bodies, i, lang).0)
         .collect()
+}
+
+/// Note `i`'s body as `lang` shows it, and the translation it is from, if any.
+fn shown_body<'b>(dossier: &Dossier, bodies: &'b Bodies, i: usize, lang: &str) -> (&'b Rendered, Option<usize>) {
+    match dossier.translated.of(i, lang) {
+        Some(k) if lang != dossier.site.config.default_lang => (&bodies.translations[k], Some(k)),
+        _ => (&bodies.notes[i], None),
+    }
 }
 
 /// The computed link views in each language (backlinks quote the sentences of the language's

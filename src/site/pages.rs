@@ -15,7 +15,7 @@ use super::views::{
     ListView, PageView, ResponseView, RoleHolderView, RoleView, SiteView, SourceEntry, TranslationCell, TranslationRow,
     TranslationView, alternates, as_key, detach, group, numbers, side_by_side_path,
 };
-use super::{PageSink, has_page};
+use super::{PageSink, has_page, shown_body};
 use crate::diag::Diagnostic;
 use crate::graph::Dossier;
 use crate::graph::conflicts::Conflicts;
@@ -160,11 +160,7 @@ impl<'s, 'a> Pages<'s, 'a> {
 
     /// Note `i`'s body as this language shows it, and the translation it is from, if any.
     fn shown_body(&self, i: usize) -> (&'a Rendered, Option<usize>) {
-        let (dossier, bodies) = (self.sh.dossier, self.sh.bodies);
-        match dossier.translated.of(i, self.loc.lang) {
-            Some(k) if !self.loc.is_default() => (&bodies.translations[k], Some(k)),
-            _ => (&bodies.notes[i], None),
-        }
+        shown_body(self.sh.dossier, self.sh.bodies, i, self.loc.lang)
     }
 
     /// On note `i`'s page in this language, when it is a translation: how it stands.
