@@ -37,6 +37,7 @@ fn main() {
             base_url: None,
             drafts: false,
             strict: false,
+            texts: Default::default(),
         },
         &Progress::hidden(),
     ) {

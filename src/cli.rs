@@ -90,6 +90,11 @@ pub struct CheckArgs {
 
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// The folder of the sources' texts, to verify citations against [default: `texts:` in
+    /// content/_index.md, else ROOT/texts]. Never published.
+    #[arg(long, value_name = "DIR")]
+    pub texts: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -114,6 +119,11 @@ pub struct BuildArgs {
     /// an unlinked person...), not only on errors.
     #[arg(long)]
     pub strict: bool,
+
+    /// The folder of the sources' texts, to verify citations against [default: `texts:` in
+    /// content/_index.md, else ROOT/texts]. Never published.
+    #[arg(long, value_name = "DIR")]
+    pub texts: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -138,6 +148,11 @@ pub struct ServeArgs {
     /// Show notes marked `draft: true` too.
     #[arg(long)]
     pub drafts: bool,
+
+    /// The folder of the sources' texts, to verify citations against [default: `texts:` in
+    /// content/_index.md, else ROOT/texts]. Never published.
+    #[arg(long, value_name = "DIR")]
+    pub texts: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -46,6 +46,10 @@ pub struct Config {
     /// Settings of the conflict computation.
     #[serde(default)]
     pub conflicts: ConflictSettings,
+    /// The folder of the sources' texts, from the dossier's folder (default `texts`): read by
+    /// `load` to verify citations, never published.
+    #[serde(default)]
+    pub texts: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -91,6 +95,7 @@ pub(crate) const CONFIG_KEYS: &[&str] = &[
     "author",
     "check",
     "conflicts",
+    "texts",
 ];
 
 /// The site settings and the home page's body.
@@ -136,6 +141,7 @@ impl Config {
             author: None,
             check: CheckSettings::default(),
             conflicts: ConflictSettings::default(),
+            texts: None,
         })
     }
 
@@ -413,6 +419,7 @@ mod tests {
             author: None,
             check: CheckSettings::default(),
             conflicts: ConflictSettings::default(),
+            texts: None,
         }
     }
 

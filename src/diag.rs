@@ -110,6 +110,12 @@ impl Diagnostic {
         self
     }
 
+    /// The same problem, reported as a warning.
+    pub(crate) fn into_warning(mut self) -> Self {
+        self.0.severity = Severity::Warning;
+        self
+    }
+
     pub(crate) fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

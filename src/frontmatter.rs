@@ -116,7 +116,6 @@ impl<'a> Document<'a> {
         }
     }
 
-    #[cfg(test)]
     /// A top-level string field, if present and a string.
     pub(crate) fn str_field(&self, key: &str) -> Option<&str> {
         self.value.get(key).and_then(Value::as_str)

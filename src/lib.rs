@@ -24,6 +24,7 @@ pub mod progress;
 pub mod sentence;
 pub mod serve;
 pub mod site;
+pub mod texts;
 
 /// A map from note ids (or other short strings the build looks up for every link and
 /// summary it prints) to what the build knows of them. aHash, not the standard SipHash: the

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diag::{Diagnostic, utf8_diag};
-use crate::model::SourceFile;
+use crate::model::{SourceFile, Texts};
 use crate::site::{ThemeFile, ThemeOverrides};
 
 /// What `content/` holds.
@@ -120,6 +120,59 @@ pub(crate) fn read_text(root: &Path, path: &Path) -> Result<SourceFile, Diagnost
             text: text.into(),
         })
         .map_err(|e| utf8_diag(&rel_path, e))
+}
+
+/// Reads the sources' texts: from `given` (`--texts DIR`), else from the folder the settings
+/// name (`texts:` in `content/_index.md`, from the dossier's folder), else from `texts/` in the
+/// dossier's folder. The default folder may be absent (the texts are then unknown); one given
+/// or named must exist. The texts are read whole, wherever the folder is: they are private and
+/// never published, so the rule that keeps a build inside the dossier's folder does not apply.
+pub fn load_texts(root: &Path, given: Option<&Path>, content: &Content) -> (Texts, Vec<Diagnostic>) {
+    let _span = tracing::info_span!("texts").entered();
+    let mut diags = Vec::new();
+    let named = content.index.as_ref().and_then(|f| {
+        crate::frontmatter::Document::parse(&f.rel_path, &f.text)
+            .ok()
+            .and_then(|d| d.str_field("texts").map(str::to_string))
+    });
+    let (dir, shown, required) = match (given, &named) {
+        (Some(dir), _) => (dir.to_path_buf(), dir.display().to_string(), Some("--texts")),
+        (None, Some(name)) => (root.join(name), name.clone(), Some("content/_index.md")),
+        (None, None) => (root.join("texts"), "texts".to_string(), None),
+    };
+    if !dir.is_dir() {
+        if let Some(by) = required {
+            diags.push(
+                Diagnostic::error(by, format!("there is no folder `{shown}` for the sources' texts"))
+                    .with_help("name the folder that holds the texts the sources' `text:` fields name"),
+            );
+        }
+        return (Texts::default(), diags);
+    }
+    let mut files = Vec::new();
+    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() && !is_hidden(&e.file_name().to_string_lossy()) => {
+                files.push(e.into_path());
+            }
+            Ok(_) => {}
+            Err(e) => diags.push(walk_error(root, &dir, &e)),
+        }
+    }
+    let read: Vec<Result<SourceFile, Diagnostic>> = files.par_iter().map(|p| read_text(&dir, p)).collect();
+    let mut texts = Texts {
+        dir: Some(shown),
+        files: Default::default(),
+    };
+    for r in read {
+        match r {
+            Ok(f) => {
+                texts.files.insert(f.rel_path, f.text);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    (texts, diags)
 }
 
 /// The language of `content/_index.LANG.md`.

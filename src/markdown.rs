@@ -181,6 +181,30 @@ pub struct Citation {
     pub refs: Vec<String>,
 }
 
+/// A citation's key, where it is written (in the body), and its locator with where that is.
+type CiteParsed = (String, usize, Option<(String, usize)>);
+
+/// A bracket of citations in a body, with the quotations its sentence makes before it (since
+/// the sentence's last citation): what `check` verifies against the sources' texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CiteSite {
+    pub items: Vec<CitedAt>,
+    pub quotes: Vec<String>,
+}
+
+/// One source cited in a bracket, where it is written in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitedAt {
+    /// The source's note index.
+    pub source: usize,
+    pub at: Option<String>,
+    /// Byte offset in the whole file of `@id`, and its width in characters (the `@` counted).
+    pub offset: usize,
+    pub width: usize,
+    /// Byte offset in the whole file of the locator.
+    pub at_offset: Option<usize>,
+}
+
 /// What a heading link points into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnchorTarget {
@@ -209,6 +233,8 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     pub links: Vec<BodyLink>,
     pub citations: Vec<Citation>,
+    /// Every bracket of citations, where it is written.
+    pub cite_sites: Vec<CiteSite>,
     /// Heading links still to check; their places in `html` hold placeholders until
     /// [`resolve_anchors`] fills them.
     pub anchors: Vec<Anchor>,
@@ -294,6 +320,7 @@ pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
         sentences: Sentences::default(),
         spans: Vec::new(),
         cite_numbers: HashMap::new(),
+        quoted_from: 0,
         depth: 0,
     };
     for seed in &body.seed {
@@ -379,6 +406,8 @@ struct Renderer<'a> {
     sentences: Sentences,
     spans: Vec<(usize, ContextSpan)>,
     cite_numbers: HashMap<(usize, Option<String>), usize>,
+    /// Where in `block` the last citation stands: the quotations after it belong to the next.
+    quoted_from: usize,
     /// How many blocks are open: 0 between top-level blocks.
     depth: usize,
 }
@@ -604,6 +633,7 @@ impl<'a> Renderer<'a> {
             }
         }
         self.block.clear();
+        self.quoted_from = 0;
     }
 
     fn record_link(&mut self, target: usize, kind: LinkKind) -> Option<usize> {
@@ -998,11 +1028,12 @@ impl<'a> Renderer<'a> {
                         items
                             .into_iter()
                             .map(|i| {
-                                (
-                                    i.key.to_string(),
-                                    source_of(open + 1 + i.key_offset),
-                                    i.at.map(str::to_string),
-                                )
+                                let content = &merged[open + 1..close];
+                                let at = i.at.map(|a| {
+                                    let at_offset = a.as_ptr() as usize - content.as_ptr() as usize;
+                                    (a.to_string(), source_of(open + 1 + at_offset))
+                                });
+                                (i.key.to_string(), source_of(open + 1 + i.key_offset), at)
                             })
                             .collect::<Vec<_>>()
                     })
@@ -1029,7 +1060,7 @@ impl<'a> Renderer<'a> {
         self.texts = segs;
     }
 
-    fn citation(&mut self, parsed: Result<Vec<(String, usize, Option<String>)>, usize>, written: &str, at: usize) {
+    fn citation(&mut self, parsed: Result<Vec<CiteParsed>, usize>, written: &str, at: usize) {
         let items = match parsed {
             Ok(items) => items,
             Err(off) => {
@@ -1045,7 +1076,12 @@ impl<'a> Renderer<'a> {
         };
         let mut html = String::from("<sup class=\"cite\">[");
         let mut any = false;
+        let mut site = CiteSite {
+            items: Vec::new(),
+            quotes: self.quotations_before(),
+        };
         for (key, key_at, locator) in items {
+            let (locator, at_offset) = locator.map_or((None, None), |(a, o)| (Some(a), Some(o)));
             let width = key.chars().count();
             let Some(t) = self.targets.lookup(&key) else {
                 if let Some(u) = self.targets.unknown_key(&key, true) {
@@ -1065,6 +1101,14 @@ impl<'a> Renderer<'a> {
                 );
                 continue;
             }
+            site.items.push(CitedAt {
+                source: t,
+                at: locator.clone(),
+                // From the `@` before the key.
+                offset: self.file_offset(key_at.saturating_sub(1)),
+                width: key.chars().count() + 1,
+                at_offset: at_offset.map(|o| self.file_offset(o)),
+            });
             let idx = self.cite_number(t, locator.clone(), None);
             let c = &mut self.out.citations[idx];
             let ref_id = format!("cite-ref-{}-{}", c.n, c.refs.len() + 1);
@@ -1085,12 +1129,34 @@ impl<'a> Renderer<'a> {
             }
         }
         let _ = at;
+        if !site.items.is_empty() {
+            self.out.cite_sites.push(site);
+        }
         if any {
             html.push_str("]</sup>");
             self.events.push(Event::InlineHtml(html.into()));
         } else {
             self.events.push(Event::Text(written.to_string().into()));
         }
+    }
+
+    /// The quotations the sentence makes since its last citation, before this one.
+    fn quotations_before(&mut self) -> Vec<String> {
+        let from = self.quoted_from.min(self.block.len());
+        self.quoted_from = self.block.len();
+        let region = &self.block[from..];
+        if !region.contains(['“', '「', '『', '"']) {
+            return Vec::new();
+        }
+        let starts = crate::links::sentence_starts(&self.block);
+        // A citation after a full stop belongs to the sentence before it.
+        let end = self.block.trim_end().len();
+        let sentence = starts.iter().copied().filter(|&s| s < end).max().unwrap_or(0);
+        let region = &self.block[from.max(sentence)..];
+        crate::texts::quotations(region)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
     }
 
     /// The index in `out.citations` of a (source, locator) pair, numbering it if it is new.

@@ -211,10 +211,37 @@ fn every_person_and_organization_is_in_chinese_and_the_gaps_are_explained() {
         assert!(!page.contains("class=\"notice stale\""), "{id}");
     }
     let integrity = text(&run.page("integrity/index.html"));
-    assert!(integrity.contains("Nothing to report."), "{integrity}");
+    assert!(integrity.contains("Open gaps: 0 · Explained: 18"), "{integrity}");
     assert!(integrity.contains("Gaps the dossier explains (18)"), "{integrity}");
     assert!(
         integrity.contains("The copy the dossier holds carries neither an address nor a publisher"),
         "{integrity}"
     );
+}
+
+/// The example's citations against the three articles it rests on, kept beside the repository
+/// in `../shared/seeds` (CI has them; elsewhere the test says it was skipped, unless
+/// DOSSIER_REQUIRE_TOOLS is set).
+#[test]
+fn every_locator_and_quotation_of_the_example_is_in_its_source() {
+    let seeds = common::example_root().join("../shared/seeds");
+    if !seeds.is_dir() {
+        assert!(
+            std::env::var_os("DOSSIER_REQUIRE_TOOLS").is_none(),
+            "../shared/seeds is missing"
+        );
+        eprintln!("skipped: no ../shared/seeds beside the repository");
+        return;
+    }
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.args(["check", "--strict", "--format", "json", "--root"])
+        .arg(common::example_root())
+        .arg("--texts")
+        .arg(&seeds);
+    let run = common::run(cmd, common::example_root().join("public"));
+    run.ok();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(json["sources"]["verified"], 3, "{}", run.stdout);
+    assert_eq!(json["sources"]["failed"], 0, "{}", run.stdout);
+    assert!(!run.stderr.contains("error"), "{}", run.stderr);
 }

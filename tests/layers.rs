@@ -7,7 +7,10 @@ use std::path::Path;
 
 /// The layers, bottom first (README.md, "Architecture").
 const LAYERS: &[(&str, &[&str])] = &[
-    ("foundations", &["date", "diag", "html", "progress", "sentence"]),
+    (
+        "foundations",
+        &["date", "diag", "html", "progress", "sentence", "texts"],
+    ),
     (
         "content model",
         &["config", "frontmatter", "graph", "i18n", "links", "markdown", "model"],

@@ -56,6 +56,7 @@ pub(super) struct Last {
     /// Where each note's entry stands in the tree's `dossier.json`.
     pub(super) json_entries: Vec<std::ops::Range<usize>>,
     pub(super) gaps: Vec<graph::integrity::Gap>,
+    pub(super) verified: graph::verify::Summary,
     pub(super) prints: Fingerprints,
     /// The dossier and what was made from its front-matter alone, for a rebuild after only
     /// bodies changed ([`Cache::reuse`]). Taken out by the next build.
@@ -318,6 +319,7 @@ pub(super) struct Now<'a> {
     /// Per language, the notes whose link views changed.
     pub(super) touched: &'a BTreeMap<String, BTreeSet<usize>>,
     pub(super) gaps: &'a [graph::integrity::Gap],
+    pub(super) verified: graph::verify::Summary,
 }
 
 /// The notes whose text (or a translation's), or whose body as shown, changed since `last`.
@@ -447,7 +449,7 @@ pub(super) fn dirty_pages(
                 dirty.insert(path.clone());
             }
         }
-        if now.gaps != last.gaps {
+        if now.gaps != last.gaps || now.verified != last.verified {
             dirty.insert(format!("{prefix}integrity/index.html"));
         }
         // A note's corrections are in its front-matter, and listed on /corrections/.

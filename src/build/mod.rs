@@ -38,8 +38,11 @@ pub struct BuildInput {
     pub base_url: Option<String>,
     /// Publish notes marked `draft: true`.
     pub drafts: bool,
-    /// Stale translations fail the build (`--strict`).
+    /// Stale translations, open integrity gaps and citations their sources' texts contradict
+    /// fail the build (`--strict`).
     pub strict: bool,
+    /// The sources' texts, to verify citations against; never published.
+    pub texts: crate::model::Texts,
 }
 
 /// A successful build: the site, and the warnings met on the way.
@@ -55,6 +58,8 @@ pub struct Built {
     pub sources: Vec<PageSource>,
     /// The gaps the integrity report lists.
     pub integrity: Vec<graph::integrity::Item>,
+    /// How many sources were verified against their texts.
+    pub verified: graph::verify::Summary,
 }
 
 /// A page and the Markdown file it was made from.
@@ -98,7 +103,7 @@ pub(crate) fn build_into(
     staging: &crate::output::Staging,
 ) -> Result<Built, BuildFailure> {
     build_with(
-        Input::Given(input),
+        Input::Given(Box::new(input)),
         progress,
         &mut Cache::default(),
         &|_| {},
@@ -111,7 +116,7 @@ pub(crate) fn build_into(
 /// soon as nothing reads them any more.
 enum Input<'a> {
     Lent(&'a BuildInput),
-    Given(BuildInput),
+    Given(Box<BuildInput>),
 }
 
 impl Input<'_> {
@@ -151,6 +156,7 @@ fn build_with(
     sink: Option<PageSink<'_>>,
 ) -> Result<Built, BuildFailure> {
     let given = matches!(input, Input::Given(_));
+    let texts = input.get().texts.clone();
     let mut diags: Vec<Diagnostic> = Vec::new();
     progress.phase("reading settings");
     let (site, settings) = settings(input.get(), &mut diags)?;
@@ -170,7 +176,16 @@ fn build_with(
     let rendered = bodies::render_bodies(&dossier, &targets, cache.kept_bodies(), &mut diags);
     let changed_bodies = cache.settle(rendered.changed);
     let bodies = rendered.bodies;
-    let mut checked = check(&dossier, &bodies, theme, settings.options.strict, &mut diags)?;
+    let verification = graph::verify::verify(&dossier, &bodies, &texts);
+    drop(texts);
+    let mut checked = check(
+        &dossier,
+        &bodies,
+        theme,
+        verification,
+        settings.options.strict,
+        &mut diags,
+    )?;
     progress.phase("rendering pages");
     let mut views = views(
         &dossier,
@@ -199,7 +214,12 @@ fn build_with(
     // What a next build reuses; for a one-off build, the index and the link views are let go
     // (freed on another thread) before the data files are made, whose memory they can then
     // take.
-    let Checked { theme, conflicts, .. } = checked;
+    let Checked {
+        theme,
+        conflicts,
+        verified: checked_verified,
+        ..
+    } = checked;
     let index = theme.index().filter(|_| cache.keep);
     let_go(theme);
     let links = if cache.keep {
@@ -232,6 +252,7 @@ fn build_with(
         config: dossier.site.config.clone(),
         sources: if given { Vec::new() } else { page_sources(&dossier) },
         integrity: views.integrity,
+        verified: checked_verified,
     };
     cache.unsettled.clear();
     cache.last = match (index, links) {
@@ -245,6 +266,7 @@ fn build_with(
             conflicts,
             json_entries,
             gaps: views.gaps,
+            verified: checked_verified,
             prints: views.prints,
             kept: Some(Kept {
                 dossier,
@@ -363,19 +385,29 @@ fn parse_and_link(
 struct Checked {
     theme: Theme,
     conflicts: Conflicts,
+    verified: graph::verify::Summary,
     early_gaps: Option<Vec<Gap>>,
 }
 
-/// Finds the conflicts and, for a strict build, the integrity report's gaps, reported as errors
+/// Reports the citations the sources' texts contradict, finds the conflicts and, for a strict build, the integrity report's gaps, reported as errors
 /// with every other problem; stops the build when there is an error. Stale translations and
 /// those of unknown version are already reported, as errors, where their `translated_from` is.
 fn check(
     dossier: &Dossier,
     bodies: &Bodies,
     theme: Result<Theme, Vec<Diagnostic>>,
+    verification: graph::verify::Verification,
     strict: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Checked, BuildFailure> {
+    // A citation its source's text contradicts fails a strict build; a missing text never does.
+    diags.extend(
+        verification
+            .failed
+            .into_iter()
+            .map(|d| if strict { d } else { d.into_warning() }),
+    );
+    diags.extend(verification.notices);
     let conflicts = graph::conflicts::find(dossier, dossier.site.config.conflicts.depth);
     let early_gaps = strict.then(|| {
         let gaps = integrity_report(dossier, bodies, None);
@@ -400,6 +432,7 @@ fn check(
         Some(theme) if !diags.iter().any(Diagnostic::is_error) => Ok(Checked {
             theme,
             conflicts,
+            verified: verification.summary,
             early_gaps,
         }),
         _ => Err(fail(std::mem::take(diags), false)),
@@ -460,6 +493,7 @@ fn views(
             prints: &prints,
             touched: &touched,
             gaps: &gaps,
+            verified: checked.verified,
         };
         Dirty {
             pages: incremental::dirty_pages(&now, last, &words, &changed),
@@ -514,6 +548,7 @@ fn pages(
         conflicts: &checked.conflicts,
         links: &views.links.by_lang,
         gaps: &views.gaps,
+        verified: checked.verified,
         words: std::mem::take(&mut views.words),
         only: cache.keep.then_some(&only as &(dyn Fn(&str) -> bool + Sync)),
         previous: dirty.as_ref().zip(last).map(|(d, last)| (&*last.index, &d.changed)),

@@ -8,7 +8,7 @@ use super::{Exit, count_summary, print_diagnostics};
 use crate::build::{BuildInput, Built, build, build_into};
 use crate::cli::BuildArgs;
 use crate::diag::Diagnostic;
-use crate::load::{load_content, load_theme};
+use crate::load::{load_content, load_texts, load_theme};
 use crate::output;
 use crate::progress::Progress;
 
@@ -18,6 +18,8 @@ pub(crate) struct Options {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub strict: bool,
+    /// `--texts DIR`.
+    pub texts: Option<std::path::PathBuf>,
 }
 
 /// Loads and builds a dossier in memory, printing every problem; `Err` is the exit code.
@@ -35,6 +37,8 @@ pub(crate) fn build_in_memory(root: &Path, opts: Options) -> Result<Built, Exit>
     let (content, mut load_diags) = load_content(root);
     let (theme, theme_diags) = load_theme(root);
     load_diags.extend(theme_diags);
+    let (texts, texts_diags) = load_texts(root, opts.texts.as_deref(), &content);
+    load_diags.extend(texts_diags);
     let result = build(
         BuildInput {
             content,
@@ -42,6 +46,7 @@ pub(crate) fn build_in_memory(root: &Path, opts: Options) -> Result<Built, Exit>
             base_url: opts.base_url,
             drafts: opts.drafts,
             strict: opts.strict,
+            texts,
         },
         &progress,
     );
@@ -94,6 +99,8 @@ pub fn run(args: BuildArgs) -> Exit {
     let (content, mut load_diags) = load_content(&root);
     let (theme, theme_diags) = load_theme(&root);
     load_diags.extend(theme_diags);
+    let (texts, texts_diags) = load_texts(&root, args.texts.as_deref(), &content);
+    load_diags.extend(texts_diags);
     let result = build_into(
         BuildInput {
             content,
@@ -101,6 +108,7 @@ pub fn run(args: BuildArgs) -> Exit {
             base_url: args.base_url,
             drafts: args.drafts,
             strict: args.strict,
+            texts,
         },
         &progress,
         &staging,

@@ -48,6 +48,8 @@ struct Target {
     cache: PathBuf,
     /// The integrity report of a dossier built here (none for `--dir`).
     integrity: Option<Vec<crate::graph::integrity::Item>>,
+    /// How many sources were verified against their texts (none for `--dir`).
+    verified: Option<crate::graph::verify::Summary>,
 }
 
 pub fn run(args: CheckArgs) -> Exit {
@@ -115,6 +117,9 @@ pub fn run(args: CheckArgs) -> Exit {
             if let Some(items) = &target.integrity {
                 print_integrity(items);
             }
+            if let Some(v) = &target.verified {
+                let _ = writeln!(std::io::stdout(), "{}", verified_line(v));
+            }
             let line = summary_line(&report, external.as_ref(), started.elapsed().as_secs_f64());
             let _ = writeln!(std::io::stdout(), "{line}");
         }
@@ -126,6 +131,7 @@ pub fn run(args: CheckArgs) -> Exit {
                 unsafe_links: unsafe_json,
                 external: external.map(|e| e.json).unwrap_or_default(),
                 integrity: target.integrity.as_deref(),
+                sources: target.verified,
                 ok: !failed,
             };
             let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -246,6 +252,22 @@ fn print_integrity(items: &[crate::graph::integrity::Item]) {
     let _ = writeln!(std::io::stdout(), "{line}");
 }
 
+/// "Sources: 3 verified against their text, 18 unverified (no text at hand)".
+fn verified_line(v: &crate::graph::verify::Summary) -> String {
+    let mut line = format!(
+        "Sources: {} verified against their text, {} unverified (no text at hand)",
+        v.verified, v.unverified
+    );
+    match v.failed {
+        0 => {}
+        1 => line.push_str("; 1 citation contradicted by its source's text (listed above)"),
+        n => line.push_str(&format!(
+            "; {n} citations contradicted by their sources' texts (listed above)"
+        )),
+    }
+    line
+}
+
 /// The closing line of a check: links, pages, what is broken or unsafe, and the external URLs.
 fn summary_line(report: &check::Report, external: Option<&External>, secs: f64) -> String {
     let mut line = format!(
@@ -312,6 +334,7 @@ fn read_dir(dir: &std::path::Path, args: &CheckArgs) -> Result<Target, Exit> {
         page_prefix: format!("{}/", dir.display().to_string().trim_end_matches('/')),
         cache: parent.join(".dossier-cache").join("links.json"),
         integrity: None,
+        verified: None,
     })
 }
 
@@ -322,6 +345,7 @@ fn build(args: &CheckArgs) -> Result<Target, Exit> {
             base_url: args.base_url.clone(),
             drafts: args.drafts,
             strict: args.strict,
+            texts: args.texts.clone(),
         },
     )?;
     let base_path = built.config.base_path();
@@ -332,6 +356,7 @@ fn build(args: &CheckArgs) -> Result<Target, Exit> {
         page_prefix: base_path,
         cache: args.root.join(".dossier-cache").join("links.json"),
         integrity: Some(built.integrity),
+        verified: Some(built.verified),
     })
 }
 
@@ -469,6 +494,10 @@ struct ReportJson<'a> {
     /// The gaps the integrity report lists (absent for `--dir`).
     #[serde(skip_serializing_if = "Option::is_none")]
     integrity: Option<&'a [crate::graph::integrity::Item]>,
+    /// Sources verified against their texts, unverified, and citations that failed (absent
+    /// for `--dir`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sources: Option<crate::graph::verify::Summary>,
 }
 
 #[derive(Serialize)]

@@ -47,7 +47,7 @@ pub fn run(args: ServeArgs) -> Exit {
     };
     let url = format!("http://{}:{}/", browser_host(&args.bind), server.port);
     let started = Instant::now();
-    let mut session = Session::new(&root, &url, args.drafts);
+    let mut session = Session::open(&root, &url, args.drafts, args.texts.as_deref());
     show(&site, session.build());
     site.write().unwrap_or_else(|e| e.into_inner()).ready = true;
     let mut watcher = match watch::Watcher::new(&root) {

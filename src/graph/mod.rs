@@ -10,6 +10,7 @@ pub mod conflicts;
 pub mod integrity;
 pub mod links;
 pub mod translations;
+pub mod verify;
 
 use crate::config::SiteIndex;
 use crate::diag::{Diagnostic, did_you_mean};

@@ -209,6 +209,29 @@ pub struct Source {
     pub source_type: Option<SourceType>,
     /// The source through which the dossier knows this one, when it was not read directly.
     pub via: Option<String>,
+    /// The title in the source's own language, when `title` gives it in the dossier's.
+    pub original_title: Option<String>,
+    /// The file holding the source's text, in the texts folder: never published, read to
+    /// verify the citations' paragraphs and quotations.
+    pub text: Option<String>,
+    /// How the text's paragraphs are numbered.
+    pub paragraphs: Paragraphs,
+}
+
+/// How a source's paragraphs are numbered: `paragraphs: { skip: 1 }` starts after a headline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Paragraphs {
+    /// How many paragraphs at the start (a headline) are not counted.
+    pub skip: usize,
+}
+
+/// The source texts a build may read: the file names in the texts folder, with their texts.
+#[derive(Debug, Clone, Default)]
+pub struct Texts {
+    /// The folder, as the user named it (`texts`, `../seeds`); `None` when there is none.
+    pub dir: Option<String>,
+    pub files: std::collections::BTreeMap<String, std::sync::Arc<str>>,
 }
 
 pub(crate) const SOURCE_KEYS: &[&str] = &[
@@ -223,6 +246,9 @@ pub(crate) const SOURCE_KEYS: &[&str] = &[
     "archive",
     "type",
     "via",
+    "original_title",
+    "text",
+    "paragraphs",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -434,8 +460,9 @@ pub(crate) use crate::frontmatter::PathSeg;
 pub(crate) struct Reference<'a> {
     pub id: &'a str,
     pub path: Vec<PathSeg>,
-    /// For a citation: the words it quotes.
+    /// For a citation: the words it quotes, and where in the source.
     pub quote: Option<&'a str>,
+    pub at: Option<&'a str>,
     /// The kinds the id may name; empty means any.
     pub expect: &'static [Kind],
 }
@@ -513,6 +540,7 @@ impl Note {
                     path,
                     expect: SOURCES,
                     quote: c.quote.as_deref(),
+                    at: c.at.as_deref(),
                 });
             }
         }
@@ -524,6 +552,7 @@ impl Note {
                         path: vec![Key("translation_of")],
                         expect: SOURCES,
                         quote: None,
+                        at: None,
                     });
                 }
                 if let Some(v) = &s.via {
@@ -532,6 +561,7 @@ impl Note {
                         path: vec![Key("via")],
                         expect: SOURCES,
                         quote: None,
+                        at: None,
                     });
                 }
             }
@@ -542,6 +572,7 @@ impl Note {
                         path: vec![Key("roles"), Index(i), Key("org")],
                         expect: ORGS,
                         quote: None,
+                        at: None,
                     });
                     for (j, c) in r.cites.iter().enumerate() {
                         out.push(Reference {
@@ -549,6 +580,7 @@ impl Note {
                             path: vec![Key("roles"), Index(i), Key("cites"), Index(j)],
                             expect: SOURCES,
                             quote: c.quote.as_deref(),
+                            at: c.at.as_deref(),
                         });
                     }
                 }
@@ -560,6 +592,7 @@ impl Note {
                         path: vec![Key("actors"), Index(i)],
                         expect: ENTITIES,
                         quote: None,
+                        at: None,
                     });
                 }
                 if let Some(f) = &e.from {
@@ -568,6 +601,7 @@ impl Note {
                         path: vec![Key("from")],
                         expect: ENTITIES,
                         quote: None,
+                        at: None,
                     });
                 }
                 if let Some(t) = &e.to {
@@ -576,6 +610,7 @@ impl Note {
                         path: vec![Key("to")],
                         expect: ENTITIES,
                         quote: None,
+                        at: None,
                     });
                 }
                 cites(&mut out, Vec::new(), &e.cites);
@@ -587,6 +622,7 @@ impl Note {
                         path: vec![Key("claimant")],
                         expect: ENTITIES,
                         quote: None,
+                        at: None,
                     });
                 }
                 for (i, a) in c.about.iter().enumerate() {
@@ -595,6 +631,7 @@ impl Note {
                         path: vec![Key("about"), Index(i)],
                         expect: &[],
                         quote: None,
+                        at: None,
                     });
                 }
                 for (i, a) in c.contradicted_by.iter().enumerate() {
@@ -603,6 +640,7 @@ impl Note {
                         path: vec![Key("contradicted_by"), Index(i)],
                         expect: &[],
                         quote: None,
+                        at: None,
                     });
                 }
                 cites(&mut out, Vec::new(), &c.cites);
@@ -612,6 +650,7 @@ impl Note {
                         path: vec![Key("responses"), Index(i), Key("by")],
                         expect: ENTITIES,
                         quote: None,
+                        at: None,
                     });
                     cites(&mut out, vec![Key("responses"), Index(i)], &r.cites);
                 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::build::{BuildInput, Cache, build_cached};
 use crate::diag::Diagnostic;
-use crate::load::{load_content, load_theme};
+use crate::load::{load_content, load_texts, load_theme};
 use crate::progress::Progress;
 use crate::site::OutputTree;
 
@@ -39,9 +39,17 @@ pub enum Outcome {
 impl Session {
     /// Reads the dossier at `root`, to be served under `base_url`.
     pub fn new(root: &Path, base_url: &str, drafts: bool) -> Session {
+        Session::open(root, base_url, drafts, None)
+    }
+
+    /// [`Session::new`], verifying citations against the texts in `texts` (`--texts DIR`)
+    /// when given, else in the folder the settings name.
+    pub fn open(root: &Path, base_url: &str, drafts: bool, texts: Option<&Path>) -> Session {
         let (content, mut load_diags) = load_content(root);
         let (theme, theme_diags) = load_theme(root);
         load_diags.extend(theme_diags);
+        let (texts, texts_diags) = load_texts(root, texts, &content);
+        load_diags.extend(texts_diags);
         Session {
             root: root.to_path_buf(),
             input: BuildInput {
@@ -50,6 +58,7 @@ impl Session {
                 base_url: Some(base_url.to_string()),
                 drafts,
                 strict: false,
+                texts,
             },
             load_diags,
             cache: Cache::for_rebuilds(),

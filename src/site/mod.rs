@@ -51,6 +51,8 @@ pub(crate) struct SiteInput<'a> {
     pub links: &'a BTreeMap<String, Links>,
     /// What the integrity report lists.
     pub gaps: &'a [crate::graph::integrity::Gap],
+    /// How many sources were verified against their texts.
+    pub verified: crate::graph::verify::Summary,
     pub words: HashMap<String, i18n::Lang>,
     /// Render only the pages whose output path this accepts (`serve`'s rebuilds); all when
     /// `None`.
@@ -175,6 +177,7 @@ pub(crate) fn render_site(
         conflicts,
         links,
         gaps,
+        verified,
         words,
         only,
         previous,
@@ -220,6 +223,7 @@ pub(crate) fn render_site(
         conflicts,
         links,
         gaps,
+        verified,
         wanted: &wanted,
         theme,
         base_path: &base_path,

@@ -36,6 +36,7 @@ pub(super) struct Shared<'a> {
     pub(super) conflicts: &'a Conflicts,
     pub(super) links: &'a BTreeMap<String, Links>,
     pub(super) gaps: &'a [crate::graph::integrity::Gap],
+    pub(super) verified: crate::graph::verify::Summary,
     /// Whether a page (by output path) is to be rendered.
     pub(super) wanted: &'a (dyn Fn(&str) -> bool + Sync),
     pub(super) theme: &'a Theme,
@@ -550,6 +551,7 @@ impl<'s, 'a> Pages<'s, 'a> {
         }
         if local == "integrity/" {
             (view.gaps, view.explained) = integrity_view(self.sh, loc);
+            view.verified = Some(self.sh.verified);
         }
         if local == "corrections/" {
             view.corrected = self.corrected();

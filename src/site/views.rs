@@ -410,6 +410,8 @@ pub(super) struct ListView<'a> {
     /// explain, with their reasons.
     pub(super) gaps: Vec<GapSection<'a>>,
     pub(super) explained: Vec<GapItem<'a>>,
+    /// For /integrity/: how many sources were verified against their texts.
+    pub(super) verified: Option<crate::graph::verify::Summary>,
     /// For /corrections/: each corrected note, the most recently corrected first.
     pub(super) corrected: Vec<CorrectedView<'a>>,
 }

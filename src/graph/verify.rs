@@ -1,0 +1,423 @@
+//! Citations verified against the sources' texts: every paragraph a locator names (`¶18`,
+//! `¶6–7`) exists, and every quotation (a citation's `quote:`, or the words a citing sentence
+//! puts in quotation marks before its citation) is in the paragraphs cited.
+//!
+//! A quotation in another script than its source's (English words cited to a Chinese source)
+//! is looked for in the text of a translation of the source in that script, anywhere in it,
+//! since translations number their paragraphs their own way; with no such translation it is
+//! reported as unverifiable. Sources whose text is not at hand are counted as unverified and
+//! their citations are not checked.
+
+use serde::Serialize;
+
+use super::Dossier;
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::frontmatter::{self, PathSeg};
+use crate::markdown::{Bodies, CiteSite};
+use crate::model::{KindData, Note, Texts};
+use crate::texts;
+
+/// What verification found.
+#[derive(Debug, Default)]
+pub(crate) struct Verification {
+    /// Citations the texts contradict: a paragraph that does not exist, a quotation that is
+    /// not where it is cited. Errors; a build that is not strict reports them as warnings.
+    pub failed: Vec<Diagnostic>,
+    /// What could not be verified, and texts named but not found: warnings.
+    pub notices: Vec<Diagnostic>,
+    pub summary: Summary,
+}
+
+/// The counts `/integrity/` and `check`'s JSON report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Sources whose text was read and their citations checked against it.
+    pub verified: usize,
+    /// Sources without a text at hand.
+    pub unverified: usize,
+    /// Citations the texts contradict.
+    pub failed: usize,
+}
+
+/// A source's text, cut into its numbered paragraphs (the skipped ones left out), each
+/// normalised for comparison.
+struct Text {
+    paragraphs: Vec<String>,
+    normalised: Vec<String>,
+    cjk: bool,
+}
+
+impl Text {
+    /// The paragraph numbers (from 1) of those that hold every part of a quotation.
+    fn find(&self, parts: &[String]) -> Option<usize> {
+        self.normalised
+            .iter()
+            .position(|p| texts::contains_parts(p, parts))
+            .map(|k| k + 1)
+    }
+
+    fn opening(&self, n: usize) -> String {
+        texts::opening(&self.paragraphs[n - 1], 60)
+    }
+}
+
+/// Verifies every citation of the dossier against the texts at hand.
+pub(crate) fn verify(dossier: &Dossier, bodies: &Bodies, given: &Texts) -> Verification {
+    let _span = tracing::info_span!("verify").entered();
+    let mut out = Verification::default();
+    let default_lang = &dossier.site.config.default_lang;
+    let texts: Vec<Option<Text>> = dossier
+        .notes
+        .iter()
+        .map(|n| source_text(n, given, default_lang, &mut out.notices))
+        .collect();
+    for (n, t) in dossier.notes.iter().zip(&texts) {
+        if n.kind == crate::model::Kind::Source {
+            if t.is_some() {
+                out.summary.verified += 1;
+            } else {
+                out.summary.unverified += 1;
+            }
+        }
+    }
+    if texts.iter().all(Option::is_none) {
+        return out;
+    }
+    let v = Verifier {
+        dossier,
+        texts,
+        translated_as: dossier.translated_as(),
+    };
+    for (note, body) in dossier.notes.iter().zip(&bodies.notes) {
+        v.front_matter(note, false, &mut out);
+        v.body(&note.file, &note.text, &body.cite_sites, &mut out);
+    }
+    for (note, body) in dossier.translations.iter().zip(&bodies.translations) {
+        v.front_matter(note, true, &mut out);
+        v.body(&note.file, &note.text, &body.cite_sites, &mut out);
+    }
+    let site = &dossier.site;
+    v.body(&site.file, &site.text, &bodies.home.cite_sites, &mut out);
+    for (home, body) in site.translations.iter().zip(&bodies.home_translations) {
+        v.body(&home.file, &home.text, &body.cite_sites, &mut out);
+    }
+    out.summary.failed = out.failed.len();
+    out
+}
+
+/// A source's text, if it names one and the texts at hand hold it; a warning at its `text:`
+/// when they do not.
+fn source_text(note: &Note, given: &Texts, default_lang: &str, notices: &mut Vec<Diagnostic>) -> Option<Text> {
+    let KindData::Source(s) = &note.data else {
+        return None;
+    };
+    let name = s.text.as_deref()?;
+    let dir = given.dir.as_deref()?;
+    let Some(text) = given.files.get(name) else {
+        let (line, col, width) =
+            frontmatter::locate(&note.text, note.yaml_start, &[PathSeg::Key("text")]).unwrap_or((1, 1, 1));
+        let help = match did_you_mean(name, given.files.keys().map(String::as_str)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("put the text in `{dir}`, or correct the file name"),
+        };
+        notices.push(
+            Diagnostic::warning(&note.file, format!("there is no text `{name}` in `{dir}`"))
+                .at(&note.text, line, col, width)
+                .with_help(help),
+        );
+        return None;
+    };
+    let paragraphs: Vec<String> = texts::paragraphs(name, text)
+        .into_iter()
+        .skip(s.paragraphs.skip)
+        .collect();
+    let normalised = paragraphs.iter().map(|p| texts::normalize(p)).collect();
+    let lang = s.language.as_deref().unwrap_or(default_lang);
+    Some(Text {
+        paragraphs,
+        normalised,
+        cjk: texts::is_cjk_language(lang),
+    })
+}
+
+/// One citation to verify: its source, locator and quotations, and where to report.
+struct Cited<'a> {
+    source: usize,
+    at: Option<&'a str>,
+    quotes: Vec<&'a str>,
+    file: &'a str,
+    text: &'a str,
+    /// (offset, width) of the locator, and of the citation (or its quotation).
+    at_place: Place,
+    quote_place: Place,
+}
+
+#[derive(Clone, Copy)]
+enum Place {
+    Offset(usize, usize),
+    Line(usize, usize, usize),
+}
+
+impl Place {
+    fn put(self, d: Diagnostic, text: &str) -> Diagnostic {
+        match self {
+            Place::Offset(offset, width) => d.at_offset(text, offset, width),
+            Place::Line(line, col, width) => d.at(text, line, col, width),
+        }
+    }
+}
+
+struct Verifier<'d> {
+    dossier: &'d Dossier,
+    texts: Vec<Option<Text>>,
+    translated_as: Vec<Vec<usize>>,
+}
+
+impl Verifier<'_> {
+    /// The citations of a note's front-matter; a translation's only where it writes them.
+    fn front_matter(&self, note: &Note, translation: bool, out: &mut Verification) {
+        for r in note.references() {
+            let Some(&source) = self.dossier.by_id.get(r.id) else {
+                continue;
+            };
+            // A citation is a reference to a source at an index of a `cites` list.
+            let is_cite = r.expect == [crate::model::Kind::Source] && matches!(r.path.last(), Some(PathSeg::Index(_)));
+            let written = match r.path.first() {
+                Some(PathSeg::Key(k)) => !translation || note.keys.iter().any(|w| w == k),
+                _ => false,
+            };
+            if !is_cite || !written || self.texts[source].is_none() {
+                continue;
+            }
+            let place = |key: &'static str| {
+                let mut path = r.path.clone();
+                path.push(PathSeg::Key(key));
+                let (line, col, width) = frontmatter::locate(&note.text, note.yaml_start, &path)
+                    .or_else(|| frontmatter::locate(&note.text, note.yaml_start, &r.path))
+                    .unwrap_or((1, 1, 1));
+                Place::Line(line, col, width)
+            };
+            let cited = Cited {
+                source,
+                at: r.at,
+                quotes: r.quote.into_iter().collect(),
+                file: &note.file,
+                text: &note.text,
+                at_place: place("at"),
+                quote_place: place("quote"),
+            };
+            self.check(&[cited], out);
+        }
+    }
+
+    /// The citations of a body: each bracket's quotations are verified against any of the
+    /// sources it cites.
+    fn body(&self, file: &str, text: &str, sites: &[CiteSite], out: &mut Verification) {
+        for site in sites {
+            let cited: Vec<Cited> = site
+                .items
+                .iter()
+                .filter(|c| self.texts[c.source].is_some())
+                .map(|c| Cited {
+                    source: c.source,
+                    at: c.at.as_deref(),
+                    quotes: site.quotes.iter().map(String::as_str).collect(),
+                    file,
+                    text,
+                    at_place: match (c.at_offset, &c.at) {
+                        (Some(o), Some(at)) => Place::Offset(o, at.chars().count()),
+                        _ => Place::Offset(c.offset, c.width),
+                    },
+                    quote_place: Place::Offset(c.offset, c.width),
+                })
+                .collect();
+            self.check(&cited, out);
+        }
+    }
+
+    /// Verifies a group of citations made together: each locator on its own, each quotation
+    /// against any of them.
+    fn check(&self, group: &[Cited], out: &mut Verification) {
+        let mut ranges = Vec::new();
+        for c in group {
+            ranges.push(self.locator(c, out));
+        }
+        let Some(first) = group.first() else {
+            return;
+        };
+        for &quote in &first.quotes {
+            let parts = texts::quote_parts(quote);
+            if parts.is_empty() {
+                continue;
+            }
+            let mut misses = Vec::new();
+            let mut unverifiable = None;
+            let mut found = false;
+            for (c, range) in group.iter().zip(&ranges) {
+                match self.find_quote(c, quote, &parts, range.clone()) {
+                    Found::Yes => found = true,
+                    Found::Elsewhere(d) => misses.push(d),
+                    Found::Unverifiable(d) => unverifiable = Some(d),
+                }
+            }
+            if found {
+                continue;
+            }
+            if let Some(d) = misses.into_iter().next() {
+                out.failed.push(d);
+            } else if let Some(d) = unverifiable {
+                out.notices.push(d);
+            }
+        }
+    }
+
+    /// The paragraphs a citation's locator names, checked to exist; all of them when it names
+    /// none, or none it can read.
+    fn locator(&self, c: &Cited, out: &mut Verification) -> Option<std::ops::RangeInclusive<usize>> {
+        let text = self.texts[c.source].as_ref()?;
+        let at = c.at?;
+        let id = &self.dossier.notes[c.source].id;
+        let count = text.paragraphs.len();
+        match texts::paragraph_range(at)? {
+            Ok(range) if *range.end() <= count => Some(range),
+            Ok(range) => {
+                let d = Diagnostic::error(
+                    c.file,
+                    format!(
+                        "`{at}` does not exist: the text of `{id}` has {count} paragraph{}",
+                        if count == 1 { "" } else { "s" }
+                    ),
+                )
+                .with_help(format!(
+                    "paragraphs are the text's blocks between blank lines (or its lines, when it has no blank line){}; its last opens “{}”",
+                    self.skip_note(c.source),
+                    if count > 0 { text.opening(count) } else { String::new() }
+                ));
+                let _ = range;
+                out.failed.push(c.at_place.put(d, c.text));
+                None
+            }
+            Err(()) => {
+                let d = Diagnostic::error(c.file, format!("`{at}` is not a paragraph locator"))
+                    .with_help("write ¶N for one paragraph, or ¶N–M for several");
+                out.failed.push(c.at_place.put(d, c.text));
+                None
+            }
+        }
+    }
+
+    fn skip_note(&self, source: usize) -> String {
+        match &self.dossier.notes[source].data {
+            KindData::Source(s) if s.paragraphs.skip > 0 => {
+                format!(", counted after the first {}", s.paragraphs.skip)
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// Looks for a quotation where it is cited.
+    fn find_quote(
+        &self,
+        c: &Cited,
+        quote: &str,
+        parts: &[String],
+        range: Option<std::ops::RangeInclusive<usize>>,
+    ) -> Found {
+        let Some(text) = &self.texts[c.source] else {
+            return Found::Yes;
+        };
+        let id = &self.dossier.notes[c.source].id;
+        if texts::is_cjk_text(quote) != text.cjk {
+            return self.find_translated(c, quote, parts);
+        }
+        let cited = range.clone().unwrap_or(1..=text.paragraphs.len());
+        let joined: String = cited.clone().map(|k| text.normalised[k - 1].as_str()).collect();
+        if texts::contains_parts(&joined, parts) {
+            return Found::Yes;
+        }
+        let short = texts::opening(quote, 40);
+        let (message, mut help) = match &range {
+            Some(r) => (
+                format!("“{short}” is not in {} of `{id}`", c.at.unwrap_or("")),
+                format!("{} opens “{}”", c.at.unwrap_or(""), text.opening(*r.start())),
+            ),
+            None => (format!("“{short}” is not in the text of `{id}`"), String::new()),
+        };
+        match text.find(parts) {
+            Some(k) if range.is_some() => {
+                help.push_str(&format!("; the words are in ¶{k}, which opens “{}”", text.opening(k)));
+            }
+            _ => {
+                if !help.is_empty() {
+                    help.push_str("; ");
+                }
+                help.push_str("no paragraph holds these words: quote the text word for word (white space, quotation marks and full-width punctuation may differ; mark a cut with …)");
+            }
+        }
+        Found::Elsewhere(
+            c.quote_place
+                .put(Diagnostic::error(c.file, message).with_help(help), c.text),
+        )
+    }
+
+    /// Looks for a quotation in another script than its source's in a translation of the
+    /// source (or the original it translates, or another translation of that) in the
+    /// quotation's script.
+    fn find_translated(&self, c: &Cited, quote: &str, parts: &[String]) -> Found {
+        let note = &self.dossier.notes[c.source];
+        let cjk = texts::is_cjk_text(quote);
+        let original = match &note.data {
+            KindData::Source(s) => s
+                .translation_of
+                .as_deref()
+                .and_then(|id| self.dossier.by_id.get(id).copied()),
+            _ => None,
+        };
+        let mut family: Vec<usize> = self.translated_as[c.source].clone();
+        if let Some(o) = original {
+            family.push(o);
+            family.extend(self.translated_as[o].iter().filter(|&&k| k != c.source));
+        }
+        let short = texts::opening(quote, 40);
+        let candidates: Vec<(usize, &Text)> = family
+            .into_iter()
+            .filter_map(|k| self.texts[k].as_ref().map(|t| (k, t)))
+            .filter(|(_, t)| t.cjk == cjk)
+            .collect();
+        if candidates.is_empty() {
+            let d = Diagnostic::warning(
+                c.file,
+                format!(
+                    "“{short}” cannot be verified: `{}` is in another language, and no translation of it in the quotation's has a text",
+                    note.id
+                ),
+            )
+            .with_help("quote the source in its own language, or give a translation of it (`translation_of`) a text");
+            return Found::Unverifiable(c.quote_place.put(d, c.text));
+        }
+        if candidates.iter().any(|(_, t)| t.find(parts).is_some()) {
+            return Found::Yes;
+        }
+        let names: Vec<String> = candidates
+            .iter()
+            .map(|(k, _)| format!("`{}`", self.dossier.notes[*k].id))
+            .collect();
+        let d = Diagnostic::error(
+            c.file,
+            format!(
+                "“{short}” is not in {}, the version of `{}` in the quotation's language",
+                names.join(", "),
+                note.id
+            ),
+        )
+        .with_help("quote the translation word for word, or quote the source in its own language");
+        Found::Elsewhere(c.quote_place.put(d, c.text))
+    }
+}
+
+enum Found {
+    Yes,
+    /// Not where it is cited: the error to report when no other citation of the group has it.
+    Elsewhere(Diagnostic),
+    Unverifiable(Diagnostic),
+}
