@@ -177,6 +177,9 @@ pub struct Citation {
     pub source: usize,
     pub at: Option<String>,
     pub quote: Option<String>,
+    /// The words quoted from the source where it is cited (its `quote`, or the first quotation
+    /// of a citing sentence), for a link to their place in the source.
+    pub fragment: Option<String>,
     /// The ids of the superscripts that point here, in the order they appear.
     pub refs: Vec<String>,
 }
@@ -1111,6 +1114,9 @@ impl<'a> Renderer<'a> {
             });
             let idx = self.cite_number(t, locator.clone(), None);
             let c = &mut self.out.citations[idx];
+            if c.fragment.is_none() {
+                c.fragment = site.quotes.first().cloned();
+            }
             let ref_id = format!("cite-ref-{}-{}", c.n, c.refs.len() + 1);
             let n = c.n;
             if any {
@@ -1168,6 +1174,7 @@ impl<'a> Renderer<'a> {
                 n: next + 1,
                 source,
                 at,
+                fragment: quote.clone(),
                 quote,
                 refs: Vec::new(),
             });

@@ -82,7 +82,7 @@ fn the_sources_page_lists_every_source_and_how_it_was_read() {
     let memo = text(&run.page("sources/nvidia-memo-2023-12/index.html"));
     assert!(
         memo.contains(
-            "Not read directly: the dossier knows this source only through 馬斯克被曝把特斯拉5億美元AI芯片提前調撥給X"
+            "Not read directly: the dossier knows this source only through Musk reportedly had $500 million of Tesla's AI chips reallocated to X first"
         ),
         "{memo}"
     );
@@ -102,7 +102,7 @@ fn the_reallocation_is_a_certain_conflict_through_musks_roles() {
     );
     assert!(
         event
-            .contains("Elon Musk : CEO of Tesla , by 2018 . Sources: 馬斯克被曝把特斯拉5億美元AI芯片提前調撥給X (¶10)"),
+            .contains("Elon Musk : CEO of Tesla , by 2018 . Sources: Musk reportedly had $500 million of Tesla's AI chips reallocated to X first (¶10)"),
         "{event}"
     );
     assert!(

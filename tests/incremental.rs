@@ -256,6 +256,31 @@ fn every_rebuild_equals_a_full_build() {
                 )]
             }),
         ),
+        (
+            "a source explains its gap",
+            Box::new(|r| {
+                vec![edit(
+                    r,
+                    "content/sources/filing.md",
+                    "title: The filing",
+                    "title: The filing\ngaps: { no_link: Only on paper. }",
+                )]
+            }),
+        ),
+        (
+            "its translation explains it in its own language",
+            Box::new(|r| {
+                vec![write(
+                    r,
+                    "content/sources/filing.zh-Hant.md",
+                    "---\ntitle: 文件\ngaps: { no_link: 只有紙本。 }\n---\n一份文件。\n",
+                )]
+            }),
+        ),
+        (
+            "the translation's reason edited",
+            Box::new(|r| vec![edit(r, "content/sources/filing.zh-Hant.md", "只有紙本。", "僅有紙本。")]),
+        ),
     ];
     for (step, apply) in steps {
         let paths = apply(&root);

@@ -188,7 +188,7 @@ fn the_page_lists_each_gap_under_its_kind() {
         let end = page[start..].find("</section>").unwrap() + start;
         page[start..end].to_string()
     };
-    assert!(page.contains("12 gaps."), "{page}");
+    assert!(page.contains("Open gaps: <strong>12</strong>"), "{page}");
     assert!(section("uncited").contains("href=\"/claims/uncited/\""));
     let one = section("one_source");
     assert!(one.contains("href=\"/claims/single/\"") && one.contains("href=\"/sources/report/\""));
@@ -262,7 +262,10 @@ fn a_dossier_without_gaps_passes_strict() {
         );
     let run = f.build(&["--strict"]);
     run.ok();
-    assert!(run.page("integrity/index.html").contains("Nothing to report."));
+    assert!(
+        run.page("integrity/index.html")
+            .contains("Open gaps: <strong>0</strong> · Explained: <strong>0</strong>")
+    );
     let report = check_json(&f);
     assert_eq!(report["integrity"], serde_json::json!([]));
 }
@@ -339,4 +342,43 @@ fn a_citation_quotes_a_short_phrase_at_most() {
     );
     assert_eq!(dossier::graph::quote_words("二十五個字以內的中文引文"), 6);
     assert_eq!(dossier::graph::quote_words("“don't” — Musk's words, 2024"), 4);
+}
+
+/// A note's page shows the gaps it explains, in its language: a translation's own reasons, or
+/// its original's, marked as in the original's language.
+#[test]
+fn a_note_shows_the_gaps_it_explains_in_its_language() {
+    let claim = "---\ntitle: Single\nabout: [acme]\ncites: [report]\ngaps: { one_source: Only one report exists. }\n---\nBody.\n";
+    let f = Fixture::new()
+        .file(
+            "content/_index.md",
+            "---\ntitle: T\nbase_url: /\nlanguages:\n  en: { name: English }\n  zh-Hant: { name: 繁體中文 }\n---\nHome.\n",
+        )
+        .file("content/sources/report.md", "---\ntitle: Report\nurl: https://news.example/r\n---\n")
+        .file("content/organizations/acme.md", "---\nname: Acme\n---\n")
+        .file("content/claims/single.md", claim)
+        .file("content/claims/other.md", &claim.replace("Single", "Other"))
+        .file("content/claims/single.zh-Hant.md", "---\ntitle: 單一\ngaps: { one_source: 只有一份報導。 }\n---\n")
+        .file("content/claims/other.zh-Hant.md", "---\ntitle: 其他\n---\n");
+    let run = f.build(&[]);
+    run.ok();
+    let en = run.page("claims/single/index.html");
+    assert!(
+        en.contains("<dt>one source</dt>\n<dd>Only one report exists.</dd>"),
+        "{en}"
+    );
+    let zh = run.page("zh-hant/claims/single/index.html");
+    assert!(zh.contains("<dt>單一來源</dt>\n<dd>只有一份報導。</dd>"), "{zh}");
+    let zh = run.page("zh-hant/claims/other/index.html");
+    assert!(
+        zh.contains("<dt>單一來源</dt>\n<dd lang=\"en\">Only one report exists.</dd>"),
+        "{zh}"
+    );
+    // The report in Chinese gives each note's reason as the page about it does.
+    let report = run.page("zh-hant/integrity/index.html");
+    assert!(report.contains("<dd>只有一份報導。</dd>"), "{report}");
+    assert!(
+        report.contains("<dd lang=\"en\">Only one report exists.</dd>"),
+        "{report}"
+    );
 }

@@ -449,11 +449,11 @@ pub(super) fn dirty_pages(
                 dirty.insert(path.clone());
             }
         }
-        if now.gaps != last.gaps || now.verified != last.verified {
+        // The integrity report shows the reasons notes and their translations give, and
+        // /corrections/ the corrections they publish: both are made again on any change to a
+        // note (a page each).
+        if now.gaps != last.gaps || now.verified != last.verified || !changed.is_empty() {
             dirty.insert(format!("{prefix}integrity/index.html"));
-        }
-        // A note's corrections are in its front-matter, and listed on /corrections/.
-        if changed.iter().any(|&i| front_changed(i)) {
             dirty.insert(format!("{prefix}corrections/index.html"));
         }
         if statuses_changed || !summary_changed.is_empty() {

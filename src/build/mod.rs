@@ -176,16 +176,8 @@ fn build_with(
     let rendered = bodies::render_bodies(&dossier, &targets, cache.kept_bodies(), &mut diags);
     let changed_bodies = cache.settle(rendered.changed);
     let bodies = rendered.bodies;
-    let verification = graph::verify::verify(&dossier, &bodies, &texts);
+    let mut checked = check(&dossier, &bodies, theme, &texts, settings.options.strict, &mut diags)?;
     drop(texts);
-    let mut checked = check(
-        &dossier,
-        &bodies,
-        theme,
-        verification,
-        settings.options.strict,
-        &mut diags,
-    )?;
     progress.phase("rendering pages");
     let mut views = views(
         &dossier,
@@ -211,23 +203,9 @@ fn build_with(
         sink,
         &mut diags,
     )?;
-    // What a next build reuses; for a one-off build, the index and the link views are let go
-    // (freed on another thread) before the data files are made, whose memory they can then
-    // take.
-    let Checked {
-        theme,
-        conflicts,
-        verified: checked_verified,
-        ..
-    } = checked;
-    let index = theme.index().filter(|_| cache.keep);
-    let_go(theme);
-    let links = if cache.keep {
-        Some(views.links)
-    } else {
-        let_go(views.links);
-        None
-    };
+    let checked_verified = checked.verified;
+    let Checked { theme, conflicts, .. } = checked;
+    let (index, links) = kept_for_next(theme, views.links, cache.keep);
     let Site {
         mut tree,
         pages,
@@ -282,6 +260,20 @@ fn build_with(
         }
     };
     Ok(built)
+}
+
+/// What a next build reuses of the theme and link views: for a one-off build, nothing, and they
+/// are let go (freed on another thread) before the data files are made, whose memory they can
+/// then take.
+fn kept_for_next(theme: Theme, links: LinkViews, keep: bool) -> (Option<Arc<site::Index>>, Option<LinkViews>) {
+    let index = theme.index().filter(|_| keep);
+    let_go(theme);
+    if keep {
+        (index, Some(links))
+    } else {
+        let_go(links);
+        (index, None)
+    }
 }
 
 /// The settings, and what the build reads besides the notes.
@@ -396,10 +388,11 @@ fn check(
     dossier: &Dossier,
     bodies: &Bodies,
     theme: Result<Theme, Vec<Diagnostic>>,
-    verification: graph::verify::Verification,
+    texts: &crate::model::Texts,
     strict: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Checked, BuildFailure> {
+    let verification = graph::verify::verify(dossier, bodies, texts);
     // A citation its source's text contradicts fails a strict build; a missing text never does.
     diags.extend(
         verification

@@ -193,7 +193,8 @@ pub(crate) fn inherit(t: &mut Note, original: &Note) {
         (KindData::Source(to), KindData::Source(from)) => inherit!(to, from;
             publisher = "publisher", author = "author", url = "url", published = "published",
             retrieved = "retrieved", language = "language", translation_of = "translation_of",
-            translator = "translator", archive = "archive", source_type = "type", via = "via"),
+            translator = "translator", archive = "archive", source_type = "type", via = "via",
+            original_title = "original_title", text = "text", paragraphs = "paragraphs"),
         (KindData::Entity(to), KindData::Entity(from)) => inherit!(to, from; name = "name", roles = "roles"),
         (KindData::Event(to), KindData::Event(from)) => inherit!(to, from;
             date = "date", event_type = "type", actors = "actors", from = "from", to = "to",

@@ -467,6 +467,19 @@ pub(crate) struct Reference<'a> {
     pub expect: &'static [Kind],
 }
 
+impl<'a> Reference<'a> {
+    /// A reference that is not a citation.
+    fn named(id: &'a str, path: Vec<PathSeg>, expect: &'static [Kind]) -> Reference<'a> {
+        Reference {
+            id,
+            path,
+            quote: None,
+            at: None,
+            expect,
+        }
+    }
+}
+
 const ENTITIES: &[Kind] = &[Kind::Person, Kind::Organization];
 const ORGS: &[Kind] = &[Kind::Organization];
 const SOURCES: &[Kind] = &[Kind::Source];
@@ -547,33 +560,15 @@ impl Note {
         match &self.data {
             KindData::Source(s) => {
                 if let Some(t) = &s.translation_of {
-                    out.push(Reference {
-                        id: t,
-                        path: vec![Key("translation_of")],
-                        expect: SOURCES,
-                        quote: None,
-                        at: None,
-                    });
+                    out.push(Reference::named(t, vec![Key("translation_of")], SOURCES));
                 }
                 if let Some(v) = &s.via {
-                    out.push(Reference {
-                        id: v,
-                        path: vec![Key("via")],
-                        expect: SOURCES,
-                        quote: None,
-                        at: None,
-                    });
+                    out.push(Reference::named(v, vec![Key("via")], SOURCES));
                 }
             }
             KindData::Entity(e) => {
                 for (i, r) in e.roles.iter().enumerate() {
-                    out.push(Reference {
-                        id: &r.org,
-                        path: vec![Key("roles"), Index(i), Key("org")],
-                        expect: ORGS,
-                        quote: None,
-                        at: None,
-                    });
+                    out.push(Reference::named(&r.org, vec![Key("roles"), Index(i), Key("org")], ORGS));
                     for (j, c) in r.cites.iter().enumerate() {
                         out.push(Reference {
                             id: &c.source,
@@ -587,71 +582,33 @@ impl Note {
             }
             KindData::Event(e) => {
                 for (i, a) in e.actors.iter().enumerate() {
-                    out.push(Reference {
-                        id: a,
-                        path: vec![Key("actors"), Index(i)],
-                        expect: ENTITIES,
-                        quote: None,
-                        at: None,
-                    });
+                    out.push(Reference::named(a, vec![Key("actors"), Index(i)], ENTITIES));
                 }
                 if let Some(f) = &e.from {
-                    out.push(Reference {
-                        id: f,
-                        path: vec![Key("from")],
-                        expect: ENTITIES,
-                        quote: None,
-                        at: None,
-                    });
+                    out.push(Reference::named(f, vec![Key("from")], ENTITIES));
                 }
                 if let Some(t) = &e.to {
-                    out.push(Reference {
-                        id: t,
-                        path: vec![Key("to")],
-                        expect: ENTITIES,
-                        quote: None,
-                        at: None,
-                    });
+                    out.push(Reference::named(t, vec![Key("to")], ENTITIES));
                 }
                 cites(&mut out, Vec::new(), &e.cites);
             }
             KindData::Claim(c) => {
                 if let Some(by) = &c.claimant {
-                    out.push(Reference {
-                        id: by,
-                        path: vec![Key("claimant")],
-                        expect: ENTITIES,
-                        quote: None,
-                        at: None,
-                    });
+                    out.push(Reference::named(by, vec![Key("claimant")], ENTITIES));
                 }
                 for (i, a) in c.about.iter().enumerate() {
-                    out.push(Reference {
-                        id: a,
-                        path: vec![Key("about"), Index(i)],
-                        expect: &[],
-                        quote: None,
-                        at: None,
-                    });
+                    out.push(Reference::named(a, vec![Key("about"), Index(i)], &[]));
                 }
                 for (i, a) in c.contradicted_by.iter().enumerate() {
-                    out.push(Reference {
-                        id: a,
-                        path: vec![Key("contradicted_by"), Index(i)],
-                        expect: &[],
-                        quote: None,
-                        at: None,
-                    });
+                    out.push(Reference::named(a, vec![Key("contradicted_by"), Index(i)], &[]));
                 }
                 cites(&mut out, Vec::new(), &c.cites);
                 for (i, r) in c.responses.iter().enumerate() {
-                    out.push(Reference {
-                        id: &r.by,
-                        path: vec![Key("responses"), Index(i), Key("by")],
-                        expect: ENTITIES,
-                        quote: None,
-                        at: None,
-                    });
+                    out.push(Reference::named(
+                        &r.by,
+                        vec![Key("responses"), Index(i), Key("by")],
+                        ENTITIES,
+                    ));
                     cites(&mut out, vec![Key("responses"), Index(i)], &r.cites);
                 }
             }

@@ -30,6 +30,8 @@ pub(crate) struct Summary<'a> {
     pub date: Option<&'a DateSpan>,
     pub tags: &'a [String],
     pub publisher: Option<&'a str>,
+    /// A source's title in its own language, when `title` is not it.
+    pub original_title: Option<&'a str>,
     /// For a source not read directly: the id of the source through which it is known.
     pub via: Option<&'a str>,
     pub language: Option<&'a str>,
@@ -130,15 +132,26 @@ impl<'a> Locale<'a> {
             Some(_) => self.lang,
             None => &config.default_lang,
         };
-        let (publisher, language, via) = match &shown.data {
-            KindData::Source(s) => (s.publisher.as_deref(), s.language.as_deref(), s.via.as_deref()),
-            _ => (None, None, None),
+        let (publisher, language, via, original) = match &shown.data {
+            KindData::Source(s) => (
+                s.publisher.as_deref(),
+                s.language.as_deref(),
+                s.via.as_deref(),
+                s.original_title.as_deref(),
+            ),
+            _ => (None, None, None, None),
+        };
+        // A reader of the source's own language reads its title as the source gives it.
+        let (title, original_title) = match original {
+            Some(o) if language == Some(self.lang) => (o, None),
+            o => (shown.title.as_str(), o),
         };
         let prefix = if shown.lang.is_some() { self.prefix.as_str() } else { "" };
         Summary {
             id: &shown.id,
             kind: shown.kind,
-            title: &shown.title,
+            title,
+            original_title,
             url: format!("{}{prefix}{}", self.base_path, note_path(shown)),
             summary: shown.common.summary.as_deref(),
             date: shown.date(),
@@ -157,8 +170,10 @@ impl<'a> Locale<'a> {
             },
             lang,
             lang_name: config.lang_name(lang),
-            title_lang: match (language, shown.lang.is_some()) {
-                (Some(l), false) => l,
+            // An original's title is in the source's language, unless `original_title` says
+            // that one is and the title is the dossier's.
+            title_lang: match (language, shown.lang.is_some(), original_title) {
+                (Some(l), false, None) => l,
                 _ => lang,
             },
         }

@@ -8,6 +8,7 @@ use super::index::{Locale, shown_date};
 use super::views::{field_words, plural_key};
 use crate::graph::links::Backlink;
 use crate::html::escape_bytes;
+use crate::model::KindData;
 
 /// What [`write_mentions`] writes before a noting note's mentions: its
 /// link and date, and the opening of its list of contexts. The same on every page of a
@@ -38,39 +39,126 @@ impl<'l, 'a> Heads<'l, 'a> {
         }
     }
 
-    /// Source `i`'s head, recorded as a dependency of the page being rendered. `in_language`
-    /// is the language's words for a source in another language.
-    pub(super) fn source(&self, i: usize, in_language: &str) -> &SourceHead {
-        self.head(&self.sources, i, |n| {
-            let loc = self.loc;
-            let str_of = |name: &'static str| attr(n, name).and_then(Value::as_str).filter(|s| !s.is_empty());
-            let mut out = Vec::with_capacity(256);
-            write_link(&mut out, n);
-            if let Some(publisher) = str_of("publisher") {
-                out.extend_from_slice(b", ");
-                escape_bytes(&mut out, publisher);
+    /// Source `i`'s head, recorded as a dependency of the page being rendered (with the
+    /// source it is known through, whose link it shows).
+    pub(super) fn source(&self, i: usize) -> &SourceHead {
+        let head = self.head(&self.sources, i, |n| self.make_source_head(i, n));
+        if let Some(via) = head.via {
+            self.loc.record_use(via);
+        }
+        head
+    }
+
+    /// How a numbered list names source `i`: its link and original title, then in brackets
+    /// how the dossier knows it: publisher, date, language, read directly or known through
+    /// another, its address and archived copy, when it was retrieved.
+    fn make_source_head(&self, i: usize, n: &Value) -> SourceHead {
+        let loc = self.loc;
+        let words = loc.words;
+        let note = loc.shown(&loc.dossier.notes[i]);
+        let KindData::Source(s) = &note.data else {
+            return SourceHead::default();
+        };
+        let str_of = |name: &'static str| attr(n, name).and_then(Value::as_str).filter(|s| !s.is_empty());
+        let language = s.language.as_deref().filter(|l| !l.is_empty());
+        let mut title = Vec::with_capacity(256);
+        write_link(&mut title, n);
+        // The title in the source's own language, beside one in the reader's.
+        if let Some(original) = str_of("original_title") {
+            title.extend_from_slice(b" <span class=\"original-title\"");
+            if let Some(l) = language {
+                lang_attr(&mut title, l);
             }
-            if let Some(date) = attr(n, "date").filter(|d| d.is_truthy()) {
-                out.extend_from_slice(b", ");
-                self.write_time(&mut out, date);
+            title.push(b'>');
+            escape_bytes(&mut title, original);
+            title.extend_from_slice(b"</span>");
+        }
+        let mut facts: Vec<Vec<u8>> = Vec::new();
+        let text = |t: &str| {
+            let mut e = Vec::with_capacity(t.len());
+            escape_bytes(&mut e, t);
+            e
+        };
+        if let Some(publisher) = str_of("publisher") {
+            facts.push(text(publisher));
+        }
+        if let Some(date) = attr(n, "date").filter(|d| d.is_truthy()) {
+            let mut t = Vec::new();
+            self.write_time(&mut t, date);
+            facts.push(t);
+        }
+        if let Some(l) = language {
+            let key = format!("language_{l}");
+            let name = match words.get(&key) {
+                k if k == key => loc.dossier.site.config.lang_name(l),
+                name => name,
+            };
+            facts.push(text(name));
+        }
+        let mut ways: Vec<Vec<u8>> = Vec::new();
+        let via = s.via.as_deref().and_then(|v| loc.dossier.by_id.get(v).copied());
+        match via {
+            Some(v) => {
+                let mut link = Vec::new();
+                write_link(&mut link, loc.summary_value(&loc.dossier.notes[v]).as_ref());
+                let link = String::from_utf8(link).unwrap_or_default();
+                let said = crate::date::fill(
+                    &String::from_utf8(text(words.get("source_known_through"))).unwrap_or_default(),
+                    &[("via", &link)],
+                );
+                ways.push(said.into_bytes());
             }
-            let other_language = str_of("language").filter(|&l| l != loc.lang);
-            if other_language.is_some() {
-                let escaped = |text: &str| {
-                    let mut e = Vec::with_capacity(text.len());
-                    escape_bytes(&mut e, text);
-                    String::from_utf8(e).unwrap_or_default()
-                };
-                let name = escaped(attr(n, "language_name").and_then(Value::as_str).unwrap_or_default());
-                out.extend_from_slice(b" <span class=\"source-lang\">[");
-                out.extend_from_slice(crate::date::fill(&escaped(in_language), &[("lang", &name)]).as_bytes());
-                out.extend_from_slice(b"]</span>");
-            }
-            SourceHead {
-                bytes: out.into_boxed_slice(),
-                other_language: other_language.map(Box::from),
-            }
-        })
+            None => ways.push(text(words.get("source_read_directly"))),
+        }
+        if let Some(url) = s.url.as_deref() {
+            let mut a = b"<a href=\"".to_vec();
+            escape_bytes(&mut a, url);
+            a.extend_from_slice(b"\" rel=\"noopener\">");
+            escape_bytes(&mut a, host_of(url));
+            a.extend_from_slice(b"</a>");
+            ways.push(a);
+        }
+        if let Some(archive) = s.archive.as_deref() {
+            let mut a = b"<a href=\"".to_vec();
+            escape_bytes(&mut a, archive);
+            a.extend_from_slice(b"\" rel=\"noopener\">");
+            escape_bytes(&mut a, words.get("source_archived"));
+            a.extend_from_slice(b"</a>");
+            ways.push(a);
+        }
+        if let Some(retrieved) = &s.retrieved {
+            let mut t = Vec::new();
+            t.extend_from_slice(b"<time datetime=\"");
+            escape_bytes(&mut t, &retrieved.to_string());
+            t.extend_from_slice(b"\">");
+            escape_bytes(
+                &mut t,
+                &shown_date(self.build, &words.dates, &retrieved.to_string(), false),
+            );
+            t.extend_from_slice(b"</time>");
+            let said = crate::date::fill(
+                &String::from_utf8(text(words.get("source_retrieved"))).unwrap_or_default(),
+                &[("date", &String::from_utf8(t).unwrap_or_default())],
+            );
+            ways.push(said.into_bytes());
+        }
+        let mut provenance = b"<span class=\"provenance\">".to_vec();
+        provenance.extend_from_slice(text(words.get("paren_open")).as_slice());
+        provenance.extend_from_slice(&facts.join(text(words.get("comma")).as_slice()));
+        if !facts.is_empty() {
+            provenance.extend_from_slice(&text(words.get("semicolon")));
+        }
+        provenance.extend_from_slice(&ways.join(text(words.get("semicolon")).as_slice()));
+        provenance.extend_from_slice(&text(words.get("paren_close")));
+        provenance.extend_from_slice(b"</span>");
+        SourceHead {
+            title: title.into_boxed_slice(),
+            provenance: provenance.into_boxed_slice(),
+            other_language: language.filter(|&l| l != loc.lang).map(Box::from),
+            cjk: language.is_some_and(crate::texts::is_cjk_language),
+            url: s.url.as_deref().map(Box::from),
+            via,
+        }
     }
 
     /// Note `i`'s head, recorded as a dependency of the page being rendered.
@@ -193,10 +281,28 @@ pub(super) fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink]) -> String
 
 /// What [`write_sources`] writes of a cited source on every page that cites
 /// it: its link, publisher, date and language. Made once per source, as [`MentionHead`] is.
+#[derive(Default)]
 pub(super) struct SourceHead {
-    pub(super) bytes: Box<[u8]>,
+    /// The link, with the original title beside it.
+    pub(super) title: Box<[u8]>,
+    /// How the dossier knows the source, in brackets.
+    pub(super) provenance: Box<[u8]>,
     /// The source's language, when it is not the page's: the quote is marked with it.
     pub(super) other_language: Option<Box<str>>,
+    /// The source is in Chinese, Japanese or Korean.
+    pub(super) cjk: bool,
+    /// Where it is online, for links to a quotation's place in it.
+    pub(super) url: Option<Box<str>>,
+    /// The source it is known through.
+    pub(super) via: Option<usize>,
+}
+
+/// A URL's host, without `www.`, to name a link by (`cnbc.com`).
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    host.strip_prefix("www.").unwrap_or(host)
 }
 
 /// Writes a page's numbered sources: each with its link, publisher, date and language, the
@@ -204,20 +310,35 @@ pub(super) struct SourceHead {
 /// without the template engine, as [`write_mentions`] is.
 pub(super) fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown::Citation]) -> String {
     let loc = heads.loc;
-    let (heading, in_language) = (loc.words.get("sources"), loc.words.get("in_language"));
-    let mut out: Vec<u8> = Vec::with_capacity(200 + citations.len() * 400);
+    let heading = loc.words.get("sources");
+    let mut out: Vec<u8> = Vec::with_capacity(200 + citations.len() * 500);
     out.extend_from_slice(b"\n<section class=\"sources\" aria-labelledby=\"sources\">\n<h2 id=\"sources\">");
     escape_bytes(&mut out, heading);
     out.extend_from_slice(b"</h2>\n<ol>\n");
     for c in citations {
-        let head = heads.source(c.source, in_language);
+        let head = heads.source(c.source);
         out.extend_from_slice(b"\n<li id=\"cite-");
         out.extend_from_slice(c.n.to_string().as_bytes());
         out.extend_from_slice(b"\">");
-        out.extend_from_slice(&head.bytes);
-        if let Some(at) = c.at.as_deref().filter(|s| !s.is_empty()) {
+        out.extend_from_slice(&head.title);
+        // The quoted words' place in the source online, when they are in its language.
+        let fragment = c
+            .fragment
+            .as_deref()
+            .filter(|q| crate::texts::is_cjk_text(q) == head.cjk)
+            .and_then(|q| head.url.as_deref().map(|u| text_fragment_url(u, q)));
+        let at = c.at.as_deref().filter(|s| !s.is_empty());
+        if at.is_some() || fragment.is_some() {
             out.extend_from_slice(b", <span class=\"locator\">");
-            escape_bytes(&mut out, at);
+            if let Some(href) = &fragment {
+                out.extend_from_slice(b"<a class=\"at-source\" href=\"");
+                escape_bytes(&mut out, href);
+                out.extend_from_slice(b"\" rel=\"noopener\">");
+                escape_bytes(&mut out, at.unwrap_or(loc.words.get("at_source")));
+                out.extend_from_slice(b"</a>");
+            } else if let Some(at) = at {
+                escape_bytes(&mut out, at);
+            }
             out.extend_from_slice(b"</span>");
         }
         if let Some(quote) = c.quote.as_deref().filter(|s| !s.is_empty()) {
@@ -229,6 +350,8 @@ pub(super) fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown:
             escape_bytes(&mut out, quote);
             out.extend_from_slice(b"</q>");
         }
+        out.push(b' ');
+        out.extend_from_slice(&head.provenance);
         for (k, id) in c.refs.iter().enumerate() {
             out.extend_from_slice(b" <a class=\"backref\" href=\"#");
             escape_bytes(&mut out, id);
@@ -240,6 +363,39 @@ pub(super) fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown:
     }
     out.extend_from_slice(b"\n</ol>\n</section>\n");
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// A link to the words `quote` at their place in the page at `url`, as a URL fragment text
+/// directive (`#:~:text=`): browsers that know it scroll to the words and mark them. A quotation
+/// cut with `…` gives its first and last parts as the start and end of the passage.
+pub(crate) fn text_fragment_url(url: &str, quote: &str) -> String {
+    let parts: Vec<&str> = quote.split(['…']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    let mut out = url.split('#').next().unwrap_or(url).to_string();
+    out.push_str("#:~:text=");
+    if let Some(first) = parts.first() {
+        out.push_str(&fragment_encode(first));
+    }
+    if parts.len() > 1
+        && let Some(last) = parts.last()
+    {
+        out.push(',');
+        out.push_str(&fragment_encode(last));
+    }
+    out
+}
+
+/// Percent-encodes a text directive's term: everything but ASCII letters, digits and the few
+/// marks the directive's grammar leaves alone (`-`, `,` and `&` are its syntax, so encoded).
+fn fragment_encode(term: &str) -> String {
+    let mut out = String::with_capacity(term.len() * 3);
+    for b in term.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'!' | b'*' | b'(' | b')' | b'\'') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The words of a superscript's link back from the list of sources.
@@ -272,4 +428,24 @@ pub(super) fn lang_attr(out: &mut Vec<u8>, lang: &str) {
 /// A map's value by key, as `{{ v.name }}` finds it.
 pub(super) fn attr<'v>(v: &'v Value, name: &'static str) -> Option<&'v Value> {
     v.as_map()?.get(&tera::value::Key::Str(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_fragments_encode_the_directive_syntax() {
+        assert_eq!(
+            text_fragment_url("https://a.example/p#top", "no room, to-day & now"),
+            "https://a.example/p#:~:text=no%20room%2C%20to%2Dday%20%26%20now"
+        );
+        // A cut quotation gives the passage's start and end.
+        assert_eq!(
+            text_fragment_url("https://a.example/p", "has faced … delays"),
+            "https://a.example/p#:~:text=has%20faced,delays"
+        );
+        assert_eq!(host_of("https://www.cnbc.com/2024/x?y#z"), "cnbc.com");
+        assert_eq!(host_of("https://user@news.example:8080/"), "news.example:8080");
+    }
 }

@@ -12,8 +12,8 @@ use super::theme::{Theme, erased, template_diag};
 use super::timeline::{self, ConflictView, Year};
 use super::views::{
     BackRef, BacklinkGroup, BlockPair, CorrectedView, GapItem, GapSection, InvolvementView, LangCounts, LanguageView,
-    ListView, PageView, ResponseView, RoleHolderView, RoleView, SiteView, SourceEntry, TranslationCell, TranslationRow,
-    TranslationView, alternates, as_key, detach, group, numbers, side_by_side_path,
+    ListView, NoteGap, PageView, ResponseView, RoleHolderView, RoleView, SiteView, SourceEntry, TranslationCell,
+    TranslationRow, TranslationView, alternates, as_key, detach, group, numbers, side_by_side_path,
 };
 use super::{PageSink, has_page, shown_body};
 use crate::diag::Diagnostic;
@@ -230,6 +230,7 @@ impl<'s, 'a> Pages<'s, 'a> {
             summary: note.common.summary.as_deref(),
             updated: note.common.updated.as_ref(),
             corrections: &note.common.corrections,
+            gaps: note_gaps(note, &dossier.notes[i], &config.default_lang),
             tags: &note.common.tags,
             aliases: &note.common.aliases,
             date: note.date(),
@@ -580,6 +581,18 @@ impl<'a> Pages<'_, 'a> {
     }
 }
 
+/// The gaps `shown` explains: its own, or, for a translation that explains none, its
+/// original's, in the original's language.
+fn note_gaps<'a>(shown: &'a Note, original: &'a Note, default_lang: &'a str) -> Vec<NoteGap<'a>> {
+    let (gaps, lang) = match (shown.common.gaps.is_empty(), shown.lang.is_some()) {
+        (true, true) => (&original.common.gaps, Some(default_lang)),
+        _ => (&shown.common.gaps, None),
+    };
+    gaps.iter()
+        .map(|(kind, reason)| NoteGap { kind, reason, lang })
+        .collect()
+}
+
 /// A note's citing notes and backlinks, as written for templates to print and as values.
 struct Mentions<'a> {
     cited_by_html: Option<String>,
@@ -614,13 +627,20 @@ pub(super) fn integrity_view<'a>(sh: &Shared<'a>, loc: &Locale<'a>) -> (Vec<GapS
     use crate::graph::integrity::GapKind;
     let dossier = sh.dossier;
     let config = &dossier.site.config;
-    let item = |g: &'a crate::graph::integrity::Gap| GapItem {
-        kind: g.kind.key(),
-        note: loc.summary(&dossier.notes[g.note]),
-        reason: g.reason.as_deref(),
-        lang: g.lang.as_deref(),
-        lang_name: g.lang.as_deref().map(|l| config.lang_name(l)),
-        sources: g.sources.iter().map(|&s| loc.summary(&dossier.notes[s])).collect(),
+    let item = |g: &'a crate::graph::integrity::Gap| {
+        let own = g
+            .reason
+            .as_ref()
+            .and_then(|_| loc.shown(&dossier.notes[g.note]).common.gaps.get(g.kind.key()));
+        GapItem {
+            kind: g.kind.key(),
+            note: loc.summary(&dossier.notes[g.note]),
+            reason: own.or(g.reason.as_ref()).map(String::as_str),
+            reason_lang: (own.is_none() && !loc.is_default()).then_some(config.default_lang.as_str()),
+            lang: g.lang.as_deref(),
+            lang_name: g.lang.as_deref().map(|l| config.lang_name(l)),
+            sources: g.sources.iter().map(|&s| loc.summary(&dossier.notes[s])).collect(),
+        }
     };
     let sections = GapKind::ALL
         .iter()

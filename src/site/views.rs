@@ -269,6 +269,8 @@ pub(super) struct PageView<'a> {
     /// When the note last changed in substance, and its published corrections.
     pub(super) updated: Option<&'a DateSpan>,
     pub(super) corrections: &'a [Correction],
+    /// The gaps of the integrity report the note explains, with why they stay open.
+    pub(super) gaps: Vec<NoteGap<'a>>,
     pub(super) tags: &'a [String],
     pub(super) aliases: &'a [String],
     pub(super) date: Option<&'a DateSpan>,
@@ -416,6 +418,16 @@ pub(super) struct ListView<'a> {
     pub(super) corrected: Vec<CorrectedView<'a>>,
 }
 
+/// A gap a note explains: its kind (`one_source`), the reason, and the reason's language
+/// when it is not the page's (a translation that does not explain its gaps shows its
+/// original's reasons).
+#[derive(Serialize)]
+pub(super) struct NoteGap<'a> {
+    pub(super) kind: &'a str,
+    pub(super) reason: &'a str,
+    pub(super) lang: Option<&'a str>,
+}
+
 /// A note on `/corrections/`, with its corrections.
 #[derive(Serialize)]
 pub(super) struct CorrectedView<'a> {
@@ -436,8 +448,10 @@ pub(super) struct GapSection<'a> {
 pub(super) struct GapItem<'a> {
     pub(super) kind: &'static str,
     pub(super) note: Summary<'a>,
-    /// Why the gap stays open, when its note explains it.
+    /// Why the gap stays open, when its note explains it: in the page's language where the
+    /// note's translation says it, else in `reason_lang`.
     pub(super) reason: Option<&'a str>,
+    pub(super) reason_lang: Option<&'a str>,
     /// For a translation: the language's tag and name.
     pub(super) lang: Option<&'a str>,
     pub(super) lang_name: Option<&'a str>,
