@@ -283,3 +283,44 @@ fn corrections_are_published_on_the_page_on_a_list_and_in_the_feed() {
         "{atom}"
     );
 }
+
+/// Every language's /corrections/ lists every corrected note, and a translation that does not
+/// translate its original's corrections shows them, marked as in the original's language.
+#[test]
+fn corrections_reach_readers_of_every_language() {
+    let f = Fixture::new()
+        .file(
+            "content/_index.md",
+            "---\ntitle: T\nbase_url: /\nlanguages:\n  en: { name: English }\n  zh-Hant: { name: 繁體中文 }\n---\nHome.\n",
+        )
+        .file(
+            "content/organizations/acme.md",
+            "---\nname: Acme\ncorrections: [{ date: 2024-06-10, text: The name was wrong. }]\n---\n",
+        )
+        .file(
+            "content/organizations/beta.md",
+            "---\nname: Beta\ncorrections: [{ date: 2024-06-11, text: The date was wrong. }]\n---\n",
+        )
+        .file("content/organizations/acme.zh-Hant.md", "---\nname: 艾克米\n---\n")
+        .file(
+            "content/organizations/beta.zh-Hant.md",
+            "---\nname: 貝塔\ncorrections: [{ date: 2024-06-11, text: 日期有誤。 }]\n---\n",
+        );
+    let run = f.build(&[]);
+    run.ok();
+    let acme = run.page("zh-hant/organizations/acme/index.html");
+    assert!(
+        acme.contains("更正： <span lang=\"en\">The name was wrong.</span>"),
+        "{acme}"
+    );
+    let beta = run.page("zh-hant/organizations/beta/index.html");
+    assert!(beta.contains("更正： 日期有誤。</li>"), "{beta}");
+    let list = run.page("zh-hant/corrections/index.html");
+    assert!(list.contains("：日期有誤。</li>"), "{list}");
+    assert!(
+        list.contains("：<span lang=\"en\">The name was wrong.</span></li>"),
+        "{list}"
+    );
+    let json = run.page("dossier.json");
+    assert!(json.contains("\"text\": \"The name was wrong.\""), "{json}");
+}

@@ -150,6 +150,14 @@ struct JsonNote<'a> {
     tags: &'a [String],
     aliases: &'a [String],
     date: Option<&'a DateSpan>,
+    /// When the note last changed in substance, and the corrections it publishes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated: Option<&'a DateSpan>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    corrections: &'a [crate::model::Correction],
+    /// The gaps of the integrity report it explains, with why.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    gaps: &'a std::collections::BTreeMap<String, String>,
     #[serde(flatten)]
     fields: &'a KindData,
     extra: &'a serde_json::Map<String, serde_json::Value>,
@@ -344,6 +352,9 @@ fn json_note<'a>(dossier: &'a Dossier, bodies: &'a [std::sync::Arc<Rendered>], i
         tags: &n.common.tags,
         aliases: &n.common.aliases,
         date: n.date(),
+        updated: n.common.updated.as_ref(),
+        corrections: &n.common.corrections,
+        gaps: &n.common.gaps,
         fields: &n.data,
         extra: &n.extra,
         links: {

@@ -24,7 +24,7 @@ use crate::graph::note_path;
 use crate::graph::translations::Status;
 use crate::markdown::Bodies;
 use crate::markdown::Rendered;
-use crate::model::{Kind, KindData, Note};
+use crate::model::{Correction, Kind, KindData, Note};
 use std::collections::BTreeMap;
 
 /// What every language's pages share.
@@ -229,7 +229,8 @@ impl<'s, 'a> Pages<'s, 'a> {
             file: &note.file,
             summary: note.common.summary.as_deref(),
             updated: note.common.updated.as_ref(),
-            corrections: &note.common.corrections,
+            corrections: corrections_of(note, &dossier.notes[i], &config.default_lang).0,
+            corrections_lang: corrections_of(note, &dossier.notes[i], &config.default_lang).1,
             gaps: note_gaps(note, &dossier.notes[i], &config.default_lang),
             tags: &note.common.tags,
             aliases: &note.common.aliases,
@@ -562,22 +563,44 @@ impl<'s, 'a> Pages<'s, 'a> {
 
 impl<'a> Pages<'_, 'a> {
     /// The notes of this language that publish corrections, the most recently corrected first.
+    /// Every note that publishes corrections, whether or not it has a page in this
+    /// language: a correction concerns every reader of the dossier.
     fn corrected(&self) -> Vec<CorrectedView<'a>> {
         let (dossier, loc) = (self.sh.dossier, self.loc);
-        let mut shown: Vec<&'a Note> = (0..dossier.notes.len())
-            .filter(|&i| has_page(dossier, i, loc.lang))
-            .map(|i| loc.shown(&dossier.notes[i]))
-            .filter(|n| !n.common.corrections.is_empty())
+        let default_lang = dossier.site.config.default_lang.as_str();
+        let mut shown: Vec<(&'a Note, &'a [Correction], Option<&'a str>)> = dossier
+            .notes
+            .iter()
+            .map(|n| {
+                let shown = loc.shown(n);
+                let (corrections, lang) = corrections_of(shown, n, default_lang);
+                (shown, corrections, lang)
+            })
+            .filter(|(_, c, _)| !c.is_empty())
             .collect();
-        let latest = |n: &&Note| n.common.corrections.iter().map(|c| c.date.order_key().0).max();
-        shown.sort_by(|a, b| latest(b).cmp(&latest(a)).then_with(|| a.id.cmp(&b.id)));
+        let latest = |c: &[Correction]| c.iter().map(|c| c.date.order_key().0).max();
+        shown.sort_by(|a, b| latest(b.1).cmp(&latest(a.1)).then_with(|| a.0.id.cmp(&b.0.id)));
         shown
             .into_iter()
-            .map(|n| CorrectedView {
+            .map(|(n, corrections, lang)| CorrectedView {
                 note: loc.summary(n),
-                corrections: &n.common.corrections,
+                corrections,
+                lang,
             })
             .collect()
+    }
+}
+
+/// The corrections `shown` publishes: its own, or, for a translation that publishes none, its
+/// original's, in the original's language (which that language is, when it is not the page's).
+fn corrections_of<'a>(
+    shown: &'a Note,
+    original: &'a Note,
+    default_lang: &'a str,
+) -> (&'a [Correction], Option<&'a str>) {
+    match (shown.common.corrections.is_empty(), shown.lang.is_some()) {
+        (true, true) => (&original.common.corrections, Some(default_lang)),
+        _ => (&shown.common.corrections, None),
     }
 }
 

@@ -269,6 +269,8 @@ pub(super) struct PageView<'a> {
     /// When the note last changed in substance, and its published corrections.
     pub(super) updated: Option<&'a DateSpan>,
     pub(super) corrections: &'a [Correction],
+    /// The corrections' language, when they are the original's shown on a translation.
+    pub(super) corrections_lang: Option<&'a str>,
     /// The gaps of the integrity report the note explains, with why they stay open.
     pub(super) gaps: Vec<NoteGap<'a>>,
     pub(super) tags: &'a [String],
@@ -433,6 +435,8 @@ pub(super) struct NoteGap<'a> {
 pub(super) struct CorrectedView<'a> {
     pub(super) note: Summary<'a>,
     pub(super) corrections: &'a [Correction],
+    /// Their language, when it is not the page's.
+    pub(super) lang: Option<&'a str>,
 }
 
 /// One kind of gap on `/integrity/`, with every note that has it.
