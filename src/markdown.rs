@@ -324,6 +324,7 @@ pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
         spans: Vec::new(),
         cite_numbers: HashMap::new(),
         quoted_from: 0,
+        quoting: Vec::new(),
         depth: 0,
     };
     for seed in &body.seed {
@@ -411,6 +412,9 @@ struct Renderer<'a> {
     cite_numbers: HashMap<(usize, Option<String>), usize>,
     /// Where in `block` the last citation stands: the quotations after it belong to the next.
     quoted_from: usize,
+    /// The citation sites of the block whose sentences may quote: each with the stretch of
+    /// the block before it since the last citation, and its numbered citations.
+    quoting: Vec<(usize, Range<usize>, Vec<usize>)>,
     /// How many blocks are open: 0 between top-level blocks.
     depth: usize,
 }
@@ -628,8 +632,9 @@ impl<'a> Renderer<'a> {
 
     /// Ends the current block: the sentences around its links are cut now.
     fn block_boundary(&mut self) {
-        if !self.marks.is_empty() {
+        if !self.marks.is_empty() || !self.quoting.is_empty() {
             let starts = crate::links::sentence_starts(&self.block);
+            self.quote_sites(&starts);
             for (link, range) in self.marks.drain(..) {
                 let span = crate::links::context_in(&self.block, &starts, range, &mut self.sentences);
                 self.spans.push((link, span));
@@ -1081,8 +1086,9 @@ impl<'a> Renderer<'a> {
         let mut any = false;
         let mut site = CiteSite {
             items: Vec::new(),
-            quotes: self.quotations_before(),
+            quotes: Vec::new(),
         };
+        let mut numbered = Vec::new();
         for (key, key_at, locator) in items {
             let (locator, at_offset) = locator.map_or((None, None), |(a, o)| (Some(a), Some(o)));
             let width = key.chars().count();
@@ -1113,10 +1119,8 @@ impl<'a> Renderer<'a> {
                 at_offset: at_offset.map(|o| self.file_offset(o)),
             });
             let idx = self.cite_number(t, locator.clone(), None);
+            numbered.push(idx);
             let c = &mut self.out.citations[idx];
-            if c.fragment.is_none() {
-                c.fragment = site.quotes.first().cloned();
-            }
             let ref_id = format!("cite-ref-{}-{}", c.n, c.refs.len() + 1);
             let n = c.n;
             if any {
@@ -1137,6 +1141,7 @@ impl<'a> Renderer<'a> {
         let _ = at;
         if !site.items.is_empty() {
             self.out.cite_sites.push(site);
+            self.quotations_before(self.out.cite_sites.len() - 1, numbered);
         }
         if any {
             html.push_str("]</sup>");
@@ -1147,22 +1152,37 @@ impl<'a> Renderer<'a> {
     }
 
     /// The quotations the sentence makes since its last citation, before this one.
-    fn quotations_before(&mut self) -> Vec<String> {
+    /// They are cut when the block ends, and its sentences are known: see [`Self::quote_sites`].
+    fn quotations_before(&mut self, site: usize, citations: Vec<usize>) {
         let from = self.quoted_from.min(self.block.len());
         self.quoted_from = self.block.len();
-        let region = &self.block[from..];
-        if !region.contains(['“', '「', '『', '"']) {
-            return Vec::new();
+        if self.block[from..].contains(['“', '「', '『', '"']) {
+            self.quoting.push((site, from..self.block.len(), citations));
         }
-        let starts = crate::links::sentence_starts(&self.block);
-        // A citation after a full stop belongs to the sentence before it.
-        let end = self.block.trim_end().len();
-        let sentence = starts.iter().copied().filter(|&s| s < end).max().unwrap_or(0);
-        let region = &self.block[from.max(sentence)..];
-        crate::texts::quotations(region)
-            .into_iter()
-            .map(str::to_string)
-            .collect()
+    }
+
+    /// Gives the citation sites of the block that ends the quotations their sentences make
+    /// before them, and their numbered citations the first of these.
+    fn quote_sites(&mut self, starts: &[usize]) {
+        for (site, range, citations) in std::mem::take(&mut self.quoting) {
+            // A citation after a full stop belongs to the sentence before it.
+            let end = self.block[..range.end].trim_end().len();
+            let sentence = starts.iter().copied().filter(|&s| s < end).max().unwrap_or(0);
+            let region = &self.block[range.start.max(sentence)..range.end];
+            let quotes: Vec<String> = crate::texts::quotations(region)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            for c in citations {
+                let c = &mut self.out.citations[c];
+                if c.fragment.is_none() {
+                    c.fragment = quotes.first().cloned();
+                }
+            }
+            if let Some(s) = self.out.cite_sites.get_mut(site) {
+                s.quotes = quotes;
+            }
+        }
     }
 
     /// The index in `out.citations` of a (source, locator) pair, numbering it if it is new.

@@ -14,60 +14,61 @@
 //! in a quotation stands for words left out or put in: the parts around it must occur in the
 //! paragraph in order.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{Event, Parser, TagEnd};
 
 /// The paragraphs of a text, by the rule above; `name` tells the format by its extension
 /// (`.html`, `.htm`, `.md`, `.markdown`; anything else is plain text).
-pub fn paragraphs(name: &str, text: &str) -> Vec<String> {
+pub fn paragraphs<'t>(name: &str, text: &'t str) -> Vec<Cow<'t, str>> {
     let lower = name.to_ascii_lowercase();
-    let plain;
-    let text = if lower.ends_with(".html") || lower.ends_with(".htm") {
-        plain = html_text(text);
-        plain.as_str()
-    } else {
-        text
-    };
+    if lower.ends_with(".html") || lower.ends_with(".htm") {
+        let plain = html_text(text);
+        return blocks(&plain).into_iter().map(|b| Cow::Owned(b.to_string())).collect();
+    }
     let blocks = blocks(text);
     if lower.ends_with(".md") || lower.ends_with(".markdown") {
-        blocks.iter().map(|b| markdown_text(b)).collect()
+        blocks.iter().map(|b| Cow::Owned(markdown_text(b))).collect()
     } else {
-        blocks
-            .into_iter()
-            .map(|b| b.split_whitespace().collect::<Vec<_>>().join(" "))
-            .collect()
+        blocks.into_iter().map(Cow::Borrowed).collect()
     }
 }
 
 /// The blocks of a text separated by blank lines, or its non-empty lines when it has no blank
 /// line between two non-empty ones.
 fn blocks(text: &str) -> Vec<&str> {
-    let lines: Vec<&str> = text.lines().collect();
-    let first = lines.iter().position(|l| !l.trim().is_empty());
-    let last = lines.iter().rposition(|l| !l.trim().is_empty());
+    // Each line once: where it starts and ends, and whether it is blank.
+    let mut lines: Vec<(usize, usize, bool)> = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        lines.push((at, at + line.len(), line.trim().is_empty()));
+        at += line.len();
+    }
+    let first = lines.iter().position(|l| !l.2);
+    let last = lines.iter().rposition(|l| !l.2);
     let has_blank = match (first, last) {
-        (Some(f), Some(l)) => lines[f..=l].iter().any(|l| l.trim().is_empty()),
+        (Some(f), Some(l)) => lines[f..=l].iter().any(|l| l.2),
         _ => false,
     };
-    if !has_blank {
-        return lines.into_iter().map(str::trim).filter(|l| !l.is_empty()).collect();
-    }
     let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut offset = 0;
-    let mut end = 0;
-    for line in text.split_inclusive('\n') {
-        if line.trim().is_empty() {
-            if let Some(s) = start.take() {
-                out.push(text[s..end].trim());
-            }
-        } else {
-            start.get_or_insert(offset);
-            end = offset + line.len();
-        }
-        offset += line.len();
+    if !has_blank {
+        out.extend(lines.iter().filter(|l| !l.2).map(|&(a, b, _)| text[a..b].trim()));
+        return out;
     }
-    if let Some(s) = start {
-        out.push(text[s..end].trim());
+    let mut block: Option<(usize, usize)> = None;
+    for &(a, b, blank) in &lines {
+        match (blank, &mut block) {
+            (true, Some(_)) => {
+                let (start, end) = block.take().unwrap_or_default();
+                out.push(text[start..end].trim());
+            }
+            (true, None) => {}
+            (false, Some((_, end))) => *end = b,
+            (false, None) => block = Some((a, b)),
+        }
+    }
+    if let Some((start, end)) = block {
+        out.push(text[start..end].trim());
     }
     out
 }
@@ -171,28 +172,50 @@ pub fn paragraph_range(at: &str) -> Option<Result<std::ops::RangeInclusive<usize
 
 /// A text normalised for comparison (see the module's documentation).
 pub fn normalize(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_whitespace() {
+    let (mut run, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() && !b.is_ascii_whitespace() {
+            i += 1;
             continue;
         }
-        let c = match c {
-            '“' | '”' | '„' | '‟' | '«' | '»' | '「' | '」' | '『' | '』' | '″' | '＂' => '"',
-            '‘' | '’' | '‚' | '‛' | '′' | '＇' => '\'',
-            '‐' | '‑' | '‒' | '–' | '—' | '―' | '－' => '-',
-            '。' | '｡' => '.',
-            '、' | '､' => ',',
-            '…' => {
-                out.push_str("...");
-                continue;
-            }
-            // The full-width forms of ASCII (，：；！？（） and the rest).
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            c => c,
-        };
-        out.push(c);
+        // A run of ASCII but white space is copied as it is.
+        out.push_str(&text[run..i]);
+        if b.is_ascii() {
+            i += 1;
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            normalize_char(c, &mut out);
+        }
+        run = i;
     }
+    out.push_str(&text[run..]);
     out
+}
+
+/// Appends what one character (white space or not ASCII) normalises to.
+fn normalize_char(c: char, out: &mut String) {
+    if c.is_whitespace() {
+        return;
+    }
+    let c = match c {
+        '“' | '”' | '„' | '‟' | '«' | '»' | '「' | '」' | '『' | '』' | '″' | '＂' => '"',
+        '‘' | '’' | '‚' | '‛' | '′' | '＇' => '\'',
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '－' => '-',
+        '。' | '｡' => '.',
+        '、' | '､' => ',',
+        '…' => {
+            out.push_str("...");
+            return;
+        }
+        // The full-width forms of ASCII (，：；！？（） and the rest).
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        c => c,
+    };
+    out.push(c);
 }
 
 /// A quotation cut into the parts that must occur in order: at each ellipsis and bracketed
@@ -247,8 +270,9 @@ pub fn contains_parts(text: &str, parts: &[String]) -> bool {
 /// The first words of a paragraph, for a message that names it: at most `chars` characters,
 /// cut at a word where there is one.
 pub fn opening(paragraph: &str, chars: usize) -> String {
+    let paragraph = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
     if paragraph.chars().count() <= chars {
-        return paragraph.to_string();
+        return paragraph;
     }
     let cut: String = paragraph.chars().take(chars).collect();
     let cut = match cut.rfind(' ') {
@@ -310,9 +334,9 @@ mod tests {
     fn blank_lines_make_paragraphs_and_lines_count_without_them() {
         assert_eq!(
             paragraphs("a.txt", "Head\n\nOne\ncontinued.\n\n\nTwo.\n"),
-            ["Head", "One continued.", "Two."]
+            ["Head", "One\ncontinued.", "Two."]
         );
-        assert_eq!(paragraphs("a.txt", "Head\nOne.\n  \nTwo.\n"), ["Head One.", "Two."]);
+        assert_eq!(paragraphs("a.txt", "Head\nOne.\n  \nTwo.\n"), ["Head\nOne.", "Two."]);
         assert_eq!(paragraphs("a.txt", "\nHead\nOne.\nTwo.\n\n"), ["Head", "One.", "Two."]);
         assert!(paragraphs("a.txt", "").is_empty());
     }
@@ -324,7 +348,7 @@ mod tests {
             ["Head", "Musk said this."]
         );
         let html = "<html><head><title>T</title><style>p{}</style></head><body><h1>Head</h1><p>One\n&amp; two<br>three</p><script>x</script><p>Four</p></body></html>";
-        assert_eq!(paragraphs("a.html", html), ["T", "Head", "One & two three", "Four"]);
+        assert_eq!(paragraphs("a.html", html), ["T", "Head", "One & two\nthree", "Four"]);
     }
 
     #[test]

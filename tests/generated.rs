@@ -68,6 +68,44 @@ fn a_thousand_generated_notes_build_cleanly_and_pass_check() {
     assert!(pages > 1000, "{pages} pages compared");
 }
 
+/// Every generated citation's locator and quotation is in its source's generated text, and
+/// one changed quotation is the one failure reported, at its place.
+#[test]
+fn generated_citations_verify_against_their_texts() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("dossier");
+    let g = generate::generate(&root, 1000, 6).unwrap();
+    generate::write_texts(&root.join("texts"), &g).unwrap();
+    let check = |root: &Path| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+        cmd.args(["check", "--strict", "--format", "json", "--root"]).arg(root);
+        common::run(cmd, root.join("public"))
+    };
+    let run = check(&root);
+    run.ok();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(json["sources"]["verified"], g.counts.sources, "{}", run.stdout);
+    assert_eq!(json["sources"]["failed"], 0, "{}", run.stderr);
+    // Break one quotation: the check fails on it alone.
+    let (event, text) = (0..)
+        .map(|k| root.join(format!("content/events/event-{k}.md")))
+        .map(|p| (std::fs::read_to_string(&p).unwrap(), p))
+        .find(|(text, _)| text.contains(", quote: \""))
+        .map(|(text, p)| (p, text))
+        .expect("an event quotes a source");
+    let at = text.find(", quote: \"").unwrap_or_default() + ", quote: \"".len();
+    std::fs::write(&event, format!("{}MISQUOTED {}", &text[..at], &text[at..])).unwrap();
+    let run = check(&root);
+    run.fails(1);
+    assert_eq!(run.error_count(), 1, "{}", run.stderr);
+    let name = event.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        run.stderr.contains(&format!("--> content/events/{name}:")),
+        "{}",
+        run.stderr
+    );
+}
+
 /// `dossier build` writes each page as soon as it is rendered; the folder it leaves holds,
 /// byte for byte, the site an in-memory build makes.
 #[test]
@@ -190,7 +228,7 @@ fn incremental_rebuilds_of_a_generated_dossier_equal_full_builds() {
 /// where it is not the page's, and linked back to its place.
 #[test]
 fn the_lists_escape_and_mark_what_they_show() {
-    let (_dir, root) = generate(300, 4);
+    let (_dir, root) = generate(300, 5);
     // Words to escape, in a title that a role's mention names and in a citation's quote.
     let person = std::fs::read_to_string(root.join("content/people/person-0.md")).unwrap();
     let org = regex::Regex::new(r"org: (org-\d+)").unwrap().captures(&person).unwrap()[1].to_string();

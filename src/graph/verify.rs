@@ -8,6 +8,7 @@
 //! reported as unverifiable. Sources whose text is not at hand are counted as unverified and
 //! their citations are not checked.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Dossier;
@@ -41,13 +42,13 @@ pub struct Summary {
 
 /// A source's text, cut into its numbered paragraphs (the skipped ones left out), each
 /// normalised for comparison.
-struct Text {
-    paragraphs: Vec<String>,
+struct Text<'t> {
+    paragraphs: Vec<std::borrow::Cow<'t, str>>,
     normalised: Vec<String>,
     cjk: bool,
 }
 
-impl Text {
+impl Text<'_> {
     /// The paragraph numbers (from 1) of those that hold every part of a quotation.
     fn find(&self, parts: &[String]) -> Option<usize> {
         self.normalised
@@ -66,11 +67,19 @@ pub(crate) fn verify(dossier: &Dossier, bodies: &Bodies, given: &Texts) -> Verif
     let _span = tracing::info_span!("verify").entered();
     let mut out = Verification::default();
     let default_lang = &dossier.site.config.default_lang;
-    let texts: Vec<Option<Text>> = dossier
-        .notes
-        .iter()
-        .map(|n| source_text(n, given, default_lang, &mut out.notices))
-        .collect();
+    let read: Vec<(Option<Text<'_>>, Option<Diagnostic>)> = {
+        let _span = tracing::info_span!("paragraphs").entered();
+        dossier
+            .notes
+            .par_iter()
+            .map(|n| source_text(n, given, default_lang))
+            .collect()
+    };
+    let mut texts = Vec::with_capacity(read.len());
+    for (text, notice) in read {
+        texts.push(text);
+        out.notices.extend(notice);
+    }
     for (n, t) in dossier.notes.iter().zip(&texts) {
         if n.kind == crate::model::Kind::Source {
             if t.is_some() {
@@ -88,13 +97,26 @@ pub(crate) fn verify(dossier: &Dossier, bodies: &Bodies, given: &Texts) -> Verif
         texts,
         translated_as: dossier.translated_as(),
     };
-    for (note, body) in dossier.notes.iter().zip(&bodies.notes) {
-        v.front_matter(note, false, &mut out);
-        v.body(&note.file, &note.text, &body.cite_sites, &mut out);
-    }
-    for (note, body) in dossier.translations.iter().zip(&bodies.translations) {
-        v.front_matter(note, true, &mut out);
-        v.body(&note.file, &note.text, &body.cite_sites, &mut out);
+    // Each note's citations on their own, in parallel; the problems in note order.
+    let notes = dossier.notes.iter().zip(&bodies.notes).map(|(n, b)| (n, b, false));
+    let translations = dossier
+        .translations
+        .iter()
+        .zip(&bodies.translations)
+        .map(|(n, b)| (n, b, true));
+    let all: Vec<_> = notes.chain(translations).collect();
+    let found: Vec<Verification> = all
+        .par_iter()
+        .map(|&(note, body, translation)| {
+            let mut one = Verification::default();
+            v.front_matter(note, translation, &mut one);
+            v.body(&note.file, &note.text, &body.cite_sites, &mut one);
+            one
+        })
+        .collect();
+    for mut one in found {
+        out.failed.append(&mut one.failed);
+        out.notices.append(&mut one.notices);
     }
     let site = &dossier.site;
     v.body(&site.file, &site.text, &bodies.home.cite_sites, &mut out);
@@ -107,12 +129,13 @@ pub(crate) fn verify(dossier: &Dossier, bodies: &Bodies, given: &Texts) -> Verif
 
 /// A source's text, if it names one and the texts at hand hold it; a warning at its `text:`
 /// when they do not.
-fn source_text(note: &Note, given: &Texts, default_lang: &str, notices: &mut Vec<Diagnostic>) -> Option<Text> {
+fn source_text<'t>(note: &Note, given: &'t Texts, default_lang: &str) -> (Option<Text<'t>>, Option<Diagnostic>) {
     let KindData::Source(s) = &note.data else {
-        return None;
+        return (None, None);
     };
-    let name = s.text.as_deref()?;
-    let dir = given.dir.as_deref()?;
+    let (Some(name), Some(dir)) = (s.text.as_deref(), given.dir.as_deref()) else {
+        return (None, None);
+    };
     let Some(text) = given.files.get(name) else {
         let (line, col, width) =
             frontmatter::locate(&note.text, note.yaml_start, &[PathSeg::Key("text")]).unwrap_or((1, 1, 1));
@@ -120,24 +143,23 @@ fn source_text(note: &Note, given: &Texts, default_lang: &str, notices: &mut Vec
             Some(close) => format!("did you mean `{close}`?"),
             None => format!("put the text in `{dir}`, or correct the file name"),
         };
-        notices.push(
-            Diagnostic::warning(&note.file, format!("there is no text `{name}` in `{dir}`"))
-                .at(&note.text, line, col, width)
-                .with_help(help),
-        );
-        return None;
+        let d = Diagnostic::warning(&note.file, format!("there is no text `{name}` in `{dir}`"))
+            .at(&note.text, line, col, width)
+            .with_help(help);
+        return (None, Some(d));
     };
-    let paragraphs: Vec<String> = texts::paragraphs(name, text)
+    let paragraphs: Vec<_> = texts::paragraphs(name, text)
         .into_iter()
         .skip(s.paragraphs.skip)
         .collect();
     let normalised = paragraphs.iter().map(|p| texts::normalize(p)).collect();
     let lang = s.language.as_deref().unwrap_or(default_lang);
-    Some(Text {
+    let text = Text {
         paragraphs,
         normalised,
         cjk: texts::is_cjk_language(lang),
-    })
+    };
+    (Some(text), None)
 }
 
 /// One citation to verify: its source, locator and quotations, and where to report.
@@ -147,29 +169,42 @@ struct Cited<'a> {
     quotes: Vec<&'a str>,
     file: &'a str,
     text: &'a str,
-    /// (offset, width) of the locator, and of the citation (or its quotation).
+    /// Where the locator is, and the citation (or its quotation).
     at_place: Place,
     quote_place: Place,
 }
 
-#[derive(Clone, Copy)]
+/// Where a problem is written: a byte offset and a width in the file, or a value in the
+/// front-matter, found only when there is a problem to report (finding it parses the YAML).
+#[derive(Clone)]
 enum Place {
     Offset(usize, usize),
-    Line(usize, usize, usize),
+    Front {
+        yaml_start: usize,
+        path: Vec<PathSeg>,
+        key: &'static str,
+    },
 }
 
 impl Place {
-    fn put(self, d: Diagnostic, text: &str) -> Diagnostic {
+    fn put(&self, d: Diagnostic, text: &str) -> Diagnostic {
         match self {
-            Place::Offset(offset, width) => d.at_offset(text, offset, width),
-            Place::Line(line, col, width) => d.at(text, line, col, width),
+            Place::Offset(offset, width) => d.at_offset(text, *offset, *width),
+            Place::Front { yaml_start, path, key } => {
+                let mut at = path.clone();
+                at.push(PathSeg::Key(key));
+                let (line, col, width) = frontmatter::locate(text, *yaml_start, &at)
+                    .or_else(|| frontmatter::locate(text, *yaml_start, path))
+                    .unwrap_or((1, 1, 1));
+                d.at(text, line, col, width)
+            }
         }
     }
 }
 
 struct Verifier<'d> {
     dossier: &'d Dossier,
-    texts: Vec<Option<Text>>,
+    texts: Vec<Option<Text<'d>>>,
     translated_as: Vec<Vec<usize>>,
 }
 
@@ -189,13 +224,13 @@ impl Verifier<'_> {
             if !is_cite || !written || self.texts[source].is_none() {
                 continue;
             }
-            let place = |key: &'static str| {
-                let mut path = r.path.clone();
-                path.push(PathSeg::Key(key));
-                let (line, col, width) = frontmatter::locate(&note.text, note.yaml_start, &path)
-                    .or_else(|| frontmatter::locate(&note.text, note.yaml_start, &r.path))
-                    .unwrap_or((1, 1, 1));
-                Place::Line(line, col, width)
+            if r.at.is_none() && r.quote.is_none() {
+                continue;
+            }
+            let place = |key: &'static str| Place::Front {
+                yaml_start: note.yaml_start,
+                path: r.path.clone(),
+                key,
             };
             let cited = Cited {
                 source,
@@ -330,9 +365,15 @@ impl Verifier<'_> {
         if texts::is_cjk_text(quote) != text.cjk {
             return self.find_translated(c, quote, parts);
         }
-        let cited = range.clone().unwrap_or(1..=text.paragraphs.len());
-        let joined: String = cited.clone().map(|k| text.normalised[k - 1].as_str()).collect();
-        if texts::contains_parts(&joined, parts) {
+        let found = match &range {
+            Some(r) if r.start() == r.end() => texts::contains_parts(&text.normalised[r.start() - 1], parts),
+            Some(r) => {
+                let joined: String = r.clone().map(|k| text.normalised[k - 1].as_str()).collect();
+                texts::contains_parts(&joined, parts)
+            }
+            None => text.find(parts).is_some(),
+        };
+        if found {
             return Found::Yes;
         }
         let short = texts::opening(quote, 40);

@@ -57,6 +57,8 @@ impl Counts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
     pub counts: Counts,
+    /// Which sources are in Chinese, by number (`source-N`).
+    pub zh_sources: Vec<bool>,
     pub translations: usize,
     pub bytes: u64,
 }
@@ -78,6 +80,7 @@ pub fn generate(out: &Path, notes: usize, seed: u64) -> Result<Generated, String
         rng: fastrand::Rng::with_seed(seed),
         counts,
         files: Vec::new(),
+        zh_sources: Vec::new(),
     };
     g.site();
     for i in 0..counts.sources {
@@ -113,6 +116,7 @@ pub fn generate(out: &Path, notes: usize, seed: u64) -> Result<Generated, String
         bytes += text.len() as u64;
     }
     Ok(Generated {
+        zh_sources: g.zh_sources,
         counts,
         translations,
         bytes,
@@ -307,6 +311,8 @@ const PUBLISHERS: &[&str] = &[
 ];
 
 struct Gen {
+    /// Which sources generated so far are in Chinese.
+    zh_sources: Vec<bool>,
     rng: fastrand::Rng,
     counts: Counts,
     files: Vec<(PathBuf, String)>,
@@ -315,6 +321,20 @@ struct Gen {
 impl Gen {
     fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
         list[self.rng.usize(..list.len())]
+    }
+
+    /// A source's number, for a citation.
+    fn source_no(&mut self) -> usize {
+        self.rng.usize(..self.counts.sources)
+    }
+
+    /// A few words of source `s`'s paragraph `n`, as a citation quotes them; none for a
+    /// source not generated yet (a citation from a source's own body to a later one).
+    fn quote(&self, s: usize, n: usize, open: &str, close: &str) -> String {
+        match self.zh_sources.get(s) {
+            Some(&zh) => format!("{open}{}{close}", quote_of(s, n, zh)),
+            None => String::new(),
+        }
     }
 
     fn source_id(&mut self) -> String {
@@ -424,8 +444,9 @@ impl Gen {
         }
         match self.rng.u8(..6) {
             0 => {
-                let s = self.source_id();
-                let _ = write!(out, " [@{s}, ¶{}]", 1 + self.rng.u8(..40));
+                let (s, n) = (self.source_no(), 1 + usize::from(self.rng.u8(..PARAGRAPHS as u8)));
+                let quote = self.quote(s, n, " “", "”");
+                let _ = write!(out, "{quote} [@source-{s}, ¶{n}]");
             }
             1 => {
                 let (a, b) = (self.source_id(), self.source_id());
@@ -533,8 +554,9 @@ impl Gen {
                         let _ = write!(out, "[[{id}]]");
                     }
                     1 => {
-                        let s = self.source_id();
-                        let _ = write!(out, "[@{s}, ¶{}]", 1 + self.rng.u8(..40));
+                        let (s, n) = (self.source_no(), 1 + usize::from(self.rng.u8(..PARAGRAPHS as u8)));
+                        let quote = self.quote(s, n, "「", "」");
+                        let _ = write!(out, "{quote}[@source-{s}, ¶{n}]");
                     }
                     _ => {}
                 }
@@ -584,8 +606,14 @@ impl Gen {
     fn cites(&mut self, n: usize) -> String {
         let mut out = String::from("cites:\n");
         for _ in 0..n {
-            let s = self.source_id();
-            let _ = writeln!(out, "  - {{ source: {s}, at: \"¶{}\" }}", 1 + self.rng.u8(..40));
+            let (s, n) = (self.source_no(), 1 + usize::from(self.rng.u8(..PARAGRAPHS as u8)));
+            // Half the front-matter citations quote; the others show their field where cited.
+            let quote = if n % 2 == 1 {
+                self.quote(s, n, ", quote: \"", "\"")
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  - {{ source: source-{s}, at: \"¶{n}\"{quote} }}");
         }
         out
     }
@@ -616,6 +644,8 @@ impl Gen {
                 "language: en\nurl: https://example.com/report/{i}\narchive: https://archive.example.org/report/{i}"
             );
         }
+        self.zh_sources.push(front.contains("language: zh-Hant"));
+        let _ = writeln!(front, "text: source-{i}.txt");
         let body = self.body();
         self.note("sources", &format!("source-{i}"), &front, body);
     }
@@ -744,4 +774,48 @@ impl Gen {
         let body = self.body();
         self.note("analysis", &format!("page-{i}"), &front, body);
     }
+}
+
+/// How many paragraphs a generated source's text has.
+const PARAGRAPHS: usize = 40;
+
+/// Paragraph `n` (from 1) of source `s`'s text, the same wherever it is asked for: the texts
+/// [`write_texts`] writes hold it, and the citations quote it.
+pub fn paragraph(s: usize, n: usize, zh: bool) -> String {
+    let mut rng = fastrand::Rng::with_seed(((s as u64) << 16) ^ (n as u64) ^ 0x5eed);
+    if zh {
+        let mut p = String::new();
+        for _ in 0..25 + rng.usize(..20) {
+            p.push_str(ZH[rng.usize(..ZH.len())]);
+        }
+        p.push('。');
+        p
+    } else {
+        let words: Vec<&str> = (0..50 + rng.usize(..40))
+            .map(|_| WORDS[rng.usize(..WORDS.len())])
+            .collect();
+        format!("{}.", words.join(" "))
+    }
+}
+
+/// The words a citation quotes from paragraph `n` of source `s`.
+fn quote_of(s: usize, n: usize, zh: bool) -> String {
+    let p = paragraph(s, n, zh);
+    if zh {
+        p.chars().skip(4).take(8).collect()
+    } else {
+        p.split(' ').skip(3).take(5).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Writes every source's text into `dir` (`source-N.txt`), its paragraphs separated by blank
+/// lines: the texts the generated citations are verified against.
+pub fn write_texts(dir: &Path, generated: &Generated) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for (s, &zh) in generated.zh_sources.iter().enumerate() {
+        let text: Vec<String> = (1..=PARAGRAPHS).map(|n| paragraph(s, n, zh)).collect();
+        let path = dir.join(format!("source-{s}.txt"));
+        std::fs::write(&path, text.join("\n\n")).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
 }
