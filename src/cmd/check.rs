@@ -240,14 +240,13 @@ fn print_integrity(items: &[crate::graph::integrity::Item]) {
     print_diagnostics(&open);
     let explained = items.len() - open.len();
     let line = match open.len() {
-        0 => "Integrity: nothing to report".to_string(),
-        1 => "Integrity: 1 gap (listed above and at /integrity/; a --strict build fails on it)".to_string(),
-        n => format!("Integrity: {n} gaps (listed above and at /integrity/; a --strict build fails on them)"),
+        0 => "Integrity: 0 open gaps".to_string(),
+        1 => "Integrity: 1 open gap (listed above and at /integrity/; a --strict build fails on it)".to_string(),
+        n => format!("Integrity: {n} open gaps (listed above and at /integrity/; a --strict build fails on them)"),
     };
     let line = match explained {
-        0 => line,
-        1 => format!("{line}; 1 more explained by its note"),
-        n => format!("{line}; {n} more explained by their notes"),
+        1 => format!("{line}, 1 explained by its note"),
+        n => format!("{line}, {n} explained by their notes"),
     };
     let _ = writeln!(std::io::stdout(), "{line}");
 }
