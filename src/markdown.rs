@@ -447,6 +447,18 @@ fn is_inline_end(tag: &TagEnd) -> bool {
     )
 }
 
+/// A character of Chinese or Japanese, or their punctuation and full-width forms: East Asian
+/// wide characters but Korean's, which is written with spaces between words.
+fn written_without_spaces(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x303F // radicals, ideographic description, CJK symbols and punctuation
+        | 0x3040..=0x30FF // kana
+        | 0x3100..=0x312F | 0x31A0..=0x31FF // bopomofo, kana extensions
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F // ideographs
+        | 0xFE30..=0xFE4F // CJK compatibility forms
+        | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6) // full-width forms
+}
+
 /// Said after a link from a translation to a page only in the original language:
 /// ` (English)`, in that language.
 fn lang_mark(lang: &str, name: &str) -> String {
@@ -475,6 +487,18 @@ impl<'a> Renderer<'a> {
             .at_offset(self.body.text, self.file_offset(md_offset), width)
             .with_help(help);
         self.out.diagnostics.push(d);
+    }
+
+    /// Whether the line break at `range` of the Markdown falls between two characters of a
+    /// script written without spaces (Chinese, Japanese), which a browser would part with a
+    /// space: the lines are then joined as written, as CSS Text's segment break rules ask.
+    fn joins_across(&self, range: &Range<usize>) -> bool {
+        let before = self
+            .md
+            .get(..range.start)
+            .and_then(|s| s.trim_end().chars().next_back());
+        let after = self.md.get(range.end..).and_then(|s| s.trim_start().chars().next());
+        matches!((before, after), (Some(a), Some(b)) if written_without_spaces(a) && written_without_spaces(b))
     }
 
     fn push_plain(&mut self, text: &str) {
@@ -555,6 +579,7 @@ impl<'a> Renderer<'a> {
                 self.push_plain(&t);
                 self.events.push(Event::Code(t));
             }
+            Event::SoftBreak if self.joins_across(&range) => {}
             Event::SoftBreak | Event::HardBreak => {
                 self.block.push(' ');
                 self.events.push(ev);
@@ -1629,6 +1654,19 @@ mod tests {
                 "content/events/h100-reallocation.md:2:7: error: unknown id `elon-musc` (help: did you mean `elon-musk`?)"
             ]
         );
+    }
+
+    #[test]
+    fn a_line_break_between_chinese_characters_is_no_space() {
+        let r = body("他回應，\n以及\n補充。\nThen English\ntext, and 中文\nEnglish.\n");
+        assert!(
+            r.html
+                .contains("他回應，以及補充。\nThen English\ntext, and 中文\nEnglish."),
+            "{}",
+            r.html
+        );
+        // Korean is written with spaces between words: its line breaks stay.
+        assert!(body("한국어\n문장\n").html.contains("한국어\n문장"));
     }
 
     #[test]

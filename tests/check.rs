@@ -444,7 +444,8 @@ fn the_example_dossier_passes() {
     // No problem, no open gap: the gaps the example has are the ones its notes explain.
     assert_eq!(run.stderr, "");
     assert!(
-        run.stdout.contains("Integrity: 0 open gaps, 18 explained by their notes"),
+        run.stdout
+            .contains("Integrity: 0 open gaps, 18 explained by their notes"),
         "{}",
         run.stdout
     );
