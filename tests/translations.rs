@@ -475,11 +475,15 @@ fn the_side_by_side_page_pairs_the_blocks_each_in_its_language() {
     // Stacked on narrow screens.
     let css = run.page("style.css");
     assert!(css.contains("@media (max-width: 40rem)") && css.contains(".sbs-row { grid-template-columns: 1fr; }"));
-    // Chinese pages put Traditional Chinese faces first.
+    // Every page sets Latin text in Latin faces, named before any CJK face; Chinese pages take
+    // Traditional Chinese faces for Han characters.
     assert!(
-        css.contains("html:lang(zh-Hant) {\n  --serif: \"Noto Serif TC\""),
+        css.contains("html:lang(zh-Hant) {\n  --serif: var(--latin-serif), \"Noto Serif TC\""),
         "{css}"
     );
+    for stack in ["--serif: var(--latin-serif), ", "--sans: var(--latin-sans), "] {
+        assert_eq!(css.matches(stack).count(), 2, "{stack}");
+    }
 }
 
 #[test]
