@@ -111,6 +111,9 @@ fn markdown_features_and_highlighting() {
             .unwrap()
             .contains(".hl-")
     );
+    // Only a page with code loads the highlighting's stylesheet.
+    assert!(page.contains("<link rel=\"stylesheet\" href=\"/syntax.css\">"), "{page}");
+    assert!(!run.page("events/move/index.html").contains("syntax.css"));
 }
 
 #[test]

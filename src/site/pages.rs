@@ -236,6 +236,7 @@ impl<'s, 'a> Pages<'s, 'a> {
             aliases: &note.common.aliases,
             date: note.date(),
             body: &body.html,
+            has_code: has_code(&body.html),
             toc: &body.headings,
             fields: &note.data,
             extra: &note.extra,
@@ -449,6 +450,7 @@ impl<'s, 'a> Pages<'s, 'a> {
             note: Some(loc.summary(original)),
             original: Some(Locale::new(dossier, &config.default_lang, loc.words, base_path).summary(original)),
             original_lang: Some(&config.default_lang),
+            has_code: has_code(&bodies.notes[i].html) || has_code(&bodies.translations[k].html),
             pairs,
             translation: self.translation_view(i),
             ..Default::default()
@@ -589,6 +591,11 @@ impl<'a> Pages<'_, 'a> {
             })
             .collect()
     }
+}
+
+/// Whether a rendered body holds a highlighted code block, whose colours `syntax.css` gives.
+fn has_code(html: &str) -> bool {
+    html.contains("<pre class=\"code\"")
 }
 
 /// The corrections `shown` publishes: its own, or, for a translation that publishes none, its

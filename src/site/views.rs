@@ -278,6 +278,8 @@ pub(super) struct PageView<'a> {
     pub(super) date: Option<&'a DateSpan>,
     /// The rendered body (trusted HTML: print it with `| safe`).
     pub(super) body: &'a str,
+    /// The body holds a code block: the page loads `syntax.css`.
+    pub(super) has_code: bool,
     pub(super) toc: &'a [Heading],
     /// The kind's own fields, with ids as written; look them up with `note(id=…)`.
     pub(super) fields: &'a KindData,
@@ -408,6 +410,8 @@ pub(super) struct ListView<'a> {
     pub(super) note: Option<Summary<'a>>,
     pub(super) original: Option<Summary<'a>>,
     pub(super) original_lang: Option<&'a str>,
+    /// For a side-by-side page: a body holds a code block.
+    pub(super) has_code: bool,
     pub(super) pairs: Vec<BlockPair>,
     pub(super) translation: Option<TranslationView<'a>>,
     /// For /integrity/: a section per kind of gap, each with its notes, then the gaps notes
