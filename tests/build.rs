@@ -64,7 +64,7 @@ fn pages_link_to_each_other() {
         "{event}"
     );
     assert!(
-        event.contains("<span class=\"locator\"><a class=\"at-source\" href=\"https://example.com/report#:~:text=moved\" rel=\"noopener\">¶5</a></span>: <q>moved</q> <span class=\"provenance\">(Daily &quot;News&quot;, <time datetime=\"2024-06-04\">4 June 2024</time>, English; read directly; <a href=\"https://example.com/report\" rel=\"noopener\">example.com</a>)</span>"),
+        event.contains("<span class=\"locator\"><a class=\"at-source\" href=\"https://example.com/report#:~:text=moved\" rel=\"noopener\">¶5</a></span>: <q>moved</q> (<span class=\"provenance\">Daily &quot;News&quot;, <time datetime=\"2024-06-04\">4 June 2024</time>, English; read directly; <a href=\"https://example.com/report\" rel=\"noopener\">example.com</a></span>)"),
         "{event}"
     );
     // The source lists what cites it; the organization lists who holds roles in it.
@@ -112,7 +112,10 @@ fn markdown_features_and_highlighting() {
             .contains(".hl-")
     );
     // Only a page with code loads the highlighting's stylesheet.
-    assert!(page.contains("<link rel=\"stylesheet\" href=\"/syntax.css\">"), "{page}");
+    assert!(
+        page.contains("<link rel=\"stylesheet\" href=\"/syntax.css\">"),
+        "{page}"
+    );
     assert!(!run.page("events/move/index.html").contains("syntax.css"));
 }
 

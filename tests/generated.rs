@@ -262,7 +262,7 @@ fn the_lists_escape_and_mark_what_they_show() {
     for shown in [
         "Smith &amp; Sons &lt;Holdings&gt; &#39;R&#39;</span>",
         ": <q>a &quot;fair&quot; &amp; &lt;short&gt; phrase</q></li>",
-        ": <q lang=\"zh-Hant\">a &quot;fair&quot; &amp; &lt;short&gt; phrase</q> <span class=\"provenance\">",
+        ": <q lang=\"zh-Hant\">a &quot;fair&quot; &amp; &lt;short&gt; phrase</q> (<span class=\"provenance\">",
         "Traditional Chinese; ",
         "<a class=\"backref\" href=\"#cite-ref-",
         "<ul class=\"contexts\" lang=\"en\">",

@@ -82,9 +82,9 @@ fn citations_are_numbered_with_a_sources_list() {
     );
     for want in [
         "<h2 id=\"sources\">Sources</h2>",
-        "<li id=\"cite-1\"><a href=\"/sources/memo/\">Memo</a> <span class=\"provenance\">(Corp; read directly)</span></li>",
-        "<li id=\"cite-2\"><a href=\"/sources/memo/\">Memo</a>, <span class=\"locator\">p. 2</span> <span class=\"provenance\">(Corp; read directly)</span> <a class=\"backref\" href=\"#cite-ref-2-1\"",
-        "<li id=\"cite-3\"><a href=\"/sources/report/\">The report</a> <span class=\"provenance\">(Daily, <time datetime=\"2024-06-04\">4 June 2024</time>; read directly)</span> <a class=\"backref\" href=\"#cite-ref-3-1\"",
+        "<li id=\"cite-1\"><a href=\"/sources/memo/\">Memo</a> (<span class=\"provenance\">Corp; read directly</span>)</li>",
+        "<li id=\"cite-2\"><a href=\"/sources/memo/\">Memo</a>, <span class=\"locator\">p. 2</span> (<span class=\"provenance\">Corp; read directly</span>) <a class=\"backref\" href=\"#cite-ref-2-1\"",
+        "<li id=\"cite-3\"><a href=\"/sources/report/\">The report</a> (<span class=\"provenance\">Daily, <time datetime=\"2024-06-04\">4 June 2024</time>; read directly</span>) <a class=\"backref\" href=\"#cite-ref-3-1\"",
     ] {
         assert!(page.contains(want), "missing {want} in:\n{page}");
     }
@@ -94,7 +94,7 @@ fn citations_are_numbered_with_a_sources_list() {
         jane.contains("<a href=\"#cite-1\" aria-label=\"Source 1\">[1]</a>"),
         "{jane}"
     );
-    assert!(jane.contains("<li id=\"cite-1\"><a href=\"/sources/report/\">The report</a>, <span class=\"locator\">¶2</span> <span class=\"provenance\">(Daily, <time datetime=\"2024-06-04\">4 June 2024</time>; read directly)</span></li>"), "{jane}");
+    assert!(jane.contains("<li id=\"cite-1\"><a href=\"/sources/report/\">The report</a>, <span class=\"locator\">¶2</span> (<span class=\"provenance\">Daily, <time datetime=\"2024-06-04\">4 June 2024</time>; read directly</span>)</li>"), "{jane}");
     assert!(
         jane.contains("<li id=\"cite-2\"><a href=\"/sources/report/\">The report</a>"),
         "{jane}"
@@ -378,8 +378,8 @@ fn every_numbered_source_says_how_the_dossier_knows_it() {
     for want in [
         "<li id=\"cite-1\"><a href=\"/sources/report/\">Chips went to X first</a> <span class=\"original-title\" lang=\"zh-Hant\">芯片先給X</span>, ",
         "<span class=\"locator\"><a class=\"at-source\" href=\"https://news.example/a?b=1#:~:text=%E5%85%88%E7%B5%A6%20X%2C%20%E5%86%8D%E7%B5%A6%E7%89%B9%E6%96%AF%E6%8B%89\" rel=\"noopener\">¶2</a></span>",
-        "<span class=\"provenance\">(Daily, <time datetime=\"2024-06-05\">5 June 2024</time>, Traditional Chinese; read directly; <a href=\"https://news.example/a?b=1\" rel=\"noopener\">news.example</a>; <a href=\"https://archive.example/a\" rel=\"noopener\">archived copy</a>; retrieved <time datetime=\"2024-07-01\">1 July 2024</time>)</span>",
-        "<li id=\"cite-2\"><a href=\"/sources/memo/\">The memo</a> <span class=\"provenance\">(<time datetime=\"2023-12\">December 2023</time>, English; known through <a href=\"/sources/report/\">Chips went to X first</a>)</span></li>",
+        " (<span class=\"provenance\">Daily, <time datetime=\"2024-06-05\">5 June 2024</time>, Traditional Chinese; read directly; <a href=\"https://news.example/a?b=1\" rel=\"noopener\">news.example</a>; <a href=\"https://archive.example/a\" rel=\"noopener\">archived copy</a>; retrieved <time datetime=\"2024-07-01\">1 July 2024</time></span>)",
+        "<li id=\"cite-2\"><a href=\"/sources/memo/\">The memo</a> (<span class=\"provenance\"><time datetime=\"2023-12\">December 2023</time>, English; known through <a href=\"/sources/report/\">Chips went to X first</a></span>)</li>",
     ] {
         assert!(en.contains(want), "missing {want} in:\n{en}");
     }
@@ -387,9 +387,9 @@ fn every_numbered_source_says_how_the_dossier_knows_it() {
     let zh = run.page("zh-hant/events/e/index.html");
     for want in [
         // (The source's page is not translated: the link says it leads to English.)
-        "<li id=\"cite-1\"><a href=\"/sources/report/\" hreflang=\"en\">芯片先給X</a> <span class=\"lang-mark\" lang=\"en\">(English)</span>, ",
-        "（Daily，<time datetime=\"2024-06-05\">2024年6月5日</time>，繁體中文；直接閱讀；",
-        "（<time datetime=\"2023-12\">2023年12月</time>，英文；經由<a href=\"/sources/report/\" hreflang=\"en\">芯片先給X</a>",
+        "<li id=\"cite-1\"><a href=\"/sources/report/\" hreflang=\"en\">芯片先給X</a> <span class=\"lang-mark\" lang=\"en\">(English)</span>，",
+        "（<span class=\"provenance\">Daily，<time datetime=\"2024-06-05\">2024年6月5日</time>，繁體中文；直接閱讀；",
+        "（<span class=\"provenance\"><time datetime=\"2023-12\">2023年12月</time>，英文；經由<a href=\"/sources/report/\" hreflang=\"en\">芯片先給X</a>",
     ] {
         assert!(zh.contains(want), "missing {want} in:\n{zh}");
     }

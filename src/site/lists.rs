@@ -142,15 +142,16 @@ impl<'l, 'a> Heads<'l, 'a> {
             );
             ways.push(said.into_bytes());
         }
-        let mut provenance = b"<span class=\"provenance\">".to_vec();
-        provenance.extend_from_slice(text(words.get("paren_open")).as_slice());
+        // The bracket opens outside the span: its space (in English) is not the span's.
+        let mut provenance = text(words.get("paren_open"));
+        provenance.extend_from_slice(b"<span class=\"provenance\">");
         provenance.extend_from_slice(&facts.join(text(words.get("comma")).as_slice()));
         if !facts.is_empty() {
             provenance.extend_from_slice(&text(words.get("semicolon")));
         }
         provenance.extend_from_slice(&ways.join(text(words.get("semicolon")).as_slice()));
-        provenance.extend_from_slice(&text(words.get("paren_close")));
         provenance.extend_from_slice(b"</span>");
+        provenance.extend_from_slice(&text(words.get("paren_close")));
         SourceHead {
             title: title.into_boxed_slice(),
             provenance: provenance.into_boxed_slice(),
@@ -264,7 +265,8 @@ pub(super) fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink]) -> String
                 (None, None) => {}
             }
             if let Some(quote) = m.quote().filter(|s| !s.is_empty()) {
-                out.extend_from_slice(b": <q>");
+                escape_bytes(&mut out, loc.words.get("colon"));
+                out.extend_from_slice(b"<q>");
                 escape_bytes(&mut out, quote);
                 out.extend_from_slice(b"</q>");
             }
@@ -329,7 +331,8 @@ pub(super) fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown:
             .and_then(|q| head.url.as_deref().map(|u| text_fragment_url(u, q)));
         let at = c.at.as_deref().filter(|s| !s.is_empty());
         if at.is_some() || fragment.is_some() {
-            out.extend_from_slice(b", <span class=\"locator\">");
+            escape_bytes(&mut out, loc.words.get("comma"));
+            out.extend_from_slice(b"<span class=\"locator\">");
             if let Some(href) = &fragment {
                 out.extend_from_slice(b"<a class=\"at-source\" href=\"");
                 escape_bytes(&mut out, href);
@@ -342,7 +345,8 @@ pub(super) fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown:
             out.extend_from_slice(b"</span>");
         }
         if let Some(quote) = c.quote.as_deref().filter(|s| !s.is_empty()) {
-            out.extend_from_slice(b": <q");
+            escape_bytes(&mut out, loc.words.get("colon"));
+            out.extend_from_slice(b"<q");
             if let Some(language) = &head.other_language {
                 lang_attr(&mut out, language);
             }
@@ -350,7 +354,6 @@ pub(super) fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown:
             escape_bytes(&mut out, quote);
             out.extend_from_slice(b"</q>");
         }
-        out.push(b' ');
         out.extend_from_slice(&head.provenance);
         for (k, id) in c.refs.iter().enumerate() {
             out.extend_from_slice(b" <a class=\"backref\" href=\"#");
