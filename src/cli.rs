@@ -84,7 +84,8 @@ pub struct CheckArgs {
     pub drafts: bool,
 
     /// Fail on every open integrity gap (an uncited claim, a stale or unrecorded translation,
-    /// an unlinked person...), not only on errors.
+    /// an unlinked person...) and on every citation a source's text contradicts, not only on
+    /// errors.
     #[arg(long)]
     pub strict: bool,
 
@@ -116,7 +117,8 @@ pub struct BuildArgs {
     pub drafts: bool,
 
     /// Fail on every open integrity gap (an uncited claim, a stale or unrecorded translation,
-    /// an unlinked person...), not only on errors.
+    /// an unlinked person...) and on every citation a source's text contradicts, not only on
+    /// errors.
     #[arg(long)]
     pub strict: bool,
 

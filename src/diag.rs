@@ -110,6 +110,12 @@ impl Diagnostic {
         self
     }
 
+    /// The same problem, named in `file` (a path the user knows it by).
+    pub(crate) fn in_file(mut self, file: String) -> Self {
+        self.0.file = file;
+        self
+    }
+
     /// The same problem, reported as a warning.
     pub(crate) fn into_warning(mut self) -> Self {
         self.0.severity = Severity::Warning;

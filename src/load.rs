@@ -130,38 +130,58 @@ pub(crate) fn read_text(root: &Path, path: &Path) -> Result<SourceFile, Diagnost
 pub fn load_texts(root: &Path, given: Option<&Path>, content: &Content) -> (Texts, Vec<Diagnostic>) {
     let _span = tracing::info_span!("texts").entered();
     let mut diags = Vec::new();
-    let named = content.index.as_ref().and_then(|f| {
+    let index = content.index.as_ref();
+    let named = index.and_then(|f| {
         crate::frontmatter::Document::parse(&f.rel_path, &f.text)
             .ok()
             .and_then(|d| d.str_field("texts").map(str::to_string))
     });
-    let (dir, shown, required) = match (given, &named) {
-        (Some(dir), _) => (dir.to_path_buf(), dir.display().to_string(), Some("--texts")),
-        (None, Some(name)) => (root.join(name), name.clone(), Some("content/_index.md")),
-        (None, None) => (root.join("texts"), "texts".to_string(), None),
+    let (dir, shown) = match (given, &named) {
+        (Some(dir), _) => (dir.to_path_buf(), dir.display().to_string()),
+        (None, Some(name)) => (root.join(name), name.clone()),
+        (None, None) => (root.join("texts"), "texts".to_string()),
     };
     if !dir.is_dir() {
-        if let Some(by) = required {
-            diags.push(
-                Diagnostic::error(by, format!("there is no folder `{shown}` for the sources' texts"))
-                    .with_help("name the folder that holds the texts the sources' `text:` fields name"),
-            );
+        let message = format!("there is no folder `{shown}` for the sources' texts");
+        let help =
+            "the sources' citations are not verified; name the folder that holds the texts their `text:` fields name";
+        match (given, index.filter(|_| named.is_some())) {
+            // Asked for on the command line: a mistake to correct before anything is built.
+            (Some(_), _) => diags.push(Diagnostic::error("--texts", message).with_help(help)),
+            // Named in the settings, and absent where the dossier is built (a public checkout
+            // without the private texts): the citations stay unverified.
+            (None, Some(f)) => {
+                let yaml_start = f.text.find('\n').map_or(0, |i| i + 1);
+                let at = [crate::frontmatter::PathSeg::Key("texts")];
+                let (line, col, width) = crate::frontmatter::locate(&f.text, yaml_start, &at).unwrap_or((1, 1, 1));
+                diags.push(
+                    Diagnostic::warning(&f.rel_path, message)
+                        .at(&f.text, line, col, width)
+                        .with_help(help),
+                );
+            }
+            _ => {}
         }
         return (Texts::default(), diags);
     }
     let mut files = Vec::new();
-    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+    let mut walker = WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter();
+    while let Some(entry) = walker.next() {
         match entry {
-            Ok(e) if e.file_type().is_file() && !is_hidden(&e.file_name().to_string_lossy()) => {
-                files.push(e.into_path());
+            // Hidden files and folders (`.git`) are not texts.
+            Ok(e) if e.depth() > 0 && is_hidden(&e.file_name().to_string_lossy()) => {
+                if e.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
             }
+            Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
             Ok(_) => {}
-            Err(e) => diags.push(walk_error(root, &dir, &e)),
+            Err(e) => diags.push(walk_error(root, &dir, &e).into_warning()),
         }
     }
     let read: Vec<Result<SourceFile, Diagnostic>> = files.par_iter().map(|p| read_text(&dir, p)).collect();
     let mut texts = Texts {
-        dir: Some(shown),
+        dir: Some(shown.clone()),
         files: Default::default(),
     };
     for r in read {
@@ -169,7 +189,12 @@ pub fn load_texts(root: &Path, given: Option<&Path>, content: &Content) -> (Text
             Ok(f) => {
                 texts.files.insert(f.rel_path, f.text);
             }
-            Err(d) => diags.push(d),
+            // A file no source may name is no reason to stop: a source that names it is
+            // reported as without its text.
+            Err(d) => {
+                let file = format!("{}/{}", shown.trim_end_matches('/'), d.file);
+                diags.push(d.into_warning().in_file(file));
+            }
         }
     }
     (texts, diags)

@@ -325,6 +325,7 @@ pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
         cite_numbers: HashMap::new(),
         quoted_from: 0,
         quoting: Vec::new(),
+        code_spans: Vec::new(),
         depth: 0,
     };
     for seed in &body.seed {
@@ -415,6 +416,8 @@ struct Renderer<'a> {
     /// The citation sites of the block whose sentences may quote: each with the stretch of
     /// the block before it since the last citation, and its numbered citations.
     quoting: Vec<(usize, Range<usize>, Vec<usize>)>,
+    /// Where the block's code spans are: their quotation marks quote nothing.
+    code_spans: Vec<Range<usize>>,
     /// How many blocks are open: 0 between top-level blocks.
     depth: usize,
 }
@@ -576,7 +579,9 @@ impl<'a> Renderer<'a> {
             }
             Event::End(TagEnd::Link) => self.close_link(),
             Event::Code(t) => {
+                let at = self.block.len();
                 self.push_plain(&t);
+                self.code_spans.push(at..self.block.len());
                 self.events.push(Event::Code(t));
             }
             Event::SoftBreak if self.joins_across(&range) => {}
@@ -666,6 +671,7 @@ impl<'a> Renderer<'a> {
             }
         }
         self.block.clear();
+        self.code_spans.clear();
         self.quoted_from = 0;
     }
 
@@ -1193,14 +1199,23 @@ impl<'a> Renderer<'a> {
             // A citation after a full stop belongs to the sentence before it.
             let end = self.block[..range.end].trim_end().len();
             let sentence = starts.iter().copied().filter(|&s| s < end).max().unwrap_or(0);
-            let region = &self.block[range.start.max(sentence)..range.end];
-            let quotes: Vec<String> = crate::texts::quotations(region)
+            let start = range.start.max(sentence);
+            let mut region = self.block[start..range.end].to_string();
+            for code in &self.code_spans {
+                if code.start >= start && code.end <= range.end {
+                    region.replace_range(code.start - start..code.end - start, &" ".repeat(code.len()));
+                }
+            }
+            let quotes: Vec<String> = crate::texts::quotations(&region)
                 .into_iter()
                 .map(str::to_string)
                 .collect();
+            // A link to the words' place in the source is made only where the bracket cites
+            // one source: which of several has them is not known here.
+            let one_source = citations.len() == 1;
             for c in citations {
                 let c = &mut self.out.citations[c];
-                if c.fragment.is_none() {
+                if c.fragment.is_none() && one_source {
                     c.fragment = quotes.first().cloned();
                 }
             }

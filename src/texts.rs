@@ -182,7 +182,7 @@ pub fn normalize(text: &str) -> String {
             continue;
         }
         // A run of ASCII but white space is copied as it is.
-        out.push_str(&text[run..i]);
+        push_run(&mut out, &text[run..i]);
         if b.is_ascii() {
             i += 1;
         } else {
@@ -192,13 +192,30 @@ pub fn normalize(text: &str) -> String {
         }
         run = i;
     }
-    out.push_str(&text[run..]);
+    push_run(&mut out, &text[run..]);
     out
+}
+
+/// Appends a run of ASCII, a run of hyphens made one (`--` and `---`, which typographers and
+/// Markdown's smart punctuation make a dash, compare as one `-`).
+fn push_run(out: &mut String, run: &str) {
+    let joins_a_hyphen = run.starts_with('-') && out.ends_with('-');
+    if !run.contains("--") && !joins_a_hyphen {
+        out.push_str(run);
+        return;
+    }
+    for c in run.chars() {
+        if !(c == '-' && out.ends_with('-')) {
+            out.push(c);
+        }
+    }
 }
 
 /// Appends what one character (white space or not ASCII) normalises to.
 fn normalize_char(c: char, out: &mut String) {
-    if c.is_whitespace() {
+    // White space, and the invisible marks of HTML pages: soft hyphens, zero-width spaces and
+    // joiners, byte-order marks.
+    if c.is_whitespace() || matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}') {
         return;
     }
     let c = match c {
@@ -215,7 +232,9 @@ fn normalize_char(c: char, out: &mut String) {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         c => c,
     };
-    out.push(c);
+    if !(c == '-' && out.ends_with('-')) {
+        out.push(c);
+    }
 }
 
 /// A quotation cut into the parts that must occur in order: at each ellipsis and bracketed
@@ -252,6 +271,15 @@ pub fn quote_parts(quote: &str) -> Vec<String> {
         }
     }
     cut(&mut current, &mut parts);
+    // Punctuation that closes a quotation may be the citing sentence's ("delays," he said).
+    if let Some(last) = parts.last_mut() {
+        while last.ends_with([',', '.', ';', ':']) {
+            last.pop();
+        }
+        if last.is_empty() {
+            parts.pop();
+        }
+    }
     parts
 }
 
@@ -315,9 +343,18 @@ pub fn quotations(prose: &str) -> Vec<&str> {
         };
         let after = &rest[i + open.len_utf8()..];
         let Some(end) = after.find(close) else {
-            break;
+            // A mark that opens nothing (a lone `"`): the ones after it may.
+            rest = after;
+            continue;
         };
-        let quoted = after[..end].trim();
+        // An opening mark that is never closed (a lone `"` made “ by smart punctuation) is
+        // not the start: the last one before the closing mark is.
+        let inside = &after[..end];
+        let quoted = match (open == close, inside.rfind(open)) {
+            (false, Some(k)) => &inside[k + open.len_utf8()..],
+            _ => inside,
+        }
+        .trim();
         if !quoted.is_empty() {
             out.push(quoted);
         }
@@ -387,6 +424,19 @@ mod tests {
             &normalize("６月５日，消息"),
             &quote_parts("6月5日,消息")
         ));
+        // Dashes typed as hyphens, invisible marks, a comma the citing sentence put inside.
+        assert!(contains_parts(
+            &normalize("set with --name=x"),
+            &quote_parts("set with –name=x")
+        ));
+        assert!(contains_parts(
+            &normalize("the com\u{AD}pany said\u{200B} so"),
+            &quote_parts("company said so")
+        ));
+        assert!(contains_parts(
+            &normalize("faced delays and more"),
+            &quote_parts("faced delays,")
+        ));
     }
 
     #[test]
@@ -397,6 +447,7 @@ mod tests {
         );
         assert!(quotations("Tesla’s order").is_empty());
         assert!(quotations("an “unclosed quote").is_empty());
+        assert_eq!(quotations("The \" mark, and “wrong words” here"), ["wrong words"]);
     }
 
     #[test]

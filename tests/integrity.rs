@@ -359,7 +359,8 @@ fn a_note_shows_the_gaps_it_explains_in_its_language() {
         .file("content/claims/single.md", claim)
         .file("content/claims/other.md", &claim.replace("Single", "Other"))
         .file("content/claims/single.zh-Hant.md", "---\ntitle: 單一\ngaps: { one_source: 只有一份報導。 }\n---\n")
-        .file("content/claims/other.zh-Hant.md", "---\ntitle: 其他\n---\n");
+        .file("content/claims/other.zh-Hant.md", "---\ntitle: 其他\n---\n")
+        .file("content/claims/third.md", &claim.replace("Single", "Third").replace("Only one", "Just one"));
     let run = f.build(&[]);
     run.ok();
     let en = run.page("claims/single/index.html");
@@ -378,7 +379,8 @@ fn a_note_shows_the_gaps_it_explains_in_its_language() {
     let report = run.page("zh-hant/integrity/index.html");
     assert!(report.contains("<dd>只有一份報導。</dd>"), "{report}");
     assert!(
-        report.contains("<dd lang=\"en\">Only one report exists.</dd>"),
+        report.contains("<dd lang=\"en\">Only one report exists.</dd>")
+            && report.contains("<dd lang=\"en\">Just one report exists.</dd>"),
         "{report}"
     );
 }

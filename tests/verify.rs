@@ -183,14 +183,31 @@ fn texts_come_from_the_flag_or_the_settings_and_a_named_folder_must_exist() {
         "content/_index.md",
         "---\ntitle: Test dossier\nbase_url: https://example.org/\ntexts: nowhere\n---\n",
     );
-    let run = check(&f, &[]);
+    // A folder the settings name but this checkout lacks (a public clone without the private
+    // texts) leaves the citations unverified: a warning at the setting, even with --strict.
+    check(&f, &["--strict"]).ok().reports(
+        "content/_index.md:4:8",
+        "warning: there is no folder `nowhere` for the sources' texts",
+    );
+    // A folder asked for on the command line must exist.
+    let run = check(&f, &["--texts", "/nonexistent/texts"]);
     assert_ne!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr
-            .contains("there is no folder `nowhere` for the sources' texts"),
+        run.stderr.contains("there is no folder `/nonexistent/texts`"),
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn files_no_source_names_do_not_stop_a_build() {
+    // A hidden folder (a repository's own) is skipped; a file that is not UTF-8 is a warning.
+    let f = dossier("---\ntitle: C\ncites:\n  - { source: report, at: \"¶2\" }\n---\n")
+        .bytes("texts/.git/objects/ab/cd", b"\xff\xfe binary")
+        .bytes("texts/scan.pdf", b"%PDF-1.4 \xff\xd8");
+    let run = check(&f, &["--strict"]);
+    run.ok().reports("texts/scan.pdf", "warning: ");
+    assert!(!run.stderr.contains(".git"), "{}", run.stderr);
 }
 
 #[test]
@@ -220,4 +237,24 @@ fn the_integrity_report_opens_with_the_counts() {
         page.contains("Sources verified against their text: 0 of 3</p>"),
         "{page}"
     );
+}
+
+#[test]
+fn what_cannot_be_known_wrong_is_not_reported_wrong() {
+    // A bracket citing a source without its text as well: the words may be in that one.
+    let f = dossier("---\ntitle: C\n---\nMusk said “no room at all” [@report, ¶2; @unread].\n");
+    let run = check(&f, &["--strict"]);
+    run.ok();
+    assert!(!run.stderr.contains("no room"), "{}", run.stderr);
+    // Quotation marks in code quote nothing; the words quoted after a lone mark are checked.
+    let f = dossier("---\ntitle: C\n---\nThe `\"` mark and `\"x\"` [@report, ¶2].\n");
+    check(&f, &["--strict"]).ok();
+    let f = dossier("---\ntitle: C\n---\nThe \" mark, then “wrong words” [@report, ¶2].\n");
+    check(&f, &["--strict"]).fails(1).reports(
+        "content/events/c.md:4:33",
+        "error: “wrong words” is not in ¶2 of `report`",
+    );
+    // Latin words in a Chinese source are looked for in its own text.
+    let f = dossier("---\ntitle: C\n---\n馬斯克要英偉達先給「X」供貨[@report-zh, ¶1]。\n");
+    check(&f, &["--strict"]).ok();
 }

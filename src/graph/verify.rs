@@ -49,7 +49,7 @@ struct Text<'t> {
 }
 
 impl Text<'_> {
-    /// The paragraph numbers (from 1) of those that hold every part of a quotation.
+    /// The number (from 1) of the first paragraph that holds every part of a quotation.
     fn find(&self, parts: &[String]) -> Option<usize> {
         self.normalised
             .iter()
@@ -249,10 +249,12 @@ impl Verifier<'_> {
     /// sources it cites.
     fn body(&self, file: &str, text: &str, sites: &[CiteSite], out: &mut Verification) {
         for site in sites {
+            if site.items.iter().all(|c| self.texts[c.source].is_none()) {
+                continue;
+            }
             let cited: Vec<Cited> = site
                 .items
                 .iter()
-                .filter(|c| self.texts[c.source].is_some())
                 .map(|c| Cited {
                     source: c.source,
                     at: c.at.as_deref(),
@@ -286,22 +288,23 @@ impl Verifier<'_> {
                 continue;
             }
             let mut misses = Vec::new();
-            let mut unverifiable = None;
+            let (mut unverifiable, mut unknown) = (None, false);
             let mut found = false;
             for (c, range) in group.iter().zip(&ranges) {
                 match self.find_quote(c, quote, &parts, range.clone()) {
                     Found::Yes => found = true,
                     Found::Elsewhere(d) => misses.push(d),
                     Found::Unverifiable(d) => unverifiable = Some(d),
+                    Found::Unknown => unknown = true,
                 }
             }
-            if found {
-                continue;
-            }
-            if let Some(d) = misses.into_iter().next() {
-                out.failed.push(d);
-            } else if let Some(d) = unverifiable {
-                out.notices.push(d);
+            // The words may be in a source of the bracket whose text is not at hand, or
+            // cannot be compared: then they are not known to be wrong.
+            match (found, unknown, misses.into_iter().next(), unverifiable) {
+                (true, ..) | (false, true, _, None) => {}
+                (false, false, Some(miss), None) => out.failed.push(miss),
+                (false, _, _, Some(d)) => out.notices.push(d),
+                (false, false, None, None) => {}
             }
         }
     }
@@ -315,7 +318,11 @@ impl Verifier<'_> {
         let count = text.paragraphs.len();
         match texts::paragraph_range(at)? {
             Ok(range) if *range.end() <= count => Some(range),
-            Ok(range) => {
+            Ok(_) => {
+                let last = match count {
+                    0 => String::new(),
+                    n => format!("; its last opens “{}”", text.opening(n)),
+                };
                 let d = Diagnostic::error(
                     c.file,
                     format!(
@@ -324,11 +331,9 @@ impl Verifier<'_> {
                     ),
                 )
                 .with_help(format!(
-                    "paragraphs are the text's blocks between blank lines (or its lines, when it has no blank line){}; its last opens “{}”",
+                    "paragraphs are the text's blocks between blank lines (or its lines, when it has no blank line){}{last}",
                     self.skip_note(c.source),
-                    if count > 0 { text.opening(count) } else { String::new() }
                 ));
-                let _ = range;
                 out.failed.push(c.at_place.put(d, c.text));
                 None
             }
@@ -359,10 +364,18 @@ impl Verifier<'_> {
         range: Option<std::ops::RangeInclusive<usize>>,
     ) -> Found {
         let Some(text) = &self.texts[c.source] else {
-            return Found::Yes;
+            return Found::Unknown;
         };
         let id = &self.dossier.notes[c.source].id;
         if texts::is_cjk_text(quote) != text.cjk {
+            // Latin words (a name, "H100") may stand in a Chinese text as they are.
+            let cited = range.clone().unwrap_or(1..=text.paragraphs.len());
+            if cited
+                .into_iter()
+                .any(|k| texts::contains_parts(&text.normalised[k - 1], parts))
+            {
+                return Found::Yes;
+            }
             return self.find_translated(c, quote, parts);
         }
         let found = match &range {
@@ -458,6 +471,8 @@ impl Verifier<'_> {
 
 enum Found {
     Yes,
+    /// The source's text is not at hand.
+    Unknown,
     /// Not where it is cited: the error to report when no other citation of the group has it.
     Elsewhere(Diagnostic),
     Unverifiable(Diagnostic),

@@ -304,7 +304,10 @@ fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
     let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    host.strip_prefix("www.").unwrap_or(host)
+    match host.strip_prefix("www.").unwrap_or(host) {
+        "" => url,
+        host => host,
+    }
 }
 
 /// Writes a page's numbered sources: each with its link, publisher, date and language, the
@@ -372,9 +375,29 @@ pub(super) fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown:
 /// directive (`#:~:text=`): browsers that know it scroll to the words and mark them. A quotation
 /// cut with `…` gives its first and last parts as the start and end of the passage.
 pub(crate) fn text_fragment_url(url: &str, quote: &str) -> String {
-    let parts: Vec<&str> = quote.split(['…']).map(str::trim).filter(|p| !p.is_empty()).collect();
-    let mut out = url.split('#').next().unwrap_or(url).to_string();
-    out.push_str("#:~:text=");
+    // Cut where `texts::quote_parts` cuts: at `…`, `...` and a bracketed insertion.
+    let mut cut = String::with_capacity(quote.len());
+    let mut in_bracket = false;
+    for c in quote.replace("...", "…").chars() {
+        match c {
+            '[' => {
+                in_bracket = true;
+                cut.push('…');
+            }
+            ']' => in_bracket = false,
+            c if !in_bracket => cut.push(c),
+            _ => {}
+        }
+    }
+    let parts: Vec<&str> = cut.split('…').map(str::trim).filter(|p| !p.is_empty()).collect();
+    // A fragment the address has already (a page that routes by it) is kept: the directive
+    // follows it, or joins the directives it has.
+    let mut out = url.to_string();
+    out.push_str(match url.split_once('#') {
+        None => "#:~:text=",
+        Some((_, fragment)) if fragment.contains(":~:") => "&text=",
+        Some(_) => ":~:text=",
+    });
     if let Some(first) = parts.first() {
         out.push_str(&fragment_encode(first));
     }
@@ -441,14 +464,27 @@ mod tests {
     fn text_fragments_encode_the_directive_syntax() {
         assert_eq!(
             text_fragment_url("https://a.example/p#top", "no room, to-day & now"),
-            "https://a.example/p#:~:text=no%20room%2C%20to%2Dday%20%26%20now"
+            "https://a.example/p#top:~:text=no%20room%2C%20to%2Dday%20%26%20now"
         );
         // A cut quotation gives the passage's start and end.
         assert_eq!(
             text_fragment_url("https://a.example/p", "has faced … delays"),
             "https://a.example/p#:~:text=has%20faced,delays"
         );
+        assert_eq!(
+            text_fragment_url("https://a.example/p", "[Tesla] will ... more"),
+            "https://a.example/p#:~:text=will,more"
+        );
+        assert_eq!(
+            text_fragment_url("https://a.example/app#/story/1", "no room"),
+            "https://a.example/app#/story/1:~:text=no%20room"
+        );
+        assert_eq!(
+            text_fragment_url("https://a.example/p#:~:text=a", "b"),
+            "https://a.example/p#:~:text=a&text=b"
+        );
         assert_eq!(host_of("https://www.cnbc.com/2024/x?y#z"), "cnbc.com");
+        assert_eq!(host_of("/local/page"), "/local/page");
         assert_eq!(host_of("https://user@news.example:8080/"), "news.example:8080");
     }
 }

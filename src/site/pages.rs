@@ -216,6 +216,7 @@ impl<'s, 'a> Pages<'s, 'a> {
             backlinks,
         } = self.mentions(i);
         let (sources, sources_html) = self.sources(body);
+        let (corrections, corrections_lang) = corrections_of(note, &dossier.notes[i], loc);
         PageView {
             id: &note.id,
             kind: note.kind,
@@ -229,9 +230,9 @@ impl<'s, 'a> Pages<'s, 'a> {
             file: &note.file,
             summary: note.common.summary.as_deref(),
             updated: note.common.updated.as_ref(),
-            corrections: corrections_of(note, &dossier.notes[i], &config.default_lang).0,
-            corrections_lang: corrections_of(note, &dossier.notes[i], &config.default_lang).1,
-            gaps: note_gaps(note, &dossier.notes[i], &config.default_lang),
+            corrections,
+            corrections_lang,
+            gaps: note_gaps(note, &dossier.notes[i], loc),
             tags: &note.common.tags,
             aliases: &note.common.aliases,
             date: note.date(),
@@ -564,18 +565,16 @@ impl<'s, 'a> Pages<'s, 'a> {
 }
 
 impl<'a> Pages<'_, 'a> {
-    /// The notes of this language that publish corrections, the most recently corrected first.
-    /// Every note that publishes corrections, whether or not it has a page in this
-    /// language: a correction concerns every reader of the dossier.
+    /// Every note that publishes corrections, the most recently corrected first, whether or
+    /// not it has a page in this language: a correction concerns every reader of the dossier.
     fn corrected(&self) -> Vec<CorrectedView<'a>> {
         let (dossier, loc) = (self.sh.dossier, self.loc);
-        let default_lang = dossier.site.config.default_lang.as_str();
         let mut shown: Vec<(&'a Note, &'a [Correction], Option<&'a str>)> = dossier
             .notes
             .iter()
             .map(|n| {
                 let shown = loc.shown(n);
-                let (corrections, lang) = corrections_of(shown, n, default_lang);
+                let (corrections, lang) = corrections_of(shown, n, loc);
                 (shown, corrections, lang)
             })
             .filter(|(_, c, _)| !c.is_empty())
@@ -598,26 +597,38 @@ fn has_code(html: &str) -> bool {
     html.contains("<pre class=\"code\"")
 }
 
-/// The corrections `shown` publishes: its own, or, for a translation that publishes none, its
-/// original's, in the original's language (which that language is, when it is not the page's).
-fn corrections_of<'a>(
+/// Which of a note's words a page in `loc`'s language shows: the translation's (`shown`)
+/// where it says them, else the original's, with their language when it is not the page's.
+fn own_or_original<'a, T: ?Sized>(
     shown: &'a Note,
     original: &'a Note,
-    default_lang: &'a str,
-) -> (&'a [Correction], Option<&'a str>) {
-    match (shown.common.corrections.is_empty(), shown.lang.is_some()) {
-        (true, true) => (&original.common.corrections, Some(default_lang)),
-        _ => (&shown.common.corrections, None),
+    loc: &Locale<'a>,
+    words: impl Fn(&'a Note) -> &'a T,
+    is_empty: impl Fn(&T) -> bool,
+) -> (&'a T, Option<&'a str>) {
+    let default_lang = loc.dossier.site.config.default_lang.as_str();
+    let translated = shown.lang.is_some() && !is_empty(words(shown));
+    match (translated, loc.is_default()) {
+        (true, _) | (false, true) => (words(if translated { shown } else { original }), None),
+        (false, false) => (words(original), Some(default_lang)),
     }
 }
 
-/// The gaps `shown` explains: its own, or, for a translation that explains none, its
-/// original's, in the original's language.
-fn note_gaps<'a>(shown: &'a Note, original: &'a Note, default_lang: &'a str) -> Vec<NoteGap<'a>> {
-    let (gaps, lang) = match (shown.common.gaps.is_empty(), shown.lang.is_some()) {
-        (true, true) => (&original.common.gaps, Some(default_lang)),
-        _ => (&shown.common.gaps, None),
-    };
+/// The corrections a page shows of a note, and their language when it is not the page's.
+fn corrections_of<'a>(shown: &'a Note, original: &'a Note, loc: &Locale<'a>) -> (&'a [Correction], Option<&'a str>) {
+    own_or_original(
+        shown,
+        original,
+        loc,
+        |n| n.common.corrections.as_slice(),
+        <[Correction]>::is_empty,
+    )
+}
+
+/// The gaps a page shows a note explains, with their reasons' language when it is not the
+/// page's.
+fn note_gaps<'a>(shown: &'a Note, original: &'a Note, loc: &Locale<'a>) -> Vec<NoteGap<'a>> {
+    let (gaps, lang) = own_or_original(shown, original, loc, |n| &n.common.gaps, |g| g.is_empty());
     gaps.iter()
         .map(|(kind, reason)| NoteGap { kind, reason, lang })
         .collect()
@@ -658,15 +669,18 @@ pub(super) fn integrity_view<'a>(sh: &Shared<'a>, loc: &Locale<'a>) -> (Vec<GapS
     let dossier = sh.dossier;
     let config = &dossier.site.config;
     let item = |g: &'a crate::graph::integrity::Gap| {
-        let own = g
-            .reason
-            .as_ref()
-            .and_then(|_| loc.shown(&dossier.notes[g.note]).common.gaps.get(g.kind.key()));
+        let original = &dossier.notes[g.note];
+        let (gaps, reason_lang) =
+            own_or_original(loc.shown(original), original, loc, |n| &n.common.gaps, |g| g.is_empty());
         GapItem {
             kind: g.kind.key(),
-            note: loc.summary(&dossier.notes[g.note]),
-            reason: own.or(g.reason.as_ref()).map(String::as_str),
-            reason_lang: (own.is_none() && !loc.is_default()).then_some(config.default_lang.as_str()),
+            note: loc.summary(original),
+            reason: gaps.get(g.kind.key()).or(g.reason.as_ref()).map(String::as_str),
+            // The original's reason where the words shown do not give one.
+            reason_lang: match gaps.get(g.kind.key()) {
+                Some(_) => reason_lang,
+                None => (!loc.is_default()).then_some(config.default_lang.as_str()),
+            },
             lang: g.lang.as_deref(),
             lang_name: g.lang.as_deref().map(|l| config.lang_name(l)),
             sources: g.sources.iter().map(|&s| loc.summary(&dossier.notes[s])).collect(),
