@@ -24,6 +24,9 @@ pub struct Session {
     root: PathBuf,
     input: BuildInput,
     load_diags: Vec<Diagnostic>,
+    /// What reading the sources' texts found, kept apart: the texts are read once, when the
+    /// session starts, and their problems stay whatever else is read again.
+    texts_diags: Vec<Diagnostic>,
     cache: Cache,
 }
 
@@ -49,7 +52,6 @@ impl Session {
         let (theme, theme_diags) = load_theme(root);
         load_diags.extend(theme_diags);
         let (texts, texts_diags) = load_texts(root, texts, &content);
-        load_diags.extend(texts_diags);
         Session {
             root: root.to_path_buf(),
             input: BuildInput {
@@ -61,6 +63,7 @@ impl Session {
                 texts,
             },
             load_diags,
+            texts_diags,
             cache: Cache::for_rebuilds(),
         }
     }
@@ -180,6 +183,7 @@ impl Session {
     /// (see `build::build_cached`).
     pub(crate) fn build_then(&mut self, pages_ready: &dyn Fn(&OutputTree)) -> Outcome {
         let mut diags = self.load_diags.clone();
+        diags.extend(self.texts_diags.iter().cloned());
         let load_failed = diags.iter().any(Diagnostic::is_error);
         let ready = |tree: &OutputTree| {
             if !load_failed {

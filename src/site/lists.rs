@@ -95,8 +95,38 @@ impl<'l, 'a> Heads<'l, 'a> {
             };
             facts.push(text(name));
         }
-        let mut ways: Vec<Vec<u8>> = Vec::new();
         let via = s.via.as_deref().and_then(|v| loc.dossier.by_id.get(v).copied());
+        let ways = self.ways_known(s, via);
+        // The bracket opens outside the span: its space (in English) is not the span's.
+        let mut provenance = text(words.get("paren_open"));
+        provenance.extend_from_slice(b"<span class=\"provenance\">");
+        provenance.extend_from_slice(&facts.join(text(words.get("comma")).as_slice()));
+        if !facts.is_empty() {
+            provenance.extend_from_slice(&text(words.get("semicolon")));
+        }
+        provenance.extend_from_slice(&ways.join(text(words.get("semicolon")).as_slice()));
+        provenance.extend_from_slice(b"</span>");
+        provenance.extend_from_slice(&text(words.get("paren_close")));
+        SourceHead {
+            title: title.into_boxed_slice(),
+            provenance: provenance.into_boxed_slice(),
+            other_language: language.filter(|&l| l != loc.lang).map(Box::from),
+            cjk: language.is_some_and(crate::texts::is_cjk_language),
+            url: s.url.as_deref().map(Box::from),
+            via,
+        }
+    }
+
+    /// How the dossier knows a source: read directly or through `via`, its address, archived
+    /// copy and retrieval date, each written in the page's language.
+    fn ways_known(&self, s: &crate::model::Source, via: Option<usize>) -> Vec<Vec<u8>> {
+        let (loc, words) = (self.loc, self.loc.words);
+        let text = |t: &str| {
+            let mut e = Vec::with_capacity(t.len());
+            escape_bytes(&mut e, t);
+            e
+        };
+        let mut ways: Vec<Vec<u8>> = Vec::new();
         match via {
             Some(v) => {
                 let mut link = Vec::new();
@@ -142,24 +172,7 @@ impl<'l, 'a> Heads<'l, 'a> {
             );
             ways.push(said.into_bytes());
         }
-        // The bracket opens outside the span: its space (in English) is not the span's.
-        let mut provenance = text(words.get("paren_open"));
-        provenance.extend_from_slice(b"<span class=\"provenance\">");
-        provenance.extend_from_slice(&facts.join(text(words.get("comma")).as_slice()));
-        if !facts.is_empty() {
-            provenance.extend_from_slice(&text(words.get("semicolon")));
-        }
-        provenance.extend_from_slice(&ways.join(text(words.get("semicolon")).as_slice()));
-        provenance.extend_from_slice(b"</span>");
-        provenance.extend_from_slice(&text(words.get("paren_close")));
-        SourceHead {
-            title: title.into_boxed_slice(),
-            provenance: provenance.into_boxed_slice(),
-            other_language: language.filter(|&l| l != loc.lang).map(Box::from),
-            cjk: language.is_some_and(crate::texts::is_cjk_language),
-            url: s.url.as_deref().map(Box::from),
-            via,
-        }
+        ways
     }
 
     /// Note `i`'s head, recorded as a dependency of the page being rendered.
