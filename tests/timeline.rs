@@ -192,12 +192,121 @@ fn the_svg_is_well_formed_xml() {
     let doc = roxmltree::Document::parse(&page[start..end]).expect("the SVG is well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
-    assert_eq!(root.attribute("role"), Some("img"));
+    // Not an image: the links in it are real, focusable and announced by their names.
+    assert_eq!(root.attribute("role"), None);
     let conflicts = root
         .descendants()
-        .filter(|n| n.attribute("class") == Some("transfer conflict"))
+        .filter(|n| matches!(n.attribute("class"), Some("transfer certain" | "transfer possible")))
+        .filter(|n| n.parent().is_some_and(|a| a.tag_name().name() == "a"))
         .count();
     assert_eq!(conflicts, 2, "both transfers are conflicts");
+    for link in root.descendants().filter(|n| n.tag_name().name() == "a") {
+        assert!(link.attribute("aria-label").is_some_and(|l| !l.is_empty()) || link.descendants().any(|n| n.is_text()));
+    }
+}
+
+/// One organization where six people hold a position each, over the same years, and a
+/// transfer over a span of time through a certain and one through a possible conflict.
+fn crowded() -> Fixture {
+    let mut f = Fixture::new()
+        .file("content/organizations/tesla.md", "---\nname: Tesla\n---\n")
+        .file("content/organizations/x.md", "---\nname: X\n---\n")
+        .file(
+            "content/events/move.md",
+            "---\ntitle: Chips move from Tesla to X\ndate: 2023-03/2024-06\nfrom: tesla\nto: x\n---\n",
+        )
+        .file(
+            "content/events/later.md",
+            "---\ntitle: Cash moves from X to Tesla\ndate: 2025-03\nfrom: x\nto: tesla\n---\n",
+        );
+    for (k, role) in ["CEO", "chair", "director", "CFO", "investor", "founder"]
+        .iter()
+        .enumerate()
+    {
+        let kind = match *role {
+            "CEO" | "CFO" => "officer",
+            "chair" => "chair",
+            "director" => "director",
+            "investor" => "investor",
+            _ => "founder",
+        };
+        // The first holds a position at X during the first transfer (a certain conflict);
+        // the last one from about the month of the second (a possible one).
+        let also = match k {
+            0 => "\n  - { org: x, role: owner, type: owner, from: \"2019\", to: \"2024-12\" }",
+            5 => "\n  - { org: x, role: adviser, type: other, from: \"2025-03~\" }",
+            _ => "",
+        };
+        f = f.file(
+            &format!("content/people/p{k}.md"),
+            &format!("---\nname: Person {k}\nroles:\n  - {{ org: tesla, role: {role}, type: {kind}, from: \"2018\" }}{also}\n---\n"),
+        );
+    }
+    f
+}
+
+#[test]
+fn the_chart_gives_each_role_its_own_labelled_row() {
+    let f = crowded();
+    let run = f.build(&[]);
+    run.ok();
+    let page = run.page("timeline/index.html");
+    let start = page.find("<svg").unwrap();
+    let end = page.find("</svg>").unwrap() + "</svg>".len();
+    let doc = roxmltree::Document::parse(&page[start..end]).expect("the SVG is well-formed XML");
+    let num = |n: roxmltree::Node, a: &str| n.attribute(a).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let rows: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("role-row"))
+        .collect();
+    assert_eq!(rows.len(), 8, "six roles at Tesla, two at X");
+    let mut bars = Vec::new();
+    for row in &rows {
+        let label = row
+            .children()
+            .find(|n| n.attribute("class") == Some("role-label"))
+            .and_then(|n| n.text())
+            .unwrap_or_default();
+        assert!(label.starts_with("Person "), "every bar is labelled: {label:?}");
+        let bar = row.children().find(|n| n.tag_name().name() == "rect").expect("a bar");
+        bars.push((num(bar, "x"), num(bar, "y"), num(bar, "width"), num(bar, "height")));
+    }
+    for (i, a) in bars.iter().enumerate() {
+        for b in &bars[i + 1..] {
+            let apart = a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0 || a.1 + a.3 <= b.1 || b.1 + b.3 <= a.1;
+            assert!(apart, "bars {a:?} and {b:?} overlap");
+        }
+    }
+    // Certain and possible conflicts are drawn differently, and say so in their names.
+    let transfer = |class: &str| {
+        doc.descendants()
+            .filter(|n| n.parent().is_some_and(|a| a.tag_name().name() == "a"))
+            .find(|n| n.attribute("class") == Some(class))
+            .unwrap_or_else(|| panic!("no {class} in {page}"))
+    };
+    let certain = transfer("transfer certain");
+    assert!(
+        certain
+            .parent()
+            .and_then(|a| a.attribute("aria-label"))
+            .unwrap_or_default()
+            .contains("Certain conflict of interest")
+    );
+    let css = run.page("style.css");
+    let rule = |sel: &str| css.lines().find(|l| l.starts_with(sel)).unwrap_or_default().to_string();
+    assert_ne!(rule(".timeline-svg .transfer.certain"), "");
+    assert_ne!(
+        rule(".timeline-svg .transfer.certain"),
+        rule(".timeline-svg .transfer.possible")
+    );
+    assert!(rule(".timeline-svg .transfer.possible").contains("stroke-dasharray"));
+    // The event over fifteen months is drawn over them.
+    assert!(
+        doc.descendants().any(|n| n.attribute("class") == Some("span")),
+        "{page}"
+    );
+    // A legend says what each mark means.
+    assert!(page.contains("<g class=\"legend\""), "{page}");
 }
 
 #[test]

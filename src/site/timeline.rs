@@ -223,10 +223,17 @@ type Transfer<'a> = (usize, usize, usize, &'a DateSpan);
 /// The picture's geometry, in SVG user units: the lane names to the left of `LEFT`, the axis
 /// `WIDTH` long after them, the years in a band `TOP` high above the lanes, each lane `LANE_H`
 /// high.
-const LEFT: f64 = 170.0;
-const WIDTH: f64 = 640.0;
-const LANE_H: f64 = 56.0;
+/// The left column (each lane's organization and each role's holder and title), the time
+/// axis's width, a lane's heading, a role's row, and the room above the first lane.
+const LEFT: f64 = 300.0;
+const WIDTH: f64 = 600.0;
+const HEAD_H: f64 = 26.0;
+const ROW_H: f64 = 20.0;
 const TOP: f64 = 40.0;
+/// The legend's height, below the lanes.
+const LEGEND_H: f64 = 70.0;
+/// The most characters a role's label shows in the left column (its title says it whole).
+const LABEL_CHARS: usize = 46;
 
 /// The timeline as a picture: one lane per organization named by a transfer or a role in the
 /// period, bars for the roles people hold there, an arrow for each transfer (red when it is a
@@ -236,14 +243,16 @@ pub(crate) fn svg(loc: &Locale<'_>, order: &[usize], conflicts: &Conflicts) -> O
     let transfers = transfers(loc.dossier, order);
     let axis = Axis::of(loc.dossier, order)?;
     let lanes = Lanes::of(loc.dossier, &transfers, conflicts)?;
-    let height = TOP + LANE_H * lanes.orgs.len() as f64 + 30.0;
+    let bottom = lanes.bottom();
+    let height = bottom + LEGEND_H;
     let mut s = String::new();
     svg_head(&mut s, loc, &axis, &lanes, height);
-    svg_years(&mut s, &axis, height);
+    svg_years(&mut s, &axis, bottom);
     for k in 0..lanes.orgs.len() {
         svg_lane(&mut s, loc, &axis, &lanes, k);
     }
     svg_transfers(&mut s, loc, &axis, &lanes, &transfers, conflicts);
+    svg_legend(&mut s, loc, bottom + 14.0);
     s.push_str("</svg>\n");
     Some(s)
 }
@@ -368,9 +377,22 @@ impl<'a> Lanes<'a> {
         })
     }
 
-    /// The top of an organization's lane, if it has one.
+    /// The top of lane `k`: each lane is a heading and a row for each role held there.
+    fn top(&self, k: usize) -> f64 {
+        TOP + self.roles_at[..k]
+            .iter()
+            .map(|roles| HEAD_H + ROW_H * roles.len() as f64 + 8.0)
+            .sum::<f64>()
+    }
+
+    /// Below the last lane.
+    fn bottom(&self) -> f64 {
+        self.top(self.orgs.len())
+    }
+
+    /// Where an arrow meets an organization's lane (under its heading), if it has one.
     fn y(&self, o: usize) -> Option<f64> {
-        self.lane_of.get(&o).map(|&k| TOP + LANE_H * k as f64)
+        self.lane_of.get(&o).map(|&k| self.top(k) + HEAD_H - 8.0)
     }
 }
 
@@ -399,7 +421,7 @@ fn svg_head(s: &mut String, loc: &Locale<'_>, axis: &Axis, lanes: &Lanes<'_>, he
     let w = loc.words;
     let _ = writeln!(
         s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline-svg\" viewBox=\"0 0 {} {height}\" role=\"img\" aria-labelledby=\"timeline-svg-title timeline-svg-desc\">",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline-svg\" viewBox=\"0 0 {} {height}\" aria-labelledby=\"timeline-svg-title\" aria-describedby=\"timeline-svg-desc\">",
         LEFT + WIDTH + 20.0
     );
     let (lo_text, hi_text) = (axis.lo_year.to_string(), axis.hi_year.to_string());
@@ -422,7 +444,7 @@ fn svg_head(s: &mut String, loc: &Locale<'_>, axis: &Axis, lanes: &Lanes<'_>, he
 }
 
 /// A grid line and a label at the start of each year of the axis, down the whole picture.
-fn svg_years(s: &mut String, axis: &Axis, height: f64) {
+fn svg_years(s: &mut String, axis: &Axis, bottom: f64) {
     for y in axis.lo_year..=axis.hi_year {
         let gx = axis.x(Day {
             year: y,
@@ -433,59 +455,121 @@ fn svg_years(s: &mut String, axis: &Axis, height: f64) {
             s,
             "<line class=\"grid\" x1=\"{gx:.1}\" y1=\"{}\" x2=\"{gx:.1}\" y2=\"{:.1}\"/><text class=\"year\" x=\"{:.1}\" y=\"{}\">{y}</text>",
             TOP - 16.0,
-            height - 24.0,
+            bottom,
             gx + 3.0,
             TOP - 20.0
         );
     }
 }
 
-/// Lane `k`: its base line and its organization's name, a link to its page; then a bar for
-/// each role held there, clipped to the axis (a role with no start runs from the axis's
-/// first day, and is marked `open-start`), its holder said in its tooltip. Bars take three
-/// rows in turn, so that roles held at once do not hide each other.
+/// Lane `k`: its organization's name, a link to its page, and a line under it; then a row for
+/// each role held there, its holder and title (with its dates) in the left column and a bar
+/// over its span, clipped to the axis (a role with no start runs from the axis's first day,
+/// and is marked `open-start`). One row a role: bars never cover each other.
 fn svg_lane(s: &mut String, loc: &Locale<'_>, axis: &Axis, lanes: &Lanes<'_>, k: usize) {
     let org = &loc.dossier.notes[lanes.orgs[k]];
-    let y = TOP + LANE_H * k as f64;
+    let y = lanes.top(k);
     let _ = writeln!(
         s,
-        "<g class=\"lane\"><line x1=\"{LEFT}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/><a href=\"{}\"><text class=\"lane-name\" x=\"8\" y=\"{:.1}\">{}</text></a></g>",
-        y + LANE_H - 6.0,
+        "<g class=\"lane\"><line x1=\"8\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/><a href=\"{}\"><text class=\"lane-name\" x=\"8\" y=\"{:.1}\">{}</text></a></g>",
+        y + HEAD_H - 4.0,
         LEFT + WIDTH,
-        y + LANE_H - 6.0,
+        y + HEAD_H - 4.0,
         escaped(&loc.summary(org).url),
-        y + 20.0,
+        y + HEAD_H - 9.0,
         escaped(&loc.shown(org).title)
     );
-    let mut row = 0.0;
-    for &(person, role) in &lanes.roles_at[k] {
+    for (r, &(person, role)) in lanes.roles_at[k].iter().enumerate() {
         let a = role
             .from
             .as_ref()
             .map_or(axis.first_day, |d| d.start)
             .max(axis.first_day);
         let b = role.to.as_ref().map_or(axis.last_day, |d| d.end).min(axis.last_day);
-        if a > b {
-            continue;
+        let row = y + HEAD_H + ROW_H * r as f64;
+        let words = &loc.words.dates;
+        let when = match (&role.from, &role.to) {
+            (Some(f), Some(t)) => format!("{}–{}", f.display(words), t.display(words)),
+            (Some(f), None) => format!("{}–", f.display(words)),
+            (None, Some(t)) => format!("–{}", t.display(words)),
+            (None, None) => String::new(),
+        };
+        let full = loc.words.fmt(
+            "svg_role",
+            &[
+                ("person", &loc.shown(person).title),
+                ("role", &role.role),
+                ("org", &loc.shown(org).title),
+            ],
+        );
+        let label = format!("{}{}{}", loc.shown(person).title, loc.words.get("colon"), role.role);
+        let shown: String = match label.chars().count() > LABEL_CHARS {
+            true => format!("{}…", label.chars().take(LABEL_CHARS - 1).collect::<String>()),
+            false => label,
+        };
+        let _ = write!(
+            s,
+            "<g class=\"role-row\"><title>{}{}</title><text class=\"role-label\" x=\"20\" y=\"{:.1}\">{}</text>",
+            escaped(&full),
+            if when.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", escaped(&when))
+            },
+            row + 14.0,
+            escaped(&shown),
+        );
+        if a <= b {
+            let _ = write!(
+                s,
+                "<rect class=\"role{}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"10\"/>",
+                if role.from.is_none() { " open-start" } else { "" },
+                axis.x(a),
+                row + 5.0,
+                (axis.x(b) - axis.x(a)).max(2.0),
+            );
         }
-        let by = y + 26.0 + row;
+        s.push_str("</g>\n");
+    }
+}
+
+/// The key to the picture's marks, in the page's language: a role's bar, a transfer, one
+/// through a certain and one through a possible conflict of interest, a transfer over a span
+/// of time.
+fn svg_legend(s: &mut String, loc: &Locale<'_>, y: f64) {
+    let w = loc.words;
+    let _ = writeln!(s, "<g class=\"legend\" transform=\"translate(20 {y:.1})\">");
+    let items: [(&str, &str); 5] = [
+        (
+            "<rect class=\"role\" x=\"0\" y=\"-9\" width=\"24\" height=\"10\"/>",
+            "svg_legend_role",
+        ),
+        (
+            "<line class=\"transfer\" x1=\"0\" y1=\"-4\" x2=\"24\" y2=\"-4\"/>",
+            "svg_legend_transfer",
+        ),
+        (
+            "<line class=\"transfer certain\" x1=\"0\" y1=\"-4\" x2=\"24\" y2=\"-4\"/>",
+            "svg_legend_certain",
+        ),
+        (
+            "<line class=\"transfer possible\" x1=\"0\" y1=\"-4\" x2=\"24\" y2=\"-4\"/>",
+            "svg_legend_possible",
+        ),
+        (
+            "<rect class=\"span\" x=\"0\" y=\"-9\" width=\"24\" height=\"10\"/>",
+            "svg_legend_span",
+        ),
+    ];
+    for (k, (mark, key)) in items.iter().enumerate() {
+        let (x, row) = ((k % 3) as f64 * 300.0, (k / 3) as f64 * 22.0);
         let _ = writeln!(
             s,
-            "<rect class=\"role{}\" x=\"{:.1}\" y=\"{by:.1}\" width=\"{:.1}\" height=\"6\"><title>{}</title></rect>",
-            if role.from.is_none() { " open-start" } else { "" },
-            axis.x(a),
-            (axis.x(b) - axis.x(a)).max(2.0),
-            escaped(&loc.words.fmt(
-                "svg_role",
-                &[
-                    ("person", &loc.shown(person).title),
-                    ("role", &role.role),
-                    ("org", &loc.shown(org).title),
-                ]
-            )),
+            "<g transform=\"translate({x:.1} {row:.1})\">{mark}<text x=\"32\" y=\"0\">{}</text></g>",
+            escaped(w.get(key))
         );
-        row = (row + 8.0) % 24.0;
     }
+    s.push_str("</g>\n");
 }
 
 /// An arrow for each transfer whose two parties have lanes, from the first's lane to the
@@ -503,19 +587,46 @@ fn svg_transfers(
         let (Some(y1), Some(y2)) = (lanes.y(f), lanes.y(t)) else {
             continue;
         };
-        let mid = if d.start == Day::MIN { d.end } else { d.start };
-        let ax = axis.x(mid);
-        let conflict = conflicts.of_event(i).next().is_some();
+        let start = if d.start == Day::MIN { d.end } else { d.start };
+        let ax = axis.x(start);
+        // Certain when any conflict the event raises is; said in words in the link's name.
+        let certainty = conflicts.of_event(i).map(|c| c.certainty).max();
+        let (class, said) = match certainty {
+            Some(crate::graph::conflicts::Certainty::Certain) => {
+                (" certain", loc.words.get("certainty_certain_conflict"))
+            }
+            Some(crate::graph::conflicts::Certainty::Possible) => {
+                (" possible", loc.words.get("certainty_possible_conflict"))
+            }
+            None => ("", ""),
+        };
         let event = &loc.dossier.notes[i];
+        let when = d.display(&loc.words.dates);
+        let name = match said {
+            "" => format!("{} ({when})", loc.shown(event).title),
+            said => format!("{} ({when}; {said})", loc.shown(event).title),
+        };
+        let _ = write!(
+            s,
+            "<a href=\"{}\" aria-label=\"{}\">",
+            escaped(&loc.summary(event).url),
+            escaped(&name)
+        );
+        // An event over a span of time is drawn over it, between the two lanes.
+        let end = if d.end == Day::MAX { d.start } else { d.end };
+        if d.start != Day::MIN && axis.x(end) - ax >= 4.0 {
+            let _ = write!(
+                s,
+                "<rect class=\"span\" x=\"{ax:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>",
+                y1.min(y2),
+                axis.x(end) - ax,
+                (y2 - y1).abs().max(4.0)
+            );
+        }
         let _ = writeln!(
             s,
-            "<a href=\"{}\"><line class=\"transfer{}\" x1=\"{ax:.1}\" y1=\"{:.1}\" x2=\"{ax:.1}\" y2=\"{:.1}\" marker-end=\"url(#arrow)\"><title>{} ({})</title></line></a>",
-            escaped(&loc.summary(event).url),
-            if conflict { " conflict" } else { "" },
-            y1 + 22.0,
-            y2 + 18.0,
-            escaped(&loc.shown(event).title),
-            escaped(&d.display(&loc.words.dates))
+            "<line class=\"transfer{class}\" x1=\"{ax:.1}\" y1=\"{y1:.1}\" x2=\"{ax:.1}\" y2=\"{y2:.1}\" marker-end=\"url(#arrow)\"><title>{}</title></line></a>",
+            escaped(&name)
         );
     }
 }
