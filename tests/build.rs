@@ -330,3 +330,27 @@ fn corrections_reach_readers_of_every_language() {
     let json = run.page("dossier.json");
     assert!(json.contains("\"text\": \"The name was wrong.\""), "{json}");
 }
+
+/// Every page says what a link preview shows (Open Graph), and every note how to cite it.
+#[test]
+fn pages_carry_link_previews_and_a_citation() {
+    let f = small();
+    let run = f.build(&[]);
+    run.ok();
+    let event = run.page("events/move/index.html");
+    for want in [
+        "<meta property=\"og:title\" content=\"Parts move from Acme to Beta\">",
+        "<meta property=\"og:type\" content=\"article\">",
+        "<meta property=\"og:locale\" content=\"en_US\">",
+        "<meta name=\"twitter:card\" content=\"summary\">",
+        "<p class=\"cite-this\"><span class=\"label\">Cite this page: </span>“Parts move from Acme to Beta”, in ",
+    ] {
+        assert!(event.contains(want), "missing {want} in {event}");
+    }
+    let list = run.page("events/index.html");
+    assert!(
+        list.contains("<meta property=\"og:type\" content=\"website\">"),
+        "{list}"
+    );
+    assert!(!list.contains("cite-this"));
+}

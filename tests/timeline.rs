@@ -308,7 +308,10 @@ fn the_chart_gives_each_role_its_own_labelled_row() {
     // A legend says what each mark means.
     assert!(page.contains("<g class=\"legend\""), "{page}");
     // The introduction links to the conflicts' evidence rather than printing its path.
-    assert!(page.contains("<a href=\"/conflicts/\">the conflicts page</a> gives the evidence."), "{page}");
+    assert!(
+        page.contains("<a href=\"/conflicts/\">the conflicts page</a> gives the evidence."),
+        "{page}"
+    );
 }
 
 #[test]
