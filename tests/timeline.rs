@@ -448,3 +448,39 @@ fn the_depth_of_ownership_chains_is_a_setting() {
         .fails(2)
         .reports("content/_index.md:3", "unknown field `deep`");
 }
+
+/// A person's events and claims are listed by date, not by file name.
+#[test]
+fn a_persons_events_and_claims_are_in_date_order() {
+    let f = Fixture::new()
+        .file("content/people/ann.md", "---\nname: Ann\n---\n")
+        .file(
+            "content/events/a-late.md",
+            "---\ntitle: Late\ndate: 2024-05\nactors: [ann]\n---\n",
+        )
+        .file(
+            "content/events/b-early.md",
+            "---\ntitle: Early\ndate: 2020-01\nactors: [ann]\n---\n",
+        )
+        .file(
+            "content/claims/c-undated.md",
+            "---\ntitle: Undated\nclaimant: ann\n---\n",
+        )
+        .file(
+            "content/claims/d-middle.md",
+            "---\ntitle: Middle\ndate: 2022\nclaimant: ann\n---\n",
+        );
+    let run = f.build(&[]);
+    run.ok();
+    let page = run.page("people/ann/index.html");
+    let section = &page[page.find("id=\"involved\"").expect("the list")..];
+    let at = |t: &str| {
+        section
+            .find(&format!(">{t}</a>"))
+            .unwrap_or_else(|| panic!("{t} in {section}"))
+    };
+    assert!(
+        at("Early") < at("Middle") && at("Middle") < at("Late") && at("Late") < at("Undated"),
+        "{section}"
+    );
+}

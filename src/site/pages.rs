@@ -270,8 +270,9 @@ impl<'s, 'a> Pages<'s, 'a> {
             cited_by,
             backlinks,
             role_holders: self.role_holders(i),
-            involved_in: self.links.involved_in[i]
-                .iter()
+            involved_in: self
+                .involvement_by_date(i)
+                .into_iter()
                 .map(|v| InvolvementView {
                     note: loc.summary_value(&dossier.notes[v.note]),
                     roles: v.roles.iter().map(|r| loc.words.get(as_key(r))).collect(),
@@ -589,6 +590,16 @@ impl<'a> Pages<'_, 'a> {
                 lang,
             })
             .collect()
+    }
+}
+
+impl Pages<'_, '_> {
+    /// The events and claims that name note `i`, by date (as the timeline orders them),
+    /// undated ones last.
+    fn involvement_by_date(&self, i: usize) -> Vec<&crate::graph::links::Involvement> {
+        let mut list: Vec<_> = self.links.involved_in[i].iter().collect();
+        list.sort_by_key(|v| (self.sh.rank[v.note].is_none(), self.sh.rank[v.note]));
+        list
     }
 }
 
