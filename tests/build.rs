@@ -354,3 +354,27 @@ fn pages_carry_link_previews_and_a_citation() {
     );
     assert!(!list.contains("cite-this"));
 }
+
+/// A name in Chinese on an English page, or in English on a Chinese one, says its language.
+#[test]
+fn aliases_say_their_language() {
+    let f = Fixture::new()
+        .file(
+            "content/_index.md",
+            "---\ntitle: T\nbase_url: /\nlanguages:\n  en: { name: English }\n  zh-Hant: { name: 繁體中文 }\n---\nHome.\n",
+        )
+        .file("content/people/musk.md", "---\nname: Elon Musk\naliases: [Musk, 馬斯克, \"<b>\"]\n---\n")
+        .file("content/people/musk.zh-Hant.md", "---\nname: 伊隆・馬斯克\n---\n");
+    let run = f.build(&[]);
+    run.ok();
+    let en = run.page("people/musk/index.html");
+    assert!(
+        en.contains("Also known as Musk, <span lang=\"zh-Hant\">馬斯克</span>, &lt;b&gt;</p>"),
+        "{en}"
+    );
+    let zh = run.page("zh-hant/people/musk/index.html");
+    assert!(
+        zh.contains("又稱<span lang=\"en\">Musk</span>、馬斯克、<span lang=\"en\">&lt;b&gt;</span></p>"),
+        "{zh}"
+    );
+}

@@ -11,9 +11,9 @@ use super::lists::{Heads, backref_label, write_mentions, write_sources};
 use super::theme::{Theme, erased, template_diag};
 use super::timeline::{self, ConflictView, Year};
 use super::views::{
-    BackRef, BacklinkGroup, BlockPair, CorrectedView, GapItem, GapSection, InvolvementView, LangCounts, LanguageView,
-    ListView, NoteGap, PageView, ResponseView, RoleHolderView, RoleView, SiteView, SourceEntry, TranslationCell,
-    TranslationRow, TranslationView, alternates, as_key, detach, group, numbers, side_by_side_path,
+    AliasView, BackRef, BacklinkGroup, BlockPair, CorrectedView, GapItem, GapSection, InvolvementView, LangCounts,
+    LanguageView, ListView, NoteGap, PageView, ResponseView, RoleHolderView, RoleView, SiteView, SourceEntry,
+    TranslationCell, TranslationRow, TranslationView, alternates, as_key, detach, group, numbers, side_by_side_path,
 };
 use super::{PageSink, has_page, shown_body};
 use crate::diag::Diagnostic;
@@ -235,6 +235,7 @@ impl<'s, 'a> Pages<'s, 'a> {
             gaps: note_gaps(note, &dossier.notes[i], loc),
             tags: &note.common.tags,
             aliases: &note.common.aliases,
+            alias_names: alias_names(&note.common.aliases, loc),
             date: note.date(),
             body: &body.html,
             has_code: has_code(&body.html),
@@ -601,6 +602,30 @@ impl Pages<'_, '_> {
         list.sort_by_key(|v| (self.sh.rank[v.note].is_none(), self.sh.rank[v.note]));
         list
     }
+}
+
+/// A note's aliases, each with its language when it is not the page's: a name in Chinese,
+/// Japanese or Korean characters is in the site's first language written in them, any other
+/// in the default language.
+fn alias_names<'a>(aliases: &'a [String], loc: &Locale<'a>) -> Vec<AliasView<'a>> {
+    let config = &loc.dossier.site.config;
+    let cjk = config
+        .languages()
+        .into_iter()
+        .find(|l| crate::texts::is_cjk_language(l));
+    aliases
+        .iter()
+        .map(|name| {
+            let lang = match crate::texts::is_cjk_text(name) {
+                true => cjk,
+                false => Some(config.default_lang.as_str()).filter(|l| !crate::texts::is_cjk_language(l)),
+            };
+            AliasView {
+                name,
+                lang: lang.filter(|&l| l != loc.lang),
+            }
+        })
+        .collect()
 }
 
 /// Whether a rendered body holds a highlighted code block, whose colours `syntax.css` gives.

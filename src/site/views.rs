@@ -275,6 +275,9 @@ pub(super) struct PageView<'a> {
     pub(super) gaps: Vec<NoteGap<'a>>,
     pub(super) tags: &'a [String],
     pub(super) aliases: &'a [String],
+    /// The aliases with their language where it is not the page's (a Chinese name on an
+    /// English page), for a reader's screen reader and fonts.
+    pub(super) alias_names: Vec<AliasView<'a>>,
     pub(super) date: Option<&'a DateSpan>,
     /// The rendered body (trusted HTML: print it with `| safe`).
     pub(super) body: &'a str,
@@ -431,6 +434,13 @@ pub(super) struct ListView<'a> {
 pub(super) struct NoteGap<'a> {
     pub(super) kind: &'a str,
     pub(super) reason: &'a str,
+    pub(super) lang: Option<&'a str>,
+}
+
+/// An alias, and its language when it is not the page's.
+#[derive(Serialize)]
+pub(super) struct AliasView<'a> {
+    pub(super) name: &'a str,
     pub(super) lang: Option<&'a str>,
 }
 
