@@ -181,15 +181,20 @@ fn the_timeline_is_ordered_grouped_by_year_and_marked() {
     );
 }
 
+/// The page's picture, `<svg>` to `</svg>`.
+fn svg_of(page: &str) -> &str {
+    let start = page.find("<svg").expect("a picture");
+    let end = page.find("</svg>").expect("a closed picture") + "</svg>".len();
+    &page[start..end]
+}
+
 #[test]
 fn the_svg_is_well_formed_xml() {
     let f = companies();
     let run = f.build(&[]);
     run.ok();
     let page = run.page("timeline/index.html");
-    let start = page.find("<svg").unwrap();
-    let end = page.find("</svg>").unwrap() + "</svg>".len();
-    let doc = roxmltree::Document::parse(&page[start..end]).expect("the SVG is well-formed XML");
+    let doc = roxmltree::Document::parse(svg_of(&page)).expect("the SVG is well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
     // Not an image: the links in it are real, focusable and announced by their names.
@@ -251,9 +256,7 @@ fn the_chart_gives_each_role_its_own_labelled_row() {
     let run = f.build(&[]);
     run.ok();
     let page = run.page("timeline/index.html");
-    let start = page.find("<svg").unwrap();
-    let end = page.find("</svg>").unwrap() + "</svg>".len();
-    let doc = roxmltree::Document::parse(&page[start..end]).expect("the SVG is well-formed XML");
+    let doc = roxmltree::Document::parse(svg_of(&page)).expect("the SVG is well-formed XML");
     let num = |n: roxmltree::Node, a: &str| n.attribute(a).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
     let rows: Vec<_> = doc
         .descendants()

@@ -549,7 +549,7 @@ pub fn quote_words(quote: &str) -> usize {
     let mut halves = 0usize;
     let mut in_word = false;
     for c in quote.chars() {
-        if is_cjk(c) {
+        if crate::texts::is_cjk(c) {
             halves += 1;
             in_word = false;
         } else if c.is_whitespace() {
@@ -560,13 +560,6 @@ pub fn quote_words(quote: &str) -> usize {
         }
     }
     halves.div_ceil(2)
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF // kana
-        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F // ideographs
-        | 0xAC00..=0xD7AF) // hangul
 }
 
 /// An error when a citation quotes more than [`QUOTE_WORDS`].

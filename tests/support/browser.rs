@@ -63,23 +63,6 @@ pub struct Page {
 }
 
 impl Page {
-    pub fn evaluate(&mut self, expression: &str) -> Value {
-        self.next += 1;
-        let id = self.next;
-        let msg = json!({ "id": id, "method": "Runtime.evaluate", "params": { "expression": expression, "returnByValue": true } });
-        self.ws.send(tungstenite::Message::text(msg.to_string())).unwrap();
-        loop {
-            let reply = self.ws.read().unwrap();
-            let Ok(text) = reply.to_text() else { continue };
-            let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-            if v["id"] == id {
-                return v["result"]["result"]["value"].clone();
-            }
-        }
-    }
-}
-
-impl Page {
     /// Sends a DevTools command and waits for its answer.
     pub fn send(&mut self, method: &str, params: Value) -> Value {
         self.next += 1;
@@ -94,6 +77,15 @@ impl Page {
                 return v;
             }
         }
+    }
+
+    /// Evaluates an expression and returns its value.
+    pub fn evaluate(&mut self, expression: &str) -> Value {
+        let v = self.send(
+            "Runtime.evaluate",
+            json!({ "expression": expression, "returnByValue": true }),
+        );
+        v["result"]["result"]["value"].clone()
     }
 
     /// Evaluates a promise and returns the value it settles on.
