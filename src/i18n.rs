@@ -102,6 +102,21 @@ impl Lang {
         }
     }
 
+    /// A language's name in this one (`英文` for `en` in Chinese): the string
+    /// `language_TAG`, or the settings' name of the language in itself.
+    pub(crate) fn language_name<'s>(&'s self, tag: &'s str, config: &'s Config) -> &'s str {
+        match self.strings.get(&format!("language_{tag}")) {
+            Some(Text::One(s)) => s,
+            _ => config.lang_name(tag),
+        }
+    }
+
+    /// What is said beside a link to a page in language `tag`, when the page linking is in
+    /// this one: ` (English)`, `（英文頁面）`.
+    pub(crate) fn lang_mark(&self, tag: &str, config: &Config) -> String {
+        self.fmt("lang_mark", &[("lang", self.language_name(tag, config))])
+    }
+
     /// A string with its `{name}`s filled in.
     pub(crate) fn fmt(&self, key: &str, values: &[(&str, &str)]) -> String {
         fill(self.get(key), values)

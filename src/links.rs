@@ -6,7 +6,7 @@
 //! (`[@a; @b, p. 2]`), the resolution of relative paths and the cutting of the sentence around a
 //! link live here too, as pure functions with their own tests; `markdown` puts them together.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::diag::did_you_mean;
@@ -42,8 +42,8 @@ pub(crate) struct Shown<'t> {
     pub title: &'t str,
     /// The body whose headings `#fragment` names.
     pub page: usize,
-    /// When the page is not in the language of the body linking to it: its language and the
-    /// language's name, to say so beside the link.
+    /// When the page is not in the language of the body linking to it: its language and what
+    /// to say beside the link ([`BodyWords::lang_mark`]).
     pub other_lang: Option<(&'t str, &'t str)>,
 }
 
@@ -67,9 +67,30 @@ pub struct LinkTargets {
     /// Static files by path below `static/` (`img/chart.png`).
     statics: BTreeSet<String>,
     pub base_path: String,
-    /// The site's default language and its name, said beside links from a translation to a
-    /// page that has none.
-    pub default_lang: (String, String),
+    /// The site's default language, and the interface words bodies write, by language.
+    pub default_lang: String,
+    pub body_words: BTreeMap<String, BodyWords>,
+}
+
+/// The interface words a body writes, in its language, from the theme's strings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BodyWords {
+    /// Beside a link to a page only in the default language: ` (English)`, `（英文頁面）`.
+    pub lang_mark: String,
+    /// A citation number's label, with `{n}`: `Source {n}`.
+    pub source_n: String,
+    /// The label of a heading's link to itself.
+    pub section_link: String,
+}
+
+impl Default for BodyWords {
+    fn default() -> Self {
+        BodyWords {
+            lang_mark: String::new(),
+            source_n: "Source {n}".into(),
+            section_link: "Link to this section".into(),
+        }
+    }
 }
 
 /// Why a name did not resolve, and what to say about it.
@@ -159,7 +180,7 @@ impl LinkTargets {
         unordered(self.unreadable_ids.iter()).hash(&mut h);
         unordered(self.unreadable_files.iter()).hash(&mut h);
         self.statics.hash(&mut h);
-        (&self.base_path, &self.default_lang).hash(&mut h);
+        (&self.base_path, &self.default_lang, &self.body_words).hash(&mut h);
         h.finish()
     }
 
@@ -194,6 +215,15 @@ impl LinkTargets {
         h.finish()
     }
 
+    /// The words a body in `lang` writes (`None`: the default language).
+    pub(crate) fn words(&self, lang: Option<&str>) -> &BodyWords {
+        static ENGLISH: std::sync::OnceLock<BodyWords> = std::sync::OnceLock::new();
+        let lang = lang.unwrap_or(&self.default_lang);
+        self.body_words
+            .get(lang)
+            .unwrap_or_else(|| ENGLISH.get_or_init(BodyWords::default))
+    }
+
     /// Where a link to note `t` leads from a body in `lang` (`None`: the default language).
     pub(crate) fn shown(&self, t: usize, lang: Option<&str>) -> Shown<'_> {
         let target = &self.notes[t];
@@ -214,7 +244,7 @@ impl LinkTargets {
                 other_lang: None,
             },
             None => Shown {
-                other_lang: Some((&self.default_lang.0, &self.default_lang.1)),
+                other_lang: Some((&self.default_lang, &self.words(Some(lang)).lang_mark)),
                 ..original
             },
         }

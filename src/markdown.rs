@@ -462,14 +462,12 @@ fn written_without_spaces(c: char) -> bool {
         | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6) // full-width forms
 }
 
-/// Said after a link from a translation to a page only in the original language:
-/// ` (English)`, in that language.
-fn lang_mark(lang: &str, name: &str) -> String {
-    let mut s = String::from(" <span class=\"lang-mark\" lang=\"");
-    html::escape(&mut s, lang);
-    s.push_str("\">(");
-    html::escape(&mut s, name);
-    s.push_str(")</span>");
+/// Said after a link from a translation to a page only in the original language, in the
+/// translation's: ` (English)`, `（英文）`.
+fn lang_mark(mark: &str) -> String {
+    let mut s = String::from("<span class=\"lang-mark\">");
+    html::escape(&mut s, mark);
+    s.push_str("</span>");
     s
 }
 
@@ -642,7 +640,9 @@ impl<'a> Renderer<'a> {
         self.events[h.at] = Event::Html(open.into());
         let mut close = String::from(" <a class=\"anchor\" href=\"#");
         html::escape(&mut close, &id);
-        close.push_str("\" aria-label=\"Link to this section\">#</a>");
+        close.push_str("\" aria-label=\"");
+        html::escape(&mut close, &self.targets.words(self.body.lang).section_link);
+        close.push_str("\">#</a>");
         close.push_str(&format!("</h{n}>\n"));
         self.events.push(Event::Html(close.into()));
         self.out.headings.push(Heading {
@@ -759,7 +759,7 @@ impl<'a> Renderer<'a> {
         };
         let title = shown.as_ref().map_or_else(|| key.to_string(), |s| s.title.to_string());
         let other_lang = shown.as_ref().and_then(|s| s.other_lang);
-        let lang_mark = other_lang.map(|(lang, name)| lang_mark(lang, name));
+        let lang_mark = other_lang.map(|(_, mark)| lang_mark(mark));
         let mark_start = self.block.len();
         let (link, anchor) = match resolved {
             Some(target) => {
@@ -909,7 +909,7 @@ impl<'a> Renderer<'a> {
                     link,
                     mark_start,
                     default_label: None,
-                    lang_mark: other_lang.map(|(l, n)| lang_mark(&l, &n)),
+                    lang_mark: other_lang.map(|(_, mark)| lang_mark(&mark)),
                 });
             }
             // A file in static/ gets its URL on the site; anything else stays as written.
@@ -1159,10 +1159,13 @@ impl<'a> Renderer<'a> {
             }
             any = true;
             use std::fmt::Write;
+            let label = crate::date::fill(&self.targets.words(self.body.lang).source_n, &[("n", &n.to_string())]);
             let _ = write!(
                 html,
-                "<a href=\"#cite-{n}\" id=\"{ref_id}\" role=\"doc-noteref\" aria-label=\"Source {n}\">{n}</a>"
+                "<a href=\"#cite-{n}\" id=\"{ref_id}\" role=\"doc-noteref\" aria-label=\""
             );
+            html::escape(&mut html, &label);
+            let _ = write!(html, "\">{n}</a>");
             c.refs.push(ref_id);
             if let Some(link) = self.record_link(t, LinkKind::Cite { at: locator }) {
                 let p = self.block.len();

@@ -316,11 +316,11 @@ fn corrections_reach_readers_of_every_language() {
     run.ok();
     let acme = run.page("zh-hant/organizations/acme/index.html");
     assert!(
-        acme.contains("更正： <span lang=\"en\">The name was wrong.</span>"),
+        acme.contains("更正：<span lang=\"en\">The name was wrong.</span>"),
         "{acme}"
     );
     let beta = run.page("zh-hant/organizations/beta/index.html");
-    assert!(beta.contains("更正： 日期有誤。</li>"), "{beta}");
+    assert!(beta.contains("更正：日期有誤。</li>"), "{beta}");
     let list = run.page("zh-hant/corrections/index.html");
     assert!(list.contains("：日期有誤。</li>"), "{list}");
     assert!(

@@ -261,11 +261,11 @@ fn the_lists_escape_and_mark_what_they_show() {
         .collect();
     for shown in [
         "Smith &amp; Sons &lt;Holdings&gt; &#39;R&#39;</span>",
-        ": <q>a &quot;fair&quot; &amp; &lt;short&gt; phrase</q></li>",
+        ": <q>a &quot;fair&quot; &amp; &lt;short&gt; phrase</q></p>",
         ": <q lang=\"zh-Hant\">a &quot;fair&quot; &amp; &lt;short&gt; phrase</q> (<span class=\"provenance\">",
         "Traditional Chinese; ",
         "<a class=\"backref\" href=\"#cite-ref-",
-        "<ul class=\"contexts\" lang=\"en\">",
+        "<p class=\"context\" lang=\"en\">",
         "<span class=\"field\" lang=\"zh-Hant\">",
         "<span class=\"locator\">",
         "</mark>",

@@ -106,27 +106,17 @@ fn backlinks_show_the_sentence_around_the_link() {
     let f = linked();
     let run = f.build(&[]);
     let jane = run.ok().page("people/jane-doe/index.html");
-    assert!(jane.contains("<h2 id=\"backlinks\">Linked from</h2>"), "{jane}");
-    assert!(jane.contains("<h3>Events</h3>"), "{jane}");
-    assert!(
-        jane.contains("<li>On a cold day <mark>Jane Doe</mark> signed the order.</li>"),
-        "{jane}"
-    );
-    assert!(
-        jane.contains("<li>See her career, <mark>the career section</mark>, Acme › 利益衝突 and Jane Doe.</li>"),
-        "{jane}"
-    );
-    assert!(
-        jane.contains("<li><mark>Jane</mark></li>"),
-        "a table cell is its own context: {jane}"
-    );
-    // The event names her in its front-matter: she takes part in it.
+    // The event names her in its front-matter: she takes part in it, and it is listed once,
+    // under "Events and claims", not again under "Linked from".
     assert!(jane.contains("<h2 id=\"involved\">Events and claims</h2>"), "{jane}");
     assert!(jane.contains("· as actor</span>"), "{jane}");
+    assert_eq!(jane.matches("href=\"/events/shipment/\"").count(), 1, "{jane}");
+    assert!(!jane.contains("<h2 id=\"backlinks\">"), "{jane}");
     let acme = run.page("organizations/acme/index.html");
+    assert!(acme.contains("<h2 id=\"backlinks\">Linked from</h2>"), "{acme}");
     assert!(acme.contains("<h3>People</h3>"), "{acme}");
     assert!(
-        acme.contains("<li><mark>Doe ran</mark>") || acme.contains("<li>Doe ran <mark>Acme</mark> for years.</li>"),
+        acme.contains("<p class=\"context\">Doe ran <mark>Acme</mark> for years.</p>"),
         "{acme}"
     );
 }
@@ -139,20 +129,18 @@ fn source_pages_list_what_cites_them_with_locators() {
     assert!(report.contains("<h2 id=\"cited-by\">Cited by</h2>"), "{report}");
     for want in [
         "<h3>People</h3>",
-        "<li><span class=\"locator\">¶2</span> · <span class=\"field\">for the role CEO at Acme</span></li>",
-        "<li><span class=\"locator\">¶3</span> · Doe ran Acme for years.</li>",
+        // Jane's page cites the report twice: its sentence first, then how many more.
+        "<p class=\"context\"><span class=\"locator\">¶3</span> · Doe ran Acme for years.</p>\n<p class=\"more\">and names it once more</p>",
         "<h3>Events</h3>",
-        "<li>On a cold day Jane Doe signed the order.</li>",
+        "<p class=\"context\">On a cold day Jane Doe signed the order.</p>",
     ] {
         assert!(report.contains(want), "missing {want} in:\n{report}");
     }
     let memo = run.page("sources/memo/index.html");
+    // The event cites the memo in its body and its front-matter: the sentence is shown, the
+    // field counted.
     assert!(
-        memo.contains("<li><span class=\"field\">for the event</span></li>"),
-        "{memo}"
-    );
-    assert!(
-        memo.contains("<li><span class=\"locator\">p. 2</span> · On a cold day Jane Doe signed the order.</li>"),
+        memo.contains("<p class=\"context\"><span class=\"locator\">p. 2</span> · On a cold day Jane Doe signed the order.</p>\n<p class=\"more\">and names it once more</p>"),
         "{memo}"
     );
 }
@@ -386,8 +374,8 @@ fn every_numbered_source_says_how_the_dossier_knows_it() {
     // A reader of Chinese reads the source's own title, and every word in Chinese.
     let zh = run.page("zh-hant/events/e/index.html");
     for want in [
-        // (The source's page is not translated: the link says it leads to English.)
-        "<li id=\"cite-1\"><a href=\"/sources/report/\" hreflang=\"en\">芯片先給X</a> <span class=\"lang-mark\" lang=\"en\">(English)</span>，",
+        // (The source's page is not translated: the link says it leads to a page in English.)
+        "<li id=\"cite-1\"><a href=\"/sources/report/\" hreflang=\"en\">芯片先給X</a><span class=\"lang-mark\">（英文頁面）</span>，",
         "（<span class=\"provenance\">Daily，<time datetime=\"2024-06-05\">2024年6月5日</time>，繁體中文；直接閱讀；",
         "（<span class=\"provenance\"><time datetime=\"2023-12\">2023年12月</time>，英文；經由<a href=\"/sources/report/\" hreflang=\"en\">芯片先給X</a>",
     ] {

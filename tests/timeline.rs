@@ -98,7 +98,7 @@ fn the_pages_show_each_conflict_with_its_evidence() {
         deal.contains("<h2 id=\"conflicts\">Conflicts of interest</h2>"),
         "{deal}"
     );
-    assert!(deal.contains("<strong class=\"certainty\">Certain conflict of interest:</strong> <a href=\"/people/both/\">Both Sides</a>"), "{deal}");
+    assert!(deal.contains("<strong class=\"certainty\">Certain conflict of interest: </strong><a href=\"/people/both/\">Both Sides</a>"), "{deal}");
     assert!(deal.contains("<a href=\"/people/both/\">Both Sides</a>: CEO of <a href=\"/organizations/a/\">A Corp</a>, from <time datetime=\"2020\">2020</time>. Sources: <a href=\"/sources/filing/\">Filing</a> (p. 1)"), "{deal}");
     assert!(
         deal.contains("At <a href=\"/organizations/b/\">B Corp</a> (through ownership)"),
@@ -108,7 +108,7 @@ fn the_pages_show_each_conflict_with_its_evidence() {
     let conflicts = run.page("conflicts/index.html");
     assert_eq!(conflicts.matches("<article class=\"conflict").count(), 4, "{conflicts}");
     assert!(conflicts.contains("conflict-possible"));
-    assert!(conflicts.contains("<strong>Editors’ note:</strong> The board minutes show the chair abstained."));
+    assert!(conflicts.contains("<strong>Editors’ note: </strong>The board minutes show the chair abstained."));
     assert!(
         !conflicts.contains("Former"),
         "a role that ended before the event is no conflict"
@@ -117,12 +117,18 @@ fn the_pages_show_each_conflict_with_its_evidence() {
         !conflicts.contains("One Side"),
         "a role on one side only is no conflict"
     );
-    // Each person's page has their own timeline and conflicts.
+    // The event's hand-written note is said once, above its conflicts.
+    let early = run.page("events/early/index.html");
+    assert_eq!(early.matches("The board minutes show").count(), 1, "{early}");
+    // A person's page gives each conflict one line, leading to the event's full entry.
     let both = run.page("people/both/index.html");
-    assert!(both.contains("<h2 id=\"timeline\">Timeline</h2>"), "{both}");
-    assert!(both.contains("<h3 class=\"year-heading\">2022</h3>"), "{both}");
     assert!(
         both.contains("<h2 id=\"conflicts\">Conflicts of interest</h2>"),
+        "{both}"
+    );
+    assert!(!both.contains("<article class=\"conflict"), "{both}");
+    assert!(
+        both.contains("held positions on both sides. <a href=\"/events/deal/#conflicts\">Why</a></li>"),
         "{both}"
     );
     let former = run.page("people/former/index.html");
@@ -136,7 +142,7 @@ fn the_timeline_is_ordered_grouped_by_year_and_marked() {
     run.ok();
     let page = run.page("timeline/index.html");
     let early = page.find("<a href=\"/events/early/\">A lends to B</a>").unwrap();
-    let deal = page.find("<a href=\"/events/deal/\">A pays B</a> <span").unwrap();
+    let deal = page.find("<a href=\"/events/deal/\">A pays B</a><span").unwrap();
     let claim = page.find("<a href=\"/claims/c/\">A claim</a>").unwrap();
     assert!(early < deal && deal < claim, "in date order");
     // A date with no known start ("before May 2022") is filed and placed by its last day.
@@ -163,7 +169,7 @@ fn the_timeline_is_ordered_grouped_by_year_and_marked() {
         "approximate dates in words: {page}"
     );
     assert!(
-        page.contains("<strong>Possible conflict of interest:</strong> <a href=\"/people/both/\">Both Sides</a>"),
+        page.contains("<strong>Possible conflict of interest: </strong><a href=\"/people/both/\">Both Sides</a>"),
         "{page}"
     );
     assert!(page.contains("<span class=\"status status-disputed\">disputed</span>"));
@@ -354,7 +360,7 @@ fn the_example_shows_the_reallocation_as_a_certain_conflict_through_musks_roles(
     assert!(item.contains("has-conflict"), "{item}");
     assert!(
         item.contains(
-            "<strong>Certain conflict of interest:</strong> <a href=\"/h100/people/elon-musk/\">Elon Musk</a>"
+            "<strong>Certain conflict of interest: </strong><a href=\"/h100/people/elon-musk/\">Elon Musk</a>"
         ),
         "{item}"
     );

@@ -218,7 +218,7 @@ fn links_in_a_translation_go_to_translated_pages_or_to_marked_originals() {
     let zh = run.page("zh-hant/events/deal/index.html");
     // Ann has no Chinese page: the link goes to the English one and says so.
     assert!(
-        zh.contains("<a href=\"/d/people/ann/\" hreflang=\"en\"><span lang=\"en\">Ann</span></a> <span class=\"lang-mark\" lang=\"en\">(English)</span>"),
+        zh.contains("<a href=\"/d/people/ann/\" hreflang=\"en\"><span lang=\"en\">Ann</span></a><span class=\"lang-mark\">（英文頁面）</span>"),
         "{zh}"
     );
     // Acme has one: the link and its heading are the translation's.
@@ -227,15 +227,14 @@ fn links_in_a_translation_go_to_translated_pages_or_to_marked_originals() {
         "{zh}"
     );
     assert!(zh.contains("<a href=\"/d/zh-hant/organizations/acme/\">艾克米</a>"));
-    // Backlinks on the Chinese page of Acme quote the Chinese sentence.
+    // The Chinese page of Acme lists the event that names it in its fields once, in Chinese.
     let acme = run.page("zh-hant/organizations/acme/index.html");
     assert!(acme.contains("<h2 id=\"歷史\">歷史"), "{acme}");
     assert!(
-        acme.contains("<li>見Ann、艾克米 › 歷史與<mark>艾克米</mark>。</li>"),
+        acme.contains("<li><a href=\"/d/zh-hant/events/deal/\">艾克米賣給貝塔</a> <span class=\"meta\">· 事件"),
         "{acme}"
     );
-    let en = run.page("organizations/acme/index.html");
-    assert!(en.contains("<mark>Acme</mark>"), "{en}");
+    assert!(!acme.contains("<h3>事件</h3>"), "not again under the backlinks: {acme}");
     // A heading of an untranslated note: the fragment belongs to the address, not the language.
     let f = f
         .file(
@@ -309,11 +308,11 @@ fn interface_strings_fall_back_to_the_default_language() {
     assert!(zh.contains(">時間軸</a></li>"), "the built-in strings stay: {zh}");
 
     // A key missing from a language is the default language's.
-    let f = bilingual().file("templates/i18n/en.yaml", "linked_from: Mentioned in\n");
+    let f = bilingual().file("templates/i18n/en.yaml", "sources: Bibliography\n");
     let run = f.build(&[]);
     run.ok();
     let acme = run.page("organizations/acme/index.html");
-    assert!(acme.contains("<h2 id=\"backlinks\">Mentioned in</h2>"), "{acme}");
+    assert!(acme.contains(">Bibliography</a></li>"), "{acme}");
 }
 
 #[test]
@@ -374,7 +373,7 @@ fn a_changed_original_makes_its_translation_stale_and_whitespace_does_not() {
     let zh = run.page("zh-hant/events/deal/index.html");
     assert!(zh.contains("這篇譯文完成後，原文已有修改。"), "{zh}");
     assert!(
-        zh.contains("<a href=\"/d/events/deal/\" hreflang=\"en\">閱讀原文（English）</a>"),
+        zh.contains("<a href=\"/d/events/deal/\" hreflang=\"en\">閱讀原文（英文）</a>"),
         "{zh}"
     );
     let table = run.page("translations/index.html");
@@ -468,7 +467,7 @@ fn the_side_by_side_page_pairs_the_blocks_each_in_its_language() {
     let rows: Vec<&str> = page.split("<div class=\"sbs-row\" role=\"row\">").skip(1).collect();
     assert_eq!(rows.len(), 2, "{page}");
     assert!(
-        rows[0].contains("<div class=\"sbs-cell\" role=\"cell\" lang=\"en\" data-label=\"English\"><p>Acme sold parts")
+        rows[0].contains("<div class=\"sbs-cell\" role=\"cell\" lang=\"en\" data-label=\"英文\"><p>Acme sold parts")
     );
     assert!(rows[0].contains("lang=\"zh-Hant\" data-label=\"繁體中文\"><p>艾克米把零件賣給貝塔"));
     assert!(rows[1].contains("<p>Second paragraph.</p>") && rows[1].contains("<p>第二段。</p>"));
@@ -507,7 +506,7 @@ fn translated_sources_show_the_relation_both_ways() {
         "{zh_source}"
     );
     assert!(
-        zh_source.contains("<p class=\"notice source-language\">This source is in 繁體中文.</p>"),
+        zh_source.contains("<p class=\"notice source-language\">This source is in Traditional Chinese.</p>"),
         "{zh_source}"
     );
     assert!(zh_source.contains("<h1 lang=\"zh-Hant\">報導</h1>"));

@@ -22,7 +22,7 @@ use crate::graph::conflicts::Conflicts;
 use crate::graph::integrity::{Gap, GapKind};
 use crate::graph::{self, Dossier, GraphOptions};
 use crate::i18n;
-use crate::links::LinkTargets;
+use crate::links::{BodyWords, LinkTargets};
 use crate::load::Content;
 use crate::markdown::{self, Bodies, Rendered};
 use crate::model::SourceFile;
@@ -336,9 +336,11 @@ fn parse_and_link(
     if let Some(reused) = cache.reuse(&input.content, &site, settings.options, &settings.statics) {
         diags.extend(reused.more);
         let theme = site::compile_theme(input.theme.clone());
+        let mut targets = reused.targets;
+        targets.body_words = body_words(&theme, &reused.dossier.site.config);
         return Linked {
             dossier: reused.dossier,
-            targets: reused.targets,
+            targets,
             structural: reused.structural,
             settings,
             theme,
@@ -361,7 +363,9 @@ fn parse_and_link(
     diags.extend(stale);
     let targets = {
         let _span = tracing::info_span!("targets").entered();
-        graph::links::targets(&dossier, settings.statics.iter().map(String::as_str))
+        let mut t = graph::links::targets(&dossier, settings.statics.iter().map(String::as_str));
+        t.body_words = body_words(&theme, &dossier.site.config);
+        t
     };
     Linked {
         dossier,
@@ -370,6 +374,26 @@ fn parse_and_link(
         settings,
         theme,
     }
+}
+
+/// The interface words bodies write, by language, in the theme's strings (the theme's own
+/// problems are reported later).
+fn body_words(theme: &Result<Theme, Vec<Diagnostic>>, config: &config::Config) -> BTreeMap<String, BodyWords> {
+    let Ok(theme) = theme else {
+        return BTreeMap::new();
+    };
+    let (words, _) = i18n::resolve(&theme.strings, config);
+    words
+        .iter()
+        .map(|(lang, w)| {
+            let words = BodyWords {
+                lang_mark: w.lang_mark(&config.default_lang, config),
+                source_n: w.get("source_n").to_string(),
+                section_link: w.get("section_link").to_string(),
+            };
+            (lang.clone(), words)
+        })
+        .collect()
 }
 
 /// What the checks leave for the pages: the theme, the conflicts, and the integrity report's

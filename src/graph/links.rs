@@ -20,10 +20,7 @@ pub(crate) fn targets<'s>(dossier: &Dossier, statics: impl IntoIterator<Item = &
     let config = &dossier.site.config;
     let base_path = config.base_path();
     let mut t = LinkTargets::new(base_path.clone());
-    t.default_lang = (
-        config.default_lang.clone(),
-        config.lang_name(&config.default_lang).to_string(),
-    );
+    t.default_lang = config.default_lang.clone();
     for note in &dossier.notes {
         t.add(
             Target {

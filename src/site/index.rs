@@ -42,7 +42,7 @@ pub(crate) struct Summary<'a> {
     /// The language of the page `url` leads to: the page's own, or the default language's
     /// when the note is not translated.
     pub lang: &'a str,
-    /// That language's name in itself (`English`), to say so beside the link.
+    /// That language's name in the page's (`English`, `英文`), to say so beside the link.
     pub lang_name: &'a str,
     /// The language of `title`: a source's own language for a source's title, else `lang`.
     pub title_lang: &'a str,
@@ -159,7 +159,7 @@ impl<'a> Locale<'a> {
             publisher,
             via,
             language,
-            language_name: language.map(|l| config.lang_name(l)),
+            language_name: language.map(|l| self.words.language_name(l, config)),
             status: match &shown.data {
                 KindData::Claim(c) => Some(c.status),
                 _ => None,
@@ -169,7 +169,7 @@ impl<'a> Locale<'a> {
                 _ => None,
             },
             lang,
-            lang_name: config.lang_name(lang),
+            lang_name: self.words.language_name(lang, config),
             // An original's title is in the source's language, unless `original_title` says
             // that one is and the title is the dossier's.
             title_lang: match (language, shown.lang.is_some(), original_title) {

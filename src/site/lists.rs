@@ -6,17 +6,18 @@ use tera::Value;
 
 use super::index::{Locale, shown_date};
 use super::views::{field_words, plural_key};
+use crate::date::fill;
 use crate::graph::links::Backlink;
 use crate::html::escape_bytes;
 use crate::model::KindData;
 
-/// What [`write_mentions`] writes before a noting note's mentions: its
-/// link and date, and the opening of its list of contexts. The same on every page of a
-/// language that lists the note, so [`Heads`] makes it once per note.
+/// What [`write_mentions`] writes of a noting note before what it says: its link and date.
+/// The same on every page of a language that lists the note, so [`Heads`] makes it once per
+/// note.
 pub(super) struct MentionHead {
     pub(super) bytes: Box<[u8]>,
-    /// The note is shown in another language than the page's.
-    pub(super) other_lang: bool,
+    /// The language the note is shown in, when it is not the page's.
+    pub(super) other_lang: Option<Box<str>>,
 }
 
 /// Each note's [`MentionHead`] in one language, made the first time a page lists the note.
@@ -180,7 +181,6 @@ impl<'l, 'a> Heads<'l, 'a> {
         self.head(&self.mentions, i, |n| {
             let loc = self.loc;
             let note_lang = attr(n, "lang").and_then(Value::as_str);
-            let other_lang = note_lang != Some(loc.lang);
             let mut out = Vec::with_capacity(256);
             out.extend_from_slice(b"\n<li>");
             write_link(&mut out, n);
@@ -189,14 +189,9 @@ impl<'l, 'a> Heads<'l, 'a> {
                 self.write_time(&mut out, date);
                 out.extend_from_slice(b"</span>");
             }
-            out.extend_from_slice(b"\n<ul class=\"contexts\"");
-            if other_lang {
-                lang_attr(&mut out, note_lang.unwrap_or_default());
-            }
-            out.extend_from_slice(b">\n");
             MentionHead {
                 bytes: out.into_boxed_slice(),
-                other_lang,
+                other_lang: note_lang.filter(|&l| l != loc.lang).map(Box::from),
             }
         })
     }
@@ -220,78 +215,144 @@ impl<'l, 'a> Heads<'l, 'a> {
     }
 }
 
-/// Writes a list of backlinks or citing notes: a heading per kind, each note with its link and
-/// date, and under it the sentences or fields that name the page's note. The template engine is
-/// not used: these lists are most of what a large dossier's pages hold, and the engine writes
-/// them markedly slower (README.md, "Templates"). Templates print the
-/// result (`page.backlinks_html`, `page.cited_by_html`); a theme that wants its own markup
-/// reads the same lists as values ([`group`]).
-pub(super) fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink]) -> String {
+/// How many notes a group of [`write_mentions`] shows before folding the rest away, and the
+/// fewest it folds: a group of up to `SHOWN + FOLD_AT_LEAST - 1` notes is shown whole.
+const SHOWN: usize = 5;
+const FOLD_AT_LEAST: usize = 3;
+
+/// Writes a list of backlinks or citing notes: a heading per kind, each note once with its
+/// link and date, the first thing it says of the page's note, and how many more times it
+/// names it. A group longer than [`SHOWN`] notes folds the rest into a `<details>`. Notes in
+/// `skip` (sorted) are left out: the page lists them already. The template engine is not used:
+/// these lists are most of what a large dossier's pages hold, and the engine writes them
+/// markedly slower (README.md, "Templates"). Templates print the result
+/// (`page.backlinks_html`, `page.cited_by_html`); a theme that wants its own markup reads the
+/// same lists as values ([`group`](super::views::group)).
+pub(super) fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink], skip: &[usize]) -> String {
     let loc = heads.loc;
     let notes = &loc.dossier.notes;
-    let mut out: Vec<u8> = Vec::with_capacity(list.len() * 320);
-    let page_lang = loc.lang;
-    let mut kind = None;
-    for b in list {
-        // Notes are sorted by kind: a group ends where the kind changes.
-        let k = notes[b.from].kind;
-        if kind != Some(k) {
-            if kind.is_some() {
-                out.extend_from_slice(b"\n</ul>\n");
-            }
-            kind = Some(k);
-            out.extend_from_slice(b"\n<h3>");
-            escape_bytes(&mut out, loc.words.get(plural_key(k)));
-            out.extend_from_slice(b"</h3>\n<ul class=\"mentions\">\n");
+    let kept: Vec<&Backlink> = list.iter().filter(|b| skip.binary_search(&b.from).is_err()).collect();
+    let mut out: Vec<u8> = Vec::with_capacity(kept.len() * 240);
+    // Notes are sorted by kind: a group ends where the kind changes.
+    for group in kept.chunk_by(|a, b| notes[a.from].kind == notes[b.from].kind) {
+        out.extend_from_slice(b"\n<h3>");
+        escape_bytes(&mut out, loc.words.get(plural_key(notes[group[0].from].kind)));
+        out.extend_from_slice(b"</h3>\n<ul class=\"mentions\">");
+        let shown = if group.len() >= SHOWN + FOLD_AT_LEAST {
+            SHOWN
+        } else {
+            group.len()
+        };
+        for b in &group[..shown] {
+            write_mention_entry(heads, &mut out, b);
         }
-        let head = heads.mention(b.from);
-        out.extend_from_slice(&head.bytes);
-        for m in &b.mentions {
-            out.extend_from_slice(b"<li>");
-            if let Some(at) = m.at().filter(|s| !s.is_empty()) {
-                out.extend_from_slice(b"<span class=\"locator\">");
-                escape_bytes(&mut out, at);
-                out.extend_from_slice("</span> · ".as_bytes());
-            }
-            match (&m.context, m.field()) {
-                (Some(c), _) => {
-                    escape_bytes(&mut out, c.before());
-                    if !c.text().is_empty() {
-                        out.extend_from_slice(b"<mark>");
-                        escape_bytes(&mut out, c.text());
-                        out.extend_from_slice(b"</mark>");
-                    }
-                    escape_bytes(&mut out, c.after());
-                }
-                (None, Some(f)) => {
-                    let words = field_words(loc, f);
-                    if !words.is_empty() {
-                        out.extend_from_slice(b"<span class=\"field\"");
-                        if head.other_lang {
-                            lang_attr(&mut out, page_lang);
-                        }
-                        out.push(b'>');
-                        escape_bytes(&mut out, &words);
-                        out.extend_from_slice(b"</span>");
-                    }
-                }
-                (None, None) => {}
-            }
-            if let Some(quote) = m.quote().filter(|s| !s.is_empty()) {
-                escape_bytes(&mut out, loc.words.get("colon"));
-                out.extend_from_slice(b"<q>");
-                escape_bytes(&mut out, quote);
-                out.extend_from_slice(b"</q>");
-            }
-            out.extend_from_slice(b"</li>\n");
-        }
-        out.extend_from_slice(b"</ul></li>\n");
-    }
-    if kind.is_some() {
         out.extend_from_slice(b"\n</ul>\n");
+        if shown < group.len() {
+            let rest = group.len() - shown;
+            out.extend_from_slice(b"<details class=\"more-mentions\"><summary>");
+            escape_bytes(&mut out, &fill(loc.words.get("show_more"), &[("n", &rest.to_string())]));
+            out.extend_from_slice(b"</summary>\n<ul class=\"mentions\">");
+            for b in &group[shown..] {
+                write_mention_entry(heads, &mut out, b);
+            }
+            out.extend_from_slice(b"\n</ul></details>\n");
+        }
     }
     out.push(b'\n');
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// One note of [`write_mentions`]: its head, the first of its mentions that says something
+/// besides the link (a sentence if it has one), and a count of the others.
+fn write_mention_entry(heads: &Heads<'_, '_>, out: &mut Vec<u8>, b: &Backlink) {
+    let loc = heads.loc;
+    let head = heads.mention(b.from);
+    out.extend_from_slice(&head.bytes);
+    // A sentence says more than a field's name: it is preferred.
+    let first = (b.mentions.iter())
+        .position(|m| m.context.is_some() && says_something(m))
+        .or_else(|| b.mentions.iter().position(says_something));
+    if let Some(m) = first.map(|k| &b.mentions[k]) {
+        out.extend_from_slice(b"\n<p class=\"context\"");
+        if let Some(l) = &head.other_lang {
+            lang_attr(out, l);
+        }
+        out.push(b'>');
+        write_mention(loc, out, m, head.other_lang.is_some());
+        out.extend_from_slice(b"</p>");
+    }
+    let more = b.mentions.len() - usize::from(first.is_some());
+    if first.is_some() && more > 0 {
+        out.extend_from_slice(b"\n<p class=\"more\">");
+        let said = match more {
+            1 => loc.words.get("one_more_mention").to_string(),
+            n => fill(loc.words.get("more_mentions"), &[("n", &n.to_string())]),
+        };
+        escape_bytes(out, &said);
+        out.extend_from_slice(b"</p>");
+    }
+    out.extend_from_slice(b"</li>");
+}
+
+/// Whether a mention says more than the link: a locator, a quotation, a front-matter field,
+/// or a sentence with more around the link than one short word ("See [X].", "見[X]。").
+fn says_something(m: &crate::graph::links::Mention) -> bool {
+    if m.at().is_some_and(|s| !s.is_empty()) || m.quote().is_some_and(|s| !s.is_empty()) {
+        return true;
+    }
+    match (&m.context, m.field()) {
+        (Some(c), _) => {
+            let words = || {
+                [c.before(), c.after()]
+                    .into_iter()
+                    .flat_map(|s| s.split(|ch: char| !ch.is_alphanumeric()))
+                    .filter(|w| !w.is_empty())
+            };
+            words().count() > 1 || words().any(|w| w.chars().count() > 4)
+        }
+        (None, Some(_)) => true,
+        (None, None) => false,
+    }
+}
+
+/// What one mention says: the locator, the sentence with the link marked or the field that
+/// names the note (in the page's language, marked so when the note's is another), the quote.
+fn write_mention(loc: &Locale<'_>, out: &mut Vec<u8>, m: &crate::graph::links::Mention, other_lang: bool) {
+    if let Some(at) = m.at().filter(|s| !s.is_empty()) {
+        out.extend_from_slice(b"<span class=\"locator\">");
+        escape_bytes(out, at);
+        out.extend_from_slice("</span> · ".as_bytes());
+    }
+    match (&m.context, m.field()) {
+        (Some(c), _) => {
+            escape_bytes(out, c.before());
+            if !c.text().is_empty() {
+                out.extend_from_slice(b"<mark>");
+                escape_bytes(out, c.text());
+                out.extend_from_slice(b"</mark>");
+            }
+            escape_bytes(out, c.after());
+        }
+        (None, Some(f)) => {
+            let words = field_words(loc, f);
+            if !words.is_empty() {
+                out.extend_from_slice(b"<span class=\"field\"");
+                if other_lang {
+                    lang_attr(out, loc.lang);
+                }
+                out.push(b'>');
+                escape_bytes(out, &words);
+                out.extend_from_slice(b"</span>");
+            }
+        }
+        (None, None) => {}
+    }
+    if let Some(quote) = m.quote().filter(|s| !s.is_empty()) {
+        escape_bytes(out, loc.words.get("colon"));
+        out.extend_from_slice(b"<q>");
+        escape_bytes(out, quote);
+        out.extend_from_slice(b"</q>");
+    }
 }
 
 /// What [`write_sources`] writes of a cited source on every page that cites

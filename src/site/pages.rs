@@ -9,11 +9,11 @@ use super::index::Deps;
 use super::index::{Locale, list_order, recorded_if};
 use super::lists::{Heads, backref_label, write_mentions, write_sources};
 use super::theme::{Theme, erased, template_diag};
-use super::timeline::{self, ConflictView, Year};
+use super::timeline::{self, ConflictView};
 use super::views::{
-    AliasView, BackRef, BacklinkGroup, BlockPair, CorrectedView, GapItem, GapSection, InvolvementView, LangCounts,
-    LanguageView, ListView, NoteGap, PageView, ResponseView, RoleHolderView, RoleView, SiteView, SourceEntry,
-    TranslationCell, TranslationRow, TranslationView, alternates, as_key, detach, group, numbers, side_by_side_path,
+    BackRef, BacklinkGroup, BlockPair, CorrectedView, GapItem, GapSection, InvolvementView, LangCounts, LanguageView,
+    ListView, NoteGap, PageView, ResponseView, RoleHolderView, RoleView, SiteView, SourceEntry, TranslationCell,
+    TranslationRow, TranslationView, Words, alternates, as_key, detach, group, numbers, role_name, side_by_side_path,
 };
 use super::{PageSink, has_page, shown_body};
 use crate::diag::Diagnostic;
@@ -175,7 +175,7 @@ impl<'s, 'a> Pages<'s, 'a> {
             status: state.status,
             original_url: format!("{base_path}{}", note_path(original)),
             original_lang: &config.default_lang,
-            original_lang_name: config.lang_name(&config.default_lang),
+            original_lang_name: self.loc.words.language_name(&config.default_lang, config),
             side_by_side_url: format!("{base_path}{}{}", self.loc.prefix, side_by_side_path(original)),
         })
     }
@@ -217,6 +217,7 @@ impl<'s, 'a> Pages<'s, 'a> {
         } = self.mentions(i);
         let (sources, sources_html) = self.sources(body);
         let (corrections, corrections_lang) = corrections_of(note, &dossier.notes[i], loc);
+        let roles_lang = written_in(note, "roles", loc);
         PageView {
             id: &note.id,
             kind: note.kind,
@@ -236,6 +237,12 @@ impl<'s, 'a> Pages<'s, 'a> {
             tags: &note.common.tags,
             aliases: &note.common.aliases,
             alias_names: alias_names(&note.common.aliases, loc),
+            event_type: match &note.data {
+                KindData::Event(e) => {
+                    (e.event_type.as_deref()).map(|t| event_type(t, written_in(note, "type", loc), loc))
+                }
+                _ => None,
+            },
             date: note.date(),
             body: &body.html,
             has_code: has_code(&body.html),
@@ -250,6 +257,7 @@ impl<'s, 'a> Pages<'s, 'a> {
                     .iter()
                     .map(|r| RoleView {
                         role: r,
+                        name: role_name(loc, r, roles_lang),
                         sources: numbers(&r.cites, &body.citations, dossier),
                     })
                     .collect(),
@@ -280,17 +288,12 @@ impl<'s, 'a> Pages<'s, 'a> {
                 })
                 .collect(),
             conflicts: self.conflicts_of(i, note.kind),
-            timeline: if note.kind.is_entity() {
-                self.timeline_of(i)
-            } else {
-                Vec::new()
-            },
             translated_as: self.sh.translated_as[i]
                 .iter()
                 .map(|&s| loc.summary(&dossier.notes[s]))
                 .collect(),
             language_name: match &note.data {
-                KindData::Source(s) => s.language.as_deref().map(|l| config.lang_name(l)),
+                KindData::Source(s) => s.language.as_deref().map(|l| loc.words.language_name(l, config)),
                 _ => None,
             },
         }
@@ -299,14 +302,23 @@ impl<'s, 'a> Pages<'s, 'a> {
     /// Note `i`'s citing notes and backlinks, as written by [`write_mentions`] and as values.
     fn mentions(&self, i: usize) -> Mentions<'a> {
         let (theme, links, loc) = (self.sh.theme, self.links, self.loc);
-        let native = |list: &[Backlink]| (!list.is_empty()).then(|| write_mentions(&self.heads, list));
-        let (cited_by_html, backlinks_html) = (native(&links.cited_by[i]), native(&links.backlinks[i]));
+        // A person's or organization's page lists the events and claims that name it in their
+        // fields; its backlinks leave them out.
+        let mut listed: Vec<usize> = links.involved_in[i].iter().map(|v| v.note).collect();
+        listed.sort_unstable();
+        let native = |list: &[Backlink], skip: &[usize]| {
+            (list.iter().any(|b| skip.binary_search(&b.from).is_err())).then(|| write_mentions(&self.heads, list, skip))
+        };
+        let (cited_by_html, backlinks_html) = (native(&links.cited_by[i], &[]), native(&links.backlinks[i], &listed));
         // Made into template values, the lists cost as much as writing them: they are
         // left out while no template reads them.
         let (cited_by, backlinks) = if theme.builtin_templates {
             (Vec::new(), Vec::new())
         } else {
-            (group(loc, &links.cited_by[i]), group(loc, &links.backlinks[i]))
+            (
+                group(loc, &links.cited_by[i], &[]),
+                group(loc, &links.backlinks[i], &listed),
+            )
         };
         Mentions {
             cited_by_html,
@@ -363,6 +375,7 @@ impl<'s, 'a> Pages<'s, 'a> {
                     KindData::Entity(e) => Some(RoleHolderView {
                         holder: self.loc.summary_value(holder),
                         role: &e.roles[r.role],
+                        name: role_name(self.loc, &e.roles[r.role], &dossier.site.config.default_lang),
                     }),
                     _ => None,
                 }
@@ -379,26 +392,15 @@ impl<'s, 'a> Pages<'s, 'a> {
                 .map(|c| timeline::conflict_view(self.loc, c))
                 .collect()
         } else {
+            // The event's page gives its hand-written note once, above its conflicts.
             conflicts
                 .of_event(i)
-                .map(|c| timeline::conflict_view(self.loc, c))
+                .map(|c| ConflictView {
+                    note: None,
+                    ..timeline::conflict_view(self.loc, c)
+                })
                 .collect()
         }
-    }
-
-    /// Entity `i`'s own timeline: the dated events and claims that name it or a conflict it is
-    /// part of, in order.
-    fn timeline_of(&self, i: usize) -> Vec<Year<'a>> {
-        let (conflicts, rank) = (self.sh.conflicts, self.sh.rank);
-        let mut mine: Vec<usize> = self.links.involved_in[i]
-            .iter()
-            .map(|v| v.note)
-            .chain(conflicts.of_entity(i).map(|c| c.event))
-            .filter(|&e| rank[e].is_some())
-            .collect();
-        mine.sort_by_key(|&e| rank[e]);
-        mine.dedup();
-        timeline::years(self.loc, &mine, conflicts)
     }
 
     /// Side by side: each translated note in this language, block by block with its original.
@@ -607,7 +609,27 @@ impl Pages<'_, '_> {
 /// A note's aliases, each with its language when it is not the page's: a name in Chinese,
 /// Japanese or Korean characters is in the site's first language written in them, any other
 /// in the default language.
-fn alias_names<'a>(aliases: &'a [String], loc: &Locale<'a>) -> Vec<AliasView<'a>> {
+/// The language a field of `note` is written in: a translation's own, or its original's.
+fn written_in<'a>(note: &Note, key: &str, loc: &Locale<'a>) -> &'a str {
+    match note.lang.is_some() && note.keys.iter().any(|k| k == key) {
+        true => loc.lang,
+        false => loc.dossier.site.config.default_lang.as_str(),
+    }
+}
+
+/// An event's type in the page's words (`event_type_TYPE`), or as written in language
+/// `written_in`.
+fn event_type<'a>(t: &'a str, written_in: &'a str, loc: &Locale<'a>) -> Words<'a> {
+    match loc.words.strings.get(&format!("event_type_{t}")) {
+        Some(crate::frontmatter::Text::One(s)) => Words { text: s, lang: None },
+        _ => Words {
+            text: t,
+            lang: Some(written_in).filter(|&l| l != loc.lang),
+        },
+    }
+}
+
+fn alias_names<'a>(aliases: &'a [String], loc: &Locale<'a>) -> Vec<Words<'a>> {
     let config = &loc.dossier.site.config;
     let cjk = config
         .languages()
@@ -620,8 +642,8 @@ fn alias_names<'a>(aliases: &'a [String], loc: &Locale<'a>) -> Vec<AliasView<'a>
                 true => cjk,
                 false => Some(config.default_lang.as_str()).filter(|l| !crate::texts::is_cjk_language(l)),
             };
-            AliasView {
-                name,
+            Words {
+                text: name,
                 lang: lang.filter(|&l| l != loc.lang),
             }
         })

@@ -26,7 +26,7 @@ pub(crate) const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
     "timeline.html", "conflicts.html", "partials/conflict.html", "partials/conflicts.html", "partials/timeline.html",
     "translations.html", "side-by-side.html", "partials/note_link.html", "partials/translation.html",
     "partials/languages.html", "integrity.html", "corrections.html", "partials/corrections.html",
-    "partials/gaps.html", "partials/cite.html",
+    "partials/gaps.html", "partials/cite.html", "partials/role.html",
     "i18n/en.yaml", "i18n/zh-Hant.yaml",
 );
 

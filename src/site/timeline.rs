@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::views::{RoleName, role_name};
 use super::{Locale, SummaryValue};
 use crate::date::{DateSpan, Day, Qualifier};
 use crate::graph::Dossier;
@@ -50,6 +51,7 @@ pub(crate) struct CiteRef<'a> {
 pub(crate) struct ChainLink<'a> {
     pub holder: SummaryValue<'a>,
     pub role: &'a Role,
+    pub name: RoleName<'a>,
     pub org: Option<SummaryValue<'a>>,
     pub sources: Vec<CiteRef<'a>>,
 }
@@ -91,6 +93,7 @@ fn position<'a>(loc: &Locale<'a>, p: &Position) -> PositionView<'a> {
                 Some(ChainLink {
                     holder: loc.summary_value(holder),
                     role,
+                    name: role_name(loc, role, &dossier.site.config.default_lang),
                     org: dossier.get(&role.org).map(|o| loc.summary_value(o)),
                     sources: role
                         .cites
@@ -494,15 +497,21 @@ fn svg_lane(s: &mut String, loc: &Locale<'_>, axis: &Axis, lanes: &Lanes<'_>, k:
             (None, Some(t)) => format!("–{}", t.display(words)),
             (None, None) => String::new(),
         };
+        let name = role_name(loc, role, &loc.dossier.site.config.default_lang);
         let full = loc.words.fmt(
             "svg_role",
             &[
                 ("person", &loc.shown(person).title),
-                ("role", &role.role),
+                ("role", &name.plain(loc.words)),
                 ("org", &loc.shown(org).title),
             ],
         );
-        let label = format!("{}{}{}", loc.shown(person).title, loc.words.get("colon"), role.role);
+        let label = format!(
+            "{}{}{}",
+            loc.shown(person).title,
+            loc.words.get("colon"),
+            name.label.unwrap_or(&name.text)
+        );
         let shown: String = match label.chars().count() > LABEL_CHARS {
             true => format!("{}…", label.chars().take(LABEL_CHARS - 1).collect::<String>()),
             false => label,
@@ -514,7 +523,8 @@ fn svg_lane(s: &mut String, loc: &Locale<'_>, axis: &Axis, lanes: &Lanes<'_>, k:
             if when.is_empty() {
                 String::new()
             } else {
-                format!(" ({})", escaped(&when))
+                let (open, close) = (loc.words.get("paren_open"), loc.words.get("paren_close"));
+                format!("{open}{}{close}", escaped(&when))
             },
             row + 14.0,
             escaped(&shown),

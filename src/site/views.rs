@@ -61,6 +61,72 @@ pub(super) struct RoleHolderView<'a> {
     /// A [`Summary`].
     pub(super) holder: SummaryValue<'a>,
     pub(super) role: &'a crate::model::Role,
+    pub(super) name: RoleName<'a>,
+}
+
+/// A role's name as a page shows it ([`role_name`]).
+#[derive(Serialize)]
+pub(crate) struct RoleName<'a> {
+    /// The page's word for the role's type, when the name is written in another language.
+    pub(crate) label: Option<&'a str>,
+    /// The name as written, with its share (`shareholder (20.5%)`, or `shareholder, 20.5%`
+    /// beside a label).
+    pub(crate) text: String,
+    /// The language `text` is written in, when it is not the page's.
+    pub(crate) lang: Option<&'a str>,
+}
+
+impl RoleName<'_> {
+    /// The name in plain words: `CEO`, or `高階主管（CEO）`.
+    pub(crate) fn plain(&self, words: &crate::i18n::Lang) -> String {
+        match self.label {
+            Some(label) => format!(
+                "{label}{}{}{}",
+                words.get("paren_open"),
+                self.text,
+                words.get("paren_close")
+            ),
+            None => self.text.clone(),
+        }
+    }
+}
+
+/// How a page in `loc`'s language names `role`, written in language `written_in`: as written
+/// when that is the page's language; else by the page's word for its type, the words as
+/// written beside it, marked with their language.
+pub(crate) fn role_name<'a>(loc: &Locale<'a>, role: &'a crate::model::Role, written_in: &'a str) -> RoleName<'a> {
+    let other = written_in != loc.lang;
+    // Beside the page's word, in brackets already, the share follows the name after a comma.
+    let text = match (&role.share, other) {
+        (Some(share), true) => format!("{}, {share}", role.role),
+        (Some(share), false) => format!(
+            "{}{}{share}{}",
+            role.role,
+            loc.words.get("paren_open"),
+            loc.words.get("paren_close")
+        ),
+        (None, _) => role.role.clone(),
+    };
+    RoleName {
+        label: other.then(|| loc.words.get(role_type_key(role.role_type))),
+        text,
+        lang: other.then_some(written_in),
+    }
+}
+
+fn role_type_key(t: crate::model::RoleType) -> &'static str {
+    use crate::model::RoleType::*;
+    match t {
+        Officer => "role_type_officer",
+        Director => "role_type_director",
+        Chair => "role_type_chair",
+        Founder => "role_type_founder",
+        Owner => "role_type_owner",
+        ControllingShareholder => "role_type_controlling_shareholder",
+        Investor => "role_type_investor",
+        Employee => "role_type_employee",
+        Other => "role_type_other",
+    }
 }
 
 /// A role of this page's person or organization, with the numbers of its sources.
@@ -68,6 +134,7 @@ pub(super) struct RoleHolderView<'a> {
 pub(super) struct RoleView<'a> {
     #[serde(flatten)]
     pub(super) role: &'a crate::model::Role,
+    pub(super) name: RoleName<'a>,
     /// Numbers in the page's "Sources" list.
     pub(super) sources: Vec<usize>,
 }
@@ -158,10 +225,11 @@ pub(super) fn plural_key(kind: Kind) -> &'static str {
     }
 }
 
-pub(super) fn group<'a>(loc: &Locale<'a>, list: &'a [Backlink]) -> Vec<BacklinkGroup<'a>> {
+/// The backlinks or citing notes of `list` but those in `skip` (sorted), by kind.
+pub(super) fn group<'a>(loc: &Locale<'a>, list: &'a [Backlink], skip: &[usize]) -> Vec<BacklinkGroup<'a>> {
     let dossier = loc.dossier;
     let mut groups: Vec<BacklinkGroup<'a>> = Vec::new();
-    for b in list {
+    for b in list.iter().filter(|b| skip.binary_search(&b.from).is_err()) {
         let note = &dossier.notes[b.from];
         let view = BacklinkView {
             note: loc.summary_value(note),
@@ -277,7 +345,9 @@ pub(super) struct PageView<'a> {
     pub(super) aliases: &'a [String],
     /// The aliases with their language where it is not the page's (a Chinese name on an
     /// English page), for a reader's screen reader and fonts.
-    pub(super) alias_names: Vec<AliasView<'a>>,
+    pub(super) alias_names: Vec<Words<'a>>,
+    /// An event's `type`, in the page's words when the strings have it.
+    pub(super) event_type: Option<Words<'a>>,
     pub(super) date: Option<&'a DateSpan>,
     /// The rendered body (trusted HTML: print it with `| safe`).
     pub(super) body: &'a str,
@@ -312,9 +382,6 @@ pub(super) struct PageView<'a> {
     /// Computed conflicts of interest: of this event, or that concern this person or
     /// organization.
     pub(super) conflicts: Vec<ConflictView<'a>>,
-    /// A person's or organization's own timeline: the dated events and claims that name it or
-    /// a conflict it is part of, in order, grouped by year.
-    pub(super) timeline: Vec<Year<'a>>,
     /// For a source: the sources that translate it.
     pub(super) translated_as: Vec<Summary<'a>>,
     /// For a source with a `language`: that language's name (`繁體中文`), or its tag when the
@@ -437,10 +504,10 @@ pub(super) struct NoteGap<'a> {
     pub(super) lang: Option<&'a str>,
 }
 
-/// An alias, and its language when it is not the page's.
+/// Words (an alias, an event's type), and their language when it is not the page's.
 #[derive(Serialize)]
-pub(super) struct AliasView<'a> {
-    pub(super) name: &'a str,
+pub(super) struct Words<'a> {
+    pub(super) text: &'a str,
     pub(super) lang: Option<&'a str>,
 }
 
