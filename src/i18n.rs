@@ -102,13 +102,21 @@ impl Lang {
         }
     }
 
+    /// A string by key, when some language has it.
+    pub(crate) fn find(&self, key: &str) -> Option<&str> {
+        text(&self.strings, key)
+    }
+
+    /// `text` in this language's brackets: ` (text)`, `（text）`.
+    pub(crate) fn bracketed(&self, text: &str) -> String {
+        format!("{}{text}{}", self.get("paren_open"), self.get("paren_close"))
+    }
+
     /// A language's name in this one (`英文` for `en` in Chinese): the string
     /// `language_TAG`, or the settings' name of the language in itself.
     pub(crate) fn language_name<'s>(&'s self, tag: &'s str, config: &'s Config) -> &'s str {
-        match self.strings.get(&format!("language_{tag}")) {
-            Some(Text::One(s)) => s,
-            _ => config.lang_name(tag),
-        }
+        self.find(&format!("language_{tag}"))
+            .unwrap_or_else(|| config.lang_name(tag))
     }
 
     /// What is said beside a link to a page in language `tag`, when the page linking is in

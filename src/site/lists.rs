@@ -89,12 +89,7 @@ impl<'l, 'a> Heads<'l, 'a> {
             facts.push(t);
         }
         if let Some(l) = language {
-            let key = format!("language_{l}");
-            let name = match words.get(&key) {
-                k if k == key => loc.dossier.site.config.lang_name(l),
-                name => name,
-            };
-            facts.push(text(name));
+            facts.push(text(words.language_name(l, &loc.dossier.site.config)));
         }
         let via = s.via.as_deref().and_then(|v| loc.dossier.by_id.get(v).copied());
         let ways = self.ways_known(s, via);
@@ -223,15 +218,19 @@ const FOLD_AT_LEAST: usize = 3;
 /// Writes a list of backlinks or citing notes: a heading per kind, each note once with its
 /// link and date, the first thing it says of the page's note, and how many more times it
 /// names it. A group longer than [`SHOWN`] notes folds the rest into a `<details>`. Notes in
-/// `skip` (sorted) are left out: the page lists them already. The template engine is not used:
+/// `skip` (sorted) are left out: the page lists them already; with none left, there is no list.
+/// The template engine is not used:
 /// these lists are most of what a large dossier's pages hold, and the engine writes them
 /// markedly slower (README.md, "Templates"). Templates print the result
 /// (`page.backlinks_html`, `page.cited_by_html`); a theme that wants its own markup reads the
 /// same lists as values ([`group`](super::views::group)).
-pub(super) fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink], skip: &[usize]) -> String {
+pub(super) fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink], skip: &[usize]) -> Option<String> {
     let loc = heads.loc;
     let notes = &loc.dossier.notes;
     let kept: Vec<&Backlink> = list.iter().filter(|b| skip.binary_search(&b.from).is_err()).collect();
+    if kept.is_empty() {
+        return None;
+    }
     let mut out: Vec<u8> = Vec::with_capacity(kept.len() * 240);
     // Notes are sorted by kind: a group ends where the kind changes.
     for group in kept.chunk_by(|a, b| notes[a.from].kind == notes[b.from].kind) {
@@ -259,7 +258,7 @@ pub(super) fn write_mentions(heads: &Heads<'_, '_>, list: &[Backlink], skip: &[u
         }
     }
     out.push(b'\n');
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    Some(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// One note of [`write_mentions`]: its head, the first of its mentions that says something

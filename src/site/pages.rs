@@ -19,7 +19,7 @@ use super::{PageSink, has_page, shown_body};
 use crate::diag::Diagnostic;
 use crate::graph::Dossier;
 use crate::graph::conflicts::Conflicts;
-use crate::graph::links::{Backlink, Links};
+use crate::graph::links::Links;
 use crate::graph::note_path;
 use crate::graph::translations::Status;
 use crate::markdown::Bodies;
@@ -306,10 +306,10 @@ impl<'s, 'a> Pages<'s, 'a> {
         // fields; its backlinks leave them out.
         let mut listed: Vec<usize> = links.involved_in[i].iter().map(|v| v.note).collect();
         listed.sort_unstable();
-        let native = |list: &[Backlink], skip: &[usize]| {
-            (list.iter().any(|b| skip.binary_search(&b.from).is_err())).then(|| write_mentions(&self.heads, list, skip))
-        };
-        let (cited_by_html, backlinks_html) = (native(&links.cited_by[i], &[]), native(&links.backlinks[i], &listed));
+        let (cited_by_html, backlinks_html) = (
+            write_mentions(&self.heads, &links.cited_by[i], &[]),
+            write_mentions(&self.heads, &links.backlinks[i], &listed),
+        );
         // Made into template values, the lists cost as much as writing them: they are
         // left out while no template reads them.
         let (cited_by, backlinks) = if theme.builtin_templates {
@@ -606,9 +606,6 @@ impl Pages<'_, '_> {
     }
 }
 
-/// A note's aliases, each with its language when it is not the page's: a name in Chinese,
-/// Japanese or Korean characters is in the site's first language written in them, any other
-/// in the default language.
 /// The language a field of `note` is written in: a translation's own, or its original's.
 fn written_in<'a>(note: &Note, key: &str, loc: &Locale<'a>) -> &'a str {
     match note.lang.is_some() && note.keys.iter().any(|k| k == key) {
@@ -620,15 +617,18 @@ fn written_in<'a>(note: &Note, key: &str, loc: &Locale<'a>) -> &'a str {
 /// An event's type in the page's words (`event_type_TYPE`), or as written in language
 /// `written_in`.
 fn event_type<'a>(t: &'a str, written_in: &'a str, loc: &Locale<'a>) -> Words<'a> {
-    match loc.words.strings.get(&format!("event_type_{t}")) {
-        Some(crate::frontmatter::Text::One(s)) => Words { text: s, lang: None },
-        _ => Words {
+    match loc.words.find(&format!("event_type_{t}")) {
+        Some(s) => Words { text: s, lang: None },
+        None => Words {
             text: t,
             lang: Some(written_in).filter(|&l| l != loc.lang),
         },
     }
 }
 
+/// A note's aliases, each with its language when it is not the page's: a name in Chinese,
+/// Japanese or Korean characters is in the site's first language written in them, any other
+/// in the default language.
 fn alias_names<'a>(aliases: &'a [String], loc: &Locale<'a>) -> Vec<Words<'a>> {
     let config = &loc.dossier.site.config;
     let cjk = config

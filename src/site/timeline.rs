@@ -523,8 +523,7 @@ fn svg_lane(s: &mut String, loc: &Locale<'_>, axis: &Axis, lanes: &Lanes<'_>, k:
             if when.is_empty() {
                 String::new()
             } else {
-                let (open, close) = (loc.words.get("paren_open"), loc.words.get("paren_close"));
-                format!("{open}{}{close}", escaped(&when))
+                loc.words.bracketed(&escaped(&when))
             },
             row + 14.0,
             escaped(&shown),

@@ -80,12 +80,7 @@ impl RoleName<'_> {
     /// The name in plain words: `CEO`, or `高階主管（CEO）`.
     pub(crate) fn plain(&self, words: &crate::i18n::Lang) -> String {
         match self.label {
-            Some(label) => format!(
-                "{label}{}{}{}",
-                words.get("paren_open"),
-                self.text,
-                words.get("paren_close")
-            ),
+            Some(label) => format!("{label}{}", words.bracketed(&self.text)),
             None => self.text.clone(),
         }
     }
@@ -99,12 +94,7 @@ pub(crate) fn role_name<'a>(loc: &Locale<'a>, role: &'a crate::model::Role, writ
     // Beside the page's word, in brackets already, the share follows the name after a comma.
     let text = match (&role.share, other) {
         (Some(share), true) => format!("{}, {share}", role.role),
-        (Some(share), false) => format!(
-            "{}{}{share}{}",
-            role.role,
-            loc.words.get("paren_open"),
-            loc.words.get("paren_close")
-        ),
+        (Some(share), false) => format!("{}{}", role.role, loc.words.bracketed(share)),
         (None, _) => role.role.clone(),
     };
     RoleName {
