@@ -19,6 +19,9 @@ pub struct Language {
     /// The site's description in this language.
     #[serde(default)]
     pub description: Option<String>,
+    /// Who publishes it, in this language (the footer's credit).
+    #[serde(default)]
+    pub author: Option<String>,
     /// The kinds of note that must be translated into this language (`[event, claim]`): the
     /// integrity report lists a note of these kinds without a translation. Every kind when
     /// not said; `[]` for none.
@@ -204,6 +207,25 @@ impl Config {
             .get(lang)
             .and_then(|l| l.title.as_deref())
             .unwrap_or(&self.title)
+    }
+
+    /// The language the site's title in `lang` is written in, when it is not `lang`: the
+    /// default language's, when `lang` has no title of its own.
+    pub(crate) fn title_lang(&self, lang: &str) -> Option<&str> {
+        let own = self.languages.get(lang).is_some_and(|l| l.title.is_some());
+        (!own && lang != self.default_lang).then_some(self.default_lang.as_str())
+    }
+
+    /// Who publishes the site, in a language, or else in the default language, with the
+    /// language it is written in when that is not `lang`.
+    pub(crate) fn author_in(&self, lang: &str) -> Option<(&str, Option<&str>)> {
+        match self.languages.get(lang).and_then(|l| l.author.as_deref()) {
+            Some(author) => Some((author, None)),
+            None => {
+                let other = (lang != self.default_lang).then_some(self.default_lang.as_str());
+                self.author.as_deref().map(|a| (a, other))
+            }
+        }
     }
 
     /// The site's description in a language.

@@ -405,6 +405,17 @@ fn normalize(parts: Vec<&str>) -> Option<String> {
 pub struct Context {
     words: Arc<str>,
     span: ContextSpan,
+    /// The labels in another language than the body's that its links show (the titles of
+    /// pages not translated), shared by the body's contexts: their words are marked with
+    /// their language where a context shows them.
+    foreign: Option<Arc<[Foreign]>>,
+}
+
+/// A link's label in another language than its body's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Foreign {
+    pub lang: Box<str>,
+    pub text: Box<str>,
 }
 
 /// Where a context's parts stand in the words it shares: `before` from `start`, the link's
@@ -438,7 +449,21 @@ impl Context {
         if !fits {
             return Context::default();
         }
-        Context { words, span }
+        Context {
+            words,
+            span,
+            foreign: None,
+        }
+    }
+
+    /// The context, with the labels in other languages of the body it is in.
+    pub(crate) fn with_foreign(self, foreign: Option<Arc<[Foreign]>>) -> Context {
+        Context { foreign, ..self }
+    }
+
+    /// The labels in other languages of the body the context is in.
+    pub fn foreign(&self) -> &[Foreign] {
+        self.foreign.as_deref().unwrap_or_default()
     }
 
     fn part(&self, from: u32, to: u32) -> &str {

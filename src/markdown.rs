@@ -21,7 +21,7 @@ use syntect::util::LinesWithEndings;
 
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::html;
-use crate::links::{Context, ContextSpan, LinkTargets, Sentences, parse_citation, resolve_path};
+use crate::links::{Context, ContextSpan, Foreign, LinkTargets, Sentences, parse_citation, resolve_path};
 use crate::model::Kind;
 
 /// The class prefix of highlighted code (`hl-keyword`), shared with the stylesheet.
@@ -326,6 +326,7 @@ pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
         quoted_from: 0,
         quoting: Vec::new(),
         code_spans: Vec::new(),
+        foreign: Vec::new(),
         depth: 0,
     };
     for seed in &body.seed {
@@ -346,8 +347,9 @@ pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
     pulldown_cmark::html::push_html(&mut html, r.events.into_iter());
     let mut out = r.out;
     let words = r.sentences.finish();
+    let foreign: Option<Arc<[Foreign]>> = (!r.foreign.is_empty()).then(|| r.foreign.into());
     for (link, span) in r.spans {
-        out.links[link].context = Arc::new(Context::within(words.clone(), span));
+        out.links[link].context = Arc::new(Context::within(words.clone(), span).with_foreign(foreign.clone()));
     }
     out.html = html;
     // With heading links, the marks stay until `resolve_anchors` has filled them in.
@@ -418,6 +420,8 @@ struct Renderer<'a> {
     quoting: Vec<(usize, Range<usize>, Vec<usize>)>,
     /// Where the block's code spans are: their quotation marks quote nothing.
     code_spans: Vec<Range<usize>>,
+    /// The labels shown in another language than the body's, each once.
+    foreign: Vec<Foreign>,
     /// How many blocks are open: 0 between top-level blocks.
     depth: usize,
 }
@@ -816,6 +820,13 @@ impl<'a> Renderer<'a> {
         // The original's title is in the original's language.
         let label = match other_lang {
             Some((lang, _)) if resolved.is_some() => {
+                let foreign = Foreign {
+                    lang: lang.into(),
+                    text: default_label.1.as_str().into(),
+                };
+                if !self.foreign.contains(&foreign) {
+                    self.foreign.push(foreign);
+                }
                 let mut html = String::from("<span lang=\"");
                 html::escape(&mut html, lang);
                 html.push_str("\">");

@@ -429,7 +429,7 @@ fn the_translations_page_counts_every_note_in_every_language() {
     let page = run.page("translations/index.html");
     // Two of four notes translated, both up to date.
     assert!(
-        page.contains("<tr><th scope=\"row\"><span lang=\"zh-Hant\">繁體中文</span> (zh-Hant)</th><td>2</td><td>0</td><td>0</td><td>2</td><td>4</td></tr>"),
+        page.contains("<tr><th scope=\"row\"><span lang=\"zh-Hant\">繁體中文</span> (<code>zh-Hant</code>)</th><td>2</td><td>0</td><td>0</td><td>2</td><td>4</td></tr>"),
         "{page}"
     );
     assert!(page.contains("<td class=\"tr-missing\">missing</td>"));
@@ -501,7 +501,7 @@ fn translated_sources_show_the_relation_both_ways() {
     let zh_source = run.page("sources/report-zh/index.html");
     assert!(
         zh_source.contains(
-            "<dt>Translation of</dt><dd><a href=\"/d/sources/report/\">The report</a> (en) · translated by Lin</dd>"
+            "<dt>Translation of</dt><dd><a href=\"/d/sources/report/\">The report</a> (English) · translated by Lin</dd>"
         ),
         "{zh_source}"
     );
@@ -513,7 +513,7 @@ fn translated_sources_show_the_relation_both_ways() {
     let original = run.page("sources/report/index.html");
     assert!(
         original.contains(
-            "<dt>Translated as</dt><dd><a href=\"/d/sources/report-zh/\" lang=\"zh-Hant\">報導</a> (zh-Hant)</dd>"
+            "<dt>Translated as</dt><dd><a href=\"/d/sources/report-zh/\" lang=\"zh-Hant\">報導</a> (Traditional Chinese)</dd>"
         ),
         "{original}"
     );
@@ -608,7 +608,7 @@ fn the_example_is_published_in_both_languages_with_no_broken_link_between_them()
         event.contains("<time datetime=\"2023-12\">2023年12月</time>"),
         "{event}"
     );
-    assert!(event.contains("超過 5億 USD"), "{event}");
+    assert!(event.contains("超過 5億美元"), "{event}");
     let home = run.page("zh-hant/index.html");
     assert!(home.contains("<h1>H100 調撥案</h1>"));
     // The Chinese source and the report it translates name each other.
@@ -622,4 +622,114 @@ fn the_example_is_published_in_both_languages_with_no_broken_link_between_them()
     let checked = common::run(cmd, site);
     checked.ok();
     assert!(checked.stdout.contains("none broken"), "{}", checked.stdout);
+}
+
+/// The Latin words of `text` (two letters or more), lowercased.
+fn latin_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 2)
+        .map(|w| w.to_ascii_lowercase())
+}
+
+/// The text a reader of `html` sees in the page's language: outside `<head>`, scripts, styles,
+/// code, and every element whose `lang` names another language; web addresses left out.
+fn text_in_page_language(html: &str, lang: &str) -> String {
+    const VOID: [&str; 9] = ["br", "hr", "img", "input", "link", "meta", "source", "wbr", "col"];
+    let mut text = String::new();
+    // Per open element: whether its text is left out.
+    let mut skipped: Vec<bool> = Vec::new();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        if !skipped.last().copied().unwrap_or(false) {
+            text.push_str(&rest[..lt]);
+            text.push(' ');
+        }
+        let gt = rest[lt..].find('>').map_or(rest.len(), |i| lt + i + 1);
+        let tag = &rest[lt + 1..gt - 1];
+        rest = &rest[gt..];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if tag.starts_with('!') || VOID.contains(&name.as_str()) || tag.ends_with('/') {
+            continue;
+        }
+        if tag.starts_with('/') {
+            skipped.pop();
+            continue;
+        }
+        let other_lang = tag.split(" lang=\"").nth(1).is_some_and(|l| !l.starts_with(lang));
+        let skip = skipped.last().copied().unwrap_or(false)
+            || other_lang
+            || ["head", "script", "style", "code", "pre"].contains(&name.as_str());
+        skipped.push(skip);
+    }
+    text.split_whitespace()
+        .filter(|w| !w.contains("://"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_chinese_edition_shows_no_english_word_but_in_marked_spans() {
+    // A Latin word on a zh-Hant page outside an element marked with another language must be
+    // one the Chinese edition itself writes: in its interface strings or a zh-Hant note (names
+    // such as "xAI" or "H100"). An English interface string, a fixed vocabulary left in English
+    // or an English title without its `lang` fails here.
+    let root = common::example_root();
+    let mut allowed: std::collections::HashSet<String> =
+        latin_words(&std::fs::read_to_string(root.join("templates/i18n/zh-Hant.yaml")).unwrap()).collect();
+    for entry in walkdir::WalkDir::new(root.join("content")) {
+        let entry = entry.unwrap();
+        if entry.file_name().to_string_lossy().ends_with(".zh-Hant.md") {
+            allowed.extend(latin_words(&std::fs::read_to_string(entry.path()).unwrap()));
+        }
+    }
+    let (_out, run) = common::build_example();
+    run.ok();
+    let mut found = Vec::new();
+    for page in html_files(&run.out.join("zh-hant")) {
+        let text = text_in_page_language(&run.page(&format!("zh-hant/{page}")), "zh");
+        for word in latin_words(&text).filter(|w| !allowed.contains(w)) {
+            let at = text.to_ascii_lowercase().find(&word).unwrap_or(0);
+            let before: String = text[..at]
+                .chars()
+                .rev()
+                .take(20)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let after: String = text[at..].chars().take(40).collect();
+            found.push(format!("zh-hant/{page}: {word:?} in …{before}{after}…"));
+        }
+    }
+    found.dedup();
+    assert!(
+        found.is_empty(),
+        "{} English words on Chinese pages:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_english_edition_shows_no_chinese_but_in_marked_spans() {
+    let (_out, run) = common::build_example();
+    run.ok();
+    let is_cjk = |c: char| matches!(c, '\u{3000}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}');
+    let mut found = Vec::new();
+    for page in html_files(&run.out).into_iter().filter(|p| !p.starts_with("zh-hant/")) {
+        let text = text_in_page_language(&run.page(&page), "en");
+        if let Some(at) = text.find(is_cjk) {
+            let shown: String = text[at..].chars().take(30).collect();
+            found.push(format!("{page}: …{shown}…"));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "Chinese without its lang on English pages:\n{}",
+        found.join("\n")
+    );
 }

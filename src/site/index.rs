@@ -100,6 +100,14 @@ impl<'a> Locale<'a> {
         self.translation_of(note).unwrap_or(note)
     }
 
+    /// The language of the note's title as this language shows it, when it is another: the
+    /// original's, for a note not translated.
+    pub(crate) fn foreign_title(&self, note: &'a Note) -> Option<&'a str> {
+        let shown = self.shown(note);
+        let written = shown.lang.as_deref().unwrap_or(&self.dossier.site.config.default_lang);
+        (written != self.lang).then_some(written)
+    }
+
     /// The title of note `i` as this language shows it.
     pub(super) fn title(&self, i: usize) -> &'a str {
         self.record_use(i);

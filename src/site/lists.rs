@@ -314,6 +314,25 @@ fn says_something(m: &crate::graph::links::Mention) -> bool {
     }
 }
 
+/// A context's words, escaped, with the labels in another language of its body marked with
+/// their language wherever they stand whole.
+fn write_words(out: &mut Vec<u8>, mut words: &str, foreign: &[crate::links::Foreign]) {
+    while let Some((at, f)) = (foreign.iter())
+        .filter(|f| !f.text.is_empty())
+        .filter_map(|f| words.find(&*f.text).map(|at| (at, f)))
+        .min_by_key(|&(at, f)| (at, std::cmp::Reverse(f.text.len())))
+    {
+        escape_bytes(out, &words[..at]);
+        out.extend_from_slice(b"<span");
+        lang_attr(out, &f.lang);
+        out.push(b'>');
+        escape_bytes(out, &f.text);
+        out.extend_from_slice(b"</span>");
+        words = &words[at + f.text.len()..];
+    }
+    escape_bytes(out, words);
+}
+
 /// What one mention says: the locator, the sentence with the link marked or the field that
 /// names the note (in the page's language, marked so when the note's is another), the quote.
 fn write_mention(loc: &Locale<'_>, out: &mut Vec<u8>, m: &crate::graph::links::Mention, other_lang: bool) {
@@ -324,13 +343,13 @@ fn write_mention(loc: &Locale<'_>, out: &mut Vec<u8>, m: &crate::graph::links::M
     }
     match (&m.context, m.field()) {
         (Some(c), _) => {
-            escape_bytes(out, c.before());
+            write_words(out, c.before(), c.foreign());
             if !c.text().is_empty() {
                 out.extend_from_slice(b"<mark>");
-                escape_bytes(out, c.text());
+                write_words(out, c.text(), c.foreign());
                 out.extend_from_slice(b"</mark>");
             }
-            escape_bytes(out, c.after());
+            write_words(out, c.after(), c.foreign());
         }
         (None, Some(f)) => {
             let words = field_words(loc, f);

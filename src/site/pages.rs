@@ -86,8 +86,10 @@ impl<'s, 'a> Pages<'s, 'a> {
         let lang = loc.lang;
         let site = SiteView {
             title: config.title_in(lang),
+            title_lang: config.title_lang(lang),
             description: config.description_in(lang),
-            author: config.author.as_deref(),
+            author: config.author_in(lang).map(|(a, _)| a),
+            author_lang: config.author_in(lang).and_then(|(_, l)| l),
             base_path: sh.base_path.to_string(),
             base_url: config.absolute_base(),
             lang,

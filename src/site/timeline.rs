@@ -474,12 +474,13 @@ fn svg_lane(s: &mut String, loc: &Locale<'_>, axis: &Axis, lanes: &Lanes<'_>, k:
     let y = lanes.top(k);
     let _ = writeln!(
         s,
-        "<g class=\"lane\"><line x1=\"8\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/><a href=\"{}\"><text class=\"lane-name\" x=\"8\" y=\"{:.1}\">{}</text></a></g>",
+        "<g class=\"lane\"><line x1=\"8\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/><a href=\"{}\"><text class=\"lane-name\" x=\"8\" y=\"{:.1}\"{}>{}</text></a></g>",
         y + HEAD_H - 4.0,
         LEFT + WIDTH,
         y + HEAD_H - 4.0,
         escaped(&loc.summary(org).url),
         y + HEAD_H - 9.0,
+        lang_attr(loc.foreign_title(org)),
         escaped(&loc.shown(org).title)
     );
     for (r, &(person, role)) in lanes.roles_at[k].iter().enumerate() {
@@ -498,20 +499,18 @@ fn svg_lane(s: &mut String, loc: &Locale<'_>, axis: &Axis, lanes: &Lanes<'_>, k:
             (None, None) => String::new(),
         };
         let name = role_name(loc, role, &loc.dossier.site.config.default_lang);
+        // In another language than the page's, the name as written is in the table under the
+        // chart; the chart says the page's word for its type.
+        let short = name.label.unwrap_or(&name.text);
         let full = loc.words.fmt(
             "svg_role",
             &[
                 ("person", &loc.shown(person).title),
-                ("role", &name.plain(loc.words)),
+                ("role", short),
                 ("org", &loc.shown(org).title),
             ],
         );
-        let label = format!(
-            "{}{}{}",
-            loc.shown(person).title,
-            loc.words.get("colon"),
-            name.label.unwrap_or(&name.text)
-        );
+        let label = format!("{}{}{}", loc.shown(person).title, loc.words.get("colon"), short);
         let shown: String = match label.chars().count() > LABEL_CHARS {
             true => format!("{}…", label.chars().take(LABEL_CHARS - 1).collect::<String>()),
             false => label,
@@ -611,10 +610,11 @@ fn svg_transfers(
         };
         let event = &loc.dossier.notes[i];
         let when = d.display(&loc.words.dates);
-        let name = match said {
-            "" => format!("{} ({when})", loc.shown(event).title),
-            said => format!("{} ({when}; {said})", loc.shown(event).title),
+        let about = match said {
+            "" => when,
+            said => format!("{when}{}{said}", loc.words.get("semicolon")),
         };
+        let name = format!("{}{}", loc.shown(event).title, loc.words.bracketed(&about));
         let _ = write!(
             s,
             "<a href=\"{}\" aria-label=\"{}\">",
@@ -632,12 +632,19 @@ fn svg_transfers(
                 (y2 - y1).abs().max(4.0)
             );
         }
+        // The tooltip names the event, in the language of its title.
         let _ = writeln!(
             s,
-            "<line class=\"transfer{class}\" x1=\"{ax:.1}\" y1=\"{y1:.1}\" x2=\"{ax:.1}\" y2=\"{y2:.1}\" marker-end=\"url(#arrow)\"><title>{}</title></line></a>",
-            escaped(&name)
+            "<line class=\"transfer{class}\" x1=\"{ax:.1}\" y1=\"{y1:.1}\" x2=\"{ax:.1}\" y2=\"{y2:.1}\" marker-end=\"url(#arrow)\"><title{}>{}</title></line></a>",
+            lang_attr(loc.foreign_title(event)),
+            escaped(&loc.shown(event).title)
         );
     }
+}
+
+/// ` lang="…"` for words in another language than the page's.
+fn lang_attr(lang: Option<&str>) -> String {
+    lang.map_or_else(String::new, |l| format!(" lang=\"{}\"", escaped(l)))
 }
 
 fn role_of(dossier: &Dossier, holder: usize, role: usize) -> Option<&Role> {

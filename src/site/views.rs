@@ -20,8 +20,12 @@ pub(super) struct LanguageView<'a> {
 #[derive(Serialize)]
 pub(super) struct SiteView<'a> {
     pub(super) title: &'a str,
+    /// The language of `title` and of `author`, when it is not the pages' (a setting not
+    /// given in their language).
+    pub(super) title_lang: Option<&'a str>,
     pub(super) description: Option<&'a str>,
     pub(super) author: Option<&'a str>,
+    pub(super) author_lang: Option<&'a str>,
     pub(super) base_path: String,
     pub(super) base_url: String,
     /// The language of the pages being rendered, and the site's default.
@@ -74,16 +78,6 @@ pub(crate) struct RoleName<'a> {
     pub(crate) text: String,
     /// The language `text` is written in, when it is not the page's.
     pub(crate) lang: Option<&'a str>,
-}
-
-impl RoleName<'_> {
-    /// The name in plain words: `CEO`, or `高階主管（CEO）`.
-    pub(crate) fn plain(&self, words: &crate::i18n::Lang) -> String {
-        match self.label {
-            Some(label) => format!("{label}{}", words.bracketed(&self.text)),
-            None => self.text.clone(),
-        }
-    }
 }
 
 /// How a page in `loc`'s language names `role`, written in language `written_in`: as written
