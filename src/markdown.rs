@@ -369,6 +369,42 @@ pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
     out
 }
 
+/// The first `**…**` of `text` that the parser left unmatched and a Chinese writer means as
+/// strong: where its two `**` stand. The words between are not empty, neither start nor end
+/// with a space, hold no `*`, and touch Chinese (a character or full-width punctuation) at an
+/// edge, inside or out.
+fn cjk_strong(text: &str) -> Option<(usize, usize)> {
+    let cjk = |c: Option<char>| {
+        c.is_some_and(|c| crate::texts::is_cjk(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF))
+    };
+    let mut from = 0;
+    while let Some(at) = text[from..].find("**") {
+        let open = from + at;
+        let after_open = open + 2;
+        let len = text[after_open..].find('*')?;
+        let close = after_open + len;
+        let inner = &text[after_open..close];
+        let closes = text[close..].starts_with("**") && !text[close + 2..].starts_with('*');
+        let edges = [
+            text[..open].chars().next_back(),
+            inner.chars().next(),
+            inner.chars().next_back(),
+            text.get(close + 2..).and_then(|s| s.chars().next()),
+        ];
+        if closes
+            && !inner.is_empty()
+            && !inner.starts_with(char::is_whitespace)
+            && !inner.ends_with(char::is_whitespace)
+            && edges.into_iter().any(cjk)
+            && !text[..open].ends_with('*')
+        {
+            return Some((open, close));
+        }
+        from = close.max(open + 1);
+    }
+    None
+}
+
 struct OpenHeading<'a> {
     /// Where the opening tag goes in `events`.
     at: usize,
@@ -1021,10 +1057,12 @@ impl<'a> Renderer<'a> {
         // Taken out to be read while `self` is written, and put back empty: its room serves
         // the next run of text.
         let mut segs = std::mem::take(&mut self.texts);
-        // Most text holds no citation: it goes out as it came, without being joined first (a
-        // `[` and an `@` are single bytes, so the joined text has both only if the pieces do).
+        // Most text holds no citation and no asterisk: it goes out as it came, without being
+        // joined first (a `[` and an `@` are single bytes, so the joined text has both only if
+        // the pieces do).
         let has = |c: char| segs.iter().any(|(t, _)| t.contains(c));
-        if !(has('[') && has('@')) {
+        let special = has('*') || (has('[') && has('@'));
+        if !special {
             for (t, _) in &segs {
                 self.push_plain(t);
             }
@@ -1093,21 +1131,35 @@ impl<'a> Renderer<'a> {
         }
         let mut last = 0;
         for (_, open, close, parsed) in found {
-            let before = &merged[last..open];
-            if !before.is_empty() {
-                self.push_plain(before);
-                self.events.push(Event::Text(before.to_string().into()));
-            }
+            self.push_text(&merged[last..open]);
             self.citation(parsed, &merged[open..=close], source_of(open));
             last = close + 1;
         }
-        let rest = &merged[last..];
-        if !rest.is_empty() {
-            self.push_plain(rest);
-            self.events.push(Event::Text(rest.to_string().into()));
-        }
+        self.push_text(&merged[last..]);
         segs.clear();
         self.texts = segs;
+    }
+
+    /// A run of text, with the `**strong**` that CommonMark leaves as asterisks beside Chinese
+    /// punctuation (`**兩份資料不同。**2024年…`: a closing `**` after punctuation must be
+    /// followed by a space or punctuation) taken as strong, as a Chinese writer means it.
+    fn push_text(&mut self, mut text: &str) {
+        while let Some((open, close)) = cjk_strong(text) {
+            let inner = &text[open + 2..close];
+            self.push_plain(&text[..open]);
+            self.push_plain(inner);
+            if open > 0 {
+                self.events.push(Event::Text(text[..open].to_string().into()));
+            }
+            self.events.push(Event::Start(Tag::Strong));
+            self.events.push(Event::Text(inner.to_string().into()));
+            self.events.push(Event::End(TagEnd::Strong));
+            text = &text[close + 2..];
+        }
+        if !text.is_empty() {
+            self.push_plain(text);
+            self.events.push(Event::Text(text.to_string().into()));
+        }
     }
 
     fn citation(&mut self, parsed: Result<Vec<CiteParsed>, usize>, written: &str, at: usize) {
@@ -1523,6 +1575,33 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn strong_beside_chinese_punctuation_is_strong() {
+        // CommonMark leaves these asterisks as they are: the closing `**` follows 。 and is
+        // followed by a letter.
+        let r = render("**兩份資料的說法不同。**2024年6月的報導說，**特斯拉「晚了數月」**才收到[^1]。\n\n[^1]: 註。\n");
+        assert!(
+            r.html.contains(
+                "<strong>兩份資料的說法不同。</strong>2024年6月的報導說，<strong>特斯拉「晚了數月」</strong>才收到"
+            ),
+            "{}",
+            r.html
+        );
+        // Latin text is left to CommonMark: these stay asterisks.
+        for md in ["2 ** 3 ** 4", "**foo.**bar", "***"] {
+            let r = render(md);
+            assert!(!r.html.contains("<strong>"), "{md}: {}", r.html);
+        }
+        assert!(
+            render("**粗體**與**bold**。")
+                .html
+                .contains("<strong>粗體</strong>與<strong>bold</strong>。")
+        );
+        // The block's words, for the sentences beside backlinks, have no asterisks.
+        assert_eq!(cjk_strong("見**說法。**下文"), Some((3, 14)));
+        assert_eq!(cjk_strong("** 說法 **"), None);
     }
 
     #[test]
