@@ -437,6 +437,13 @@ impl Context {
         Context::within(sentences.finish(), span)
     }
 
+    /// The context with another text for its link, in words of its own.
+    pub(crate) fn with_text(&self, text: &str) -> Context {
+        let mut sentences = Sentences::default();
+        let span = sentences.push(self.before(), text, self.after());
+        Context::within(sentences.finish(), span).with_foreign(self.foreign.clone())
+    }
+
     /// The context at `span` of the words of [`Sentences::finish`].
     pub(crate) fn within(words: Arc<str>, span: ContextSpan) -> Context {
         // A span handed out for other words could fall outside these, or inside a character.

@@ -834,7 +834,7 @@ impl<'a> Renderer<'a> {
             (None, _) => {
                 let mut html = String::new();
                 html::escape(&mut html, &title);
-                (html, title)
+                (html, title.clone())
             }
         };
         if has_pothole {
@@ -858,7 +858,7 @@ impl<'a> Renderer<'a> {
             Some((lang, _)) if resolved.is_some() => {
                 let foreign = Foreign {
                     lang: lang.into(),
-                    text: default_label.1.as_str().into(),
+                    text: title.as_str().into(),
                 };
                 if !self.foreign.contains(&foreign) {
                     self.foreign.push(foreign);
@@ -1427,7 +1427,23 @@ pub(crate) fn fill_anchors(page: &mut std::sync::Arc<Rendered>, fill: &[(String,
     if !fill.is_empty() {
         let page = std::sync::Arc::make_mut(page);
         page.html = fill_placeholders(&page.html, fill);
+        name_headings(page, fill);
         split_blocks(page);
+    }
+}
+
+/// Until its heading is known, a heading link without a label reads "Title › fragment" (as
+/// written) in the sentence kept beside the backlink: the heading's text takes its place.
+fn name_headings(page: &mut Rendered, fill: &[(String, String)]) {
+    for link in &mut page.links {
+        let text = link.context.text();
+        let named = page.anchors.iter().zip(fill).find_map(|(a, (_, heading))| {
+            let title = text.strip_suffix(a.fragment.as_str())?.strip_suffix(" › ")?;
+            (*heading != a.fragment).then(|| format!("{title} › {heading}"))
+        });
+        if let Some(named) = named {
+            link.context = Arc::new(link.context.with_text(&named));
+        }
     }
 }
 

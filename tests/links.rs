@@ -382,3 +382,23 @@ fn every_numbered_source_says_how_the_dossier_knows_it() {
         assert!(zh.contains(want), "missing {want} in:\n{zh}");
     }
 }
+
+#[test]
+fn a_heading_link_reads_as_its_heading_beside_the_backlink() {
+    let f = Fixture::new()
+        .file(
+            "content/people/jane-doe.md",
+            "---\nname: Jane Doe\n---\n## When she began\n\nText.\n",
+        )
+        .file(
+            "content/people/john-roe.md",
+            "---\nname: John Roe\n---\nHer start is disputed: see [[jane-doe#when-she-began]].\n",
+        );
+    let run = f.build(&[]);
+    let page = run.ok().page("people/jane-doe/index.html");
+    // The heading's words, not the id written in the link.
+    assert!(
+        page.contains("Her start is disputed: see <mark>Jane Doe › When she began</mark>."),
+        "{page}"
+    );
+}
