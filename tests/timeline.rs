@@ -369,6 +369,8 @@ fn the_example_shows_the_reallocation_as_a_certain_conflict_through_musks_roles(
         .find("<article class=\"conflict conflict-certain\">")
         .expect("a certain conflict")..];
     let conflict = &conflict[..conflict.find("</article>").unwrap()];
+    // On its own page, the event is not a heading of the box linking back to the page.
+    assert!(!conflict.contains("<h3>"), "{conflict}");
     // Both roles, with their sources.
     assert!(
         conflict.contains("Elon Musk</a>: CEO of <a href=\"/h100/organizations/tesla/\">Tesla</a>"),
