@@ -53,6 +53,14 @@ pub struct Config {
     /// `load` to verify citations, never published.
     #[serde(default)]
     pub texts: Option<String>,
+    /// Whether the build makes a search index (Pagefind's, under `pagefind/`) and the pages
+    /// show a search box.
+    #[serde(default = "yes")]
+    pub search: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -99,6 +107,7 @@ pub(crate) const CONFIG_KEYS: &[&str] = &[
     "check",
     "conflicts",
     "texts",
+    "search",
 ];
 
 /// The site settings and the home page's body.
@@ -145,6 +154,7 @@ impl Config {
             check: CheckSettings::default(),
             conflicts: ConflictSettings::default(),
             texts: None,
+            search: false,
         })
     }
 
@@ -442,6 +452,7 @@ mod tests {
             check: CheckSettings::default(),
             conflicts: ConflictSettings::default(),
             texts: None,
+            search: true,
         }
     }
 

@@ -21,6 +21,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod progress;
+pub(crate) mod search;
 pub mod sentence;
 pub mod serve;
 pub mod site;

@@ -437,6 +437,11 @@ impl Staging {
         }
     }
 
+    /// A file of the site as it was written into the staging folder.
+    pub(crate) fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+        std::fs::read(self.dir.join(path))
+    }
+
     /// Makes the folder that holds `path` in the staging folder, once.
     fn make_parent(&self, path: &str) -> Result<(), OutputError> {
         if let Some(parent) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -16,7 +16,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["config", "frontmatter", "graph", "i18n", "links", "markdown", "model"],
     ),
     ("site", &["site"]),
-    ("input and output", &["load", "output"]),
+    ("input and output", &["load", "output", "search"]),
     ("pipeline and checks", &["build", "check"]),
     ("commands", &["cli", "cmd", "serve"]),
 ];

@@ -127,9 +127,18 @@ pub fn run(args: BuildArgs) -> Exit {
             );
             if failure.config { Exit::Usage } else { Exit::Content }
         }
-        Ok(built) => {
+        Ok(mut built) => {
             let mut all = load_diags;
-            all.extend(built.warnings);
+            all.append(&mut built.warnings);
+            if built.config.search && !all.iter().any(Diagnostic::is_error) {
+                progress.phase("indexing for search");
+                match crate::search::index(pages_for_search(&built, &staging)) {
+                    Ok(files) => files.into_iter().for_each(|(path, bytes)| built.tree.insert(path, bytes)),
+                    Err(e) => all.push(Diagnostic::error(output.display().to_string(), e).with_help(
+                        "this is a fault of the search indexer, not of the dossier: report it, and build with `search: false` in content/_index.md meanwhile",
+                    )),
+                }
+            }
             crate::diag::sort(&mut all);
             if all.iter().any(Diagnostic::is_error) {
                 progress.finish();
@@ -181,6 +190,24 @@ pub fn run(args: BuildArgs) -> Exit {
             }
         }
     }
+}
+
+/// Every page of the built site, by the path of its URL below the base path (Pagefind's
+/// script puts the base path before it, where it finds itself), with its HTML: for the search
+/// index.
+fn pages_for_search<'a>(built: &'a Built, staging: &'a output::Staging) -> impl Iterator<Item = (String, String)> + 'a {
+    built
+        .tree
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .filter_map(move |(path, bytes)| {
+            let bytes = match built.tree.is_on_disk(path) {
+                true => staging.read(path).ok()?,
+                false => bytes.to_vec(),
+            };
+            let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
+            Some((url, String::from_utf8(bytes).ok()?))
+        })
 }
 
 /// "1 note", "2 notes".

@@ -409,7 +409,9 @@ pub(super) fn write_sources(heads: &Heads<'_, '_>, citations: &[crate::markdown:
     let loc = heads.loc;
     let heading = loc.words.get("sources");
     let mut out: Vec<u8> = Vec::with_capacity(200 + citations.len() * 500);
-    out.extend_from_slice(b"\n<section class=\"sources\" aria-labelledby=\"sources\">\n<h2 id=\"sources\">");
+    out.extend_from_slice(
+        b"\n<section class=\"sources\" aria-labelledby=\"sources\" data-pagefind-ignore>\n<h2 id=\"sources\">",
+    );
     escape_bytes(&mut out, heading);
     out.extend_from_slice(b"</h2>\n<ol>\n");
     for c in citations {

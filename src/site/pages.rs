@@ -104,6 +104,7 @@ impl<'s, 'a> Pages<'s, 'a> {
                 .collect(),
             extra: &sh.dossier.site.extra,
             generator: concat!("dossier ", env!("CARGO_PKG_VERSION")),
+            search: config.search,
         };
         // The index's number, under which `shown_date` keeps the dates it has written.
         let build = sh.theme.index.get().map_or(0, |index| index.build);
@@ -474,6 +475,9 @@ impl<'s, 'a> Pages<'s, 'a> {
         let mut lists: Vec<ListPage> = LIST_PAGES.to_vec();
         if config.languages().len() > 1 {
             lists.push(("translations/", "translations.html", "translations", ""));
+        }
+        if config.search {
+            lists.push(("search/", "search.html", "search", ""));
         }
         if self.loc.is_default() {
             lists.push(("404.html", "404.html", "not_found", ""));

@@ -27,11 +27,12 @@ pub(crate) const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
     "translations.html", "side-by-side.html", "partials/note_link.html", "partials/translation.html",
     "partials/languages.html", "integrity.html", "corrections.html", "partials/corrections.html",
     "partials/gaps.html", "partials/cite.html", "partials/role.html",
+    "search.html", "partials/search_marks.html",
     "i18n/en.yaml", "i18n/zh-Hant.yaml",
 );
 
 /// The default static files, compiled into the binary.
-pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static": "style.css", "favicon.svg");
+pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static": "style.css", "favicon.svg", "search.js");
 
 /// The templates a build renders, by the page they make.
 pub(super) const REQUIRED_TEMPLATES: &[&str] = &[
@@ -53,6 +54,7 @@ pub(super) const REQUIRED_TEMPLATES: &[&str] = &[
     "side-by-side.html",
     "integrity.html",
     "corrections.html",
+    "search.html",
 ];
 
 /// The raw bytes of a theme file (`templates/…` or `static/…`), relative to its folder.

@@ -35,6 +35,8 @@ pub(super) struct SiteView<'a> {
     pub(super) languages: Vec<LanguageView<'a>>,
     pub(super) extra: &'a serde_json::Map<String, serde_json::Value>,
     pub(super) generator: &'static str,
+    /// Whether the site has a search index, and its pages a search box.
+    pub(super) search: bool,
 }
 
 /// An entry of the page's numbered "Sources" list.

@@ -1,0 +1,193 @@
+//! Search, as a reader uses it: the example built with its Pagefind index, served over HTTP,
+//! searched in headless Chromium from a page's search box, in both languages, and narrowed by
+//! a filter. Without Chromium the test says it was skipped, unless DOSSIER_REQUIRE_TOOLS is set
+//! (as in CI), where it fails.
+
+#[path = "support/browser.rs"]
+mod browser;
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// A static file server for `root` on a free port, as a host serves a built site: its URL.
+fn serve_static(root: PathBuf) -> String {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let path = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
+            let path = percent_decode(&path);
+            let mut file = root.join(path.trim_start_matches('/'));
+            if path.ends_with('/') {
+                file.push("index.html");
+            }
+            let response = match std::fs::read(&file) {
+                Ok(bytes) => tiny_http::Response::from_data(bytes).with_header(
+                    tiny_http::Header::from_bytes(&b"Content-Type"[..], content_type(&file).as_bytes()).unwrap(),
+                ),
+                Err(_) => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+            };
+            let _ = request.respond(response);
+        }
+    });
+    format!("http://127.0.0.1:{port}/")
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("css") => "text/css",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Waits until `expression` is true in the page, for at most ten seconds.
+fn wait_for(page: &mut browser::Page, expression: &str) {
+    let start = Instant::now();
+    while page.evaluate(expression) != Value::Bool(true) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting for {expression}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn open_at(page: &mut browser::Page, url: &str) {
+    page.send("Page.navigate", json!({ "url": url }));
+    wait_for(
+        page,
+        &format!("document.readyState === 'complete' && location.href === {}", json!(url)),
+    );
+}
+
+/// Types `words` into the page's search box and sends the form: the search page's results,
+/// as the paths they link to, once it shows them.
+fn search_from_box(page: &mut browser::Page, words: &str) -> Vec<String> {
+    page.evaluate(&format!(
+        "(() => {{ const q = document.getElementById('site-search-q'); q.value = {}; q.form.submit(); }})()",
+        json!(words)
+    ));
+    wait_for(
+        page,
+        "location.pathname.endsWith('/search/') && document.querySelectorAll('#search-results li').length > 0",
+    );
+    results(page)
+}
+
+fn results(page: &mut browser::Page) -> Vec<String> {
+    let v = page.evaluate("[...document.querySelectorAll('#search-results li a')].map(a => a.pathname)");
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The example's claims whose status is `status`, by their pages' paths.
+fn claims_with_status(status: &str) -> Vec<String> {
+    let dir = common::example_root().join("content/claims");
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().matches('.').count() == 1)
+        .filter(|e| {
+            std::fs::read_to_string(e.path())
+                .unwrap()
+                .lines()
+                .any(|l| l.trim() == format!("status: {status}"))
+        })
+        .map(|e| format!("/claims/{}/", e.path().file_stem().unwrap().to_string_lossy()))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_reader_finds_people_and_claims_in_both_languages_and_filters_the_claims() {
+    let Some(chromium) = browser::chromium() else {
+        assert!(
+            std::env::var_os("DOSSIER_REQUIRE_TOOLS").is_none(),
+            "chromium is missing: apt-get install chromium"
+        );
+        eprintln!("skipped: chromium is not installed");
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.args(["build", "--base-url", "/", "--root"])
+        .arg(common::example_root())
+        .arg("--output")
+        .arg(&site);
+    common::run(cmd, site.clone()).ok();
+    let url = serve_static(site);
+    let (_chrome, _profile, mut page) = browser::open(chromium, "about:blank");
+
+    // A Chinese name, typed on the Chinese home page, finds that person's Chinese page first.
+    open_at(&mut page, &format!("{url}zh-hant/"));
+    let found = search_from_box(&mut page, "馬斯克");
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("/zh-hant/people/elon-musk/"),
+        "{found:?}"
+    );
+    assert!(found.iter().all(|p| p.starts_with("/zh-hant/")), "{found:?}");
+
+    // Words of a claim, typed on an English page, find the claim first.
+    open_at(&mut page, &format!("{url}events/"));
+    let found = search_from_box(&mut page, "allocate fairly");
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("/claims/huang-allocate-fairly/"),
+        "{found:?}"
+    );
+    // Each result says its kind and its summary, in the page's language.
+    let first = page.evaluate("document.querySelector('#search-results li').innerText");
+    assert!(first.as_str().unwrap_or("").starts_with("Claim\n"), "{first}");
+
+    // The status filter narrows the results to exactly the claims with that status.
+    open_at(&mut page, &format!("{url}search/"));
+    wait_for(
+        &mut page,
+        "document.querySelectorAll('#search-filters select').length > 0",
+    );
+    page.evaluate(
+        "(() => { const label = [...document.querySelectorAll('#search-filters label')].find(l => l.textContent === 'Status');
+                  const select = document.getElementById(label.htmlFor);
+                  select.value = 'denied';
+                  select.dispatchEvent(new Event('change')); })()",
+    );
+    wait_for(&mut page, "document.querySelectorAll('#search-results li').length > 0");
+    let mut found = results(&mut page);
+    found.sort();
+    let denied = claims_with_status("denied");
+    assert!(!denied.is_empty());
+    assert_eq!(found, denied);
+}
