@@ -446,13 +446,12 @@ impl Staging {
     fn make_parent(&self, path: &str) -> Result<(), OutputError> {
         if let Some(parent) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
             let parent = self.dir.join(parent);
-            let new = self
-                .made
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(parent.clone());
-            if new {
+            // Made while the set is held: a file written in parallel into the same folder
+            // waits until the folder is there.
+            let mut made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+            if !made.contains(&parent) {
                 std::fs::create_dir_all(&parent).map_err(|e| io_err("create", &parent, e))?;
+                made.insert(parent);
             }
         }
         Ok(())

@@ -31,6 +31,7 @@ const PAGES: &[&str] = &[
     "integrity/",
     "corrections/",
     "translations/",
+    "search/",
 ];
 
 /// The same kinds in Chinese, with a translation shown beside its original.
@@ -45,6 +46,7 @@ const ZH_PAGES: &[&str] = &[
     "zh-hant/conflicts/",
     "zh-hant/integrity/",
     "zh-hant/corrections/",
+    "zh-hant/search/",
 ];
 
 fn axe_source() -> Option<String> {

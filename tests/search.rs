@@ -169,8 +169,23 @@ fn a_reader_finds_people_and_claims_in_both_languages_and_filters_the_claims() {
         "{found:?}"
     );
     // Each result says its kind and its summary, in the page's language.
-    let first = page.evaluate("document.querySelector('#search-results li').innerText");
-    assert!(first.as_str().unwrap_or("").starts_with("Claim\n"), "{first}");
+    let first = page.evaluate(
+        "[...document.querySelector('#search-results li').children].map(p => p.className + ': ' + p.textContent)",
+    );
+    let parts: Vec<&str> = first.as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert_eq!(parts[0], "kind: Claim", "{parts:?}");
+    assert!(
+        parts[1].starts_with("result-title: Nvidia allocates its GPUs fairly"),
+        "{parts:?}"
+    );
+    assert!(
+        parts[2].starts_with("summary: On Nvidia's February 2024 call"),
+        "{parts:?}"
+    );
+    assert!(
+        parts[3].starts_with("excerpt: ") && parts[3].contains("fairly"),
+        "{parts:?}"
+    );
 
     // The status filter narrows the results to exactly the claims with that status.
     open_at(&mut page, &format!("{url}search/"));
