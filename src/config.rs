@@ -54,13 +54,10 @@ pub struct Config {
     #[serde(default)]
     pub texts: Option<String>,
     /// Whether the build makes a search index (Pagefind's, under `pagefind/`) and the pages
-    /// show a search box.
-    #[serde(default = "yes")]
+    /// show a search box. Off unless asked for: indexing still costs a large dossier many
+    /// times its build (README, "Search").
+    #[serde(default)]
     pub search: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

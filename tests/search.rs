@@ -206,3 +206,21 @@ fn a_reader_finds_people_and_claims_in_both_languages_and_filters_the_claims() {
     assert!(!denied.is_empty());
     assert_eq!(found, denied);
 }
+
+#[test]
+fn a_dossier_that_does_not_ask_for_search_has_no_index_and_no_search_box() {
+    let f = common::Fixture::new().file("content/people/ann.md", "---\nname: Ann\n---\nAnn.\n");
+    let run = f.build(&[]);
+    run.ok();
+    assert!(!run.out.join("pagefind").exists());
+    assert!(!run.out.join("search").exists());
+    assert!(!run.page("people/ann/index.html").contains("site-search"));
+    let f = f.file(
+        "content/_index.md",
+        "---\ntitle: Test dossier\nbase_url: /\nsearch: true\n---\n",
+    );
+    let run = f.build(&[]);
+    run.ok();
+    assert!(run.out.join("pagefind/pagefind.js").exists());
+    assert!(run.page("people/ann/index.html").contains("class=\"site-search\""));
+}
