@@ -1,5 +1,5 @@
 //! The search index, made from the built pages by Pagefind: the static search of Hugo, Zola and
-//! Astro sites. Pagefind reads each page's `<main data-pagefind-body>` with the metadata and
+//! Astro sites. Pagefind reads each note's `<article data-pagefind-body>` with the metadata and
 //! filters the templates mark (`data-pagefind-meta`, `data-pagefind-filter`), keeps one index
 //! per language (from `<html lang>`), cuts Chinese into words, and gives the index and its
 //! JavaScript as files for `pagefind/`.
@@ -10,7 +10,8 @@ use pagefind::options::PagefindServiceConfig;
 /// The folder of the index, under the site's root.
 pub(crate) const FOLDER: &str = "pagefind";
 
-/// The index of `pages` (each the path of its URL, `/h100/events/x/`, and its HTML), as files
+/// The index of `pages` (each the path of its URL below the base path, `/events/x/`, and its
+/// HTML), as files
 /// by their paths in the output (`pagefind/pagefind.js`, …). Only pages with a
 /// `data-pagefind-body` are indexed.
 pub(crate) fn index(pages: impl IntoIterator<Item = (String, String)>) -> Result<Vec<(String, Vec<u8>)>, String> {

@@ -135,7 +135,7 @@ pub fn run(args: BuildArgs) -> Exit {
                 match crate::search::index(pages_for_search(&built, &staging)) {
                     Ok(files) => files.into_iter().for_each(|(path, bytes)| built.tree.insert(path, bytes)),
                     Err(e) => all.push(Diagnostic::error(output.display().to_string(), e).with_help(
-                        "this is a fault of the search indexer, not of the dossier: report it, and build with `search: false` in content/_index.md meanwhile",
+                        "this is a fault of the search indexer, not of the dossier: report it, and take `search: true` out of content/_index.md meanwhile",
                     )),
                 }
             }

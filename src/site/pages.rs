@@ -84,12 +84,13 @@ impl<'s, 'a> Pages<'s, 'a> {
         static NO_LINKS: std::sync::OnceLock<Links> = std::sync::OnceLock::new();
         let config = &sh.dossier.site.config;
         let lang = loc.lang;
+        let author = config.author_in(lang);
         let site = SiteView {
             title: config.title_in(lang),
             title_lang: config.title_lang(lang),
             description: config.description_in(lang),
-            author: config.author_in(lang).map(|(a, _)| a),
-            author_lang: config.author_in(lang).and_then(|(_, l)| l),
+            author: author.map(|(a, _)| a),
+            author_lang: author.and_then(|(_, l)| l),
             base_path: sh.base_path.to_string(),
             base_url: config.absolute_base(),
             lang,
