@@ -54,9 +54,8 @@ pub struct Config {
     #[serde(default)]
     pub texts: Option<String>,
     /// Whether the build makes a search index (Pagefind's, under `pagefind/`) and the pages
-    /// show a search box. Off unless asked for: indexing still costs a large dossier many
-    /// times its build (README, "Search").
-    #[serde(default)]
+    /// show a search box (default yes).
+    #[serde(default = "yes")]
     pub search: bool,
 }
 
@@ -92,6 +91,10 @@ fn default_base_url() -> String {
 
 fn default_lang() -> String {
     "en".into()
+}
+
+fn yes() -> bool {
+    true
 }
 
 pub(crate) const CONFIG_KEYS: &[&str] = &[
@@ -151,7 +154,7 @@ impl Config {
             check: CheckSettings::default(),
             conflicts: ConflictSettings::default(),
             texts: None,
-            search: false,
+            search: true,
         })
     }
 

@@ -682,7 +682,8 @@ impl<'a> Renderer<'a> {
         html::escape(&mut close, &id);
         close.push_str("\" aria-label=\"");
         html::escape(&mut close, &self.targets.words(self.body.lang).section_link);
-        close.push_str("\">#</a>");
+        // The mark is no word of the page: Pagefind leaves it out of the index.
+        close.push_str("\" data-pagefind-ignore>#</a>");
         close.push_str(&format!("</h{n}>\n"));
         self.events.push(Event::Html(close.into()));
         self.out.headings.push(Heading {

@@ -437,9 +437,9 @@ impl Staging {
         }
     }
 
-    /// A file of the site as it was written into the staging folder.
-    pub(crate) fn read(&self, path: &str) -> io::Result<Vec<u8>> {
-        std::fs::read(self.dir.join(path))
+    /// The staging folder, where the files [`Staging::put`] took are.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// Makes the folder that holds `path` in the staging folder, once.

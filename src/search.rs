@@ -4,23 +4,38 @@
 //! per language (from `<html lang>`), cuts Chinese into words, and gives the index and its
 //! JavaScript as files for `pagefind/`.
 
+use std::path::Path;
+
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
 /// The folder of the index, under the site's root.
 pub(crate) const FOLDER: &str = "pagefind";
 
-/// The index of `pages` (each the path of its URL below the base path, `/events/x/`, and its
-/// HTML), as files
-/// by their paths in the output (`pagefind/pagefind.js`, …). Only pages with a
-/// `data-pagefind-body` are indexed.
-pub(crate) fn index(pages: impl IntoIterator<Item = (String, String)>) -> Result<Vec<(String, Vec<u8>)>, String> {
+/// The index of the pages written into `dir`, if given (each `NAME.html` published at the URL
+/// of its path below `dir`, `events/x/index.html` at `/events/x/`), and of `pages` (each the
+/// path of its URL below the base path, `/events/x/`, and its HTML), as files by their paths in
+/// the output (`pagefind/pagefind.js`, …). Only pages with a `data-pagefind-body` are indexed.
+///
+/// Pagefind reads a folder's pages in parallel, on rayon's pool; pages given one by one it
+/// reads in turn.
+pub(crate) fn index(
+    dir: Option<&Path>,
+    pages: impl IntoIterator<Item = (String, String)>,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let _span = tracing::info_span!("search").entered();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| format!("could not start the search indexer: {e}"))?;
     runtime.block_on(async {
         let mut index = PagefindIndex::new(Some(PagefindServiceConfig::builder().build()))
             .map_err(|e| format!("could not start the search indexer: {e}"))?;
+        if let Some(dir) = dir {
+            index
+                .add_directory(dir.to_string_lossy().into_owned(), Some("**/*.html".into()))
+                .await
+                .map_err(|e| format!("could not index the pages in {} for search: {e}", dir.display()))?;
+        }
         for (url, html) in pages
             .into_iter()
             .filter(|(_, html)| html.contains("data-pagefind-body"))

@@ -1,13 +1,14 @@
 // Search on /search/, with Pagefind's index of the site (built by `dossier build`, under
-// pagefind/). The page's words come from its data attributes, in its language; Pagefind keeps
-// one index per language and searches the page's own.
+// pagefind/, its script named by the page's link#search-bundle). The page's words come from
+// its data attributes, in its language; Pagefind keeps one index per language and searches
+// the page's own.
 (async () => {
   const root = document.getElementById("search");
   if (!root) return;
   const words = root.dataset;
   let pagefind;
   try {
-    pagefind = await import(words.bundle);
+    pagefind = await import(document.getElementById("search-bundle").href);
     await pagefind.options({ excerptLength: 24 });
     await pagefind.init();
   } catch (e) {

@@ -652,3 +652,54 @@ fn credentials_in_external_urls_are_neither_stored_nor_printed() {
     assert!(!stored.contains("s3cret") && !stored.contains("reader:"), "{stored}");
     assert!(stored.contains(&format!("\"{}/ok\"", server.base)), "{stored}");
 }
+
+#[test]
+fn a_search_index_that_leads_nowhere_is_reported() {
+    let f = Fixture::new()
+        .file("content/people/ann.md", "---\nname: Ann\n---\n## Early life\n\nAnn.\n")
+        .file("content/people/bob.md", "---\nname: Bob\n---\nBob.\n");
+    f.build(&[]).ok();
+    let out = f.root().join("public");
+    let run = check(&out, &[]);
+    run.ok();
+    assert!(run.stdout.contains("none broken"), "{}", run.stdout);
+    // Each result is a link: Bob's fragment, pointed at a page that is not there.
+    let fragments: Vec<_> = std::fs::read_dir(out.join("pagefind/fragment"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let bob = fragments
+        .iter()
+        .find(|p| {
+            let mut text = String::new();
+            let bytes = std::fs::read(p).unwrap();
+            std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text).unwrap();
+            text.contains("/people/bob/")
+        })
+        .unwrap();
+    let mut text = String::new();
+    let bytes = std::fs::read(bob).unwrap();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, text.replace("/people/bob/", "/people/robert/").as_bytes()).unwrap();
+    std::fs::write(bob, gz.finish().unwrap()).unwrap();
+    // One language's word index gone, and one fragment that is not one.
+    let wasm = std::fs::read_dir(out.join("pagefind"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("wasm.en.pagefind"))
+        .unwrap();
+    std::fs::remove_file(wasm).unwrap();
+    let other = fragments.iter().find(|p| *p != bob).unwrap();
+    std::fs::write(other, b"garbage").unwrap();
+    let run = check(&out, &[]);
+    run.fails(1);
+    let said = &run.stderr;
+    assert!(said.contains("people/robert"), "{said}");
+    assert!(said.contains("wasm.en.pagefind"), "{said}");
+    assert!(
+        said.contains("this file of the search index cannot be read: not gzip"),
+        "{said}"
+    );
+    assert_eq!(said.matches("error:").count(), 3, "{said}");
+}

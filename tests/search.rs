@@ -208,19 +208,57 @@ fn a_reader_finds_people_and_claims_in_both_languages_and_filters_the_claims() {
 }
 
 #[test]
-fn a_dossier_that_does_not_ask_for_search_has_no_index_and_no_search_box() {
+fn search_is_on_unless_a_dossier_turns_it_off() {
     let f = common::Fixture::new().file("content/people/ann.md", "---\nname: Ann\n---\nAnn.\n");
+    let run = f.build(&[]);
+    run.ok();
+    assert!(run.out.join("pagefind/pagefind.js").exists());
+    assert!(run.page("people/ann/index.html").contains("class=\"site-search\""));
+    let f = f.file(
+        "content/_index.md",
+        "---\ntitle: Test dossier\nbase_url: /\nsearch: false\n---\n",
+    );
     let run = f.build(&[]);
     run.ok();
     assert!(!run.out.join("pagefind").exists());
     assert!(!run.out.join("search").exists());
     assert!(!run.page("people/ann/index.html").contains("site-search"));
-    let f = f.file(
-        "content/_index.md",
-        "---\ntitle: Test dossier\nbase_url: /\nsearch: true\n---\n",
-    );
-    let run = f.build(&[]);
-    run.ok();
-    assert!(run.out.join("pagefind/pagefind.js").exists());
-    assert!(run.page("people/ann/index.html").contains("class=\"site-search\""));
+}
+
+#[test]
+fn the_preview_searches_each_edit_a_moment_after_it_shows_it() {
+    let Some(chromium) = browser::chromium() else {
+        assert!(
+            std::env::var_os("DOSSIER_REQUIRE_TOOLS").is_none(),
+            "chromium is missing: apt-get install chromium"
+        );
+        eprintln!("skipped: chromium is not installed");
+        return;
+    };
+    let f = common::Fixture::new().file("content/people/ann.md", "---\nname: Ann Quist\n---\nAnn.\n");
+    let (_server, url) = browser::serve(f.root());
+    let (_chrome, _profile, mut page) = browser::open(chromium, "about:blank");
+    let finds = |page: &mut browser::Page, words: &str| {
+        // The index follows the build: the search page is loaded again until it has it.
+        let start = Instant::now();
+        loop {
+            open_at(page, &format!("{url}search/?q={words}"));
+            let searched = "document.getElementById('search-status').textContent !== ''";
+            let _ = (0..40).find(|_| {
+                std::thread::sleep(Duration::from_millis(50));
+                page.evaluate(searched) == Value::Bool(true)
+            });
+            let found = results(page);
+            if !found.is_empty() || start.elapsed() > Duration::from_secs(20) {
+                return found;
+            }
+        }
+    };
+    assert_eq!(finds(&mut page, "Quist"), ["/people/ann/"]);
+    std::fs::write(
+        f.root().join("content/people/ann.md"),
+        "---\nname: Ann Zebulon\n---\nAnn.\n",
+    )
+    .unwrap();
+    assert_eq!(finds(&mut page, "Zebulon"), ["/people/ann/"]);
 }

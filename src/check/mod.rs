@@ -10,6 +10,7 @@
 
 pub mod external;
 pub mod extract;
+mod search;
 
 // aHash: every link of a site is looked up in these sets, and SipHash is slower at it.
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
@@ -133,8 +134,17 @@ fn is_html(path: &str) -> bool {
     path.ends_with(".html") || path.ends_with(".htm")
 }
 
-/// The links of one file, if it is a page or a stylesheet.
-fn links_of<'t>(path: &str, bytes: &'t [u8]) -> Option<extract::PageLinks<'t>> {
+/// Whether the checker reads `path` for its links.
+fn has_links(path: &str) -> bool {
+    is_html(path) || path.ends_with(".css") || search::is_index_file(path)
+}
+
+/// The links of one file, if it is a page, a stylesheet or a file of a search index that
+/// names others; or why that file cannot be read.
+fn links_of<'t>(path: &str, bytes: &'t [u8]) -> Option<Result<extract::PageLinks<'t>, String>> {
+    if search::is_index_file(path) {
+        return Some(search::links(path, bytes));
+    }
     let css = path.ends_with(".css");
     if !css && !is_html(path) {
         return None;
@@ -151,10 +161,10 @@ fn links_of<'t>(path: &str, bytes: &'t [u8]) -> Option<extract::PageLinks<'t>> {
     }
     // simdutf8 checks a page faster than the standard library (which the lossy conversion,
     // for a page that is not UTF-8, runs again).
-    Some(match simdutf8::basic::from_utf8(bytes) {
+    Some(Ok(match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => of(text, css),
         Err(_) => of(&String::from_utf8_lossy(bytes), css).into_owned(),
-    })
+    }))
 }
 
 /// Checks every internal link of a site in memory.
@@ -283,6 +293,23 @@ impl<'a> Checked<'a> {
         }
     }
 
+    /// Reports this file, one of a search index, as unreadable for `why`.
+    fn unreadable_index_file(&mut self, why: String) {
+        let file = extract::Found {
+            url: self.page.into(),
+            what: "search index",
+            offset: 0,
+        };
+        let help = Help::Text("build the site again; the search index is made whole by every build".into());
+        self.record(
+            &file,
+            broken(
+                format!("this file of the search index cannot be read: {why}"),
+                Some(help),
+            ),
+        );
+    }
+
     fn record(&mut self, found: &extract::Found<'_>, verdict: Verdict) {
         match verdict {
             Verdict::Ok => self.internal += 1,
@@ -359,9 +386,15 @@ fn check_site<'a, E: Send>(
     static CHECKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     let check = CHECKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let check_page = |page: &'a str, bytes: &[u8]| {
-        let links = links_of(page, bytes)?;
-        let anchors = Anchors::new(&links.anchors);
         let mut out = Checked::new(page);
+        let links = match links_of(page, bytes)? {
+            Ok(links) => links,
+            Err(why) => {
+                out.unreadable_index_file(why);
+                return Some(out);
+            }
+        };
+        let anchors = Anchors::new(&links.anchors);
         GOOD.with_borrow_mut(|(of, good)| {
             if *of != check {
                 *of = check;
@@ -387,7 +420,7 @@ fn check_site<'a, E: Send>(
     let pages_span = tracing::info_span!("pages").entered();
     let checked: Vec<Checked> = files
         .par_iter()
-        .filter(|p| is_html(p) || p.ends_with(".css"))
+        .filter(|p| has_links(p))
         .map(|page| {
             let mut checked = None;
             read(page, &mut |bytes| checked = check_page(page, bytes))?;

@@ -68,6 +68,12 @@ pub(crate) fn build_in_memory(root: &Path, opts: Options) -> Result<Built, Exit>
                 eprintln!("build failed ({})", count_summary(&load_diags));
                 return Err(Exit::Content);
             }
+            if built.config.search
+                && let Err(d) = add_search_index(&mut built, None, &root.display().to_string())
+            {
+                print_diagnostics(&[d]);
+                return Err(Exit::Content);
+            }
             Ok(built)
         }
     }
@@ -132,11 +138,9 @@ pub fn run(args: BuildArgs) -> Exit {
             all.append(&mut built.warnings);
             if built.config.search && !all.iter().any(Diagnostic::is_error) {
                 progress.phase("indexing for search");
-                match crate::search::index(pages_for_search(&built, &staging)) {
-                    Ok(files) => files.into_iter().for_each(|(path, bytes)| built.tree.insert(path, bytes)),
-                    Err(e) => all.push(Diagnostic::error(output.display().to_string(), e).with_help(
-                        "this is a fault of the search indexer, not of the dossier: report it, and take `search: true` out of content/_index.md meanwhile",
-                    )),
+                let site = output.display().to_string();
+                if let Err(d) = add_search_index(&mut built, Some(staging.dir()), &site) {
+                    all.push(d);
                 }
             }
             crate::diag::sort(&mut all);
@@ -192,22 +196,29 @@ pub fn run(args: BuildArgs) -> Exit {
     }
 }
 
-/// Every page of the built site, by the path of its URL below the base path (Pagefind's
-/// script puts the base path before it, where it finds itself), with its HTML: for the search
-/// index.
-fn pages_for_search<'a>(built: &'a Built, staging: &'a output::Staging) -> impl Iterator<Item = (String, String)> + 'a {
-    built
+/// Adds the search index of the built site's pages to its files: those written into `written`
+/// (the staging folder) are read from there, the others from memory. `site` names the site in
+/// the error.
+fn add_search_index(built: &mut Built, written: Option<&Path>, site: &str) -> Result<(), Diagnostic> {
+    // Paths below the base path: Pagefind's script puts the base path before them, where it
+    // finds itself.
+    let in_memory = built
         .tree
         .iter()
-        .filter(|(path, _)| path.ends_with(".html"))
-        .filter_map(move |(path, bytes)| {
-            let bytes = match built.tree.is_on_disk(path) {
-                true => staging.read(path).ok()?,
-                false => bytes.to_vec(),
-            };
+        .filter(|(path, _)| path.ends_with(".html") && !built.tree.is_on_disk(path))
+        .filter_map(|(path, bytes)| {
             let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
-            Some((url, String::from_utf8(bytes).ok()?))
-        })
+            Some((url, String::from_utf8(bytes.to_vec()).ok()?))
+        });
+    let files = crate::search::index(written, in_memory).map_err(|e| {
+        Diagnostic::error(site, e).with_help(
+            "this is a fault of the search indexer, not of the dossier: report it, and set `search: false` in content/_index.md meanwhile",
+        )
+    })?;
+    files
+        .into_iter()
+        .for_each(|(path, bytes)| built.tree.insert(path, bytes));
+    Ok(())
 }
 
 /// "1 note", "2 notes".

@@ -12,6 +12,7 @@ use super::{Exit, print_diagnostics};
 use crate::cli::ServeArgs;
 use crate::diag::Diagnostic;
 use crate::serve::http::{self, Http, Served};
+use crate::serve::index::Indexer;
 use crate::serve::{Outcome, Session, watch};
 use crate::site::OutputTree;
 
@@ -48,7 +49,8 @@ pub fn run(args: ServeArgs) -> Exit {
     let url = format!("http://{}:{}/", browser_host(&args.bind), server.port);
     let started = Instant::now();
     let mut session = Session::open(&root, &url, args.drafts, args.texts.as_deref());
-    show(&site, session.build());
+    let indexer = Indexer::start(site.clone());
+    show(&site, &indexer, session.build());
     site.write().unwrap_or_else(|e| e.into_inner()).ready = true;
     let mut watcher = match watch::Watcher::new(&root) {
         Ok(w) => w,
@@ -71,7 +73,7 @@ pub fn run(args: ServeArgs) -> Exit {
     }
     while !stop.load(Ordering::Relaxed) {
         if let Some((paths, saved)) = watcher.next_batch(Duration::from_millis(100)) {
-            rebuild(&root, &mut session, &site, &server, &paths, saved);
+            rebuild(&root, &mut session, (&site, &indexer), &server, &paths, saved);
         }
     }
     drop(watcher);
@@ -125,14 +127,19 @@ fn browser_host(bind: &str) -> String {
 }
 
 /// Puts the outcome of a build on show: the site and its warnings, or the problems over the
-/// last good site.
-fn show(site: &Site, outcome: Outcome) {
+/// last good site. A good site's search index follows.
+fn show(site: &Site, indexer: &Indexer, outcome: Outcome) {
     match outcome {
-        Outcome::Built { tree, warnings } => {
+        Outcome::Built { tree, warnings, search } => {
             print_diagnostics(&warnings);
             let mut served = site.write().unwrap_or_else(|e| e.into_inner());
             served.tree = tree;
             served.errors = None;
+            if search {
+                indexer.index(served.tree.clone());
+            } else {
+                served.index.clear();
+            }
         }
         Outcome::Failed(diags) => {
             print_diagnostics(&diags);
@@ -143,7 +150,14 @@ fn show(site: &Site, outcome: Outcome) {
 
 /// Reads the saved files again, rebuilds, shows the result and tells the open pages: as soon as
 /// the pages are ready (the data files follow when the build ends).
-fn rebuild(root: &Path, session: &mut Session, site: &Site, server: &Http, paths: &[PathBuf], saved: Instant) {
+fn rebuild(
+    root: &Path,
+    session: &mut Session,
+    (site, indexer): (&Site, &Indexer),
+    server: &Http,
+    paths: &[PathBuf],
+    saved: Instant,
+) {
     // Stylesheets alone: the pages can swap them without reloading. Folders in the batch only
     // carry the files also listed.
     let files: Vec<&PathBuf> = paths.iter().filter(|p| !root.join(p).is_dir()).collect();
@@ -169,7 +183,7 @@ fn rebuild(root: &Path, session: &mut Session, site: &Site, server: &Http, paths
     };
     let outcome = session.build_then(&publish);
     let failed = matches!(outcome, Outcome::Failed(_));
-    show(site, outcome);
+    show(site, indexer, outcome);
     if failed {
         told.set(Some((server.clients.broadcast(http::Event::Reload), saved.elapsed())));
     } else if told.get().is_none() {

@@ -15,7 +15,7 @@
 //! It runs on hyper, on a single-threaded tokio runtime of its own thread; the rebuilds stay on
 //! the main thread and reach the open pages through [`Clients`].
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::io;
 use std::pin::Pin;
@@ -70,6 +70,9 @@ pub(crate) struct Served {
     pub errors: Option<String>,
     /// Whether the first build is done: until then every page is one that reloads itself.
     pub ready: bool,
+    /// The files of the last search index made (`pagefind/…`), which may be of an earlier
+    /// build than the site's (see `index`).
+    pub index: HashMap<String, Arc<[u8]>>,
 }
 
 /// What a rebuild tells the open pages.
@@ -468,7 +471,8 @@ fn answer(request: &Request<Incoming>, shared: &Shared) -> Response<Body> {
     if !served.ready {
         return building();
     }
-    let (status, file, body) = if let Some(bytes) = served.tree.get_shared(&key) {
+    let found = served.tree.get_shared(&key).or_else(|| served.index.get(&key));
+    let (status, file, body) = if let Some(bytes) = found {
         (200, key.as_str(), bytes)
     } else if !key.ends_with("index.html") && served.tree.contains(&format!("{key}/index.html")) {
         let mut response = plain(301, "Moved.\n");

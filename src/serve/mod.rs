@@ -8,6 +8,7 @@
 //! up and every page shows the problems until a save fixes them.
 
 pub(crate) mod http;
+pub(crate) mod index;
 pub(crate) mod watch;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +36,8 @@ pub enum Outcome {
     Built {
         tree: OutputTree,
         warnings: Vec<Diagnostic>,
+        /// Whether the dossier asks for a search index (`search:` in its settings).
+        search: bool,
     },
     Failed(Vec<Diagnostic>),
 }
@@ -200,6 +203,7 @@ impl Session {
                 Outcome::Built {
                     tree: built.tree,
                     warnings: diags,
+                    search: built.config.search,
                 }
             }
             Err(failure) => {
