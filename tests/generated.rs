@@ -66,6 +66,20 @@ fn a_thousand_generated_notes_build_cleanly_and_pass_check() {
         pages += 1;
     }
     assert!(pages > 1000, "{pages} pages compared");
+    // The search index is part of the site, and of what was checked: every note's page in it,
+    // one index per language.
+    let entry = site.get("pagefind/pagefind-entry.json").expect("a search index");
+    let entry: serde_json::Value = serde_json::from_slice(entry).unwrap();
+    let languages = entry["languages"].as_object().unwrap();
+    assert_eq!(languages.keys().collect::<Vec<_>>(), ["en", "zh-hant"]);
+    let indexed: u64 = languages.values().map(|l| l["page_count"].as_u64().unwrap()).sum();
+    let notes = site
+        .iter()
+        .filter(|(p, b)| p.ends_with(".html") && std::str::from_utf8(b).unwrap().contains("data-pagefind-body"))
+        .count();
+    assert_eq!(indexed as usize, notes);
+    let fragments = site.iter().filter(|(p, _)| p.ends_with(".pf_fragment")).count();
+    assert_eq!(fragments, notes);
 }
 
 /// Every generated citation's locator and quotation is in its source's generated text, and
