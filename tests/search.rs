@@ -262,3 +262,83 @@ fn the_preview_searches_each_edit_a_moment_after_it_shows_it() {
     .unwrap();
     assert_eq!(finds(&mut page, "Zebulon"), ["/people/ann/"]);
 }
+
+#[test]
+fn the_lists_narrow_to_a_status_a_type_and_a_way_of_reading() {
+    let Some(chromium) = browser::chromium() else {
+        assert!(
+            std::env::var_os("DOSSIER_REQUIRE_TOOLS").is_none(),
+            "chromium is missing: apt-get install chromium"
+        );
+        eprintln!("skipped: chromium is not installed");
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.args(["build", "--base-url", "/", "--root"])
+        .arg(common::example_root())
+        .arg("--output")
+        .arg(&site);
+    common::run(cmd, site.clone()).ok();
+    let url = serve_static(site.clone());
+    let (_chrome, _profile, mut page) = browser::open(chromium, "about:blank");
+    // Chooses `value` in the filter labelled `label`: the links of the items still shown.
+    let narrow = |page: &mut browser::Page, label: &str, value: &str| -> Vec<String> {
+        wait_for(
+            page,
+            "document.querySelector('.list-filters') && !document.querySelector('.list-filters').hidden",
+        );
+        page.evaluate(&format!(
+            "(() => {{ const label = [...document.querySelectorAll('.list-filters label')].find(l => l.textContent === {});
+                      const select = document.getElementById(label.htmlFor);
+                      select.value = {};
+                      select.dispatchEvent(new Event('change')); }})()",
+            json!(label),
+            json!(value)
+        ));
+        let v = page.evaluate(
+            "[...document.querySelectorAll('.list-filters + * li:not([hidden]) > a:first-child, .list-filters + * tr:not([hidden]) td:first-child a')].map(a => a.pathname)",
+        );
+        // What the filter hides takes no room on the page.
+        let unseen =
+            "[...document.querySelectorAll('.list-filters + * [hidden]')].every(e => e.getClientRects().length === 0)";
+        assert_eq!(page.evaluate(unseen), Value::Bool(true));
+        let mut found: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
+        found.sort();
+        found
+    };
+    open_at(&mut page, &format!("{url}claims/"));
+    let all = page.evaluate("document.querySelectorAll('.note-list li').length");
+    assert_eq!(narrow(&mut page, "Status", "denied"), claims_with_status("denied"));
+    let said = page.evaluate("document.querySelector('.list-filters [role=status]').textContent");
+    assert_eq!(said, json!(format!("1 of {all} shown")));
+
+    // Events by their type, as each event's page names it.
+    open_at(&mut page, &format!("{url}events/"));
+    let transfers = narrow(&mut page, "Event type", "transfer");
+    assert!(!transfers.is_empty());
+    for path in &transfers {
+        let html = std::fs::read_to_string(site.join(path.trim_start_matches('/')).join("index.html")).unwrap();
+        assert!(html.contains("transfer"), "{path}");
+    }
+    // Sources by how the dossier read them, in Chinese on the Chinese list.
+    open_at(&mut page, &format!("{url}zh-hant/sources/"));
+    let direct = narrow(&mut page, "閱讀方式", "直接閱讀");
+    let rows = page
+        .evaluate("document.querySelectorAll('tbody tr').length")
+        .as_u64()
+        .unwrap();
+    assert!(!direct.is_empty() && (direct.len() as u64) < rows, "{direct:?}");
+    for path in &direct {
+        let id = path.trim_end_matches('/').rsplit('/').next().unwrap();
+        let note = std::fs::read_to_string(common::example_root().join(format!("content/sources/{id}.md"))).unwrap();
+        assert!(!note.contains("\nvia:"), "{id} is read through another source");
+    }
+}

@@ -27,12 +27,13 @@ pub(crate) const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
     "translations.html", "side-by-side.html", "partials/note_link.html", "partials/translation.html",
     "partials/languages.html", "integrity.html", "corrections.html", "partials/corrections.html",
     "partials/gaps.html", "partials/cite.html", "partials/role.html",
-    "search.html", "partials/search_marks.html",
+    "search.html", "partials/search_marks.html", "partials/list_filters.html",
     "i18n/en.yaml", "i18n/zh-Hant.yaml",
 );
 
 /// The default static files, compiled into the binary.
-pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static": "style.css", "favicon.svg", "search.js");
+pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] =
+    embed!("static": "style.css", "favicon.svg", "search.js", "lists.js");
 
 /// The templates a build renders, by the page they make.
 pub(super) const REQUIRED_TEMPLATES: &[&str] = &[
