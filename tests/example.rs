@@ -72,7 +72,7 @@ fn the_sources_page_lists_every_source_and_how_it_was_read() {
         );
     }
     // Three were read directly; the rest only through the one that reports them.
-    let rows: Vec<&str> = page.split("<tr><td>").skip(1).collect();
+    let rows: Vec<&str> = page.split("<tr data-filter-read=").skip(1).collect();
     assert_eq!(rows.len(), 21);
     let direct = rows.iter().filter(|r| r.contains("<td>directly</td>")).count();
     assert_eq!(direct, 3, "the three articles of the case");
