@@ -25,6 +25,55 @@ pub enum Command {
     Translations(TranslationsArgs),
     /// Build into memory, serve the site, and rebuild and reload the browser on every save.
     Serve(ServeArgs),
+    /// Start a dossier in an empty folder: settings, one note of each kind, a workflow.
+    Init(InitArgs),
+    /// Add a note (`new person jane-doe --name "Jane Doe"`) or a translation
+    /// (`new translation jane-doe zh-Hant`), with its kind's fields.
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to start the dossier in: empty, or holding only `.git`; made if missing.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// The dossier's name [asked when run in a terminal; default "My dossier"].
+    #[arg(long)]
+    pub title: Option<String>,
+
+    /// The language tag of the notes, `en` or `zh-Hant` [asked; default `en`].
+    #[arg(long)]
+    pub lang: Option<String>,
+
+    /// Where the site will be published, a URL or a path [asked; default `/`].
+    #[arg(long)]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The dossier's folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+
+    /// source, person, organization, event, claim, page, or translation.
+    pub kind: String,
+
+    /// The new note's id (lowercase letters, digits and hyphens), or for a translation the
+    /// original's.
+    pub id: String,
+
+    /// For a translation: its language tag (`zh-Hant`).
+    pub lang: Option<String>,
+
+    /// The name of a person or an organization.
+    #[arg(long)]
+    pub name: Option<String>,
+
+    /// The title of any other note.
+    #[arg(long)]
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

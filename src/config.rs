@@ -255,7 +255,7 @@ impl Config {
     }
 }
 
-fn check_base_url(url: &str) -> Result<(), String> {
+pub(crate) fn check_base_url(url: &str) -> Result<(), String> {
     let ok = if let Some((scheme, rest)) = url.split_once("://") {
         matches!(scheme, "http" | "https") && !rest.is_empty() && !rest.starts_with('/')
     } else {

@@ -31,6 +31,8 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Translations(args) => cmd::translations::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Init(args) => cmd::init::run(args),
+        Command::New(args) => cmd::new::run(args),
     };
     ExitCode::from(exit as u8)
 }
