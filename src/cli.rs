@@ -30,6 +30,36 @@ pub enum Command {
     /// Add a note (`new person jane-doe --name "Jane Doe"`) or a translation
     /// (`new translation jane-doe zh-Hant`), with its kind's fields.
     New(NewArgs),
+    /// Write the dossier's data for other tools: `ftm` (FollowTheMoney entities, as Aleph
+    /// reads them) or `csl` (the sources as CSL-JSON, for Zotero and Pandoc).
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// FollowTheMoney entities, a JSON object a line (the site's dossier.ftm.json).
+    Ftm,
+    /// The sources as CSL-JSON (the site's sources.csl.json).
+    Csl,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// ftm or csl.
+    #[arg(value_enum)]
+    pub format: ExportFormat,
+
+    /// The dossier's folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+
+    /// Include notes marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 #[derive(Debug, Args)]

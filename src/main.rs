@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::New(args) => cmd::new::run(args),
+        Command::Export(args) => cmd::export::run(args),
     };
     ExitCode::from(exit as u8)
 }

@@ -755,7 +755,14 @@ pub(crate) fn link_only(
 }
 
 /// The files `add_feeds` makes.
-const FEEDS: [&str; 4] = ["atom.xml", "dossier.json", "timeline.json", "sitemap.xml"];
+const FEEDS: [&str; 6] = [
+    "atom.xml",
+    "dossier.json",
+    "timeline.json",
+    "sitemap.xml",
+    "dossier.ftm.json",
+    "sources.csl.json",
+];
 
 /// The static files and the highlighting stylesheet.
 fn add_statics(theme: &site::Theme, tree: &mut OutputTree, diags: &mut Vec<Diagnostic>) {
@@ -831,6 +838,8 @@ fn add_feeds(
         None => tree.insert_on_disk("dossier.json".to_string()),
     }
     put(tree, "timeline.json", timeline);
+    put(tree, "dossier.ftm.json", crate::site::exports::ftm(dossier, bodies));
+    put(tree, "sources.csl.json", crate::site::exports::csl(dossier));
     let sitemap = crate::site::feeds::sitemap(dossier, tree);
     put(tree, "sitemap.xml", sitemap.into_bytes());
     entries

@@ -20,6 +20,8 @@ pub(crate) struct Options {
     pub strict: bool,
     /// `--texts DIR`.
     pub texts: Option<std::path::PathBuf>,
+    /// Whether to make the search index, when the dossier asks for one.
+    pub search: bool,
 }
 
 /// Loads and builds a dossier in memory, printing every problem; `Err` is the exit code.
@@ -68,7 +70,8 @@ pub(crate) fn build_in_memory(root: &Path, opts: Options) -> Result<Built, Exit>
                 eprintln!("build failed ({})", count_summary(&load_diags));
                 return Err(Exit::Content);
             }
-            if built.config.search
+            if opts.search
+                && built.config.search
                 && let Err(d) = add_search_index(&mut built, None, &root.display().to_string())
             {
                 print_diagnostics(&[d]);

@@ -345,6 +345,7 @@ fn build(args: &CheckArgs) -> Result<Target, Exit> {
             drafts: args.drafts,
             strict: args.strict,
             texts: args.texts.clone(),
+            search: true,
         },
     )?;
     let base_path = built.config.base_path();

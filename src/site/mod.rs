@@ -31,6 +31,7 @@ use crate::graph::conflicts::Conflicts;
 use crate::graph::links::{Contribution, Links};
 use crate::i18n;
 use crate::markdown::{Bodies, Rendered};
+pub(crate) mod exports;
 pub(crate) mod feeds;
 pub(crate) mod timeline;
 

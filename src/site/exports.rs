@@ -1,0 +1,354 @@
+//! The dossier's data in the formats other tools read:
+//!
+//! - FollowTheMoney entities, one JSON object a line (`dossier.ftm.json`), the model of OCCRP
+//!   Aleph, OpenSanctions and the `ftm` tools. People are `Person`; an organization is a
+//!   `Company` when someone holds a stake in it (only an asset can be owned) and an
+//!   `Organization` otherwise. Each role is an interval between holder and organization:
+//!   `Ownership` (owner, controlling shareholder, investor; `percentage` from `share`),
+//!   `Employment` (a person's employee role), `Membership` (`other`, or an organization's
+//!   employee role) and `Directorship` (every other role). Events are `Event`, with the
+//!   actors and both parties `involved`; claims are `Event`s too, kept apart by the keyword
+//!   `claim` and their status (the events a claim is about are not `involved`, which takes
+//!   people and organizations only). Sources are `Document` when the dossier has their text
+//!   (`fileName` is its file: FtM's documents are files) and `Article` otherwise. Every citation is a `Documentation` from the source to what it
+//!   supports. Ids are the dossier's: `person-jane-doe`, `role-jane-doe-1` (the first of her
+//!   roles), `cite-fair-price-2` (the note's second citation).
+//! - CSL-JSON (`sources.csl.json`), the sources as Zotero, Pandoc and citation processors
+//!   read them.
+//!
+//! Dates are written as the front-matter gives them, to the precision it gives: a role's
+//! `startDate` is the known start of its `from`, its `endDate` the known end of its `to`, and
+//! the dates as written (`../2018`, "by 2018") are in its `description`.
+
+use serde_json::{Map, Value, json};
+
+use crate::date::{DateSpan, Point};
+use crate::graph::Dossier;
+use crate::markdown::Rendered;
+use crate::model::{Cite, Kind, KindData, Note, Role, RoleType, SourceType};
+
+/// The FtM id of a note.
+fn ftm_id(note: &Note) -> String {
+    format!("{}-{}", note.kind.as_str(), note.id)
+}
+
+fn point(p: &Point) -> String {
+    match (p.month, p.day) {
+        (None, _) => format!("{:04}", p.year),
+        (Some(m), None) => format!("{:04}-{m:02}", p.year),
+        (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", p.year),
+    }
+}
+
+/// One FtM entity, its properties each a list of strings, empty ones left out.
+fn entity(id: String, schema: &str, props: &[(&str, Vec<String>)]) -> Value {
+    let mut properties = Map::new();
+    for (name, values) in props {
+        let values: Vec<Value> = values.iter().filter(|v| !v.is_empty()).map(|v| json!(v)).collect();
+        if !values.is_empty() {
+            properties.insert((*name).to_string(), Value::Array(values));
+        }
+    }
+    json!({ "id": id, "schema": schema, "properties": properties })
+}
+
+fn one(value: Option<&str>) -> Vec<String> {
+    value.map(str::to_string).into_iter().collect()
+}
+
+/// The dossier as FtM entities, a JSON object a line; `bodies` give each note's body citations.
+pub(crate) fn ftm(dossier: &Dossier, bodies: &[std::sync::Arc<Rendered>]) -> Vec<u8> {
+    let owned: std::collections::HashSet<&str> = dossier
+        .notes
+        .iter()
+        .filter_map(|n| match &n.data {
+            KindData::Entity(e) => Some(e.roles.iter()),
+            _ => None,
+        })
+        .flatten()
+        .filter(|r| is_stake(r.role_type))
+        .map(|r| r.org.as_str())
+        .collect();
+    let mut out = Vec::new();
+    let mut emit = |v: Value| {
+        out.extend_from_slice(v.to_string().as_bytes());
+        out.push(b'\n');
+    };
+    for (i, note) in dossier.notes.iter().enumerate() {
+        let Some(main) = note_entity(dossier, note, owned.contains(note.id.as_str())) else {
+            continue;
+        };
+        emit(main);
+        if let KindData::Entity(e) = &note.data {
+            for (n, role) in e.roles.iter().enumerate() {
+                emit(role_entity(dossier, note, n + 1, role));
+            }
+        }
+        let body = bodies.get(i).map(|b| b.citations.as_slice()).unwrap_or_default();
+        for (n, (source, at, quote)) in citations(dossier, note, body).into_iter().enumerate() {
+            emit(entity(
+                format!("cite-{}-{}", note.id, n + 1),
+                "Documentation",
+                &[
+                    ("document", vec![ftm_id(source)]),
+                    ("entity", vec![ftm_id(note)]),
+                    ("role", one(at)),
+                    ("summary", one(quote)),
+                ],
+            ));
+        }
+    }
+    out
+}
+
+fn is_stake(t: RoleType) -> bool {
+    matches!(
+        t,
+        RoleType::Owner | RoleType::ControllingShareholder | RoleType::Investor
+    )
+}
+
+/// A note's own entity; none for a free page.
+fn note_entity(dossier: &Dossier, note: &Note, owned: bool) -> Option<Value> {
+    let id = ftm_id(note);
+    let names = |ids: &[&String]| -> Vec<String> {
+        ids.iter()
+            .filter_map(|i| dossier.get(i))
+            .filter(|n| matches!(n.kind, Kind::Person | Kind::Organization))
+            .map(ftm_id)
+            .collect()
+    };
+    let common = vec![
+        ("name", vec![note.title.clone()]),
+        ("alias", note.common.aliases.clone()),
+        ("summary", one(note.common.summary.as_deref())),
+        ("keywords", note.common.tags.clone()),
+    ];
+    Some(match &note.data {
+        KindData::Entity(_) => {
+            let schema = match (note.kind, owned) {
+                (Kind::Person, _) => "Person",
+                (_, true) => "Company",
+                _ => "Organization",
+            };
+            entity(id, schema, &common)
+        }
+        KindData::Event(e) => {
+            let involved: Vec<&String> = e.actors.iter().chain(&e.from).chain(&e.to).collect();
+            let mut props = common;
+            props.extend(dates(e.date.as_ref()));
+            props.push(("involved", names(&involved)));
+            props.push(("keywords", one(e.event_type.as_deref())));
+            entity(id, "Event", &props)
+        }
+        KindData::Claim(c) => {
+            // `involved` takes people and organizations: the events a claim is about are not.
+            let involved: Vec<&String> = c.claimant.iter().chain(&c.about).collect();
+            let mut props = common;
+            props.extend(dates(c.date.as_ref()));
+            props.push(("involved", names(&involved)));
+            let status = serde_json::to_value(c.status).ok();
+            let status = status.as_ref().and_then(Value::as_str).unwrap_or_default();
+            props.push(("keywords", vec!["claim".into(), status.into()]));
+            entity(id, "Event", &props)
+        }
+        KindData::Source(s) => {
+            // FtM's Document is a file: a source is one when the dossier has its text.
+            let schema = if s.text.is_some() { "Document" } else { "Article" };
+            let when = |d: &Option<DateSpan>| d.as_ref().map(DateSpan::machine).into_iter().collect();
+            let props = [
+                ("title", vec![note.title.clone()]),
+                ("title", one(s.original_title.as_deref())),
+                ("summary", one(note.common.summary.as_deref())),
+                ("author", one(s.author.as_deref())),
+                ("publisher", one(s.publisher.as_deref())),
+                ("sourceUrl", one(s.url.as_deref())),
+                ("sourceUrl", one(s.archive.as_deref())),
+                ("publishedAt", when(&s.published)),
+                ("retrievedAt", when(&s.retrieved)),
+                (
+                    "language",
+                    one(s.language.as_deref().map(|l| l.split('-').next().unwrap_or(l))),
+                ),
+                ("fileName", one(s.text.as_deref())),
+                (
+                    "keywords",
+                    one(s.source_type.map(|t| match t {
+                        SourceType::Primary => "primary",
+                        SourceType::Secondary => "secondary",
+                        SourceType::Commentary => "commentary",
+                    })),
+                ),
+            ];
+            entity(id, schema, &props)
+        }
+        KindData::Page => return None,
+    })
+}
+
+/// `date`, and for a range its known ends.
+fn dates(date: Option<&DateSpan>) -> Vec<(&'static str, Vec<String>)> {
+    let Some(d) = date else { return Vec::new() };
+    vec![
+        ("date", vec![d.machine()]),
+        (
+            "startDate",
+            d.ends
+                .0
+                .as_ref()
+                .filter(|_| d.ends.0 != d.ends.1)
+                .map(point)
+                .into_iter()
+                .collect(),
+        ),
+        (
+            "endDate",
+            d.ends
+                .1
+                .as_ref()
+                .filter(|_| d.ends.0 != d.ends.1)
+                .map(point)
+                .into_iter()
+                .collect(),
+        ),
+    ]
+}
+
+/// The `n`th role of `holder`, as the interval FtM has for it.
+fn role_entity(dossier: &Dossier, holder: &Note, n: usize, role: &Role) -> Value {
+    let org = dossier.get(&role.org).map(ftm_id).unwrap_or_default();
+    let person = holder.kind == Kind::Person;
+    let (schema, holder_prop, org_prop) = match role.role_type {
+        t if is_stake(t) => ("Ownership", "owner", "asset"),
+        RoleType::Employee if person => ("Employment", "employee", "employer"),
+        RoleType::Employee | RoleType::Other => ("Membership", "member", "organization"),
+        _ => ("Directorship", "director", "organization"),
+    };
+    let as_written = match (&role.from, &role.to) {
+        (Some(f), Some(t)) => format!("from {} to {}", f.text, t.text),
+        (Some(f), None) => format!("from {}", f.text),
+        (None, Some(t)) => format!("until {}", t.text),
+        (None, None) => String::new(),
+    };
+    let percentage = role
+        .share
+        .as_deref()
+        .map(|s| s.trim_end_matches('%').trim().to_string());
+    let sources: Vec<String> = role
+        .cites
+        .iter()
+        .filter_map(|c| dossier.get(&c.source))
+        .map(ftm_id)
+        .collect();
+    entity(
+        format!("role-{}-{n}", holder.id),
+        schema,
+        &[
+            (holder_prop, vec![ftm_id(holder)]),
+            (org_prop, vec![org]),
+            ("role", vec![role.role.clone()]),
+            (
+                "startDate",
+                role.from
+                    .as_ref()
+                    .and_then(|f| f.ends.0.as_ref())
+                    .map(point)
+                    .into_iter()
+                    .collect(),
+            ),
+            (
+                "endDate",
+                role.to
+                    .as_ref()
+                    .and_then(|t| t.ends.1.as_ref())
+                    .map(point)
+                    .into_iter()
+                    .collect(),
+            ),
+            ("description", vec![as_written]),
+            ("percentage", percentage.into_iter().collect()),
+            ("proof", sources),
+        ],
+    )
+}
+
+/// Every citation of `note`: its front-matter's (its own `cites`, its roles', its responses'),
+/// then its body's, each with the source, the locator and the quotation.
+fn citations<'a>(
+    dossier: &'a Dossier,
+    note: &'a Note,
+    body: &'a [crate::markdown::Citation],
+) -> Vec<(&'a Note, Option<&'a str>, Option<&'a str>)> {
+    let front: Vec<&Cite> = match &note.data {
+        KindData::Event(e) => e.cites.iter().collect(),
+        KindData::Claim(c) => c
+            .cites
+            .iter()
+            .chain(c.responses.iter().flat_map(|r| &r.cites))
+            .collect(),
+        KindData::Entity(e) => e.roles.iter().flat_map(|r| &r.cites).collect(),
+        _ => Vec::new(),
+    };
+    let front = front
+        .into_iter()
+        .filter_map(|c| Some((dossier.get(&c.source)?, c.at.as_deref(), c.quote.as_deref())));
+    let body = body
+        .iter()
+        .map(|c| (&dossier.notes[c.source], c.at.as_deref(), c.quote.as_deref()));
+    front.chain(body).collect()
+}
+
+/// The dossier's sources as CSL-JSON.
+pub(crate) fn csl(dossier: &Dossier) -> Vec<u8> {
+    let date = |d: &DateSpan| {
+        let p = d.ends.0.or(d.ends.1).unwrap_or(Point {
+            year: d.start.year,
+            month: None,
+            day: None,
+        });
+        let parts: Vec<i64> = [Some(i64::from(p.year)), p.month.map(i64::from), p.day.map(i64::from)]
+            .into_iter()
+            .flatten()
+            .collect();
+        json!({ "date-parts": [parts] })
+    };
+    let items: Vec<Value> = dossier
+        .notes
+        .iter()
+        .filter_map(|n| match &n.data {
+            KindData::Source(s) => Some((n, s)),
+            _ => None,
+        })
+        .map(|(n, s)| {
+            let article = matches!(s.source_type, Some(SourceType::Secondary | SourceType::Commentary));
+            let mut item = Map::new();
+            item.insert("id".into(), json!(n.id));
+            item.insert(
+                "type".into(),
+                json!(if article { "article-newspaper" } else { "document" }),
+            );
+            item.insert("title".into(), json!(n.title));
+            let mut put = |key: &str, value: Option<Value>| {
+                if let Some(v) = value {
+                    item.insert(key.into(), v);
+                }
+            };
+            put("original-title", s.original_title.as_ref().map(|t| json!(t)));
+            put("author", s.author.as_ref().map(|a| json!([{ "literal": a }])));
+            put("publisher", s.publisher.as_ref().map(|p| json!(p)));
+            put(
+                "container-title",
+                s.publisher.as_ref().filter(|_| article).map(|p| json!(p)),
+            );
+            put("URL", s.url.as_ref().or(s.archive.as_ref()).map(|u| json!(u)));
+            put("issued", s.published.as_ref().map(date));
+            put("accessed", s.retrieved.as_ref().map(date));
+            put("language", s.language.as_ref().map(|l| json!(l)));
+            put("abstract", n.common.summary.as_ref().map(|a| json!(a)));
+            Value::Object(item)
+        })
+        .collect();
+    let mut out = serde_json::to_vec_pretty(&items).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
