@@ -80,8 +80,19 @@ impl<'l, 'a> Heads<'l, 'a> {
             escape_bytes(&mut e, t);
             e
         };
+        // The publisher's name is in the source's language, as on the list of sources.
         if let Some(publisher) = str_of("publisher") {
-            facts.push(text(publisher));
+            match language.filter(|&l| l != loc.lang) {
+                Some(l) => {
+                    let mut span = b"<span".to_vec();
+                    lang_attr(&mut span, l);
+                    span.push(b'>');
+                    span.extend_from_slice(&text(publisher));
+                    span.extend_from_slice(b"</span>");
+                    facts.push(span);
+                }
+                None => facts.push(text(publisher)),
+            }
         }
         if let Some(date) = attr(n, "date").filter(|d| d.is_truthy()) {
             let mut t = Vec::new();
