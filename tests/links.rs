@@ -366,7 +366,7 @@ fn every_numbered_source_says_how_the_dossier_knows_it() {
     for want in [
         "<li id=\"cite-1\"><a href=\"/sources/report/\">Chips went to X first</a> <span class=\"original-title\" lang=\"zh-Hant\">芯片先給X</span>, ",
         "<span class=\"locator\"><a class=\"at-source\" href=\"https://news.example/a?b=1#:~:text=%E5%85%88%E7%B5%A6%20X%2C%20%E5%86%8D%E7%B5%A6%E7%89%B9%E6%96%AF%E6%8B%89\" rel=\"noopener\">¶2</a></span>",
-        " (<span class=\"provenance\">Daily, <time datetime=\"2024-06-05\">5 June 2024</time>, Traditional Chinese; read directly; <a href=\"https://news.example/a?b=1\" rel=\"noopener\">news.example</a>; <a href=\"https://archive.example/a\" rel=\"noopener\">archived copy</a>; retrieved <time datetime=\"2024-07-01\">1 July 2024</time></span>)",
+        " (<span class=\"provenance\"><span lang=\"zh-Hant\">Daily</span>, <time datetime=\"2024-06-05\">5 June 2024</time>, Traditional Chinese; read directly; <a href=\"https://news.example/a?b=1\" rel=\"noopener\">news.example</a>; <a href=\"https://archive.example/a\" rel=\"noopener\">archived copy</a>; retrieved <time datetime=\"2024-07-01\">1 July 2024</time></span>)",
         "<li id=\"cite-2\"><a href=\"/sources/memo/\">The memo</a> (<span class=\"provenance\"><time datetime=\"2023-12\">December 2023</time>, English; known through <a href=\"/sources/report/\">Chips went to X first</a></span>)</li>",
     ] {
         assert!(en.contains(want), "missing {want} in:\n{en}");
