@@ -740,3 +740,126 @@ fn the_english_edition_shows_no_chinese_but_in_marked_spans() {
         found.join("\n")
     );
 }
+
+#[test]
+fn the_chinese_edition_is_complete_and_shows_no_english_title() {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.args(["translations", "--strict", "--root"])
+        .arg(common::example_root());
+    let run = common::run(cmd, common::example_root().to_path_buf());
+    run.ok();
+    assert!(
+        run.stdout.contains("0 stale, 0 unrecorded, 0 missing, of 79 notes"),
+        "{}",
+        run.stdout
+    );
+    let (_out, run) = common::build_example();
+    run.ok();
+    // (A side-by-side page names the English original it sets beside its translation.)
+    for page in html_files(&run.out.join("zh-hant"))
+        .iter()
+        .filter(|p| !p.contains("side-by-side/"))
+    {
+        let html = run.page(&format!("zh-hant/{page}"));
+        // A note shown by its English title is marked "(English page)" after its link.
+        assert!(
+            !html.contains("class=\"lang-mark\""),
+            "zh-hant/{page} shows a note in English"
+        );
+        let h1 = html.split("<h1").nth(1).unwrap_or_default();
+        assert!(!h1.starts_with(" lang=\"en\""), "zh-hant/{page} has an English title");
+    }
+}
+
+/// The names a zh-Hant note of a person or organization gives: its `name` (without a
+/// bracketed original) and its `aliases`, by id.
+fn chinese_names() -> Vec<(String, Vec<String>)> {
+    let root = common::example_root().join("content");
+    let mut names = Vec::new();
+    for folder in ["people", "organizations"] {
+        for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            let file = path.file_name().unwrap().to_string_lossy().into_owned();
+            let Some(id) = file.strip_suffix(".zh-Hant.md") else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&path).unwrap();
+            let field = |key: &str| {
+                text.lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .map(|v| v.trim().trim_matches('"').to_string())
+            };
+            let name = field("name:").unwrap();
+            let name = name.split('（').next().unwrap().trim().to_string();
+            let mut forms = vec![name];
+            if let Some(aliases) = field("aliases:") {
+                forms.extend(
+                    aliases
+                        .trim_matches(['[', ']'])
+                        .split(',')
+                        .map(|a| a.trim().to_string()),
+                );
+            }
+            names.push((id.to_string(), forms));
+        }
+    }
+    names
+}
+
+#[test]
+fn each_person_and_organization_has_one_chinese_name_on_every_page() {
+    let names = chinese_names();
+    // A transliterated name is written with the middle dot: every one in the zh edition is a
+    // name some person's or organization's note gives.
+    let known: std::collections::HashSet<&str> = names.iter().flat_map(|(_, f)| f.iter().map(String::as_str)).collect();
+    let root = common::example_root().join("content");
+    let organizations: Vec<String> = std::fs::read_dir(root.join("organizations"))
+        .unwrap()
+        .filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().strip_suffix(".md")?.to_string()))
+        .collect();
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(&root) {
+        let entry = entry.unwrap();
+        let file = entry.path().to_string_lossy().into_owned();
+        if !file.ends_with(".zh-Hant.md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+        let mut run = String::new();
+        for c in text.chars().chain(std::iter::once(' ')) {
+            if han(c) || (c == '・' && !run.is_empty()) {
+                run.push(c);
+                continue;
+            }
+            if run.contains('・') {
+                // The run holds the words around the name too.
+                let dotted = run.trim_end_matches('・');
+                if !known.iter().any(|k| k.contains('・') && dotted.contains(k)) {
+                    found.push(format!("{file}: {dotted}"));
+                }
+            }
+            run.clear();
+        }
+        // A link to a person or an organization reads as its Chinese name, or as the last part
+        // of it (馬斯克 for 伊隆・馬斯克), or its first word (X for X 公司).
+        // (People known only by a description, such as "a former analyst", are referred to
+        // in other words too.)
+        for (id, forms) in names
+            .iter()
+            .filter(|(id, f)| f.iter().any(|f| f.contains('・')) || organizations.contains(id))
+        {
+            let open = format!("[[{id}|");
+            for piece in text.split(&open).skip(1) {
+                let shown = piece.split("]]").next().unwrap_or_default();
+                let fits = forms
+                    .iter()
+                    .any(|f| f == shown || f.rsplit('・').next() == Some(shown) || f.split(' ').next() == Some(shown));
+                if !fits {
+                    found.push(format!("{file}: [[{id}|{shown}]] is not one of {forms:?}"));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "names in another form:\n{}", found.join("\n"));
+}

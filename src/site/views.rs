@@ -412,13 +412,14 @@ pub(super) struct BlockPair {
 }
 
 /// A block of a body shown away from its page: its ids are dropped (the page would have each
-/// twice) and its links within the page (`#cite-1`, `#roles`) lead back to the page.
+/// twice), and its links within the page (`#cite-1`, `#roles`) and relative links
+/// (`../../integrity/`) lead where they lead from the page.
 pub(super) fn detach(block: &str, page_url: &str) -> String {
     let mut out = String::with_capacity(block.len() + 64);
     let mut rest = block;
     loop {
         let id = rest.find(" id=\"");
-        let href = rest.find(" href=\"#");
+        let href = rest.find(" href=\"");
         match (id, href) {
             (Some(i), h) if h.is_none_or(|h| i < h) => {
                 out.push_str(&rest[..i]);
@@ -426,11 +427,14 @@ pub(super) fn detach(block: &str, page_url: &str) -> String {
                 rest = after.find('"').map_or("", |e| &after[e + 1..]);
             }
             (_, Some(h)) => {
-                out.push_str(&rest[..h]);
-                out.push_str(" href=\"");
-                // The page's URL starts with the base path, which the settings give.
-                let _ = pulldown_cmark_escape::escape_href(&mut out, page_url);
+                out.push_str(&rest[..h + 7]);
                 rest = &rest[h + 7..];
+                let url = &rest[..rest.find('"').unwrap_or(rest.len())];
+                let absolute = url.starts_with('/') || url.split_once(':').is_some_and(|(s, _)| !s.contains('/'));
+                if !absolute {
+                    // The page's URL starts with the base path, which the settings give.
+                    let _ = pulldown_cmark_escape::escape_href(&mut out, page_url);
+                }
             }
             _ => break,
         }
@@ -546,6 +550,15 @@ mod tests {
             r##"<h2>Roles <a class="anchor" href="/p/#roles">#</a></h2><p>x<sup class="cite">[<a href="/p/#cite-1">1</a>]</sup> <a href="https://e.org/#a">e</a></p>"##
         );
     }
+    #[test]
+    fn a_detached_block_keeps_where_its_relative_links_lead() {
+        let html = r##"<p><a href="../../integrity/">i</a> <a href="/abs/">a</a> <a href="mailto:x@e.org">m</a></p>"##;
+        assert_eq!(
+            detach(html, "/h/zh/analysis/summary/"),
+            r##"<p><a href="/h/zh/analysis/summary/../../integrity/">i</a> <a href="/abs/">a</a> <a href="mailto:x@e.org">m</a></p>"##
+        );
+    }
+
     #[test]
     fn a_detached_block_escapes_the_page_url() {
         let html = r##"<p>x<sup class="cite">[<a href="#cite-1">1</a>]</sup></p>"##;
