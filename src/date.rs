@@ -66,6 +66,15 @@ pub struct Point {
 }
 
 impl Point {
+    /// The point as an ISO prefix of its precision: `2024`, `2024-06`, `2024-06-04`.
+    pub(crate) fn iso(&self) -> String {
+        match (self.month, self.day) {
+            (None, _) => format!("{:04}", self.year),
+            (Some(m), None) => format!("{:04}-{m:02}", self.year),
+            (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", self.year),
+        }
+    }
+
     fn first_day(&self) -> Day {
         Day {
             year: self.year,
@@ -271,14 +280,9 @@ impl DateSpan {
     /// The value of a `<time datetime>` attribute: the date as written without its qualifier,
     /// or, for a range, its known start (or end, when the start is open).
     pub fn machine(&self) -> String {
-        let fmt = |p: &Point| match (p.month, p.day) {
-            (None, _) => format!("{:04}", p.year),
-            (Some(m), None) => format!("{:04}-{m:02}", p.year),
-            (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", p.year),
-        };
         match self.ends {
-            (Some(a), _) => fmt(&a),
-            (None, Some(b)) => fmt(&b),
+            (Some(a), _) => a.iso(),
+            (None, Some(b)) => b.iso(),
             (None, None) => String::new(),
         }
     }

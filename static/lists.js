@@ -15,7 +15,8 @@
     const fieldset = box.querySelector("fieldset");
     for (const [attr, name] of Object.entries(box.dataset)) {
       if (!attr.startsWith("name")) continue;
-      const key = attr.slice(4).toLowerCase();
+      // data-name-event-type is dataset.nameEventType: back to event-type.
+      const key = attr.slice(4).replace(/[A-Z]/g, (c, i) => (i ? "-" : "") + c.toLowerCase());
       const counts = new Map();
       for (const li of items) {
         const v = li.getAttribute("data-filter-" + key);

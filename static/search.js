@@ -8,7 +8,9 @@
   const words = root.dataset;
   let pagefind;
   try {
-    pagefind = await import(document.getElementById("search-bundle").href);
+    // (A theme's search page made before the link names the script in data-bundle.)
+    const bundle = document.getElementById("search-bundle");
+    pagefind = await import(bundle ? bundle.href : words.bundle);
     await pagefind.options({ excerptLength: 24 });
     await pagefind.init();
   } catch (e) {

@@ -33,7 +33,8 @@ fn the_ftm_export_of_the_example_loads_in_followthemoney_without_a_problem() {
     let has_ftm = Command::new("python3")
         .args(["-c", "import followthemoney"])
         .status()
-        .is_ok_and(|s| s.success());
+        .is_ok_and(|s| s.success())
+        && Command::new("ftm").arg("--help").output().is_ok();
     if !has_ftm && tool_missing("followthemoney", "pip install followthemoney") {
         return;
     }
@@ -115,12 +116,23 @@ fn every_role_and_date_survives_the_ftm_export() {
         assert_eq!(prop(e, "role"), [role["role"].as_str().unwrap()], "{role}");
         let ownership = ["owner", "controlling_shareholder", "investor"].contains(&role["type"].as_str().unwrap());
         assert_eq!(e["schema"] == "Ownership", ownership, "{role}");
-        if let Some(share) = role["share"].as_str() {
-            assert_eq!(prop(e, "percentage"), [share.trim_end_matches('%').trim()], "{role}");
+        // A share is a percentage only where it is written as one; as written, it is in the
+        // description.
+        let description = prop(e, "description").join(" ");
+        match role["share"].as_str() {
+            Some(share) => {
+                assert!(description.contains(&format!("share: {share}")), "{role}");
+                let number = share
+                    .trim()
+                    .strip_suffix('%')
+                    .filter(|n| n.trim().parse::<f64>().is_ok());
+                let expected: Vec<String> = number.map(|n| n.trim().to_string()).into_iter().collect();
+                assert_eq!(prop(e, "percentage"), expected, "{role}");
+            }
+            None => assert!(prop(e, "percentage").is_empty(), "{role}"),
         }
         // The dates as written, and those FtM can hold as dates.
         let written = |key: &str| role[key]["text"].as_str().map(str::to_string);
-        let description = prop(e, "description").join(" ");
         for (key, date_prop, end) in [("from", "startDate", 0), ("to", "endDate", 1)] {
             let Some(text) = written(key) else {
                 assert!(prop(e, date_prop).is_empty(), "{role}");
@@ -218,4 +230,31 @@ fn the_site_publishes_the_exports_and_the_home_page_says_what_they_are() {
             "{format}"
         );
     }
+}
+
+#[test]
+fn an_event_dated_by_its_end_or_in_doubt_has_no_exact_date_in_the_ftm_export() {
+    let (_out, run) = common::build_example();
+    run.ok();
+    let entities = lines(&run.out.join("dossier.ftm.json"));
+    let event = |id: &str| entities.iter().find(|e| e["id"] == id).unwrap().clone();
+    // `../2024-06`: before June 2024.
+    let rescinded = event("event-tesla-pay-plan-rescinded");
+    assert!(rescinded["properties"]["date"].is_null(), "{rescinded}");
+    assert!(rescinded["properties"]["startDate"].is_null(), "{rescinded}");
+    assert_eq!(rescinded["properties"]["endDate"], serde_json::json!(["2024-06"]));
+    assert!(
+        rescinded["properties"]["description"][0]
+            .as_str()
+            .unwrap()
+            .contains("date: ../2024-06")
+    );
+    // An exact date is the event's date; what moved, between whom and for how much is said.
+    let moved = event("event-h100-reallocation");
+    let description = moved["properties"]["description"][0].as_str().unwrap();
+    assert!(description.contains("from Tesla to X Corp."), "{description}");
+    assert!(description.contains("quantity: 12000"), "{description}");
+    // A source's private text is never named.
+    let all = std::fs::read_to_string(run.out.join("dossier.ftm.json")).unwrap();
+    assert!(!all.contains("003_61669f2102ad6522.txt"));
 }

@@ -125,3 +125,41 @@ fn new_adds_a_note_of_each_kind_and_a_recorded_translation() {
     );
     dossier(root, &["build"]).ok();
 }
+
+#[test]
+fn init_and_new_refuse_what_would_not_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // A language that is not a tag, and a file where the folder should be.
+    let run = dossier(root, &["init", "case", "--lang", "english"]);
+    run.fails(2);
+    assert!(run.stderr.contains("`english` is not a language tag"), "{}", run.stderr);
+    assert!(!root.join("case").exists(), "nothing written");
+    std::fs::write(root.join("notes.txt"), "mine").unwrap();
+    let run = dossier(root, &["init", "notes.txt"]);
+    run.fails(2);
+    assert!(run.stderr.contains("this is a file, not a folder"), "{}", run.stderr);
+
+    dossier(root, &["init", "case"]).ok();
+    let case = root.join("case");
+    // An id that is another note's alias would make links to it ambiguous.
+    let person = std::fs::read_to_string(case.join("content/people/jane-doe.md")).unwrap();
+    std::fs::write(
+        case.join("content/people/jane-doe.md"),
+        person.replace("[J. Doe]", "[J. Doe, jd]"),
+    )
+    .unwrap();
+    let run = dossier(&case, &["new", "event", "jd"]);
+    run.fails(2);
+    assert!(run.stderr.contains("`jd` is an alias of this note"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/people/jane-doe.md"), "{}", run.stderr);
+    // A translation into the dossier's own language is not one.
+    let run = dossier(&case, &["new", "translation", "jane-doe", "en"]);
+    run.fails(2);
+    assert!(
+        run.stderr.contains("`en` is the language the dossier is written in"),
+        "{}",
+        run.stderr
+    );
+    dossier(&case, &["build", "--strict"]).ok();
+}

@@ -5,7 +5,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
-use super::{Exit, print_diagnostics};
+use super::{Exit, print_diagnostics, yaml_string};
 use crate::cli::InitArgs;
 use crate::diag::Diagnostic;
 
@@ -70,9 +70,9 @@ pub fn run(args: InitArgs) -> Exit {
             .with_help("give a full address (https://example.org/inquiry/) or a path (/)")]);
         return Exit::Usage;
     }
-    if !is_language_tag(&lang) {
+    if !crate::model::parse::is_language_tag(&lang) {
         print_diagnostics(&[Diagnostic::error("--lang", format!("`{lang}` is not a language tag"))
-            .with_help("give a tag such as en, zh-Hant or fr")]);
+            .with_help("give a language tag such as en, zh-Hant or pt-BR")]);
         return Exit::Usage;
     }
     let lang_name = match lang.as_str() {
@@ -80,12 +80,11 @@ pub fn run(args: InitArgs) -> Exit {
         "zh-Hant" => "繁體中文",
         other => other,
     };
-    let quoted = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
     for (path, text) in STARTER {
         let text = text
-            .replace("{{title}}", &quoted(&title))
-            .replace("{{base_url}}", &quoted(&base_url))
-            .replace("{{lang_name}}", &quoted(lang_name))
+            .replace("\"{{title}}\"", &yaml_string(&title))
+            .replace("\"{{base_url}}\"", &yaml_string(&base_url))
+            .replace("\"{{lang_name}}\"", &yaml_string(lang_name))
             .replace("{{lang}}", &lang);
         let file = dir.join(path);
         let written = file
@@ -108,8 +107,15 @@ pub fn run(args: InitArgs) -> Exit {
     Exit::Ok
 }
 
-/// Refuses a folder that holds anything but a `.git` folder: nothing is overwritten.
+/// Refuses a folder that holds anything but a `.git` folder, and a path that is not a
+/// folder: nothing is overwritten.
 fn refuse_used(dir: &Path) -> Result<(), Diagnostic> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(
+            Diagnostic::error(dir.display().to_string(), "this is a file, not a folder")
+                .with_help("run dossier init with a new or empty folder: `dossier init my-dossier`"),
+        );
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(());
     };
@@ -146,11 +152,4 @@ fn asked(ask: bool, question: &str, default: &str) -> String {
         "" => default.to_string(),
         answer => answer.to_string(),
     }
-}
-
-/// A BCP 47 tag as a dossier uses them: letters, digits and hyphens, starting with a letter.
-fn is_language_tag(tag: &str) -> bool {
-    tag.starts_with(|c: char| c.is_ascii_alphabetic())
-        && tag.len() <= 35
-        && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }

@@ -30,6 +30,11 @@ pub(crate) fn print_diagnostics(diags: &[Diagnostic]) {
     }
 }
 
+/// `text` as a YAML double-quoted string, for the files `init` and `new` write.
+pub(crate) fn yaml_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
 /// "2 errors, 1 warning".
 pub(crate) fn count_summary(diags: &[Diagnostic]) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Exit, print_diagnostics};
+use super::{Exit, print_diagnostics, yaml_string};
 use crate::cli::NewArgs;
 use crate::diag::Diagnostic;
 use crate::model::Kind;
@@ -46,7 +46,7 @@ fn new_note(args: &NewArgs) -> Result<PathBuf, Diagnostic> {
     let (folder, text) = skeleton(&args.kind).ok_or_else(|| {
         Diagnostic::error("KIND", format!("there is no kind `{}`", args.kind)).with_help(format!("give one of {kinds}"))
     })?;
-    if !is_id(&args.id) {
+    if !crate::model::is_valid_id(&args.id) {
         return Err(Diagnostic::error("ID", format!("`{}` is not an id", args.id))
             .with_help("an id is lowercase letters, digits and hyphens, as in jane-doe"));
     }
@@ -57,6 +57,13 @@ fn new_note(args: &NewArgs) -> Result<PathBuf, Diagnostic> {
             format!("the id `{}` is in use by this note", args.id),
         )
         .with_help("ids are unique across the dossier: choose another"));
+    }
+    if let Some(file) = file_with_alias(&args.root, &args.id) {
+        return Err(Diagnostic::error(
+            file,
+            format!("`{}` is an alias of this note: links to it would be ambiguous", args.id),
+        )
+        .with_help("choose another id"));
     }
     let name = args
         .name
@@ -83,6 +90,12 @@ fn new_translation(args: &NewArgs) -> Result<PathBuf, Diagnostic> {
         return Err(error);
     }
     let languages = dossier.site.config.languages();
+    if languages[0] == lang {
+        return Err(
+            Diagnostic::error("LANG", format!("`{lang}` is the language the dossier is written in"))
+                .with_help("give another of its languages, or add one under `languages:` in content/_index.md"),
+        );
+    }
     if !languages[1..].contains(&lang) {
         return Err(Diagnostic::error(
             "content/_index.md",
@@ -150,6 +163,18 @@ fn file_of_id(content: &Path, id: &str) -> Option<PathBuf> {
         .map(walkdir::DirEntry::into_path)
 }
 
+/// The file of the note one of whose aliases is `id`, without regard to case, as links match
+/// them; none when the dossier cannot be read (its own errors are for the build to report).
+fn file_with_alias(root: &Path, id: &str) -> Option<String> {
+    let (content, _) = crate::load::load_content(root);
+    let (dossier, _) = crate::build::link_only(content, true, false).ok()?;
+    dossier
+        .notes
+        .iter()
+        .find(|n| n.common.aliases.iter().any(|a| a.eq_ignore_ascii_case(id)))
+        .map(|n| n.file.clone())
+}
+
 /// Writes a new file, never over one.
 fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
     let failed = |e: std::io::Error| {
@@ -174,14 +199,6 @@ fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
     std::io::Write::write_all(&mut file, text.as_bytes()).map_err(failed)
 }
 
-fn is_id(id: &str) -> bool {
-    !id.is_empty()
-        && !id.starts_with('-')
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
 /// `jane-doe` as a first name for the note: "Jane doe".
 fn readable(id: &str) -> String {
     let words = id.replace('-', " ");
@@ -190,11 +207,6 @@ fn readable(id: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
-}
-
-/// `text` as a YAML double-quoted string.
-fn yaml_string(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 fn rel(root: &Path, path: &Path) -> String {

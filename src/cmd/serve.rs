@@ -138,7 +138,7 @@ fn show(site: &Site, indexer: &Indexer, outcome: Outcome) {
             if search {
                 indexer.index(served.tree.clone());
             } else {
-                served.index.clear();
+                indexer.clear(&mut served);
             }
         }
         Outcome::Failed(diags) => {

@@ -9,16 +9,18 @@
 //!   employee role) and `Directorship` (every other role). Events are `Event`, with the
 //!   actors and both parties `involved`; claims are `Event`s too, kept apart by the keyword
 //!   `claim` and their status (the events a claim is about are not `involved`, which takes
-//!   people and organizations only). Sources are `Document` when the dossier has their text
-//!   (`fileName` is its file: FtM's documents are files) and `Article` otherwise. Every citation is a `Documentation` from the source to what it
-//!   supports. Ids are the dossier's: `person-jane-doe`, `role-jane-doe-1` (the first of her
+//!   people and organizations only); what an event moved, between whom, how much and for
+//!   how much is in its `description`. Sources are `Document` when their address names a
+//!   file (its `fileName`: FtM's documents are files) and `Article` otherwise. Every citation
+//!   is a `Documentation` from the source to what it supports. Ids are the dossier's: `person-jane-doe`, `role-jane-doe-1` (the first of her
 //!   roles), `cite-fair-price-2` (the note's second citation).
 //! - CSL-JSON (`sources.csl.json`), the sources as Zotero, Pandoc and citation processors
 //!   read them.
 //!
-//! Dates are written as the front-matter gives them, to the precision it gives: a role's
-//! `startDate` is the known start of its `from`, its `endDate` the known end of its `to`, and
-//! the dates as written (`../2018`, "by 2018") are in its `description`.
+//! Dates keep the precision the front-matter gives them: an exact single date is `date`; a
+//! range or a date in doubt gives only its known ends (`startDate`, `endDate`); a role's
+//! `startDate` is the known start of its `from`, its `endDate` the known end of its `to`. The
+//! dates as written (`../2018`, "by 2018") are in each `description`, with a role's share.
 
 use serde_json::{Map, Value, json};
 
@@ -30,14 +32,6 @@ use crate::model::{Cite, Kind, KindData, Note, Role, RoleType, SourceType};
 /// The FtM id of a note.
 fn ftm_id(note: &Note) -> String {
     format!("{}-{}", note.kind.as_str(), note.id)
-}
-
-fn point(p: &Point) -> String {
-    match (p.month, p.day) {
-        (None, _) => format!("{:04}", p.year),
-        (Some(m), None) => format!("{:04}-{m:02}", p.year),
-        (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", p.year),
-    }
 }
 
 /// One FtM entity, its properties each a list of strings, empty ones left out.
@@ -139,6 +133,7 @@ fn note_entity(dossier: &Dossier, note: &Note, owned: bool) -> Option<Value> {
             props.extend(dates(e.date.as_ref()));
             props.push(("involved", names(&involved)));
             props.push(("keywords", one(e.event_type.as_deref())));
+            props.push(("description", vec![event_description(dossier, e)]));
             entity(id, "Event", &props)
         }
         KindData::Claim(c) => {
@@ -146,6 +141,10 @@ fn note_entity(dossier: &Dossier, note: &Note, owned: bool) -> Option<Value> {
             let involved: Vec<&String> = c.claimant.iter().chain(&c.about).collect();
             let mut props = common;
             props.extend(dates(c.date.as_ref()));
+            props.push((
+                "description",
+                one(c.date.as_ref().map(|d| format!("date: {}", d.text)).as_deref()),
+            ));
             props.push(("involved", names(&involved)));
             let status = serde_json::to_value(c.status).ok();
             let status = status.as_ref().and_then(Value::as_str).unwrap_or_default();
@@ -153,8 +152,10 @@ fn note_entity(dossier: &Dossier, note: &Note, owned: bool) -> Option<Value> {
             entity(id, "Event", &props)
         }
         KindData::Source(s) => {
-            // FtM's Document is a file: a source is one when the dossier has its text.
-            let schema = if s.text.is_some() { "Document" } else { "Article" };
+            // FtM's Document is a file: a source is one when its address names a file
+            // (`…/annual-report.pdf`), which is its `fileName`; any other is an Article.
+            let file = s.url.as_deref().and_then(file_in_url);
+            let schema = if file.is_some() { "Document" } else { "Article" };
             let when = |d: &Option<DateSpan>| d.as_ref().map(DateSpan::machine).into_iter().collect();
             let props = [
                 ("title", vec![note.title.clone()]),
@@ -170,7 +171,7 @@ fn note_entity(dossier: &Dossier, note: &Note, owned: bool) -> Option<Value> {
                     "language",
                     one(s.language.as_deref().map(|l| l.split('-').next().unwrap_or(l))),
                 ),
-                ("fileName", one(s.text.as_deref())),
+                ("fileName", file.into_iter().collect()),
                 (
                     "keywords",
                     one(s.source_type.map(|t| match t {
@@ -186,32 +187,45 @@ fn note_entity(dossier: &Dossier, note: &Note, owned: bool) -> Option<Value> {
     })
 }
 
-/// `date`, and for a range its known ends.
+/// The file an address names, if its last part has an extension (`report.pdf`).
+fn file_in_url(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next()?.split_once("://")?.1;
+    let last = path.split_once('/')?.1.rsplit('/').next()?;
+    let (stem, ext) = last.rsplit_once('.')?;
+    let is_file = !stem.is_empty() && !ext.is_empty() && ext.chars().all(|c| c.is_ascii_alphanumeric());
+    is_file.then(|| last.to_string())
+}
+
+/// `date` for an exact single date; for a range, or a date in doubt, only its known ends as
+/// `startDate` and `endDate` (`../2024-06`, "by June 2024", has no start).
 fn dates(date: Option<&DateSpan>) -> Vec<(&'static str, Vec<String>)> {
     let Some(d) = date else { return Vec::new() };
-    vec![
-        ("date", vec![d.machine()]),
-        (
-            "startDate",
-            d.ends
-                .0
-                .as_ref()
-                .filter(|_| d.ends.0 != d.ends.1)
-                .map(point)
-                .into_iter()
-                .collect(),
-        ),
-        (
-            "endDate",
-            d.ends
-                .1
-                .as_ref()
-                .filter(|_| d.ends.0 != d.ends.1)
-                .map(point)
-                .into_iter()
-                .collect(),
-        ),
-    ]
+    if d.ends.0 == d.ends.1 && d.qualifier == crate::date::Qualifier::Exact {
+        return vec![("date", vec![d.machine()])];
+    }
+    let known = |p: &Option<Point>| p.as_ref().map(Point::iso).into_iter().collect::<Vec<_>>();
+    vec![("startDate", known(&d.ends.0)), ("endDate", known(&d.ends.1))]
+}
+
+/// What an event's FtM entity has no property for, in words: its date as written, what moved
+/// between which parties, how much, for how much.
+fn event_description(dossier: &Dossier, e: &crate::model::Event) -> String {
+    let name = |id: &String| dossier.get(id).map_or_else(|| id.clone(), |n| n.title.clone());
+    let mut parts = Vec::new();
+    if let Some(d) = &e.date {
+        parts.push(format!("date: {}", d.text));
+    }
+    if let (Some(from), Some(to)) = (&e.from, &e.to) {
+        parts.push(format!("from {} to {}", name(from), name(to)));
+    }
+    if let Some(q) = &e.quantity {
+        parts.push(format!("quantity: {} {}", q.value, q.unit));
+    }
+    if let Some(v) = &e.value {
+        let qualifier = v.qualifier.as_deref().unwrap_or_default();
+        parts.push(format!("value: {qualifier}{} {}", v.amount, v.currency));
+    }
+    parts.join("; ")
 }
 
 /// The `n`th role of `holder`, as the interval FtM has for it.
@@ -230,10 +244,19 @@ fn role_entity(dossier: &Dossier, holder: &Note, n: usize, role: &Role) -> Value
         (None, Some(t)) => format!("until {}", t.text),
         (None, None) => String::new(),
     };
+    // A percentage only where the share is written as one (`20.5%`); the share as written is
+    // in the description.
     let percentage = role
         .share
         .as_deref()
-        .map(|s| s.trim_end_matches('%').trim().to_string());
+        .and_then(|s| s.trim().strip_suffix('%'))
+        .filter(|n| n.trim().parse::<f64>().is_ok())
+        .map(|n| n.trim().to_string());
+    let as_written = match role.share.as_deref() {
+        Some(share) if !as_written.is_empty() => format!("{as_written}; share: {share}"),
+        Some(share) => format!("share: {share}"),
+        None => as_written,
+    };
     let sources: Vec<String> = role
         .cites
         .iter()
@@ -252,7 +275,7 @@ fn role_entity(dossier: &Dossier, holder: &Note, n: usize, role: &Role) -> Value
                 role.from
                     .as_ref()
                     .and_then(|f| f.ends.0.as_ref())
-                    .map(point)
+                    .map(Point::iso)
                     .into_iter()
                     .collect(),
             ),
@@ -261,7 +284,7 @@ fn role_entity(dossier: &Dossier, holder: &Note, n: usize, role: &Role) -> Value
                 role.to
                     .as_ref()
                     .and_then(|t| t.ends.1.as_ref())
-                    .map(point)
+                    .map(Point::iso)
                     .into_iter()
                     .collect(),
             ),
