@@ -203,17 +203,7 @@ pub fn run(args: BuildArgs) -> Exit {
 /// (the staging folder) are read from there, the others from memory. `site` names the site in
 /// the error.
 fn add_search_index(built: &mut Built, written: Option<&Path>, site: &str) -> Result<(), Diagnostic> {
-    // Paths below the base path: Pagefind's script puts the base path before them, where it
-    // finds itself.
-    let in_memory = built
-        .tree
-        .iter()
-        .filter(|(path, _)| path.ends_with(".html") && !built.tree.is_on_disk(path))
-        .filter_map(|(path, bytes)| {
-            let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
-            Some((url, String::from_utf8(bytes.to_vec()).ok()?))
-        });
-    let files = crate::search::index(written, in_memory).map_err(|e| {
+    let files = crate::search::index(written, built.tree.pages_in_memory()).map_err(|e| {
         Diagnostic::error(site, e).with_help(
             "this is a fault of the search indexer, not of the dossier: report it, and set `search: false` in content/_index.md meanwhile",
         )

@@ -67,14 +67,7 @@ fn work(waiting: &Receiver<(u64, OutputTree)>, site: &RwLock<Served>, cleared: &
         while let Ok(newer) = waiting.try_recv() {
             (number, tree) = newer;
         }
-        let pages: Vec<(String, String)> = tree
-            .iter()
-            .filter(|(path, _)| path.ends_with(".html"))
-            .filter_map(|(path, bytes)| {
-                let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
-                Some((url, String::from_utf8(bytes.to_vec()).ok()?))
-            })
-            .collect();
+        let pages: Vec<(String, String)> = tree.pages_in_memory().collect();
         drop(tree);
         match pool.install(|| crate::search::index(None, pages)) {
             Ok(files) => {

@@ -81,6 +81,18 @@ impl OutputTree {
         self.files.is_empty()
     }
 
+    /// The pages the tree holds in memory, each by the path of its URL below the base path
+    /// (`/events/x/` for `events/x/index.html`) with its HTML: what the search index reads.
+    pub(crate) fn pages_in_memory(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.files
+            .iter()
+            .filter(|(path, _)| path.ends_with(".html") && !self.on_disk.contains(path.as_str()))
+            .filter_map(|(path, bytes)| {
+                let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
+                Some((url, String::from_utf8(bytes.to_vec()).ok()?))
+            })
+    }
+
     /// Whether the file went to a [`Sink`] and the tree holds only its path.
     pub(crate) fn is_on_disk(&self, path: &str) -> bool {
         self.on_disk.contains(path)
