@@ -66,6 +66,33 @@ fn content_type(file: &Path) -> &'static str {
     }
 }
 
+/// Chromium, or `None` (the test says it was skipped) where it is not installed, unless
+/// DOSSIER_REQUIRE_TOOLS is set, where it fails.
+fn chromium() -> Option<&'static str> {
+    let found = browser::chromium();
+    if found.is_none() {
+        assert!(
+            std::env::var_os("DOSSIER_REQUIRE_TOOLS").is_none(),
+            "chromium is missing: apt-get install chromium"
+        );
+        eprintln!("skipped: chromium is not installed");
+    }
+    found
+}
+
+/// The example built for the site's root: its folder (kept while the value lives) and the site.
+fn build_example_at_root() -> (tempfile::TempDir, PathBuf) {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.args(["build", "--base-url", "/", "--root"])
+        .arg(common::example_root())
+        .arg("--output")
+        .arg(&site);
+    common::run(cmd, site.clone()).ok();
+    (out, site)
+}
+
 /// Waits until `expression` is true in the page, for at most ten seconds.
 fn wait_for(page: &mut browser::Page, expression: &str) {
     let start = Instant::now();
@@ -131,22 +158,8 @@ fn claims_with_status(status: &str) -> Vec<String> {
 
 #[test]
 fn a_reader_finds_people_and_claims_in_both_languages_and_filters_the_claims() {
-    let Some(chromium) = browser::chromium() else {
-        assert!(
-            std::env::var_os("DOSSIER_REQUIRE_TOOLS").is_none(),
-            "chromium is missing: apt-get install chromium"
-        );
-        eprintln!("skipped: chromium is not installed");
-        return;
-    };
-    let out = tempfile::tempdir().unwrap();
-    let site = out.path().join("site");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
-    cmd.args(["build", "--base-url", "/", "--root"])
-        .arg(common::example_root())
-        .arg("--output")
-        .arg(&site);
-    common::run(cmd, site.clone()).ok();
+    let Some(chromium) = chromium() else { return };
+    let (_out, site) = build_example_at_root();
     let url = serve_static(site);
     let (_chrome, _profile, mut page) = browser::open(chromium, "about:blank");
 
@@ -227,14 +240,7 @@ fn search_is_on_unless_a_dossier_turns_it_off() {
 
 #[test]
 fn the_preview_searches_each_edit_a_moment_after_it_shows_it() {
-    let Some(chromium) = browser::chromium() else {
-        assert!(
-            std::env::var_os("DOSSIER_REQUIRE_TOOLS").is_none(),
-            "chromium is missing: apt-get install chromium"
-        );
-        eprintln!("skipped: chromium is not installed");
-        return;
-    };
+    let Some(chromium) = chromium() else { return };
     let f = common::Fixture::new().file("content/people/ann.md", "---\nname: Ann Quist\n---\nAnn.\n");
     let (_server, url) = browser::serve(f.root());
     let (_chrome, _profile, mut page) = browser::open(chromium, "about:blank");
@@ -265,22 +271,8 @@ fn the_preview_searches_each_edit_a_moment_after_it_shows_it() {
 
 #[test]
 fn the_lists_narrow_to_a_status_a_type_and_a_way_of_reading() {
-    let Some(chromium) = browser::chromium() else {
-        assert!(
-            std::env::var_os("DOSSIER_REQUIRE_TOOLS").is_none(),
-            "chromium is missing: apt-get install chromium"
-        );
-        eprintln!("skipped: chromium is not installed");
-        return;
-    };
-    let out = tempfile::tempdir().unwrap();
-    let site = out.path().join("site");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
-    cmd.args(["build", "--base-url", "/", "--root"])
-        .arg(common::example_root())
-        .arg("--output")
-        .arg(&site);
-    common::run(cmd, site.clone()).ok();
+    let Some(chromium) = chromium() else { return };
+    let (_out, site) = build_example_at_root();
     let url = serve_static(site.clone());
     let (_chrome, _profile, mut page) = browser::open(chromium, "about:blank");
     // Chooses `value` in the filter labelled `label`: the links of the items still shown.

@@ -27,7 +27,7 @@ use serde_json::{Map, Value, json};
 use crate::date::{DateSpan, Point};
 use crate::graph::Dossier;
 use crate::markdown::Rendered;
-use crate::model::{Cite, Kind, KindData, Note, Role, RoleType, SourceType};
+use crate::model::{Kind, KindData, Note, Role, RoleType, SourceType};
 
 /// The FtM id of a note.
 fn ftm_id(note: &Note) -> String {
@@ -302,17 +302,8 @@ fn citations<'a>(
     note: &'a Note,
     body: &'a [crate::markdown::Citation],
 ) -> Vec<(&'a Note, Option<&'a str>, Option<&'a str>)> {
-    let front: Vec<&Cite> = match &note.data {
-        KindData::Event(e) => e.cites.iter().collect(),
-        KindData::Claim(c) => c
-            .cites
-            .iter()
-            .chain(c.responses.iter().flat_map(|r| &r.cites))
-            .collect(),
-        KindData::Entity(e) => e.roles.iter().flat_map(|r| &r.cites).collect(),
-        _ => Vec::new(),
-    };
-    let front = front
+    let front = note
+        .cites()
         .into_iter()
         .filter_map(|c| Some((dossier.get(&c.source)?, c.at.as_deref(), c.quote.as_deref())));
     let body = body
