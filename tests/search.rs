@@ -93,14 +93,18 @@ fn build_example_at_root() -> (tempfile::TempDir, PathBuf) {
     (out, site)
 }
 
-/// Waits until `expression` is true in the page, for at most ten seconds.
+/// Waits until `expression` is true in the page, for at most thirty seconds (a readiness wait,
+/// not a timing: a loaded CI machine runs Chromium and Pagefind's WebAssembly slowly). On
+/// timeout it says where the page was and what the search page's status said.
 fn wait_for(page: &mut browser::Page, expression: &str) {
     let start = Instant::now();
     while page.evaluate(expression) != Value::Bool(true) {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out waiting for {expression}"
-        );
+        if start.elapsed() > Duration::from_secs(30) {
+            let state = page.evaluate(
+                "location.href + ' | status: ' + (document.getElementById('search-status')?.textContent ?? '(none)')",
+            );
+            panic!("timed out waiting for {expression}; page: {state}");
+        }
         std::thread::sleep(Duration::from_millis(50));
     }
 }
