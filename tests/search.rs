@@ -7,63 +7,35 @@
 mod browser;
 mod common;
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-/// A static file server for `root` on a free port, as a host serves a built site: its URL.
-fn serve_static(root: PathBuf) -> String {
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let port = server.server_addr().to_ip().unwrap().port();
-    std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let path = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
-            let path = percent_decode(&path);
-            let mut file = root.join(path.trim_start_matches('/'));
-            if path.ends_with('/') {
-                file.push("index.html");
-            }
-            let response = match std::fs::read(&file) {
-                Ok(bytes) => tiny_http::Response::from_data(bytes).with_header(
-                    tiny_http::Header::from_bytes(&b"Content-Type"[..], content_type(&file).as_bytes()).unwrap(),
-                ),
-                Err(_) => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-            };
-            let _ = request.respond(response);
-        }
-    });
-    format!("http://127.0.0.1:{port}/")
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn content_type(file: &Path) -> &'static str {
-    match file.extension().and_then(|e| e.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js") => "text/javascript",
-        Some("css") => "text/css",
-        Some("json") => "application/json",
-        Some("svg") => "image/svg+xml",
-        _ => "application/octet-stream",
-    }
+/// A static file server for `root` on a free port, as a host serves a built site (Python's
+/// threaded `http.server`, which answers Chromium's parallel requests as a host does): the
+/// server, killed when dropped, and its URL.
+fn serve_static(root: &Path) -> (browser::Killed, String) {
+    let mut server = Command::new("python3")
+        .args(["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory"])
+        .arg(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 serves the built site: apt-get install python3");
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    // "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
+    let url = line
+        .split(['(', ')'])
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {line:?}"))
+        .to_string();
+    (browser::Killed(server), url)
 }
 
 /// Chromium, or `None` (the test says it was skipped) where it is not installed, unless
@@ -164,7 +136,7 @@ fn claims_with_status(status: &str) -> Vec<String> {
 fn a_reader_finds_people_and_claims_in_both_languages_and_filters_the_claims() {
     let Some(chromium) = chromium() else { return };
     let (_out, site) = build_example_at_root();
-    let url = serve_static(site);
+    let (_server, url) = serve_static(&site);
     let (_chrome, _profile, mut page) = browser::open(chromium, "about:blank");
 
     // A Chinese name, typed on the Chinese home page, finds that person's Chinese page first.
@@ -277,7 +249,7 @@ fn the_preview_searches_each_edit_a_moment_after_it_shows_it() {
 fn the_lists_narrow_to_a_status_a_type_and_a_way_of_reading() {
     let Some(chromium) = chromium() else { return };
     let (_out, site) = build_example_at_root();
-    let url = serve_static(site.clone());
+    let (_server, url) = serve_static(&site);
     let (_chrome, _profile, mut page) = browser::open(chromium, "about:blank");
     // Chooses `value` in the filter labelled `label`: the links of the items still shown.
     let narrow = |page: &mut browser::Page, label: &str, value: &str| -> Vec<String> {
