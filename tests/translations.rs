@@ -742,7 +742,7 @@ fn the_english_edition_shows_no_chinese_but_in_marked_spans() {
 }
 
 #[test]
-fn the_chinese_edition_is_complete_and_shows_no_english_title() {
+fn the_chinese_edition_is_complete_and_shows_no_english_title_correction_or_gap() {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"));
     cmd.args(["translations", "--strict", "--root"])
         .arg(common::example_root());
@@ -768,6 +768,22 @@ fn the_chinese_edition_is_complete_and_shows_no_english_title() {
         );
         let h1 = html.split("<h1").nth(1).unwrap_or_default();
         assert!(!h1.starts_with(" lang=\"en\""), "zh-hant/{page} has an English title");
+        // Corrections and the reasons a gap stays open are the dossier's own words: each has
+        // its Chinese, on the note's page, on /corrections/ and on /integrity/.
+        for start in [
+            "<section class=\"corrections\"",
+            "<section class=\"note-gaps\"",
+            "<ul class=\"corrections-list\"",
+            "<section class=\"integrity-explained\"",
+        ] {
+            for section in html.split(start).skip(1) {
+                let section = section.split("</section>").next().unwrap();
+                assert!(
+                    !section.contains(" lang=\"en\">"),
+                    "zh-hant/{page} shows a correction or a gap in English: {section}"
+                );
+            }
+        }
     }
 }
 
