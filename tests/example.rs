@@ -244,4 +244,7 @@ fn every_locator_and_quotation_of_the_example_is_in_its_source() {
     assert_eq!(json["sources"]["verified"], 3, "{}", run.stdout);
     assert_eq!(json["sources"]["failed"], 0, "{}", run.stdout);
     assert!(!run.stderr.contains("error"), "{}", run.stderr);
+    // Every quotation can be checked: the example quotes each source in its own language
+    // (a rendering of a Chinese phrase in English quotation marks could not be).
+    assert!(!run.stderr.contains("cannot be verified"), "{}", run.stderr);
 }
