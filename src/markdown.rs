@@ -327,6 +327,7 @@ pub fn render_body(body: &Body<'_>, targets: &LinkTargets) -> Rendered {
         quoting: Vec::new(),
         code_spans: Vec::new(),
         foreign: Vec::new(),
+        spans_open: Vec::new(),
         depth: 0,
     };
     for seed in &body.seed {
@@ -458,6 +459,9 @@ struct Renderer<'a> {
     code_spans: Vec<Range<usize>>,
     /// The labels shown in another language than the body's, each once.
     foreign: Vec<Foreign>,
+    /// The author's open `<span>`s: the language of each written `<span lang="…">`, and
+    /// where its words start in the block.
+    spans_open: Vec<(Option<String>, usize)>,
     /// How many blocks are open: 0 between top-level blocks.
     depth: usize,
 }
@@ -642,7 +646,37 @@ impl<'a> Renderer<'a> {
                 self.mark_block();
                 self.events.push(ev);
             }
+            Event::InlineHtml(ref h) => {
+                self.author_span(h);
+                self.events.push(ev);
+            }
             other => self.events.push(other),
+        }
+    }
+
+    /// Follows the author's inline `<span>`s: the words of a `<span lang="…">` are in another
+    /// language, and a link's context that shows them marks them so, as it does a label.
+    fn author_span(&mut self, html: &str) {
+        let html = html.trim();
+        if html == "</span>" {
+            if let Some((Some(lang), start)) = self.spans_open.pop()
+                && let Some(text) = self.block.get(start..).filter(|t| !t.trim().is_empty())
+            {
+                let foreign = Foreign {
+                    lang: lang.into(),
+                    text: text.into(),
+                };
+                if !self.foreign.contains(&foreign) {
+                    self.foreign.push(foreign);
+                }
+            }
+        } else if html.starts_with("<span") && !html.ends_with("/>") {
+            let lang = html
+                .strip_prefix("<span lang=\"")
+                .and_then(|rest| rest.strip_suffix("\">"))
+                .filter(|lang| !lang.contains('"'))
+                .map(str::to_string);
+            self.spans_open.push((lang, self.block.len()));
         }
     }
 
@@ -712,6 +746,7 @@ impl<'a> Renderer<'a> {
             }
         }
         self.block.clear();
+        self.spans_open.clear();
         self.code_spans.clear();
         self.quoted_from = 0;
     }
@@ -1746,6 +1781,31 @@ mod tests {
             r.html
         );
         assert_eq!(r.links[0].context.text(), "Musk");
+    }
+
+    #[test]
+    fn words_the_author_marks_with_a_language_are_marked_in_a_link_s_context() {
+        let r = body(
+            "[[elon-musk|Musk]] named a <span class=\"x\">plain</span> conflict of interest \
+             (<span lang=\"zh-Hant\">「利益衝突」</span>).\n\n<span lang=\"fr\">Ailleurs</span> [[elon-musk|Musk]].\n",
+        );
+        assert!(errors(&r).is_empty(), "{:?}", errors(&r));
+        let first = &r.links[0].context;
+        assert!(first.after().contains("「利益衝突」"), "{}", first.after());
+        let marked = |c: &crate::links::Context| -> Vec<(String, String)> {
+            c.foreign()
+                .iter()
+                .map(|f| (f.lang.to_string(), f.text.to_string()))
+                .collect()
+        };
+        // Each marked span once, with its language; an unmarked span is not in another one.
+        assert_eq!(
+            marked(first),
+            [
+                ("zh-Hant".to_string(), "「利益衝突」".to_string()),
+                ("fr".to_string(), "Ailleurs".to_string())
+            ]
+        );
     }
 
     #[test]
