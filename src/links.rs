@@ -495,7 +495,10 @@ impl Context {
 
 impl PartialEq for Context {
     fn eq(&self, other: &Context) -> bool {
-        self.before() == other.before() && self.text() == other.text() && self.after() == other.after()
+        self.before() == other.before()
+            && self.text() == other.text()
+            && self.after() == other.after()
+            && self.foreign() == other.foreign()
     }
 }
 
@@ -685,7 +688,7 @@ fn is_closing(c: char) -> bool {
 /// Collapses runs of spaces and removes a space before closing punctuation: both are left
 /// behind where citations are taken out of the text. Most sentences have neither, and are
 /// returned as they are.
-fn tidy(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn tidy(s: &str) -> std::borrow::Cow<'_, str> {
     #[cfg(test)]
     tests::TIDIED.with(|n| n.set(n.get() + s.len()));
     if is_tidy(s) {

@@ -459,9 +459,9 @@ struct Renderer<'a> {
     code_spans: Vec<Range<usize>>,
     /// The labels shown in another language than the body's, each once.
     foreign: Vec<Foreign>,
-    /// The author's open `<span>`s: the language of each written `<span lang="…">`, and
-    /// where its words start in the block.
-    spans_open: Vec<(Option<String>, usize)>,
+    /// The author's open `<span>`s: the language of each written `<span lang="…">`, where
+    /// its words start in the block, and the number of events before them.
+    spans_open: Vec<(Option<String>, usize, usize)>,
     /// How many blocks are open: 0 between top-level blocks.
     depth: usize,
 }
@@ -504,6 +504,35 @@ fn written_without_spaces(c: char) -> bool {
         | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F // ideographs
         | 0xFE30..=0xFE4F // CJK compatibility forms
         | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6) // full-width forms
+}
+
+/// An inline HTML tag of the author's that opens or closes a `<span>`.
+enum SpanTag {
+    /// With the language of a span whose only attribute is `lang`.
+    Open(Option<String>),
+    Close,
+}
+
+/// Reads `html` as HTML does: the tag's name in any case, white space before `>`.
+fn span_tag(html: &str) -> Option<SpanTag> {
+    let t = html.trim();
+    let inner = t.strip_prefix('<')?.strip_suffix('>')?.trim_end();
+    if let Some(name) = inner.strip_prefix('/') {
+        return name.eq_ignore_ascii_case("span").then_some(SpanTag::Close);
+    }
+    let (name, attrs) = inner.split_at(inner.find(|c: char| c.is_ascii_whitespace()).unwrap_or(inner.len()));
+    if !name.eq_ignore_ascii_case("span") || attrs.ends_with('/') {
+        return None;
+    }
+    let attrs = attrs.trim();
+    let value = (attrs.get(..5).is_some_and(|a| a.eq_ignore_ascii_case("lang=")))
+        .then(|| &attrs[5..])
+        .and_then(|v| {
+            let q = v.chars().next().filter(|&q| q == '"' || q == '\'')?;
+            v.strip_prefix(q)?.strip_suffix(q)
+        })
+        .filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    Some(SpanTag::Open(value.map(str::to_string)))
 }
 
 /// Said after a link from a translation to a page only in the original language, in the
@@ -656,27 +685,32 @@ impl<'a> Renderer<'a> {
 
     /// Follows the author's inline `<span>`s: the words of a `<span lang="…">` are in another
     /// language, and a link's context that shows them marks them so, as it does a label.
+    /// Only a span of plain words is recorded (one holding a citation or a link is not: its
+    /// words in the block are not what it shows), and only one written `<span lang="…">` or
+    /// `<span lang='…'>`; any other is followed for its nesting and otherwise left alone.
     fn author_span(&mut self, html: &str) {
-        let html = html.trim();
-        if html == "</span>" {
-            if let Some((Some(lang), start)) = self.spans_open.pop()
-                && let Some(text) = self.block.get(start..).filter(|t| !t.trim().is_empty())
-            {
-                let foreign = Foreign {
-                    lang: lang.into(),
-                    text: text.into(),
+        match span_tag(html) {
+            Some(SpanTag::Close) => {
+                let Some((Some(lang), start, events)) = self.spans_open.pop() else {
+                    return;
                 };
-                if !self.foreign.contains(&foreign) {
-                    self.foreign.push(foreign);
+                let plain = self.events[events.min(self.events.len())..]
+                    .iter()
+                    .all(|e| matches!(e, Event::Text(_) | Event::SoftBreak | Event::HardBreak | Event::Code(_)));
+                let text = crate::links::tidy(self.block.get(start..).unwrap_or_default().trim());
+                if plain && !text.is_empty() {
+                    let foreign = Foreign {
+                        lang: lang.into(),
+                        text: text.as_ref().into(),
+                    };
+                    if !self.foreign.contains(&foreign) {
+                        self.foreign.push(foreign);
+                    }
                 }
             }
-        } else if html.starts_with("<span") && !html.ends_with("/>") {
-            let lang = html
-                .strip_prefix("<span lang=\"")
-                .and_then(|rest| rest.strip_suffix("\">"))
-                .filter(|lang| !lang.contains('"'))
-                .map(str::to_string);
-            self.spans_open.push((lang, self.block.len()));
+            // The opening tag's own event is pushed after this: the words' events follow it.
+            Some(SpanTag::Open(lang)) => self.spans_open.push((lang, self.block.len(), self.events.len() + 1)),
+            None => {}
         }
     }
 
@@ -1787,7 +1821,8 @@ mod tests {
     fn words_the_author_marks_with_a_language_are_marked_in_a_link_s_context() {
         let r = body(
             "[[elon-musk|Musk]] named a <span class=\"x\">plain</span> conflict of interest \
-             (<span lang=\"zh-Hant\">「利益衝突」</span>).\n\n<span lang=\"fr\">Ailleurs</span> [[elon-musk|Musk]].\n",
+             (<span lang=\"zh-Hant\">「利益衝突」</span>).\n\n<SPAN LANG='fr'>Ailleurs</Span > [[elon-musk|Musk]] \
+             <span lang=\"de\">A [@cnbc, p. 3]</span> <span 中文>x</span> <span lang=\"en\" class=\"y\">z</span>.\n",
         );
         assert!(errors(&r).is_empty(), "{:?}", errors(&r));
         let first = &r.links[0].context;
@@ -1798,7 +1833,8 @@ mod tests {
                 .map(|f| (f.lang.to_string(), f.text.to_string()))
                 .collect()
         };
-        // Each marked span once, with its language; an unmarked span is not in another one.
+        // Each marked span once, with its language; an unmarked span is not in another one,
+        // nor is one that holds a citation or has another attribute than `lang`.
         assert_eq!(
             marked(first),
             [

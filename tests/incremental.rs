@@ -220,6 +220,17 @@ fn every_rebuild_equals_a_full_build() {
             }),
         ),
         (
+            "words beside a link marked with their language, nothing else changed",
+            Box::new(|r| {
+                vec![edit(
+                    r,
+                    "content/people/bob.md",
+                    "Bob follows [[acme",
+                    "<span lang=\"fr\">Bob follows</span> [[acme",
+                )]
+            }),
+        ),
+        (
             "a body that no longer links to a note",
             Box::new(|r| vec![edit(r, "content/people/ann.md", "Ann runs [[acme]].", "Ann runs it.")]),
         ),

@@ -330,7 +330,7 @@ fn says_something(m: &crate::graph::links::Mention) -> bool {
 fn write_words(out: &mut Vec<u8>, mut words: &str, foreign: &[crate::links::Foreign]) {
     while let Some((at, f)) = (foreign.iter())
         .filter(|f| !f.text.is_empty())
-        .filter_map(|f| words.find(&*f.text).map(|at| (at, f)))
+        .filter_map(|f| find_whole(words, &f.text).map(|at| (at, f)))
         .min_by_key(|&(at, f)| (at, std::cmp::Reverse(f.text.len())))
     {
         escape_bytes(out, &words[..at]);
@@ -342,6 +342,20 @@ fn write_words(out: &mut Vec<u8>, mut words: &str, foreign: &[crate::links::Fore
         words = &words[at + f.text.len()..];
     }
     escape_bytes(out, words);
+}
+
+/// Where `text` first stands in `words` as whole words: a Latin letter or digit at its edge
+/// may not continue a word on that side ("die" is not marked in "studied"). Chinese and
+/// Japanese, written without spaces, match anywhere.
+fn find_whole(words: &str, text: &str) -> Option<usize> {
+    let in_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && (c as u32) < 0x2E80);
+    words.match_indices(text).map(|(at, _)| at).find(|&at| {
+        let before = words[..at].chars().next_back();
+        let after = words[at + text.len()..].chars().next();
+        let joins_before = in_word(before) && in_word(text.chars().next());
+        let joins_after = in_word(after) && in_word(text.chars().next_back());
+        !joins_before && !joins_after
+    })
 }
 
 /// What one mention says: the locator, the sentence with the link marked or the field that
@@ -564,6 +578,26 @@ pub(super) fn attr<'v>(v: &'v Value, name: &'static str) -> Option<&'v Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_in_another_language_are_marked_only_where_they_stand_whole() {
+        let foreign = [
+            crate::links::Foreign {
+                lang: "de".into(),
+                text: "die".into(),
+            },
+            crate::links::Foreign {
+                lang: "zh-Hant".into(),
+                text: "衝突".into(),
+            },
+        ];
+        let mut out = Vec::new();
+        write_words(&mut out, "studied, die Frage, 利益衝突", &foreign);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "studied, <span lang=\"de\">die</span> Frage, 利益<span lang=\"zh-Hant\">衝突</span>"
+        );
+    }
 
     #[test]
     fn text_fragments_encode_the_directive_syntax() {
