@@ -19,11 +19,7 @@ use serde_json::Value;
 #[test]
 fn the_browser_shows_a_saved_change_by_itself() {
     let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("DOSSIER_REQUIRE_TOOLS").is_none(),
-            "chromium is missing: apt-get install chromium"
-        );
-        eprintln!("skipped: chromium is not installed");
+        common::skip_missing_tool("chromium", "apt-get install chromium");
         return;
     };
     let f = Fixture::empty()

@@ -11,15 +11,6 @@ use std::process::Command;
 
 use serde_json::Value;
 
-fn tool_missing(what: &str, install: &str) -> bool {
-    assert!(
-        std::env::var_os("DOSSIER_REQUIRE_TOOLS").is_none(),
-        "{what} is missing: {install}"
-    );
-    eprintln!("skipped: {what} is not installed");
-    true
-}
-
 fn lines(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .unwrap()
@@ -35,7 +26,7 @@ fn the_ftm_export_of_the_example_loads_in_followthemoney_without_a_problem() {
         .status()
         .is_ok_and(|s| s.success())
         && Command::new("ftm").arg("--help").output().is_ok();
-    if !has_ftm && tool_missing("followthemoney", "pip install followthemoney") {
+    if !has_ftm && common::skip_missing_tool("followthemoney", "pip install followthemoney") {
         return;
     }
     let (_out, run) = common::build_example();
@@ -161,7 +152,9 @@ fn every_role_and_date_survives_the_ftm_export() {
 
 #[test]
 fn pandoc_formats_a_bibliography_of_every_source_from_the_csl_export() {
-    if Command::new("pandoc").arg("--version").output().is_err() && tool_missing("pandoc", "apt-get install pandoc") {
+    if Command::new("pandoc").arg("--version").output().is_err()
+        && common::skip_missing_tool("pandoc", "apt-get install pandoc")
+    {
         return;
     }
     let (out, run) = common::build_example();

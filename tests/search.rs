@@ -26,11 +26,7 @@ fn serve_static(root: &Path) -> Option<(browser::Killed, String)> {
         .stderr(Stdio::null())
         .spawn();
     let Ok(child) = spawned else {
-        assert!(
-            std::env::var_os("DOSSIER_REQUIRE_TOOLS").is_none(),
-            "python3 is missing: apt-get install python3"
-        );
-        eprintln!("skipped: python3 is not installed");
+        common::skip_missing_tool("python3", "apt-get install python3");
         return None;
     };
     let mut server = browser::Killed(child);
@@ -51,20 +47,6 @@ fn serve_static(root: &Path) -> Option<(browser::Killed, String)> {
         .unwrap_or_else(|| panic!("no URL in {line:?}"))
         .to_string();
     Some((server, url))
-}
-
-/// Chromium, or `None` (the test says it was skipped) where it is not installed, unless
-/// DOSSIER_REQUIRE_TOOLS is set, where it fails.
-fn chromium() -> Option<&'static str> {
-    let found = browser::chromium();
-    if found.is_none() {
-        assert!(
-            std::env::var_os("DOSSIER_REQUIRE_TOOLS").is_none(),
-            "chromium is missing: apt-get install chromium"
-        );
-        eprintln!("skipped: chromium is not installed");
-    }
-    found
 }
 
 /// The example built for the site's root: its folder (kept while the value lives) and the site.
@@ -149,7 +131,10 @@ fn claims_with_status(status: &str) -> Vec<String> {
 
 #[test]
 fn a_reader_finds_people_and_claims_in_both_languages_and_filters_the_claims() {
-    let Some(chromium) = chromium() else { return };
+    let Some(chromium) = browser::chromium() else {
+        common::skip_missing_tool("chromium", "apt-get install chromium");
+        return;
+    };
     let (_out, site) = build_example_at_root();
     let Some((_server, url)) = serve_static(&site) else {
         return;
@@ -233,7 +218,10 @@ fn search_is_on_unless_a_dossier_turns_it_off() {
 
 #[test]
 fn the_preview_searches_each_edit_a_moment_after_it_shows_it() {
-    let Some(chromium) = chromium() else { return };
+    let Some(chromium) = browser::chromium() else {
+        common::skip_missing_tool("chromium", "apt-get install chromium");
+        return;
+    };
     let f = common::Fixture::new().file("content/people/ann.md", "---\nname: Ann Quist\n---\nAnn.\n");
     let (_server, url) = browser::serve(f.root());
     let (_chrome, _profile, mut page) = browser::open(chromium, "about:blank");
@@ -264,7 +252,10 @@ fn the_preview_searches_each_edit_a_moment_after_it_shows_it() {
 
 #[test]
 fn the_lists_narrow_to_a_status_a_type_and_a_way_of_reading() {
-    let Some(chromium) = chromium() else { return };
+    let Some(chromium) = browser::chromium() else {
+        common::skip_missing_tool("chromium", "apt-get install chromium");
+        return;
+    };
     let (_out, site) = build_example_at_root();
     let Some((_server, url)) = serve_static(&site) else {
         return;

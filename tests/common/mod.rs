@@ -117,6 +117,18 @@ impl Run {
     }
 }
 
+/// Says that a test was skipped because `what` is not installed, or, where
+/// DOSSIER_REQUIRE_TOOLS is set (as in CI), fails with how to install it. Returns `true`, so
+/// that `if missing && skip_missing_tool(…) { return }` reads as it runs.
+pub fn skip_missing_tool(what: &str, install: &str) -> bool {
+    assert!(
+        std::env::var_os("DOSSIER_REQUIRE_TOOLS").is_none(),
+        "{what} is missing: {install}"
+    );
+    eprintln!("skipped: {what} is not installed");
+    true
+}
+
 /// The repository's own example dossier.
 pub fn example_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
